@@ -1,0 +1,23 @@
+export const MANAGEMENT_SCOPES = [
+  'read:signing_keys',
+  'create:signing_keys',
+  'update:signing_keys',
+  'read:clients',
+  'create:clients',
+  'update:clients',
+  'delete:clients',
+  'read:users',
+  'create:users',
+  'delete:users',
+  'read:logs',
+] as const;
+
+export type Scope = (typeof MANAGEMENT_SCOPES)[number];
+
+export function parseScopes(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+}
+
+export function unknownScopes(scopes: string[]): string[] {
+  return scopes.filter((scope) => !(MANAGEMENT_SCOPES as readonly string[]).includes(scope));
+}

@@ -1,0 +1,83 @@
+// fedmeta keys list|rotate|revoke|show — the same KeyService as the Management API.
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Services } from '../server.js';
+import { toKeyObject } from '../keys/key-object.js';
+import { publishKey } from '../keys/formats.js';
+import type { Actor } from '../audit/types.js';
+import { table, UsageError, type Io } from './output.js';
+
+const cliActor = (): Actor => ({ type: 'cli', id: userInfo().username });
+
+const KEY_FORMATS = ['pem', 'cer', 'rawpem', 'pkcs7', 'jwk'] as const;
+
+export async function keysCommand(args: string[], services: Services, io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'list': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
+      const keys = (await services.keys.list()).map(toKeyObject);
+      if (values.json) {
+        io.out(`${JSON.stringify(keys, null, 2)}\n`);
+        return 0;
+      }
+      const state = (key: (typeof keys)[number]) => (key.current ? 'current' : key.next ? 'next' : key.previous ? 'previous' : 'revoked');
+      io.out(
+        table([
+          ['STATE', 'KID', 'FINGERPRINT (SHA-1)', 'CURRENT SINCE', 'CURRENT UNTIL', 'REVOKED AT'],
+          ...keys.map((key) => [state(key), key.kid, key.fingerprint, key.current_since ?? '-', key.current_until ?? '-', key.revoked_at ?? '-']),
+        ]),
+      );
+      return 0;
+    }
+    case 'rotate': {
+      const { values } = parseArgs({ args: rest, options: { 'revoke-previous': { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
+      const { key } = await services.keys.rotate({ actor: cliActor(), revokePrevious: values['revoke-previous'] ?? false, rateLimited: false });
+      if (values.json) io.out(`${JSON.stringify({ cert: toKeyObject(key).cert, kid: key.kid })}\n`);
+      else io.out(`rotated: ${key.kid} is now the current signing key${values['revoke-previous'] ? ' (the previous key is revoked)' : ''}\n`);
+      return 0;
+    }
+    case 'revoke': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys revoke KID');
+      const { key } = await services.keys.revoke(positionals[0]!, { actor: cliActor(), rateLimited: false });
+      io.out(`revoked: ${key.kid}\n`);
+      return 0;
+    }
+    case 'show': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
+      if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys show KID [--format pem|cer|rawpem|pkcs7|jwk]');
+      const format = values.format;
+      if (format !== undefined && !(KEY_FORMATS as readonly string[]).includes(format)) {
+        throw new UsageError(`--format must be one of ${KEY_FORMATS.join(', ')} (got "${format}")`);
+      }
+      const record = await services.keys.get(positionals[0]!);
+      const forms = publishKey(record);
+      switch (format) {
+        case undefined:
+          io.out(`${JSON.stringify(toKeyObject(record), null, 2)}\n`);
+          break;
+        case 'pem':
+          io.out(forms.certPem);
+          break;
+        case 'cer':
+          io.out(forms.certDer);
+          break;
+        case 'rawpem':
+          io.out(`${forms.certBase64}\n`);
+          break;
+        case 'pkcs7':
+          io.out(forms.pkcs7Pem);
+          break;
+        case 'jwk':
+          io.out(`${JSON.stringify(forms.jwk, null, 2)}\n`);
+          break;
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError('usage: fedmeta keys list [--json] | rotate [--revoke-previous] | revoke KID | show KID [--format F]');
+  }
+}
+
+export { cliActor };

@@ -1,0 +1,63 @@
+// fedmeta CLI entry: works on the same store as the server; a running server serves the change
+// within a second. Exit 0 on success; otherwise one clear line on stderr and a non-zero code.
+import { loadConfig, ConfigError } from '../config.js';
+import { FedmetaError } from '../errors.js';
+import { openServices, startServer } from '../server.js';
+import { keysCommand } from './keys.js';
+import { apiClientsCommand } from './api-clients.js';
+import { processIo, UsageError, type Io } from './output.js';
+
+const USAGE = `usage: fedmeta <command>
+  serve                                   start the HTTP service
+  keys list [--json]                      list signing keys
+  keys rotate [--revoke-previous]         rotate (emergency: and revoke the old current key)
+  keys revoke KID                         revoke a previous key
+  keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
+  api-clients add --name N --scopes "…"  create a Management API client (secret printed once)
+`;
+
+async function serve(io: Io): Promise<number> {
+  const running = await startServer(loadConfig());
+  const { config, warnings } = running.services;
+  for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
+  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${running.services.keyring.snapshot.signing.kid})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    if (command === 'serve') return await serve(io);
+    if (command === 'keys' || command === 'api-clients') {
+      const services = await openServices(loadConfig());
+      try {
+        for (const warning of services.warnings) io.err(`fedmeta: warning: ${warning}\n`);
+        return command === 'keys' ? await keysCommand(args, services, io) : await apiClientsCommand(args, services, io);
+      } finally {
+        await services.store.close();
+      }
+    }
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.out(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command "${command}"; run fedmeta help`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`fedmeta: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof FedmetaError) {
+      io.err(`fedmeta: ${error.message}\n`);
+      return 1;
+    }
+    io.err(`fedmeta: ${(error as Error).message ?? String(error)}\n`);
+    return 1;
+  }
+}

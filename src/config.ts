@@ -1,0 +1,131 @@
+// The only module that reads the environment. It validates every setting once at start-up
+// and returns a frozen, typed object; an invalid value stops start-up with one line naming it.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  /** Public base URL without a trailing slash; every published URL derives from it. */
+  issuer: string;
+  issuerHost: string;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  /** 32-byte key-encryption key, or undefined to use/generate the SQLite key file. */
+  kek: Buffer | undefined;
+  samlEntityId: string;
+  keySize: 2048 | 3072 | 4096;
+  certDays: number;
+  metadataCacheSeconds: number;
+  rotationRateLimit: { burst: number; perDay: number };
+  accessTokenLifetimeSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function parseIssuer(env: Env): URL {
+  const raw = env.FEDMETA_ISSUER?.trim() || 'http://localhost:3000';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('FEDMETA_ISSUER', `must be an absolute http(s) URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('FEDMETA_ISSUER', `must use http or https (got "${url.protocol}")`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('FEDMETA_ISSUER', 'must not carry a query, fragment or credentials');
+  }
+  if (raw.endsWith('/')) throw new ConfigError('FEDMETA_ISSUER', `must not end with "/" (got "${raw}")`);
+  return url;
+}
+
+function parseDatabase(env: Env, cwd: string): DatabaseConfig {
+  const raw = env.FEDMETA_DATABASE_URL?.trim() || 'sqlite:./data/fedmeta.db';
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length);
+    if (!path) throw new ConfigError('FEDMETA_DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/fedmeta.db');
+    return { kind: 'sqlite', path: resolve(cwd, path) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('FEDMETA_DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url: raw };
+  }
+  throw new ConfigError('FEDMETA_DATABASE_URL', `must start with sqlite: or postgres:// (got "${raw.split(':')[0]}:…")`);
+}
+
+export function parseKek(raw: string, name = 'FEDMETA_KEK'): Buffer {
+  const text = raw.trim();
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(text)) throw new ConfigError(name, 'must be base64url (32 random bytes)');
+  const key = Buffer.from(text, 'base64url');
+  if (key.length !== 32) throw new ConfigError(name, `must decode to 32 bytes (got ${key.length}); create one with: openssl rand -base64 32 | tr '+/' '-_' | tr -d '='`);
+  return key;
+}
+
+/** Environment first; a `.env`-style file (FEDMETA_ENV_FILE, default ./.env) may add unset variables. */
+export function readEnvironment(env: Env = process.env, cwd = process.cwd()): Env {
+  const file = resolve(cwd, env.FEDMETA_ENV_FILE || '.env');
+  if (!existsSync(file)) {
+    if (env.FEDMETA_ENV_FILE) throw new ConfigError('FEDMETA_ENV_FILE', `file not found: ${file}`);
+    return { ...env };
+  }
+  const fromFile = parseEnv(readFileSync(file, 'utf8'));
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): Config {
+  const issuer = parseIssuer(env);
+  const database = parseDatabase(env, cwd);
+  const keySize = integer(env, 'FEDMETA_KEY_SIZE', 2048, 2048, 4096);
+  if (keySize !== 2048 && keySize !== 3072 && keySize !== 4096) {
+    throw new ConfigError('FEDMETA_KEY_SIZE', `must be 2048, 3072 or 4096 (got ${keySize})`);
+  }
+  const kek = env.FEDMETA_KEK?.trim() ? parseKek(env.FEDMETA_KEK) : undefined;
+  if (!kek && database.kind === 'postgres') {
+    throw new ConfigError('FEDMETA_KEK', 'is required with a PostgreSQL database (every instance must use the same key)');
+  }
+  const entityId = env.FEDMETA_SAML_ENTITY_ID?.trim() || `urn:${issuer.hostname}`;
+  const host = env.HOST?.trim() || '127.0.0.1';
+  return Object.freeze({
+    issuer: issuer.href.replace(/\/$/, ''),
+    issuerHost: issuer.hostname,
+    host,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    database: Object.freeze(database),
+    kek,
+    samlEntityId: entityId,
+    keySize,
+    certDays: integer(env, 'FEDMETA_CERT_DAYS', 3650, 1, 36500),
+    metadataCacheSeconds: integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000),
+    rotationRateLimit: Object.freeze({
+      burst: integer(env, 'FEDMETA_ROTATION_RATE_BURST', 5, 1, 1_000_000),
+      perDay: integer(env, 'FEDMETA_ROTATION_RATE_PER_DAY', 5, 1, 1_000_000),
+    }),
+    accessTokenLifetimeSeconds: integer(env, 'FEDMETA_ACCESS_TOKEN_LIFETIME_SECONDS', 86400, 60, 2_592_000),
+  });
+}

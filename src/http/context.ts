@@ -1,0 +1,14 @@
+// What every handler may use: the dependencies passed to createApp.
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Keyring } from '../keys/keyring.js';
+import type { KeyService } from '../keys/service.js';
+import type { Store } from '../store/store.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  keyring: Keyring;
+  keys: KeyService;
+  clock: Clock;
+}

@@ -1,0 +1,26 @@
+import type { Context, Next } from 'koa';
+import type { AppDeps } from '../context.js';
+import { missingToken, requireScopes, verifyAccessToken, type Principal } from '../../auth/tokens.js';
+import type { Actor } from '../../audit/types.js';
+
+/** Bearer authentication for /api/v2: every request carries a valid access token. */
+export function authenticate({ config, keyring, clock }: AppDeps) {
+  return async (ctx: Context, next: Next) => {
+    const header = ctx.get('Authorization');
+    const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+    if (!match) throw missingToken();
+    ctx.state.principal = await verifyAccessToken(match[1]!, keyring.snapshot, config, clock.now());
+    await next();
+  };
+}
+
+export function needs(...scopes: string[]) {
+  return async (ctx: Context, next: Next) => {
+    requireScopes(ctx.state.principal as Principal, scopes);
+    await next();
+  };
+}
+
+export function actorOf(ctx: Context): Actor {
+  return { type: 'api_client', id: (ctx.state.principal as Principal).clientId, ip: ctx.ip };
+}

@@ -1,0 +1,40 @@
+// /api/v2/keys/signing: Auth0's Management API for application signing keys.
+import type { Context } from 'koa';
+import type { AppDeps } from '../context.js';
+import { toKeyObject } from '../../keys/key-object.js';
+import { rateLimitHeaders } from '../../limits/token-bucket.js';
+import type { KeyChangeResult } from '../../keys/service.js';
+import { invalidRequest } from '../../errors.js';
+import { actorOf } from './authenticate.js';
+
+function booleanQuery(ctx: Context, name: string): boolean {
+  const value = ctx.query[name];
+  if (value === undefined) return false;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw invalidRequest(`Query parameter "${name}" must be true or false`);
+}
+
+function answerChange(ctx: Context, status: number, change: KeyChangeResult): void {
+  if (change.rate) ctx.set(rateLimitHeaders(change.rate));
+  ctx.status = status;
+  ctx.body = { cert: toKeyObject(change.key).cert, kid: change.key.kid };
+}
+
+export function keyHandlers({ keys }: AppDeps) {
+  return {
+    list: async (ctx: Context) => {
+      ctx.body = (await keys.list()).map(toKeyObject);
+    },
+    get: async (ctx: Context) => {
+      ctx.body = toKeyObject(await keys.get(String(ctx.params.kid)));
+    },
+    rotate: async (ctx: Context) => {
+      const revokePrevious = booleanQuery(ctx, 'revoke_previous');
+      answerChange(ctx, 201, await keys.rotate({ actor: actorOf(ctx), revokePrevious }));
+    },
+    revoke: async (ctx: Context) => {
+      answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: actorOf(ctx) }));
+    },
+  };
+}

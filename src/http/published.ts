@@ -1,0 +1,41 @@
+// Unauthenticated published documents: bytes built once per key-set version, served with
+// ETag / 304, HEAD and Cache-Control.
+import type { Context } from 'koa';
+import type { AppDeps } from './context.js';
+import { jwksDocument } from '../published/jwks.js';
+import { discoveryDocument } from '../published/discovery.js';
+import { certificateDocument, type CertificateFormat } from '../published/certificates.js';
+import type { PublishedDocument } from '../published/document.js';
+import { invalidRequest, notFound } from '../errors.js';
+
+export function sendDocument(ctx: Context, doc: PublishedDocument, maxAgeSeconds: number): void {
+  ctx.status = 200;
+  ctx.set(doc.headers);
+  ctx.set({
+    ETag: doc.etag,
+    'Cache-Control': `public, max-age=${maxAgeSeconds}`,
+    'Access-Control-Allow-Origin': '*',
+  });
+  ctx.type = doc.contentType;
+  if (ctx.fresh) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.body = doc.body;
+}
+
+export function publishedHandlers({ config, keyring }: AppDeps) {
+  const discovery = discoveryDocument(config);
+  const maxAge = config.metadataCacheSeconds;
+  return {
+    jwks: (ctx: Context) => sendDocument(ctx, jwksDocument(keyring.snapshot), maxAge),
+    discovery: (ctx: Context) => sendDocument(ctx, discovery, maxAge),
+    certificate: (format: CertificateFormat) => (ctx: Context) => {
+      const kid = ctx.query.kid;
+      if (Array.isArray(kid)) throw invalidRequest('Give "kid" once');
+      const doc = certificateDocument(keyring.snapshot, config, format, kid);
+      if (!doc) throw notFound(`No published signing key with kid "${kid}" (it is unknown or revoked)`);
+      sendDocument(ctx, doc, maxAge);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// The one place that turns a key's certificate into every form it is published in:
+// JWK (for the JWKS), PEM, raw PEM, DER, PKCS#7, fingerprints. Computed once per key.
+import { createHash, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+import type { KeyRecord, KeyState } from './types.js';
+
+export interface PublicJwk {
+  kty: 'RSA';
+  use: 'sig';
+  alg: 'RS256';
+  kid: string;
+  n: string;
+  e: string;
+  x5c: [string];
+  x5t: string;
+  'x5t#S256': string;
+}
+
+export interface PublishedKey {
+  kid: string;
+  state: KeyState;
+  certPem: string;
+  certDer: Buffer;
+  /** Base64 DER without armour or line breaks: raw PEM, x5c and ds:X509Certificate. */
+  certBase64: string;
+  pkcs7Pem: string;
+  subject: string;
+  notAfter: Date;
+  /** SHA-1 of the DER certificate, upper-case hex with colons. */
+  fingerprint: string;
+  /** The same hex without colons. */
+  thumbprint: string;
+  jwk: PublicJwk;
+}
+
+function pkcs7Of(certPem: string): string {
+  const p7 = forge.pkcs7.createSignedData();
+  p7.addCertificate(forge.pki.certificateFromPem(certPem));
+  return forge.pkcs7.messageToPem(p7).replace(/\r\n/g, '\n');
+}
+
+const cache = new Map<string, Omit<PublishedKey, 'state'>>();
+
+/** Published forms of a key; the certificate-derived part is cached by kid (a kid's certificate never changes). */
+export function publishKey(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
+  let forms = cache.get(record.kid);
+  if (!forms) {
+    forms = computeForms(record.kid, record.certPem);
+    cache.set(record.kid, forms);
+  }
+  return { ...forms, state: record.state };
+}
+
+function computeForms(kid: string, certPem: string): Omit<PublishedKey, 'state'> {
+  const x509 = new X509Certificate(certPem);
+  const certDer = Buffer.from(x509.raw);
+  const sha1 = createHash('sha1').update(certDer).digest();
+  const thumbprint = sha1.toString('hex').toUpperCase();
+  const publicJwk = x509.publicKey.export({ format: 'jwk' }) as { n: string; e: string };
+  const certBase64 = certDer.toString('base64');
+  return {
+    kid,
+    certPem: `-----BEGIN CERTIFICATE-----\n${certBase64.replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`,
+    certDer,
+    certBase64,
+    pkcs7Pem: pkcs7Of(certPem),
+    subject: `/${x509.subject.replace(/\n/g, '/')}`,
+    notAfter: new Date(x509.validTo),
+    fingerprint: thumbprint.replace(/(..)(?!$)/g, '$1:'),
+    thumbprint,
+    jwk: {
+      kty: 'RSA',
+      use: 'sig',
+      alg: 'RS256',
+      kid,
+      n: publicJwk.n,
+      e: publicJwk.e,
+      x5c: [certBase64],
+      x5t: sha1.toString('base64url'),
+      'x5t#S256': createHash('sha256').update(certDer).digest('base64url'),
+    },
+  };
+}

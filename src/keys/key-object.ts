@@ -1,0 +1,38 @@
+// The key object of the Management API and `fedmeta keys list --json` (Auth0's shape).
+import { publishKey } from './formats.js';
+import type { KeyRecord } from './types.js';
+
+export interface KeyObject {
+  kid: string;
+  cert: string;
+  pkcs7: string;
+  subject: string;
+  fingerprint: string;
+  thumbprint: string;
+  current: boolean;
+  next: boolean;
+  previous: boolean;
+  revoked: boolean;
+  current_since?: string;
+  current_until?: string;
+  revoked_at?: string;
+}
+
+export function toKeyObject(record: KeyRecord): KeyObject {
+  const forms = publishKey(record);
+  return {
+    kid: record.kid,
+    cert: forms.certPem,
+    pkcs7: forms.pkcs7Pem,
+    subject: forms.subject,
+    fingerprint: forms.fingerprint,
+    thumbprint: forms.thumbprint,
+    current: record.state === 'current',
+    next: record.state === 'next',
+    previous: record.state === 'previous',
+    revoked: record.state === 'revoked',
+    ...(record.currentSince ? { current_since: record.currentSince.toISOString() } : {}),
+    ...(record.currentUntil ? { current_until: record.currentUntil.toISOString() } : {}),
+    ...(record.revokedAt ? { revoked_at: record.revokedAt.toISOString() } : {}),
+  };
+}

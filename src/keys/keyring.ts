@@ -1,0 +1,104 @@
+// The key set held in memory, ready to sign: the current private key is unsealed once into a
+// KeyObject, every published key's forms are computed once. A snapshot is immutable; a change in
+// the store (this process, the CLI or another instance) yields a new snapshot within a poll interval.
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import { unseal } from '../store/seal.js';
+import { publishedKeys, sortKeys } from './lifecycle.js';
+import { publishKey, type PublishedKey } from './formats.js';
+import type { KeyRecord } from './types.js';
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  published: PublishedKey;
+}
+
+export class KeySetSnapshot {
+  private readonly memo = new Map<string, unknown>();
+  readonly published: PublishedKey[];
+  readonly byKid: ReadonlyMap<string, PublishedKey>;
+
+  constructor(
+    readonly version: number,
+    readonly keys: KeyRecord[],
+    readonly signing: SigningKey,
+  ) {
+    this.published = publishedKeys(keys).map(publishKey);
+    this.byKid = new Map(this.published.map((key) => [key.kid, key]));
+  }
+
+  /** Build a value once per key-set version (published documents live here). */
+  once<T>(name: string, build: () => T): T {
+    if (!this.memo.has(name)) this.memo.set(name, build());
+    return this.memo.get(name) as T;
+  }
+}
+
+export class Keyring {
+  private current: KeySetSnapshot | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<KeySetSnapshot> | undefined;
+  private readonly listeners = new Set<(snapshot: KeySetSnapshot) => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly kek: Buffer,
+  ) {}
+
+  get snapshot(): KeySetSnapshot {
+    if (!this.current) throw new Error('keyring not loaded');
+    return this.current;
+  }
+
+  onChange(listener: (snapshot: KeySetSnapshot) => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** Reload when the store's key version moved; concurrent callers share one reload. */
+  async refresh(): Promise<KeySetSnapshot> {
+    this.refreshing ??= this.reload().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<KeySetSnapshot> {
+    // Version first, keys second: if a change lands in between we hold newer keys under an older
+    // version and simply reload once more on the next poll.
+    const { keys: version } = await this.store.versions();
+    if (this.current && this.current.version === version) return this.current;
+    const keys = sortKeys(await this.store.listKeys());
+    const record = keys.find((key) => key.state === 'current');
+    if (!record) throw new Error('the key store has no current signing key');
+    const previousSigning = this.current?.signing;
+    const signing: SigningKey =
+      previousSigning && previousSigning.kid === record.kid
+        ? previousSigning
+        : {
+            kid: record.kid,
+            privateKey: createPrivateKey(unseal(this.kek, record.kid, record.sealedPrivateKey)),
+            published: publishKey(record),
+          };
+    const snapshot = new KeySetSnapshot(version, keys, signing);
+    this.current = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
+    return snapshot;
+  }
+
+  /** Poll the store's change counter; cheap (one indexed row) and the safety net for every backend. */
+  start(intervalMs = 250): void {
+    this.stop();
+    this.timer = setInterval(() => {
+      this.refresh().catch((error: unknown) => {
+        console.error(`fedmeta: key set refresh failed: ${(error as Error).message}`);
+      });
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,137 @@
+// Key operations shared by the Management API, the dashboard and the CLI: generate outside the
+// transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
+import type { Config } from '../config.js';
+import type { Actor, AuditInput } from '../audit/types.js';
+import type { Store } from '../store/store.js';
+import type { BucketDecision } from '../limits/token-bucket.js';
+import { rateLimitHeaders } from '../limits/token-bucket.js';
+import { seal } from '../store/seal.js';
+import { keyNotFound, tooManyRequests } from '../errors.js';
+import { generateSigningKey } from './generate.js';
+import { initialize, revoke, rotate, sortKeys } from './lifecycle.js';
+import type { KeyRecord } from './types.js';
+import type { Clock } from '../clock.js';
+
+export const ROTATION_BUCKET = 'signing_keys';
+
+export interface KeyServiceDeps {
+  config: Config;
+  store: Store;
+  kek: Buffer;
+  clock: Clock;
+  /** Called after a committed change, so this process serves it at once. */
+  afterChange?: () => Promise<unknown>;
+}
+
+export interface KeyChangeResult {
+  key: KeyRecord;
+  rate?: BucketDecision | undefined;
+}
+
+export class KeyService {
+  constructor(private readonly deps: KeyServiceDeps) {}
+
+  private async newRecord(): Promise<KeyRecord> {
+    const { config, kek, clock } = this.deps;
+    const now = clock.now();
+    const fresh = await generateSigningKey({
+      modulusLength: config.keySize,
+      commonName: config.issuerHost,
+      validityDays: config.certDays,
+      now,
+    });
+    return {
+      kid: fresh.kid,
+      state: 'next',
+      certPem: fresh.certPem,
+      sealedPrivateKey: seal(kek, fresh.kid, fresh.privateKeyPem),
+      createdAt: now,
+    };
+  }
+
+  private rateLimit(limited: boolean) {
+    return limited ? { bucket: ROTATION_BUCKET, policy: this.deps.config.rotationRateLimit } : undefined;
+  }
+
+  /** Refuse early (before generating a key) when the shared bucket is already empty. */
+  private async precheck(limited: boolean): Promise<void> {
+    const rateLimit = this.rateLimit(limited);
+    if (!rateLimit) return;
+    const decision = await this.deps.store.peekRateLimit(rateLimit, this.deps.clock.now());
+    if (!decision.allowed) {
+      throw tooManyRequests(`Too many signing key changes; retry in ${decision.retryAfterSeconds} s`, rateLimitHeaders(decision));
+    }
+  }
+
+  async list(): Promise<KeyRecord[]> {
+    return sortKeys(await this.deps.store.listKeys());
+  }
+
+  async get(kid: string): Promise<KeyRecord> {
+    const key = (await this.deps.store.listKeys()).find((candidate) => candidate.kid === kid);
+    if (!key) throw keyNotFound(`No signing key with kid "${kid}"`);
+    return key;
+  }
+
+  /** First start: a current and a next key. Concurrent first starts create exactly one pair. */
+  async ensureInitialKeys(actor: Actor): Promise<boolean> {
+    if ((await this.deps.store.listKeys()).length > 0) return false;
+    const [current, next] = await Promise.all([this.newRecord(), this.newRecord()]);
+    const now = this.deps.clock.now();
+    const { result } = await this.deps.store.changeKeys({
+      now,
+      plan: (keys) => initialize(keys, current, next, now),
+      audit: (): AuditInput[] => [
+        { type: 'keys_created', description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
+      ],
+    });
+    await this.deps.afterChange?.();
+    return result;
+  }
+
+  async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean }): Promise<KeyChangeResult> {
+    const limited = options.rateLimited ?? true;
+    await this.precheck(limited);
+    const fresh = await this.newRecord();
+    const now = this.deps.clock.now();
+    const revokePrevious = options.revokePrevious ?? false;
+    const { result, rate } = await this.deps.store.changeKeys({
+      now,
+      rateLimit: this.rateLimit(limited),
+      plan: (keys) => rotate(keys, fresh, now, revokePrevious),
+      audit: ({ current, retired }): AuditInput[] => [
+        revokePrevious
+          ? {
+              type: 'key_rotated_and_revoked',
+              description: `Emergency rotation: ${current.kid} is now current, ${retired.kid} is revoked`,
+              actor: options.actor,
+              details: { current: current.kid, revoked: retired.kid, next: fresh.kid },
+            }
+          : {
+              type: 'key_rotated',
+              description: `Rotated signing key: ${current.kid} is now current, ${retired.kid} is previous`,
+              actor: options.actor,
+              details: { current: current.kid, previous: retired.kid, next: fresh.kid },
+            },
+      ],
+    });
+    await this.deps.afterChange?.();
+    return { key: result.current, rate };
+  }
+
+  async revoke(kid: string, options: { actor: Actor; rateLimited?: boolean }): Promise<KeyChangeResult> {
+    const limited = options.rateLimited ?? true;
+    await this.precheck(limited);
+    const now = this.deps.clock.now();
+    const { result, rate } = await this.deps.store.changeKeys({
+      now,
+      rateLimit: this.rateLimit(limited),
+      plan: (keys) => revoke(keys, kid, now),
+      audit: (key): AuditInput[] => [
+        { type: 'key_revoked', description: `Revoked signing key ${key.kid}`, actor: options.actor, details: { kid: key.kid } },
+      ],
+    });
+    await this.deps.afterChange?.();
+    return { key: result, rate };
+  }
+}

@@ -1,0 +1,21 @@
+export type KeyState = 'current' | 'next' | 'previous' | 'revoked';
+
+/** A signing key as the store keeps it. The private key is only ever held sealed here. */
+export interface KeyRecord {
+  kid: string;
+  state: KeyState;
+  certPem: string;
+  /** AES-256-GCM envelope (see store/seal.ts); never the private key in the clear. */
+  sealedPrivateKey: string;
+  createdAt: Date;
+  currentSince?: Date | undefined;
+  currentUntil?: Date | undefined;
+  revokedAt?: Date | undefined;
+}
+
+/** A freshly generated key before it enters the store. */
+export interface NewKey {
+  kid: string;
+  certPem: string;
+  privateKeyPem: string;
+}

@@ -1,0 +1,37 @@
+// THE route table: one line per route. Handlers live in src/http/, grouped by surface.
+import Router from '@koa/router';
+import type { AppDeps } from './http/context.js';
+import { publishedHandlers } from './http/published.js';
+import { tokenHandler } from './http/oauth-token.js';
+import { authenticate, needs } from './http/management/authenticate.js';
+import { keyHandlers } from './http/management/keys.js';
+import { logHandlers } from './http/management/logs.js';
+
+export function buildRouter(deps: AppDeps): Router {
+  const published = publishedHandlers(deps);
+  const keys = keyHandlers(deps);
+  const logs = logHandlers(deps);
+  const router = new Router();
+
+  router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
+  router.get('/.well-known/jwks.json', published.jwks);
+  router.get('/.well-known/openid-configuration', published.discovery);
+  router.get('/cer', published.certificate('cer'));
+  router.get('/pem', published.certificate('pem'));
+  router.get('/rawpem', published.certificate('rawpem'));
+  router.get('/pb7', published.certificate('pb7'));
+  router.get('/fingerprint', published.certificate('fingerprint'));
+
+  router.post('/oauth/token', tokenHandler(deps));
+
+  const api = new Router({ prefix: '/api/v2' });
+  api.use(authenticate(deps));
+  api.get('/keys/signing', needs('read:signing_keys'), keys.list);
+  api.post('/keys/signing/rotate', needs('create:signing_keys', 'update:signing_keys'), keys.rotate);
+  api.get('/keys/signing/:kid', needs('read:signing_keys'), keys.get);
+  api.put('/keys/signing/:kid/revoke', needs('update:signing_keys'), keys.revoke);
+  api.get('/logs', needs('read:logs'), logs.list);
+  router.use(api.routes(), api.allowedMethods());
+
+  return router;
+}

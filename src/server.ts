@@ -1,0 +1,84 @@
+// Wiring for a running instance: config → store → KEK → keys → keyring → app → HTTP server.
+// Used by `fedmeta serve` and by the tests (which start it on an ephemeral port).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+import { resolveKek } from './store/kek.js';
+import { Keyring } from './keys/keyring.js';
+import { KeyService } from './keys/service.js';
+import { UnsealError } from './store/seal.js';
+import { ConfigError } from './config.js';
+import { createApp } from './app.js';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  kek: Buffer;
+  keyring: Keyring;
+  keys: KeyService;
+  clock: Clock;
+  warnings: string[];
+}
+
+/** Open the store and load the key set; creates the first current and next keys on a new store. */
+export async function openServices(config: Config, options: { clock?: Clock; createKeys?: boolean } = {}): Promise<Services> {
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+    const { kek, warning } = await resolveKek(config, store);
+    const keyring = new Keyring(store, kek);
+    const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
+    if (options.createKeys ?? true) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
+    try {
+      await keyring.refresh();
+    } catch (error) {
+      if (error instanceof UnsealError) {
+        throw new ConfigError('FEDMETA_KEK', `${error.message}; refusing to start (keys are never regenerated)`);
+      }
+      throw error;
+    }
+    return { config, store, kek, keyring, keys, clock, warnings: warning ? [warning] : [] };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { clock?: Clock; pollMs?: number } = {}): Promise<RunningServer> {
+  const services = await openServices(config, options);
+  const app = createApp(services);
+  const server = createServer(app.callback());
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  services.keyring.start(options.pollMs ?? 250);
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    services,
+    async close() {
+      services.keyring.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.store.close();
+    },
+  };
+}

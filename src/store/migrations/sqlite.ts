@@ -1,0 +1,56 @@
+// SQLite schema, in order. Never edit a released migration; add a new one.
+export const sqliteMigrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('current', 'next', 'previous', 'revoked')),
+        cert_pem TEXT NOT NULL,
+        sealed_private_key TEXT NOT NULL CHECK (sealed_private_key LIKE 'fmk1.%'),
+        created_at INTEGER NOT NULL,
+        current_since INTEGER,
+        current_until INTEGER,
+        revoked_at INTEGER,
+        CHECK (state <> 'revoked' OR revoked_at IS NOT NULL),
+        CHECK (state <> 'current' OR current_since IS NOT NULL)
+      );
+      -- The store itself allows at most one current and one next key.
+      CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys (state) WHERE state = 'current';
+      CREATE UNIQUE INDEX signing_keys_one_next ON signing_keys (state) WHERE state = 'next';
+      CREATE TRIGGER signing_keys_revocation_is_final BEFORE UPDATE OF state ON signing_keys
+        WHEN OLD.state = 'revoked' AND NEW.state <> 'revoked'
+        BEGIN SELECT RAISE(ABORT, 'a revoked signing key stays revoked'); END;
+      CREATE TRIGGER signing_keys_never_deleted BEFORE DELETE ON signing_keys
+        BEGIN SELECT RAISE(ABORT, 'signing keys are revoked, never deleted'); END;
+
+      CREATE TABLE change_counters (name TEXT PRIMARY KEY, version INTEGER NOT NULL);
+      INSERT INTO change_counters (name, version) VALUES ('keys', 0);
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        description TEXT NOT NULL,
+        actor_type TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        ip TEXT,
+        details TEXT NOT NULL DEFAULT '{}'
+      );
+
+      CREATE TABLE api_clients (
+        client_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE rate_limits (
+        bucket TEXT PRIMARY KEY,
+        tokens REAL NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
