@@ -6,6 +6,7 @@ import { tokenHandler } from './http/oauth-token.js';
 import { authenticate, needs } from './http/management/authenticate.js';
 import { keyHandlers } from './http/management/keys.js';
 import { logHandlers } from './http/management/logs.js';
+import { limitDeclaredBody } from './http/body.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -25,6 +26,7 @@ export function buildRouter(deps: AppDeps): Router {
   router.post('/oauth/token', tokenHandler(deps));
 
   const api = new Router({ prefix: '/api/v2' });
+  api.use(limitDeclaredBody());
   api.use(authenticate(deps));
   api.get('/keys/signing', needs('read:signing_keys'), keys.list);
   api.post('/keys/signing/rotate', needs('create:signing_keys', 'update:signing_keys'), keys.rotate);

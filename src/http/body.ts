@@ -20,6 +20,14 @@ export async function readRawBody(ctx: Context, limit = DEFAULT_BODY_LIMIT): Pro
   return Buffer.concat(chunks);
 }
 
+/** Refuse a declared body over `limit` before any handler runs, even on routes that read none. */
+export function limitDeclaredBody(limit = DEFAULT_BODY_LIMIT) {
+  return async (ctx: Context, next: () => Promise<unknown>) => {
+    if (Number(ctx.get('Content-Length') || 0) > limit) throw payloadTooLarge(`Request body is larger than ${limit} bytes`);
+    await next();
+  };
+}
+
 export type BodyFields = Record<string, unknown>;
 
 /** A JSON object or an application/x-www-form-urlencoded body; an empty body is `{}`. */

@@ -8,6 +8,17 @@ import { certificateDocument, type CertificateFormat } from '../published/certif
 import type { PublishedDocument } from '../published/document.js';
 import { invalidRequest, notFound } from '../errors.js';
 
+/**
+ * RFC 9110 13.1.2: an origin server evaluates If-None-Match itself (weak comparison, `*`, lists),
+ * whatever Cache-Control the request carries (fetch() sends no-cache with conditional requests).
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
 export function sendDocument(ctx: Context, doc: PublishedDocument, maxAgeSeconds: number): void {
   ctx.status = 200;
   ctx.set(doc.headers);
@@ -17,7 +28,7 @@ export function sendDocument(ctx: Context, doc: PublishedDocument, maxAgeSeconds
     'Access-Control-Allow-Origin': '*',
   });
   ctx.type = doc.contentType;
-  if (ctx.fresh) {
+  if (ifNoneMatchHits(ctx.get('If-None-Match'), doc.etag)) {
     ctx.status = 304;
     return;
   }

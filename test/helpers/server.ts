@@ -1,0 +1,101 @@
+// Start the real server (createApp + node:http) on an ephemeral loopback port, on a fresh SQLite
+// store in a temporary directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { Clock } from '../../src/clock.js';
+import { apiClientsCommand } from '../../src/cli/api-clients.js';
+import type { Io } from '../../src/cli/output.js';
+
+export const TEST_KEK = Buffer.alloc(32, 7).toString('base64url');
+
+export interface TestServer extends RunningServer {
+  dir: string;
+  config: Config;
+  env: Record<string, string>;
+  /** Close and delete the temporary directory. */
+  destroy(): Promise<void>;
+}
+
+export function tempDir(prefix = 'fedmeta-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function testEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FEDMETA_DATABASE_URL: `sqlite:${join(dir, 'fedmeta.db')}`,
+    FEDMETA_KEK: TEST_KEK,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    FEDMETA_ENV_FILE: '/dev/null',
+    ...extra,
+  };
+}
+
+export async function startTestServer(
+  options: { env?: Record<string, string>; dir?: string; clock?: Clock; pollMs?: number } = {},
+): Promise<TestServer> {
+  const dir = options.dir ?? tempDir();
+  const env = testEnv(dir, options.env);
+  const config = loadConfig(env, dir);
+  const running = await startServer(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+  return {
+    ...running,
+    dir,
+    config,
+    env,
+    async destroy() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function captureIo(stdin = ''): Io & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (text) => void (out += text.toString()),
+    err: (text) => void (err += text),
+    readStdin: async () => stdin,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+export interface ApiCredentials {
+  client_id: string;
+  client_secret: string;
+}
+
+/** Create a Management API client through the CLI command's own code path. */
+export async function addApiClient(server: RunningServer, scopes: string): Promise<ApiCredentials> {
+  const io = captureIo();
+  const code = await apiClientsCommand(['add', '--name', 'test', '--scopes', scopes, '--json'], server.services, io);
+  if (code !== 0) throw new Error(`api-clients add failed: ${io.stderr()}`);
+  return JSON.parse(io.stdout()) as ApiCredentials;
+}
+
+export const ALL_KEY_SCOPES = 'read:signing_keys create:signing_keys update:signing_keys read:logs';
+
+export async function getToken(server: TestServer, credentials: ApiCredentials): Promise<string> {
+  const response = await fetch(`${server.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...credentials, audience: `${server.config.issuer}/api/v2/` }),
+  });
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** A server plus a token holding every signing-key scope. */
+export async function startWithToken(options: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer(options);
+  const credentials = await addApiClient(server, ALL_KEY_SCOPES);
+  const token = await getToken(server, credentials);
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
+  return { server, credentials, token, api };
+}

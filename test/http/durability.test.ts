@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPrivateKey } from 'node:crypto';
+import { startTestServer, startWithToken, tempDir, TEST_KEK, type TestServer } from '../helpers/server.js';
+import { unseal } from '../../src/store/seal.js';
+import { loadConfig, ConfigError } from '../../src/config.js';
+import { startServer } from '../../src/server.js';
+
+async function startFails(env: Record<string, string>, dir: string): Promise<ConfigError> {
+  try {
+    const running = await startServer(loadConfig(env, dir));
+    await running.close();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('start-up should have failed');
+}
+
+describe('durability: restart, KEK, and no private key in the clear', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => server?.destroy());
+
+  it('a restart on the same store serves the same kids', async () => {
+    const first = await startTestServer();
+    const kids = (await (await fetch(`${first.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    await first.close();
+    server = await startTestServer({ dir: first.dir });
+    const again = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    expect(again.keys.map((k) => k.kid)).to.deep.equal(kids.keys.map((k) => k.kid));
+    expect(again.keys).to.have.length(2);
+  });
+
+  it('a wrong KEK stops start-up with a clear message and changes no key', async () => {
+    const first = await startTestServer();
+    const before = await first.services.store.listKeys();
+    await first.close();
+    const error = await startFails({ ...first.env, FEDMETA_KEK: Buffer.alloc(32, 9).toString('base64url') }, first.dir);
+    expect(error.variable).to.equal('FEDMETA_KEK');
+    expect(error.message).to.match(/does not open/);
+    server = await startTestServer({ dir: first.dir });
+    expect(await server.services.store.listKeys()).to.deep.equal(before);
+  });
+
+  it('without FEDMETA_KEK, the first start writes ./data/kek (mode 0600); a missing key file later stops start-up', async () => {
+    const dir = tempDir();
+    const env = { FEDMETA_DATABASE_URL: `sqlite:${join(dir, 'data', 'fedmeta.db')}`, PORT: '0', FEDMETA_ENV_FILE: '/dev/null' };
+    const first = await startServer(loadConfig(env, dir));
+    expect(first.services.warnings.join()).to.match(/generated a key-encryption key/);
+    const kekFile = join(dir, 'data', 'kek');
+    expect(statSync(kekFile).mode & 0o777).to.equal(0o600);
+    const kids = (await first.services.store.listKeys()).map((k) => k.kid).sort();
+    await first.close();
+    const second = await startServer(loadConfig(env, dir));
+    expect((await second.services.store.listKeys()).map((k) => k.kid).sort()).to.deep.equal(kids);
+    await second.close();
+    unlinkSync(kekFile);
+    const error = await startFails(env, dir);
+    expect(error.variable).to.equal('FEDMETA_KEK');
+    expect(error.message).to.match(/never regenerated/);
+    expect(existsSync(kekFile)).to.equal(false);
+  });
+
+  it('the database files hold no private key in the clear', async () => {
+    const started = await startWithToken({ env: { FEDMETA_ROTATION_RATE_BURST: '10' } });
+    server = started.server;
+    await started.api('/api/v2/keys/signing/rotate', { method: 'POST' });
+    const records = await server.services.store.listKeys();
+    const kek = Buffer.from(TEST_KEK, 'base64url');
+    const files = readdirSync(server.dir).filter((name) => name.startsWith('fedmeta.db'));
+    expect(files).to.include('fedmeta.db');
+    const bytes = Buffer.concat(files.map((name) => readFileSync(join(server!.dir, name))));
+    expect(bytes.includes('PRIVATE KEY')).to.equal(false);
+    for (const record of records) {
+      const pem = unseal(kek, record.kid, record.sealedPrivateKey);
+      const key = createPrivateKey(pem);
+      const der = key.export({ format: 'der', type: 'pkcs1' });
+      const jwk = key.export({ format: 'jwk' });
+      const d = Buffer.from(jwk.d!, 'base64url');
+      const p = Buffer.from(jwk.p!, 'base64url');
+      expect(bytes.includes(der.subarray(0, 64)), `${record.kid} DER`).to.equal(false);
+      expect(bytes.includes(d.subarray(0, 32)), `${record.kid} private exponent`).to.equal(false);
+      expect(bytes.includes(p.subarray(0, 32)), `${record.kid} prime`).to.equal(false);
+      expect(bytes.includes(Buffer.from(pem.split('\n')[1]!)), `${record.kid} PEM`).to.equal(false);
+      expect(bytes.includes(Buffer.from(jwk.d!.slice(0, 40))), `${record.kid} base64url d`).to.equal(false);
+    }
+  });
+
+  it('the store refuses two current keys and un-revoking, whatever the code above it does', async () => {
+    server = await startTestServer();
+    const store = server.services.store;
+    const [current, next] = await store.listKeys().then((keys) => [keys.find((k) => k.state === 'current')!, keys.find((k) => k.state === 'next')!]);
+    const now = new Date();
+    let failure: unknown;
+    try {
+      await store.changeKeys({ now, plan: () => ({ changes: [{ ...next!, state: 'current', currentSince: now }], result: null }), audit: () => [] });
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).to.match(/UNIQUE/);
+    const after = await store.listKeys();
+    expect(after.find((k) => k.kid === current!.kid)!.state).to.equal('current');
+    expect(after.find((k) => k.kid === next!.kid)!.state).to.equal('next');
+  });
+});

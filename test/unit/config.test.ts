@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { loadConfig, ConfigError } from '../../src/config.js';
+
+const load = (env: Record<string, string>) => loadConfig({ FEDMETA_ENV_FILE: '/dev/null', ...env }, '/srv');
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = load({});
+    expect(config).to.deep.include({
+      issuer: 'http://localhost:3000',
+      host: '127.0.0.1',
+      port: 3000,
+      samlEntityId: 'urn:localhost',
+      keySize: 2048,
+      certDays: 3650,
+      metadataCacheSeconds: 3600,
+    });
+    expect(config.database).to.deep.equal({ kind: 'sqlite', path: '/srv/data/fedmeta.db' });
+    expect(config.kek).to.equal(undefined);
+    expect(Object.isFrozen(config)).to.equal(true);
+  });
+
+  it('stops on invalid values with the variable named', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ FEDMETA_ISSUER: 'ftp://x' }, 'FEDMETA_ISSUER'],
+      [{ FEDMETA_ISSUER: 'https://idp.example.com/' }, 'FEDMETA_ISSUER'],
+      [{ FEDMETA_ISSUER: 'not a url' }, 'FEDMETA_ISSUER'],
+      [{ PORT: '70000' }, 'PORT'],
+      [{ PORT: 'abc' }, 'PORT'],
+      [{ FEDMETA_KEY_SIZE: '1024' }, 'FEDMETA_KEY_SIZE'],
+      [{ FEDMETA_KEY_SIZE: '2500' }, 'FEDMETA_KEY_SIZE'],
+      [{ FEDMETA_KEK: 'c2hvcnQ' }, 'FEDMETA_KEK'],
+      [{ FEDMETA_DATABASE_URL: 'mysql://x' }, 'FEDMETA_DATABASE_URL'],
+      [{ FEDMETA_DATABASE_URL: 'postgres://localhost/test' }, 'FEDMETA_KEK'],
+      [{ FEDMETA_CERT_DAYS: '0' }, 'FEDMETA_CERT_DAYS'],
+    ];
+    for (const [env, variable] of cases) {
+      const error = failure(env);
+      expect(error.variable, JSON.stringify(env)).to.equal(variable);
+      expect(error.message.startsWith(`${variable}: `)).to.equal(true);
+      expect(error.message).not.to.include('\n');
+    }
+  });
+
+  it('derives the entity ID from the issuer host and accepts a 32-byte base64url KEK', () => {
+    const config = load({ FEDMETA_ISSUER: 'https://idp.example.com', FEDMETA_KEK: Buffer.alloc(32, 1).toString('base64url') });
+    expect(config.samlEntityId).to.equal('urn:idp.example.com');
+    expect(config.kek?.length).to.equal(32);
+  });
+});
