@@ -1,0 +1,156 @@
+// THE XML-DSig path: every signed document (metadata, SAML 2.0 and 1.1 assertions and responses,
+// logout responses, WS-Fed) is signed by signXml, and every signature we accept is checked by
+// verifyXmlSignature. xml-crypto 6 has no defaults, so every algorithm is named here.
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { SignedXml } from 'xml-crypto';
+import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
+import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
+import { XmlError, parseUntrustedXml, rootElement } from './parse.js';
+
+/** What signing needs of a key; a keyring SigningKey is one. */
+export interface XmlSigningKey {
+  privateKey: KeyObject;
+  published: { certBase64: string };
+}
+
+export interface SignXmlOptions {
+  key: XmlSigningKey;
+  reference: {
+    /** The element to sign, by local-name() and namespace-uri() (see elementPath). */
+    xpath: string;
+    /** Its ID attribute: 'ID' for SAML 2.0 (the default), 'AssertionID' for SAML 1.1. */
+    idAttribute?: string;
+  };
+  /** Where the ds:Signature goes, e.g. after the Issuer (SAML core 5.4.1 and schema order). */
+  location: { reference: string; action: 'append' | 'prepend' | 'before' | 'after' };
+  signatureAlgorithm?: SignatureAlgorithmName;
+  digestAlgorithm?: DigestAlgorithmName;
+}
+
+const TRANSFORMS = [ALGORITHMS.envelopedSignature, ALGORITHMS.excC14n];
+
+/** An enveloped signature over one element, with the key's certificate in KeyInfo/X509Data. */
+export function signXml(xml: string, options: SignXmlOptions): string {
+  const idAttribute = options.reference.idAttribute ?? 'ID';
+  assertName(idAttribute);
+  const { certBase64 } = options.key.published;
+  const signer = new SignedXml({
+    // node's Sign.sign() takes the KeyObject as is: no PEM is parsed per signature.
+    privateKey: options.key.privateKey,
+    idAttribute: extraIdAttribute(idAttribute),
+    canonicalizationAlgorithm: ALGORITHMS.excC14n,
+    signatureAlgorithm: SIGNATURE_ALGORITHMS[options.signatureAlgorithm ?? 'rsa-sha256'],
+    // xml-crypto builds X509Data only from a PEM publicCert; the base64 DER is already at hand.
+    getKeyInfoContent: (args) => {
+      const p = args?.prefix ? `${args.prefix}:` : '';
+      return `<${p}X509Data><${p}X509Certificate>${certBase64}</${p}X509Certificate></${p}X509Data>`;
+    },
+  });
+  signer.addReference({
+    // Only an element that already carries its ID attribute, and only when exactly one matches:
+    // otherwise xml-crypto would invent an `Id` attribute, or add one Reference per match.
+    xpath: `(${options.reference.xpath})[@${idAttribute}][last() = 1]`,
+    transforms: TRANSFORMS,
+    digestAlgorithm: DIGEST_ALGORITHMS[options.digestAlgorithm ?? 'sha256'],
+  });
+  signer.computeSignature(xml, { prefix: 'ds', location: options.location });
+  return signer.getSignedXml();
+}
+
+export interface VerifyXmlOptions {
+  /**
+   * The element the signature must cover, as (namespace, local name) steps from the root; its
+   * ds:Signature must be one of its own children (enveloped, SAML core 5.4.1).
+   */
+  element: Array<readonly [namespace: string, localName: string]>;
+  idAttribute?: string;
+  /** Input limit for the safe parser; 1 MiB unless told. */
+  maxBytes?: number;
+}
+
+export interface VerifiedXml {
+  /** The canonical XML of the signed element: the only bytes a caller may trust. */
+  signedXml: string;
+  /** The trusted certificate that verified it. */
+  certBase64: string;
+}
+
+/**
+ * Verifies with the given certificates only (never one from KeyInfo) that the one signature
+ * enveloped in the expected element references exactly that element by its ID.
+ */
+export function verifyXmlSignature(xml: string, certBase64s: string[], options: VerifyXmlOptions): VerifiedXml {
+  const idAttribute = options.idAttribute ?? 'ID';
+  const doc = parseUntrustedXml(xml, { maxBytes: options.maxBytes ?? 1024 * 1024 });
+  const target = findElement(rootElement(doc), options.element);
+  const id = target.getAttribute(idAttribute);
+  if (!id) throw new XmlError('xml_signature_invalid', `the signed element has no ${idAttribute}`);
+  const signatures = childElements(target, NS.ds, 'Signature');
+  if (signatures.length !== 1) {
+    throw new XmlError('xml_signature_missing', `expected one ds:Signature in the signed element, found ${signatures.length}`);
+  }
+
+  let problem = 'no trusted certificate';
+  for (const certBase64 of certBase64s) {
+    const verifier = new SignedXml({
+      publicCert: new X509Certificate(Buffer.from(certBase64, 'base64')).publicKey,
+      getCertFromKeyInfo: () => null,
+      idAttribute: extraIdAttribute(idAttribute),
+    });
+    let valid = false;
+    try {
+      verifier.loadSignature(signatures[0]!);
+      valid = verifier.checkSignature(xml);
+    } catch (error) {
+      problem = (error as Error).message.split('\n')[0]!.slice(0, 200);
+      continue; // a wrong certificate, or a signature no certificate verifies: the message tells
+    }
+    // checkSignature returns false when a digest does not match: no certificate will change that.
+    if (!valid) {
+      problem = 'a digest does not match';
+      break;
+    }
+    const references = verifier.getReferences();
+    const signed = verifier.getSignedReferences();
+    if (references.length !== 1 || references[0]!.uri !== `#${id}` || signed.length !== 1) {
+      throw new XmlError('xml_signature_invalid', 'the signature does not reference exactly the expected element');
+    }
+    return { signedXml: signed[0]!, certBase64 };
+  }
+  throw new XmlError('xml_signature_invalid', `signature rejected: ${problem}`);
+}
+
+function findElement(root: Element, steps: VerifyXmlOptions['element']): Element {
+  const [first, ...rest] = steps;
+  if (!first || root.namespaceURI !== first[0] || root.localName !== first[1]) {
+    throw new XmlError('xml_unexpected_root', `unexpected root element ${root.localName}`);
+  }
+  let element = root;
+  for (const [namespace, localName] of rest) {
+    const matches = childElements(element, namespace, localName);
+    if (matches.length !== 1) {
+      throw new XmlError('xml_signature_invalid', `expected exactly one ${localName}, found ${matches.length}`);
+    }
+    element = matches[0]!;
+  }
+  return element;
+}
+
+function childElements(parent: Element, namespace: string, localName: string): Element[] {
+  return Array.from(parent.childNodes).filter(
+    (node): node is Element =>
+      node.nodeType === 1 && (node as Element).namespaceURI === namespace && (node as Element).localName === localName,
+  );
+}
+
+/**
+ * xml-crypto always looks for Id, ID and id and puts idAttribute in front of them; given one of those
+ * it looks for that attribute twice, counts the signed element twice, and refuses it as a duplicate ID.
+ */
+function extraIdAttribute(name: string): string | undefined {
+  return ['Id', 'ID', 'id'].includes(name) ? undefined : name;
+}
+
+function assertName(name: string): void {
+  if (!/^[A-Za-z_][\w.-]*$/.test(name)) throw new Error(`signXml: ${name} is not an attribute name`);
+}

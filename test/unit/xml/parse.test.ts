@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { XmlError, expectRoot, parseUntrustedXml, type XmlErrorCode } from '../../../src/xml/parse.js';
+import { NS } from '../../../src/xml/namespaces.js';
+
+const LIMIT = { maxBytes: 64 * 1024 };
+
+const BILLION_LAUGHS = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<lolz>&lol3;</lolz>`;
+
+const hostile: Array<[name: string, xml: string, code: XmlErrorCode]> = [
+  ['billion laughs (internal DTD entities)', BILLION_LAUGHS, 'xml_doctype_forbidden'],
+  ['external entity (XXE)', '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>', 'xml_doctype_forbidden'],
+  ['lower-case doctype', '<!doctype r><r/>', 'xml_doctype_forbidden'],
+  ['external DTD', '<!DOCTYPE r SYSTEM "http://attacker.example/x.dtd"><r/>', 'xml_doctype_forbidden'],
+  ['ENTITY declaration without DOCTYPE', '<r><!EnTiTy x "y"></r>', 'xml_entity_forbidden'],
+  ['undeclared entity reference', '<r>&x;</r>', 'xml_malformed'],
+  ['two root elements', '<a/><b/>', 'xml_multiple_roots'],
+  ['text after the root', '<a/>trailing', 'xml_content_outside_root'],
+  ['text before the root', 'leading<a/>', 'xml_content_outside_root'],
+  ['CDATA after the root', '<a/><![CDATA[x]]>', 'xml_malformed'],
+  ['no element at all', 'just text', 'xml_content_outside_root'],
+  ['empty input', '', 'xml_malformed'],
+  ['whitespace only', '  \n', 'xml_malformed'],
+  ['unclosed element', '<a><b></a>', 'xml_malformed'],
+  ['truncated input', '<a', 'xml_malformed'],
+  ['duplicate attribute', '<a x="1" x="2"/>', 'xml_malformed'],
+  ['unbound element prefix', '<p:a/>', 'xml_malformed'],
+  ['unbound attribute prefix', '<a p:x="1"/>', 'xml_malformed'],
+  ['processing instruction before the root', '<?xml-stylesheet href="x.xsl"?><a/>', 'xml_pi_forbidden'],
+  ['processing instruction inside the root', '<a><b><?php echo 1; ?></b></a>', 'xml_pi_forbidden'],
+  ['processing instruction after the root', '<a/><?pi x?>', 'xml_pi_forbidden'],
+  ['XML declaration not at the start', ' <?xml version="1.0"?><a/>', 'xml_pi_forbidden'],
+];
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    expect(error).to.be.instanceOf(XmlError);
+    return (error as XmlError).code;
+  }
+  return undefined;
+}
+
+describe('xml/parse: parseUntrustedXml', () => {
+  for (const [name, xml, code] of hostile) {
+    it(`rejects ${name} with ${code}`, () => {
+      expect(codeOf(() => parseUntrustedXml(xml, LIMIT))).to.equal(code);
+    });
+  }
+
+  it('rejects input over maxBytes, counting UTF-8 bytes rather than characters', () => {
+    expect(codeOf(() => parseUntrustedXml(`<a>${'x'.repeat(100)}</a>`, { maxBytes: 100 }))).to.equal('xml_too_large');
+    const accents = `<a>${'é'.repeat(10)}</a>`; // 17 characters, 27 bytes
+    expect(codeOf(() => parseUntrustedXml(accents, { maxBytes: 20 }))).to.equal('xml_too_large');
+    expect(parseUntrustedXml(accents, { maxBytes: 27 }).documentElement?.textContent).to.equal('é'.repeat(10));
+  });
+
+  it('rejects an oversized billion-laughs document as too large before looking at it', () => {
+    expect(codeOf(() => parseUntrustedXml(BILLION_LAUGHS, { maxBytes: 64 }))).to.equal('xml_too_large');
+  });
+
+  it('errors carry HTTP 400 and are exposed', () => {
+    try {
+      parseUntrustedXml('<a/><b/>', LIMIT);
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect(error).to.include({ status: 400, expose: true, code: 'xml_multiple_roots' });
+    }
+  });
+
+  it('accepts an XML declaration, a BOM, comments and whitespace around the root', () => {
+    const doc = parseUntrustedXml('\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<!-- c -->\n<a x="&amp;&#x41;">t</a>\n<!-- d -->\n', LIMIT);
+    expect(doc.documentElement?.getAttribute('x')).to.equal('&A');
+  });
+
+  it('parses namespaces, so the root can be checked by namespace and local name', () => {
+    const doc = parseUntrustedXml(`<samlp:AuthnRequest xmlns:samlp="${NS.samlp}" ID="_1"/>`, LIMIT);
+    expect(expectRoot(doc, NS.samlp, 'AuthnRequest').getAttribute('ID')).to.equal('_1');
+    expect(codeOf(() => expectRoot(doc, NS.samlp, 'LogoutRequest'))).to.equal('xml_unexpected_root');
+    expect(codeOf(() => expectRoot(doc, NS.md, 'AuthnRequest'))).to.equal('xml_unexpected_root');
+  });
+
+  it('rejects the right local name in no namespace', () => {
+    const doc = parseUntrustedXml('<AuthnRequest ID="_1"/>', LIMIT);
+    expect(codeOf(() => expectRoot(doc, NS.samlp, 'AuthnRequest'))).to.equal('xml_unexpected_root');
+  });
+});

@@ -1,0 +1,89 @@
+// Test keys and the external XML tools (xmlsec1, xmllint) the XML tests check our output with.
+import { createPrivateKey } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSigningKey } from '../../../src/keys/generate.js';
+import { publishKey } from '../../../src/keys/formats.js';
+import type { SigningKey } from '../../../src/keys/keyring.js';
+
+export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<SigningKey> {
+  const key = await generateSigningKey({ modulusLength: 2048, commonName, validityDays: 30, now: new Date() });
+  return {
+    kid: key.kid,
+    privateKey: createPrivateKey(key.privateKeyPem),
+    published: publishKey({ kid: key.kid, state: 'current', certPem: key.certPem }),
+  };
+}
+
+/** Skips the test when a tool is missing on a developer machine; in CI a missing tool fails it. */
+export function requireTool(context: Mocha.Context, tool: 'xmlsec1' | 'xmllint'): void {
+  if (spawnSync(tool, ['--version']).error === undefined) return;
+  if (process.env.CI) throw new Error(`${tool} is required in CI but was not found`);
+  context.skip();
+}
+
+function inTempDir<T>(files: Record<string, string>, run: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'fedmeta-xml-'));
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    return run(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface ToolResult {
+  ok: boolean;
+  output: string;
+}
+
+/**
+ * xmlsec1 trusting only `certPem`: `--enabled-key-data rsa` stops it from taking a key out of the
+ * document's KeyInfo/X509Data, so the only key it has is the one loaded by --pubkey-cert-pem.
+ * `idNode` is `namespace:LocalName` of the element whose `idAttribute` the Reference URI names.
+ */
+export function xmlsecVerify(xml: string, certPem: string, idNode: string, idAttribute = 'ID'): ToolResult {
+  return inTempDir({ 'signed.xml': xml, 'cert.pem': certPem }, (dir) => {
+    const result = spawnSync(
+      'xmlsec1',
+      [
+        '--verify',
+        '--enabled-key-data',
+        'rsa',
+        '--pubkey-cert-pem',
+        join(dir, 'cert.pem'),
+        `--id-attr:${idAttribute}`,
+        idNode,
+        join(dir, 'signed.xml'),
+      ],
+      { encoding: 'utf8' },
+    );
+    return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+  });
+}
+
+export const METADATA_SCHEMA = '/usr/share/xml/opensaml/saml-schema-metadata-2.0.xsd';
+
+// The OASIS schemas import XML-DSig, XML-Enc and xml.xsd by their W3C URLs; the catalog maps those
+// to the copies Debian ships (xmltooling), and --nonet makes a missing mapping fail, not download.
+const SCHEMA_CATALOG = `<?xml version="1.0"?>
+<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
+  <uri name="http://www.w3.org/TR/2002/REC-xmldsig-core-20020212/xmldsig-core-schema.xsd"
+       uri="file:///usr/share/xml/xmltooling/xmldsig-core-schema.xsd"/>
+  <uri name="http://www.w3.org/TR/2002/REC-xmlenc-core-20021210/xenc-schema.xsd"
+       uri="file:///usr/share/xml/xmltooling/xenc-schema.xsd"/>
+  <uri name="http://www.w3.org/2001/xml.xsd" uri="file:///usr/share/xml/xmltooling/xml.xsd"/>
+</catalog>
+`;
+
+export function xmllintValidate(xml: string, schema: string): ToolResult {
+  return inTempDir({ 'doc.xml': xml, 'catalog.xml': SCHEMA_CATALOG }, (dir) => {
+    const result = spawnSync('xmllint', ['--nonet', '--noout', '--schema', schema, join(dir, 'doc.xml')], {
+      encoding: 'utf8',
+      env: { ...process.env, XML_CATALOG_FILES: join(dir, 'catalog.xml') },
+    });
+    return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+  });
+}
