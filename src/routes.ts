@@ -7,11 +7,14 @@ import { authenticate, needs } from './http/management/authenticate.js';
 import { keyHandlers } from './http/management/keys.js';
 import { logHandlers } from './http/management/logs.js';
 import { limitDeclaredBody } from './http/body.js';
+import { clientHandlers, userHandlers } from './http/management/clients.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
   const keys = keyHandlers(deps);
   const logs = logHandlers(deps);
+  const clients = clientHandlers(deps);
+  const users = userHandlers(deps);
   const router = new Router();
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
@@ -32,6 +35,15 @@ export function buildRouter(deps: AppDeps): Router {
   api.post('/keys/signing/rotate', needs('create:signing_keys', 'update:signing_keys'), keys.rotate);
   api.get('/keys/signing/:kid', needs('read:signing_keys'), keys.get);
   api.put('/keys/signing/:kid/revoke', needs('update:signing_keys'), keys.revoke);
+  api.get('/clients', needs('read:clients'), clients.list);
+  api.post('/clients', needs('create:clients'), clients.create);
+  api.get('/clients/:id', needs('read:clients'), clients.get);
+  api.patch('/clients/:id', needs('update:clients'), clients.update);
+  api.delete('/clients/:id', needs('delete:clients'), clients.remove);
+  api.get('/users', needs('read:users'), users.list);
+  api.post('/users', needs('create:users'), users.create);
+  api.get('/users/:id', needs('read:users'), users.get);
+  api.delete('/users/:id', needs('delete:users'), users.remove);
   api.get('/logs', needs('read:logs'), logs.list);
   router.use(api.routes(), api.allowedMethods());
 

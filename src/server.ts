@@ -12,6 +12,8 @@ import { KeyService } from './keys/service.js';
 import { UnsealError } from './store/seal.js';
 import { ConfigError } from './config.js';
 import { createApp } from './app.js';
+import { ClientService } from './clients/service.js';
+import { UserService } from './users/service.js';
 
 export interface Services {
   config: Config;
@@ -20,6 +22,8 @@ export interface Services {
   keyring: Keyring;
   keys: KeyService;
   clock: Clock;
+  clients: ClientService;
+  users: UserService;
   warnings: string[];
 }
 
@@ -41,7 +45,9 @@ export async function openServices(config: Config, options: { clock?: Clock; cre
       }
       throw error;
     }
-    return { config, store, kek, keyring, keys, clock, warnings: warning ? [warning] : [] };
+    const clients = new ClientService({ store, clock });
+    const users = new UserService({ store, clock });
+    return { config, store, kek, keyring, keys, clock, clients, users, warnings: warning ? [warning] : [] };
   } catch (error) {
     await store.close();
     throw error;

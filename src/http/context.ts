@@ -4,6 +4,8 @@ import type { Clock } from '../clock.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { KeyService } from '../keys/service.js';
 import type { Store } from '../store/store.js';
+import type { ClientService } from '../clients/service.js';
+import type { UserService } from '../users/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -11,4 +13,6 @@ export interface AppDeps {
   keyring: Keyring;
   keys: KeyService;
   clock: Clock;
+  clients: ClientService;
+  users: UserService;
 }

@@ -8,7 +8,19 @@ import type { AuditEntry, AuditInput } from '../audit/types.js';
 import { take, check, type BucketState } from '../limits/token-bucket.js';
 import { tooManyRequests } from '../errors.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
-import type { ApiClientRecord, ChangeVersions, KeyChangeOutcome, KeyChangeRequest, RateLimitRequest, Store } from './store.js';
+import type {
+  ApiClientRecord,
+  ChangeVersions,
+  KeyChangeOutcome,
+  KeyChangeRequest,
+  RateLimitRequest,
+  SessionParticipant,
+  SessionRecord,
+  Store,
+} from './store.js';
+import type { Application } from '../clients/types.js';
+import type { User } from '../users/types.js';
+import { FedmetaError } from '../errors.js';
 import { sqliteMigrations } from './migrations/sqlite.js';
 
 interface KeyRow {
@@ -73,7 +85,7 @@ export class SqliteStore implements Store {
   async versions(): Promise<ChangeVersions> {
     const rows = this.db.prepare('SELECT name, version FROM change_counters').all() as { name: string; version: number }[];
     const get = (name: string) => rows.find((row) => row.name === name)?.version ?? 0;
-    return { keys: get('keys') };
+    return { keys: get('keys'), clients: get('clients') };
   }
 
   async listKeys(): Promise<KeyRecord[]> {
@@ -176,6 +188,196 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async takeRateLimit(request: RateLimitRequest, now: Date) {
+    return this.db
+      .transaction(() => {
+        const decision = take(this.readBucket(request.bucket), now.getTime(), request.policy);
+        if (decision.allowed) {
+          this.db
+            .prepare('INSERT INTO rate_limits (bucket, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (bucket) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at')
+            .run(request.bucket, decision.state.tokens, decision.state.updatedAt);
+        }
+        return decision;
+      })
+      .immediate();
+  }
+
+  // --- applications -------------------------------------------------------------------------
+
+  private bumpClients(): void {
+    this.db.prepare("UPDATE change_counters SET version = version + 1 WHERE name = 'clients'").run();
+  }
+
+  async listApplications(): Promise<Application[]> {
+    return (this.db.prepare('SELECT * FROM applications ORDER BY created_at, client_id').all() as AppRow[]).map(appFromRow);
+  }
+
+  async getApplication(clientId: string) {
+    return this.oneApp('client_id', clientId);
+  }
+
+  async findApplicationByAudience(audience: string) {
+    return this.oneApp('saml_audience', audience);
+  }
+
+  async findApplicationByRealm(realm: string) {
+    return this.oneApp('wsfed_realm', realm);
+  }
+
+  private oneApp(column: 'client_id' | 'saml_audience' | 'wsfed_realm', value: string): Application | undefined {
+    const row = this.db.prepare(`SELECT * FROM applications WHERE ${column} = ?`).get(value) as AppRow | undefined;
+    return row ? appFromRow(row) : undefined;
+  }
+
+  async saveApplication(app: Application, audit: AuditInput): Promise<void> {
+    try {
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare(
+              `INSERT INTO applications (client_id, name, callbacks, addons, saml_audience, wsfed_realm, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, callbacks = excluded.callbacks, addons = excluded.addons,
+                 saml_audience = excluded.saml_audience, wsfed_realm = excluded.wsfed_realm, updated_at = excluded.updated_at`,
+            )
+            .run(
+              app.clientId,
+              app.name,
+              JSON.stringify(app.callbacks),
+              JSON.stringify(app.addons),
+              app.addons.samlp?.audience ?? null,
+              app.addons.wsfed?.realm ?? null,
+              app.createdAt.getTime(),
+              app.updatedAt.getTime(),
+            );
+          this.bumpClients();
+          this.insertAudit(audit, app.updatedAt);
+        })
+        .immediate();
+    } catch (error) {
+      throw uniqueConflict(error, 'Another application already uses this SAML audience or WS-Fed realm');
+    }
+  }
+
+  async deleteApplication(clientId: string, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db.prepare('DELETE FROM applications WHERE client_id = ?').run(clientId);
+        if (changes === 0) return false;
+        this.bumpClients();
+        this.insertAudit(audit, now);
+        return true;
+      })
+      .immediate();
+  }
+
+  // --- users ----------------------------------------------------------------------------------
+
+  async createUser(user: User, audit: AuditInput): Promise<void> {
+    try {
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare('INSERT INTO users (user_id, email, name, admin, attributes, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+            .run(user.userId, user.email.toLowerCase(), user.name, user.admin ? 1 : 0, JSON.stringify(user.attributes), user.passwordHash, user.createdAt.getTime());
+          this.insertAudit(audit, user.createdAt);
+        })
+        .immediate();
+    } catch (error) {
+      throw uniqueConflict(error, `A user with email ${user.email} already exists`);
+    }
+  }
+
+  async getUser(userId: string) {
+    const row = this.db.prepare('SELECT * FROM users WHERE user_id = ?').get(userId) as UserRow | undefined;
+    return row ? userFromRow(row) : undefined;
+  }
+
+  async findUserByEmail(email: string) {
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as UserRow | undefined;
+    return row ? userFromRow(row) : undefined;
+  }
+
+  async listUsers({ page, perPage }: { page: number; perPage: number }) {
+    return (this.db.prepare('SELECT * FROM users ORDER BY created_at, user_id LIMIT ? OFFSET ?').all(perPage, page * perPage) as UserRow[]).map(userFromRow);
+  }
+
+  async deleteUser(userId: string, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db.prepare('DELETE FROM users WHERE user_id = ?').run(userId);
+        if (changes > 0) this.insertAudit(audit, now);
+        return changes > 0;
+      })
+      .immediate();
+  }
+
+  // --- sessions, login states, replay cache ---------------------------------------------------
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sessions (id_hash, user_id, created_at, expires_at, participants) VALUES (?, ?, ?, ?, ?)')
+      .run(session.idHash, session.userId, session.createdAt.getTime(), session.expiresAt.getTime(), JSON.stringify(session.participants));
+  }
+
+  async getSession(idHash: string, now: Date) {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now.getTime()) as
+      | { id_hash: string; user_id: string; created_at: number; expires_at: number; participants: string }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      idHash: row.id_hash,
+      userId: row.user_id,
+      createdAt: new Date(row.created_at),
+      expiresAt: new Date(row.expires_at),
+      participants: JSON.parse(row.participants) as SessionParticipant[],
+    };
+  }
+
+  async addSessionParticipant(idHash: string, participant: SessionParticipant): Promise<void> {
+    this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT participants FROM sessions WHERE id_hash = ?').get(idHash) as { participants: string } | undefined;
+        if (!row) return;
+        const participants = (JSON.parse(row.participants) as SessionParticipant[]).filter((p) => p.clientId !== participant.clientId);
+        participants.push(participant);
+        this.db.prepare('UPDATE sessions SET participants = ? WHERE id_hash = ?').run(JSON.stringify(participants), idHash);
+      })
+      .immediate();
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+  }
+
+  async putLoginState(id: string, data: string, expiresAt: Date): Promise<void> {
+    this.db.prepare('INSERT INTO login_states (id, data, expires_at) VALUES (?, ?, ?)').run(id, data, expiresAt.getTime());
+  }
+
+  async getLoginState(id: string, now: Date) {
+    const row = this.db.prepare('SELECT data FROM login_states WHERE id = ? AND expires_at > ?').get(id, now.getTime()) as { data: string } | undefined;
+    return row?.data;
+  }
+
+  async deleteLoginState(id: string): Promise<void> {
+    this.db.prepare('DELETE FROM login_states WHERE id = ?').run(id);
+  }
+
+  async rememberRequestId(issuer: string, id: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const at = now.getTime();
+        this.db.prepare('DELETE FROM seen_request_ids WHERE expires_at <= ?').run(at);
+        this.db.prepare('DELETE FROM login_states WHERE expires_at <= ?').run(at);
+        this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(at);
+        const { changes } = this.db
+          .prepare('INSERT INTO seen_request_ids (issuer, id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+          .run(issuer, id, expiresAt.getTime());
+        return changes === 1;
+      })
+      .immediate();
+  }
+
   async findApiClient(clientId: string): Promise<ApiClientRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM api_clients WHERE client_id = ?').get(clientId) as
       | { client_id: string; name: string; secret_hash: string; scopes: string; created_at: number }
@@ -189,4 +391,51 @@ export class SqliteStore implements Store {
       createdAt: new Date(row.created_at),
     };
   }
+}
+
+interface AppRow {
+  client_id: string;
+  name: string;
+  callbacks: string;
+  addons: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function appFromRow(row: AppRow): Application {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    callbacks: JSON.parse(row.callbacks) as string[],
+    addons: JSON.parse(row.addons) as Application['addons'],
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+interface UserRow {
+  user_id: string;
+  email: string;
+  name: string;
+  admin: number;
+  attributes: string;
+  password_hash: string;
+  created_at: number;
+}
+
+function userFromRow(row: UserRow): User {
+  return {
+    userId: row.user_id,
+    email: row.email,
+    name: row.name,
+    admin: row.admin === 1,
+    attributes: JSON.parse(row.attributes) as Record<string, string>,
+    passwordHash: row.password_hash,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+function uniqueConflict(error: unknown, message: string): unknown {
+  const code = (error as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? new FedmetaError(409, 'conflict', message) : error;
 }

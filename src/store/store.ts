@@ -4,6 +4,8 @@ import type { KeyRecord } from '../keys/types.js';
 import type { KeyPlan } from '../keys/lifecycle.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
 import type { BucketDecision, BucketPolicy } from '../limits/token-bucket.js';
+import type { Application } from '../clients/types.js';
+import type { User } from '../users/types.js';
 
 export interface ApiClientRecord {
   clientId: string;
@@ -17,6 +19,25 @@ export interface ApiClientRecord {
 /** Counters bumped in the same transaction as a change; instances compare them to know what to rebuild. */
 export interface ChangeVersions {
   keys: number;
+  /** Applications: per-application metadata is rebuilt when this moves. */
+  clients: number;
+}
+
+/** A service provider / relying party the session has signed in to (for single logout). */
+export interface SessionParticipant {
+  clientId: string;
+  sessionIndex: string;
+  nameId: string;
+  nameIdFormat: string;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie value; the cookie value itself is never stored. */
+  idHash: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  participants: SessionParticipant[];
 }
 
 export interface RateLimitRequest {
@@ -55,4 +76,34 @@ export interface Store {
 
   createApiClient(client: ApiClientRecord, audit: AuditInput): Promise<void>;
   findApiClient(clientId: string): Promise<ApiClientRecord | undefined>;
+
+  /** Spend one token of a shared bucket (login throttle); never throws for an empty bucket. */
+  takeRateLimit(request: RateLimitRequest, now: Date): Promise<BucketDecision>;
+
+  listApplications(): Promise<Application[]>;
+  getApplication(clientId: string): Promise<Application | undefined>;
+  findApplicationByAudience(audience: string): Promise<Application | undefined>;
+  findApplicationByRealm(realm: string): Promise<Application | undefined>;
+  /** Insert or replace; 409 when another application has the same SAML audience or WS-Fed realm. */
+  saveApplication(app: Application, audit: AuditInput): Promise<void>;
+  deleteApplication(clientId: string, audit: AuditInput, now: Date): Promise<boolean>;
+
+  createUser(user: User, audit: AuditInput): Promise<void>;
+  getUser(userId: string): Promise<User | undefined>;
+  findUserByEmail(email: string): Promise<User | undefined>;
+  listUsers(options: { page: number; perPage: number }): Promise<User[]>;
+  deleteUser(userId: string, audit: AuditInput, now: Date): Promise<boolean>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string, now: Date): Promise<SessionRecord | undefined>;
+  addSessionParticipant(idHash: string, participant: SessionParticipant): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+
+  /** Short-lived state of a login in progress (the pending SAML/WS-Fed request). */
+  putLoginState(id: string, data: string, expiresAt: Date): Promise<void>;
+  getLoginState(id: string, now: Date): Promise<string | undefined>;
+  deleteLoginState(id: string): Promise<void>;
+
+  /** true the first time (issuer, id) is seen before expiresAt; false for a replay. */
+  rememberRequestId(issuer: string, id: string, expiresAt: Date, now: Date): Promise<boolean>;
 }

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import { invalidRequest } from '../../errors.js';
 
-function pageNumber(value: unknown, name: string, fallback: number, max: number): number {
+export function pageNumber(value: unknown, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) > max) {
     throw invalidRequest(`Query parameter "${name}" must be a whole number up to ${max}`);

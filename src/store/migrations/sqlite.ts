@@ -54,3 +54,47 @@ export const sqliteMigrations: { version: number; sql: string }[] = [
     `,
   },
 ];
+
+sqliteMigrations.push({
+  version: 2,
+  sql: `
+    CREATE TABLE applications (
+      client_id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      callbacks TEXT NOT NULL,
+      addons TEXT NOT NULL,
+      saml_audience TEXT UNIQUE,
+      wsfed_realm TEXT UNIQUE,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    INSERT INTO change_counters (name, version) VALUES ('clients', 0);
+
+    CREATE TABLE users (
+      user_id TEXT PRIMARY KEY,
+      email TEXT NOT NULL UNIQUE,
+      name TEXT NOT NULL,
+      admin INTEGER NOT NULL DEFAULT 0,
+      attributes TEXT NOT NULL DEFAULT '{}',
+      password_hash TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE sessions (
+      id_hash TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      participants TEXT NOT NULL DEFAULT '[]'
+    );
+
+    CREATE TABLE login_states (id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL);
+
+    CREATE TABLE seen_request_ids (
+      issuer TEXT NOT NULL,
+      id TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (issuer, id)
+    );
+  `,
+});

@@ -1,0 +1,53 @@
+// Application operations shared by the Management API, the dashboard and the CLI.
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../clock.js';
+import type { Actor } from '../audit/types.js';
+import { notFound } from '../errors.js';
+import { parseApplication } from './validate.js';
+import type { Application } from './types.js';
+
+export class ClientService {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  list(): Promise<Application[]> {
+    return this.deps.store.listApplications();
+  }
+
+  async get(clientId: string): Promise<Application> {
+    const app = await this.deps.store.getApplication(clientId);
+    if (!app) throw notFound(`No application with client_id "${clientId}"`);
+    return app;
+  }
+
+  async create(body: Record<string, unknown>, actor: Actor): Promise<Application> {
+    const fields = parseApplication(body);
+    const now = this.deps.clock.now();
+    const app: Application = { clientId: randomBytes(16).toString('base64url'), ...fields, createdAt: now, updatedAt: now };
+    await this.deps.store.saveApplication(app, {
+      type: 'client_created',
+      description: `Created application "${app.name}"`,
+      actor,
+      details: { client_id: app.clientId, protocols: Object.keys(app.addons) },
+    });
+    return app;
+  }
+
+  async update(clientId: string, body: Record<string, unknown>, actor: Actor): Promise<Application> {
+    const existing = await this.get(clientId);
+    const app: Application = { ...existing, ...parseApplication(body, existing), updatedAt: this.deps.clock.now() };
+    await this.deps.store.saveApplication(app, {
+      type: 'client_updated',
+      description: `Updated application "${app.name}"`,
+      actor,
+      details: { client_id: clientId, fields: Object.keys(body) },
+    });
+    return app;
+  }
+
+  async remove(clientId: string, actor: Actor): Promise<void> {
+    const app = await this.get(clientId);
+    const now = this.deps.clock.now();
+    await this.deps.store.deleteApplication(clientId, { type: 'client_deleted', description: `Deleted application "${app.name}"`, actor, details: { client_id: clientId } }, now);
+  }
+}

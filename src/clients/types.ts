@@ -1,0 +1,50 @@
+// Applications (Auth0 "clients"): relying parties that fedmeta signs for.
+
+export type SignatureAlgorithm = 'rsa-sha256' | 'rsa-sha1';
+export type DigestAlgorithm = 'sha256' | 'sha1';
+
+export interface SamlpAddon {
+  /** The SP's entityID: the Audience of assertions, and how /samlp finds the application. */
+  audience: string;
+  /** Recipient of SubjectConfirmationData; defaults to the ACS URL the response is posted to. */
+  recipient?: string | undefined;
+  /** User profile field → SAML attribute name. */
+  mappings: Record<string, string>;
+  nameIdentifierFormat: string;
+  /** false: the Assertion is signed; true: the Response is signed (and the assertion too, "both"). */
+  signResponse: boolean;
+  signatureAlgorithm: SignatureAlgorithm;
+  digestAlgorithm: DigestAlgorithm;
+  lifetimeInSeconds: number;
+  /** The SP's certificate (PEM or base64 DER); when set, AuthnRequests must be signed with it. */
+  signingCert?: string | undefined;
+  logout?: { callback?: string | undefined } | undefined;
+}
+
+export interface WsfedAddon {
+  realm: string;
+  tokenFormat: 'saml11' | 'saml20';
+  lifetimeInSeconds: number;
+}
+
+export interface Application {
+  clientId: string;
+  name: string;
+  callbacks: string[];
+  addons: { samlp?: SamlpAddon | undefined; wsfed?: WsfedAddon | undefined };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const DEFAULT_SAML_MAPPINGS: Record<string, string> = {
+  user_id: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier',
+  email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+};
+
+export const NAMEID_FORMATS = {
+  unspecified: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+  emailAddress: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+  persistent: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+  transient: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+} as const;

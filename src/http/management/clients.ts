@@ -1,0 +1,52 @@
+// /api/v2/clients and /api/v2/users.
+import type { Context } from 'koa';
+import type { AppDeps } from '../context.js';
+import { applicationView } from '../../clients/validate.js';
+import { userView } from '../../users/types.js';
+import { readFields } from '../body.js';
+import { actorOf } from './authenticate.js';
+import { pageNumber } from './logs.js';
+
+export function clientHandlers({ clients }: AppDeps) {
+  return {
+    list: async (ctx: Context) => {
+      ctx.body = (await clients.list()).map(applicationView);
+    },
+    get: async (ctx: Context) => {
+      ctx.body = applicationView(await clients.get(String(ctx.params.id)));
+    },
+    create: async (ctx: Context) => {
+      ctx.status = 201;
+      ctx.body = applicationView(await clients.create(await readFields(ctx), actorOf(ctx)));
+    },
+    update: async (ctx: Context) => {
+      ctx.body = applicationView(await clients.update(String(ctx.params.id), await readFields(ctx), actorOf(ctx)));
+    },
+    remove: async (ctx: Context) => {
+      await clients.remove(String(ctx.params.id), actorOf(ctx));
+      ctx.status = 204;
+    },
+  };
+}
+
+export function userHandlers({ users }: AppDeps) {
+  return {
+    list: async (ctx: Context) => {
+      const page = pageNumber(ctx.query.page, 'page', 0, 1_000_000);
+      const perPage = Math.max(1, pageNumber(ctx.query.per_page, 'per_page', 50, 100));
+      ctx.body = (await users.list(page, perPage)).map(userView);
+    },
+    get: async (ctx: Context) => {
+      ctx.body = userView(await users.get(String(ctx.params.id)));
+    },
+    create: async (ctx: Context) => {
+      const { connection: _connection, ...fields } = await readFields(ctx);
+      ctx.status = 201;
+      ctx.body = userView(await users.create(fields as { email: unknown; password: unknown }, actorOf(ctx)));
+    },
+    remove: async (ctx: Context) => {
+      await users.remove(String(ctx.params.id), actorOf(ctx));
+      ctx.status = 204;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// End users (and dashboard administrators): scrypt password hashes, never returned.
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../clock.js';
+import type { Actor } from '../audit/types.js';
+import { invalidBody, notFound } from '../errors.js';
+import { hashSecret } from '../auth/passwords.js';
+import type { User } from './types.js';
+
+export interface NewUserInput {
+  email: unknown;
+  password: unknown;
+  name?: unknown;
+  admin?: unknown;
+  user_metadata?: unknown;
+}
+
+const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,255}$/;
+
+function attributes(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidBody('user_metadata must be an object of strings');
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 50) throw invalidBody('user_metadata may hold at most 50 fields');
+  for (const [key, text] of entries) {
+    if (typeof text !== 'string' || text.length > 4096 || key.length > 256) throw invalidBody(`user_metadata.${key} must be a string of at most 4096 characters`);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+export class UserService {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  async create(input: NewUserInput, actor: Actor): Promise<User> {
+    const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
+    if (!EMAIL.test(email)) throw invalidBody('email must be an email address');
+    if (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 1024) {
+      throw invalidBody('password must be 8 to 1024 characters');
+    }
+    if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 200)) throw invalidBody('name must be a string of at most 200 characters');
+    if (input.admin !== undefined && typeof input.admin !== 'boolean') throw invalidBody('admin must be true or false');
+    const now = this.deps.clock.now();
+    const user: User = {
+      userId: `fedmeta|${randomBytes(12).toString('hex')}`,
+      email,
+      name: (input.name as string | undefined)?.trim() || email,
+      admin: input.admin === true,
+      attributes: attributes(input.user_metadata),
+      passwordHash: await hashSecret(input.password),
+      createdAt: now,
+    };
+    await this.deps.store.createUser(user, {
+      type: 'user_created',
+      description: `Created ${user.admin ? 'administrator' : 'user'} ${email}`,
+      actor,
+      details: { user_id: user.userId },
+    });
+    return user;
+  }
+
+  list(page = 0, perPage = 50): Promise<User[]> {
+    return this.deps.store.listUsers({ page, perPage });
+  }
+
+  async get(userId: string): Promise<User> {
+    const user = await this.deps.store.getUser(userId);
+    if (!user) throw notFound(`No user with user_id "${userId}"`);
+    return user;
+  }
+
+  async remove(userId: string, actor: Actor): Promise<void> {
+    const user = await this.get(userId);
+    await this.deps.store.deleteUser(userId, { type: 'user_deleted', description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
+  }
+}
