@@ -8,6 +8,9 @@ import { keyHandlers } from './http/management/keys.js';
 import { logHandlers } from './http/management/logs.js';
 import { limitDeclaredBody } from './http/body.js';
 import { clientHandlers, userHandlers } from './http/management/clients.js';
+import { loginHandlers } from './http/login.js';
+import { assetHandler } from './http/assets.js';
+import { htmlErrors } from './http/errors.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -15,6 +18,7 @@ export function buildRouter(deps: AppDeps): Router {
   const logs = logHandlers(deps);
   const clients = clientHandlers(deps);
   const users = userHandlers(deps);
+  const login = loginHandlers(deps);
   const router = new Router();
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
@@ -25,6 +29,15 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/rawpem', published.certificate('rawpem'));
   router.get('/pb7', published.certificate('pb7'));
   router.get('/fingerprint', published.certificate('fingerprint'));
+
+  router.get('/samlp/metadata', published.samlMetadata);
+  router.get('/samlp/metadata/:client_id', published.samlMetadata);
+
+  router.get('/assets/:name', assetHandler());
+  router.get('/login', htmlErrors, login.show);
+  router.post('/login', htmlErrors, login.submit);
+  router.get('/logout', htmlErrors, login.logout);
+  router.post('/logout', htmlErrors, login.logout);
 
   router.post('/oauth/token', tokenHandler(deps));
 

@@ -14,6 +14,8 @@ import { ConfigError } from './config.js';
 import { createApp } from './app.js';
 import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
+import { ApplicationCatalog } from './clients/catalog.js';
+import { watchStore } from './store/watch.js';
 
 export interface Services {
   config: Config;
@@ -23,6 +25,7 @@ export interface Services {
   keys: KeyService;
   clock: Clock;
   clients: ClientService;
+  catalog: ApplicationCatalog;
   users: UserService;
   warnings: string[];
 }
@@ -45,9 +48,11 @@ export async function openServices(config: Config, options: { clock?: Clock; cre
       }
       throw error;
     }
-    const clients = new ClientService({ store, clock });
+    const catalog = new ApplicationCatalog(store);
+    await catalog.refresh();
+    const clients = new ClientService({ store, clock, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock });
-    return { config, store, kek, keyring, keys, clock, clients, users, warnings: warning ? [warning] : [] };
+    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings: warning ? [warning] : [] };
   } catch (error) {
     await store.close();
     throw error;
@@ -72,7 +77,7 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  services.keyring.start(options.pollMs ?? 250);
+  const stopWatching = watchStore([services.keyring, services.catalog], options.pollMs ?? 250);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -81,7 +86,7 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
     server,
     services,
     async close() {
-      services.keyring.stop();
+      stopWatching();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.store.close();

@@ -5,6 +5,8 @@ import { FedmetaError } from '../errors.js';
 import { openServices, startServer } from '../server.js';
 import { keysCommand } from './keys.js';
 import { apiClientsCommand } from './api-clients.js';
+import { clientsCommand } from './clients.js';
+import { usersCommand } from './users.js';
 import { processIo, UsageError, type Io } from './output.js';
 
 const USAGE = `usage: fedmeta <command>
@@ -13,8 +15,15 @@ const USAGE = `usage: fedmeta <command>
   keys rotate [--revoke-previous]         rotate (emergency: and revoke the old current key)
   keys revoke KID                         revoke a previous key
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
+  clients add-saml --name N --audience A --callback URL   register a SAML service provider
+  clients add-saml --metadata FILE_OR_URL [--name N]     … from its SAML metadata
+  clients add-wsfed --name N --realm R --callback URL    register a WS-Federation relying party
+  clients list [--json]
+  users add EMAIL [--name N] [--admin]    create a user; the password is read from stdin
   api-clients add --name N --scopes "…"  create a Management API client (secret printed once)
 `;
+
+const COMMANDS = { keys: keysCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand } as const;
 
 async function serve(io: Io): Promise<number> {
   const running = await startServer(loadConfig());
@@ -34,11 +43,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const [command, ...args] = argv;
   try {
     if (command === 'serve') return await serve(io);
-    if (command === 'keys' || command === 'api-clients') {
+    if (command !== undefined && command in COMMANDS) {
       const services = await openServices(loadConfig());
       try {
         for (const warning of services.warnings) io.err(`fedmeta: warning: ${warning}\n`);
-        return command === 'keys' ? await keysCommand(args, services, io) : await apiClientsCommand(args, services, io);
+        return await COMMANDS[command as keyof typeof COMMANDS](args, services, io);
       } finally {
         await services.store.close();
       }

@@ -6,9 +6,11 @@ import type { Actor } from '../audit/types.js';
 import { notFound } from '../errors.js';
 import { parseApplication } from './validate.js';
 import type { Application } from './types.js';
+import { applicationFromSpMetadata, parseSpMetadata } from '../saml/sp-metadata.js';
+import { NAMEID_FORMATS } from '../xml/namespaces.js';
 
 export class ClientService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; afterChange?: () => Promise<unknown> }) {}
 
   list(): Promise<Application[]> {
     return this.deps.store.listApplications();
@@ -30,7 +32,13 @@ export class ClientService {
       actor,
       details: { client_id: app.clientId, protocols: Object.keys(app.addons) },
     });
+    await this.deps.afterChange?.();
     return app;
+  }
+
+  /** A SAML application from an SP's metadata XML (name defaults to the entityID's host). */
+  createFromSpMetadata(xml: string, actor: Actor, name?: string): Promise<Application> {
+    return this.create(applicationFromSpMetadata(parseSpMetadata(xml), name, Object.values(NAMEID_FORMATS)), actor);
   }
 
   async update(clientId: string, body: Record<string, unknown>, actor: Actor): Promise<Application> {
@@ -42,6 +50,7 @@ export class ClientService {
       actor,
       details: { client_id: clientId, fields: Object.keys(body) },
     });
+    await this.deps.afterChange?.();
     return app;
   }
 
@@ -49,5 +58,6 @@ export class ClientService {
     const app = await this.get(clientId);
     const now = this.deps.clock.now();
     await this.deps.store.deleteApplication(clientId, { type: 'client_deleted', description: `Deleted application "${app.name}"`, actor, details: { client_id: clientId } }, now);
+    await this.deps.afterChange?.();
   }
 }

@@ -42,9 +42,3 @@ export const DEFAULT_SAML_MAPPINGS: Record<string, string> = {
   name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
 };
 
-export const NAMEID_FORMATS = {
-  unspecified: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-  emailAddress: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-  persistent: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-  transient: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
-} as const;

@@ -2,7 +2,8 @@
 // unknown fields are refused, so a typo never silently changes how fedmeta signs.
 import { X509Certificate } from 'node:crypto';
 import { invalidBody } from '../errors.js';
-import { DEFAULT_SAML_MAPPINGS, NAMEID_FORMATS, type Application, type SamlpAddon, type WsfedAddon } from './types.js';
+import { DEFAULT_SAML_MAPPINGS, type Application, type SamlpAddon, type WsfedAddon } from './types.js';
+import { NAMEID_FORMATS } from '../xml/namespaces.js';
 
 type Input = Record<string, unknown>;
 

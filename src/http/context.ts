@@ -6,6 +6,8 @@ import type { KeyService } from '../keys/service.js';
 import type { Store } from '../store/store.js';
 import type { ClientService } from '../clients/service.js';
 import type { UserService } from '../users/service.js';
+import type { ApplicationCatalog } from '../clients/catalog.js';
+import type { Csrf } from '../auth/csrf.js';
 
 export interface AppDeps {
   config: Config;
@@ -14,5 +16,7 @@ export interface AppDeps {
   keys: KeyService;
   clock: Clock;
   clients: ClientService;
+  catalog: ApplicationCatalog;
   users: UserService;
+  csrf: Csrf;
 }

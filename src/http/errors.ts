@@ -3,6 +3,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
 import { FedmetaError, OAuthError } from '../errors.js';
+import { renderPage } from './render.js';
+
+/** Browser-facing routes answer errors as an HTML page instead of JSON. */
+export async function htmlErrors(ctx: Context, next: Next): Promise<void> {
+  ctx.state.html = true;
+  await next();
+}
 
 function asFedmetaError(error: unknown): FedmetaError {
   if (error instanceof FedmetaError) return error;
@@ -28,6 +35,11 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     ctx.status = error.status;
     ctx.set(error.headers);
     ctx.set('Cache-Control', 'no-store');
+    if (ctx.state.html) {
+      const title = STATUS_CODES[error.status] ?? 'Error';
+      renderPage(ctx, 'error.html', { title, message: error.expose ? error.message : 'Something went wrong on our side.', code: error.code }, { status: error.status });
+      return;
+    }
     ctx.body =
       error instanceof OAuthError
         ? { error: error.code, error_description: error.message }

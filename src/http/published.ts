@@ -7,6 +7,7 @@ import { discoveryDocument } from '../published/discovery.js';
 import { certificateDocument, type CertificateFormat } from '../published/certificates.js';
 import type { PublishedDocument } from '../published/document.js';
 import { invalidRequest, notFound } from '../errors.js';
+import { samlMetadataDocument } from '../published/saml-metadata.js';
 
 /**
  * RFC 9110 13.1.2: an origin server evaluates If-None-Match itself (weak comparison, `*`, lists),
@@ -35,12 +36,19 @@ export function sendDocument(ctx: Context, doc: PublishedDocument, maxAgeSeconds
   ctx.body = doc.body;
 }
 
-export function publishedHandlers({ config, keyring }: AppDeps) {
+export function publishedHandlers({ config, keyring, catalog, clock }: AppDeps) {
   const discovery = discoveryDocument(config);
   const maxAge = config.metadataCacheSeconds;
   return {
     jwks: (ctx: Context) => sendDocument(ctx, jwksDocument(keyring.snapshot), maxAge),
     discovery: (ctx: Context) => sendDocument(ctx, discovery, maxAge),
+    samlMetadata: (ctx: Context) => {
+      const clientId = ctx.params.client_id as string | undefined;
+      if (clientId !== undefined && !catalog.get(clientId)?.addons.samlp) {
+        throw notFound(`No SAML application with client_id "${clientId}"`);
+      }
+      sendDocument(ctx, samlMetadataDocument(keyring.snapshot, config, clock.now(), clientId), maxAge);
+    },
     certificate: (format: CertificateFormat) => (ctx: Context) => {
       const kid = ctx.query.kid;
       if (Array.isArray(kid)) throw invalidRequest('Give "kid" once');

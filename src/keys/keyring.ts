@@ -33,11 +33,19 @@ export class KeySetSnapshot {
     if (!this.memo.has(name)) this.memo.set(name, build());
     return this.memo.get(name) as T;
   }
+
+  /** Like once(), but rebuilt when older than maxAgeMs (documents that carry a validUntil). */
+  onceFresh<T>(name: string, maxAgeMs: number, now: Date, build: () => T): T {
+    const entry = this.memo.get(name) as { value: T; builtAt: number } | undefined;
+    if (entry && now.getTime() - entry.builtAt < maxAgeMs) return entry.value;
+    const value = build();
+    this.memo.set(name, { value, builtAt: now.getTime() });
+    return value;
+  }
 }
 
 export class Keyring {
   private current: KeySetSnapshot | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<KeySetSnapshot> | undefined;
   private readonly listeners = new Set<(snapshot: KeySetSnapshot) => void>();
 
@@ -86,19 +94,4 @@ export class Keyring {
     return snapshot;
   }
 
-  /** Poll the store's change counter; cheap (one indexed row) and the safety net for every backend. */
-  start(intervalMs = 250): void {
-    this.stop();
-    this.timer = setInterval(() => {
-      this.refresh().catch((error: unknown) => {
-        console.error(`fedmeta: key set refresh failed: ${(error as Error).message}`);
-      });
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
 }

@@ -151,3 +151,11 @@ export function expectRoot(doc: Document, namespace: string, localName: string):
   }
   return root;
 }
+
+/** The child elements of `parent` named `localName` in `namespace` (direct children only). */
+export function childElements(parent: Element, namespace: string, localName: string): Element[] {
+  return Array.from(parent.childNodes).filter(
+    (node): node is Element =>
+      node.nodeType === ELEMENT && (node as Element).namespaceURI === namespace && (node as Element).localName === localName,
+  );
+}

@@ -5,7 +5,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
 import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
-import { XmlError, parseUntrustedXml, rootElement } from './parse.js';
+import { XmlError, childElements, parseUntrustedXml, rootElement } from './parse.js';
 
 /** What signing needs of a key; a keyring SigningKey is one. */
 export interface XmlSigningKey {
@@ -136,12 +136,6 @@ function findElement(root: Element, steps: VerifyXmlOptions['element']): Element
   return element;
 }
 
-function childElements(parent: Element, namespace: string, localName: string): Element[] {
-  return Array.from(parent.childNodes).filter(
-    (node): node is Element =>
-      node.nodeType === 1 && (node as Element).namespaceURI === namespace && (node as Element).localName === localName,
-  );
-}
 
 /**
  * xml-crypto always looks for Id, ID and id and puts idAttribute in front of them; given one of those

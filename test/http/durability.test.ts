@@ -90,17 +90,31 @@ describe('durability: restart, KEK, and no private key in the clear', () => {
   it('the store refuses two current keys and un-revoking, whatever the code above it does', async () => {
     server = await startTestServer();
     const store = server.services.store;
-    const [current, next] = await store.listKeys().then((keys) => [keys.find((k) => k.state === 'current')!, keys.find((k) => k.state === 'next')!]);
+    const before = await store.listKeys();
+    const next = before.find((k) => k.state === 'next')!;
     const now = new Date();
     let failure: unknown;
     try {
-      await store.changeKeys({ now, plan: () => ({ changes: [{ ...next!, state: 'current', currentSince: now }], result: null }), audit: () => [] });
+      await store.changeKeys({ now, plan: () => ({ changes: [{ ...next, state: 'current', currentSince: now }], result: null }), audit: () => [] });
     } catch (error) {
       failure = error;
     }
     expect(String(failure)).to.match(/UNIQUE/);
-    const after = await store.listKeys();
-    expect(after.find((k) => k.kid === current!.kid)!.state).to.equal('current');
-    expect(after.find((k) => k.kid === next!.kid)!.state).to.equal('next');
+    expect(await store.listKeys()).to.deep.equal(before);
+    // Revoke the previous key for real, then try to bring it back.
+    await server.services.keys.rotate({ actor: { type: 'system', id: 'test' } });
+    const previous = (await store.listKeys()).find((k) => k.state === 'previous')!;
+    await server.services.keys.revoke(previous.kid, { actor: { type: 'system', id: 'test' } });
+    const revoked = (await store.listKeys()).find((k) => k.kid === previous.kid)!;
+    let unrevoke: unknown;
+    try {
+      await store.changeKeys({ now, plan: () => ({ changes: [{ ...revoked, state: 'previous', revokedAt: undefined }], result: null }), audit: () => [] });
+    } catch (error) {
+      unrevoke = error;
+    }
+    expect(String(unrevoke)).to.match(/revoked/);
+    expect((await store.listKeys()).find((k) => k.kid === previous.kid)!.state).to.equal('revoked');
   });
+
+
 });

@@ -1,0 +1,50 @@
+// Browser sessions for SSO: a random cookie value; the store keeps only its SHA-256, so a copy of
+// the database holds no usable session.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+import type { Config } from '../config.js';
+import type { SessionRecord, Store } from '../store/store.js';
+import type { User } from '../users/types.js';
+
+export const SESSION_COOKIE = 'fedmeta_session';
+const SESSION_HOURS = 8;
+
+export const hashToken = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+export function cookieOptions(config: Config) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: config.issuer.startsWith('https:'), path: '/', overwrite: true };
+}
+
+export async function startSession(ctx: Context, store: Store, config: Config, user: User, now: Date): Promise<SessionRecord> {
+  const value = randomBytes(32).toString('base64url');
+  const session: SessionRecord = {
+    idHash: hashToken(value),
+    userId: user.userId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000),
+    participants: [],
+  };
+  await store.createSession(session);
+  ctx.cookies.set(SESSION_COOKIE, value, cookieOptions(config));
+  return session;
+}
+
+export interface ActiveSession {
+  session: SessionRecord;
+  user: User;
+}
+
+export async function currentSession(ctx: Context, store: Store, now: Date): Promise<ActiveSession | undefined> {
+  const value = ctx.cookies.get(SESSION_COOKIE);
+  if (!value || value.length > 100) return undefined;
+  const session = await store.getSession(hashToken(value), now);
+  if (!session) return undefined;
+  const user = await store.getUser(session.userId);
+  return user ? { session, user } : undefined;
+}
+
+export async function endSession(ctx: Context, store: Store, config: Config): Promise<void> {
+  const value = ctx.cookies.get(SESSION_COOKIE);
+  if (value && value.length <= 100) await store.deleteSession(hashToken(value));
+  ctx.cookies.set(SESSION_COOKIE, '', { ...cookieOptions(config), maxAge: 0 });
+}

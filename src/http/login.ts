@@ -1,0 +1,79 @@
+// /login and /logout: the end-user sign-in form. scrypt password check in constant time (a missing
+// account costs the same), a throttle per account and per IP shared by every instance, CSRF token.
+import type { Context } from 'koa';
+import type { AppDeps } from './context.js';
+import { readFields, optionalString } from './body.js';
+import { renderPage } from './render.js';
+import { verifySecret } from '../auth/passwords.js';
+import { currentSession, endSession, startSession } from '../auth/sessions.js';
+import { loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
+import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
+import { FedmetaError } from '../errors.js';
+
+const LOGIN_BODY_LIMIT = 16 * 1024;
+/** Per account: 5 attempts at once, then one every 5 minutes. Per IP: 20, then one every 30 s. */
+const ACCOUNT_POLICY: BucketPolicy = { burst: 5, perDay: 288 };
+const IP_POLICY: BucketPolicy = { burst: 20, perDay: 2880 };
+
+export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
+  const form = (ctx: Context, state: string, pending: PendingLogin | undefined, extra: Record<string, unknown> = {}, status = 200) =>
+    renderPage(ctx, 'login.html', { csrf: csrf.issue(ctx), state, application: pending?.applicationName, ...extra }, { status });
+
+  const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined) => {
+    ctx.status = 303;
+    ctx.redirect(pending?.returnTo ?? '/login');
+  };
+
+  return {
+    show: async (ctx: Context) => {
+      const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
+      const now = clock.now();
+      const pending = state ? await loadPendingLogin(store, state, now) : undefined;
+      if (state && !pending) throw new FedmetaError(400, 'login_expired', 'This sign-in link has expired. Go back to the application and start again.');
+      const active = await currentSession(ctx, store, now);
+      if (active && pending && !pending.forceLogin) return resumeAfterLogin(ctx, pending);
+      if (active && !pending) {
+        return renderPage(ctx, 'signed-in.html', { email: active.user.email, csrf: csrf.issue(ctx) });
+      }
+      form(ctx, state, pending);
+    },
+
+    submit: async (ctx: Context) => {
+      const fields = await readFields(ctx, LOGIN_BODY_LIMIT);
+      csrf.verify(ctx, fields.csrf);
+      const now = clock.now();
+      const state = optionalString(fields, 'state') ?? '';
+      const pending = state ? await loadPendingLogin(store, state, now) : undefined;
+      if (state && !pending) throw new FedmetaError(400, 'login_expired', 'This sign-in link has expired. Go back to the application and start again.');
+      const username = (optionalString(fields, 'username') ?? '').trim().toLowerCase().slice(0, 320);
+      const password = optionalString(fields, 'password') ?? '';
+
+      for (const [bucket, policy] of [[`login:ip:${ctx.ip}`, IP_POLICY], [`login:account:${username}`, ACCOUNT_POLICY]] as const) {
+        const decision = await store.takeRateLimit({ bucket, policy }, now);
+        if (!decision.allowed) {
+          ctx.set(rateLimitHeaders(decision));
+          const minutes = Math.ceil(decision.retryAfterSeconds / 60);
+          return form(ctx, state, pending, { username, error: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
+        }
+      }
+
+      const user = username ? await store.findUserByEmail(username) : undefined;
+      const valid = await verifySecret(password.slice(0, 1024), user?.passwordHash);
+      if (!valid || !user) {
+        await store.appendAudit({ type: 'f', description: 'Failed sign-in: wrong email or password', actor: { type: 'user', id: username || '(empty)', ip: ctx.ip } }, now);
+        return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
+      }
+      await startSession(ctx, store, config, user, now);
+      await store.appendAudit({ type: 's', description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
+      resumeAfterLogin(ctx, pending);
+    },
+
+    logout: async (ctx: Context) => {
+      if (ctx.method === 'POST') csrf.verify(ctx, (await readFields(ctx, LOGIN_BODY_LIMIT)).csrf);
+      const active = await currentSession(ctx, store, clock.now());
+      await endSession(ctx, store, config);
+      if (active) await store.appendAudit({ type: 'slo', description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());
+      renderPage(ctx, 'error.html', { title: 'Signed out', message: 'You are signed out of fedmeta.', code: 'signed_out' });
+    },
+  };
+}

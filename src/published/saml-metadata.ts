@@ -1,0 +1,33 @@
+// SAML IdP metadata, IdP-wide and per application: built and signed once per key-set version
+// (and rebuilt daily, well before its validUntil), served as bytes with an ETag.
+import { createHash } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { KeySetSnapshot } from '../keys/keyring.js';
+import { buildIdpMetadata, signIdpMetadata } from '../saml/metadata.js';
+import { makeDocument, type PublishedDocument } from './document.js';
+
+const DAY = 86_400_000;
+/** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
+const VALIDITY = 7 * DAY;
+
+export const samlEndpoints = (config: Config, clientId?: string) => {
+  const base = clientId ? `${config.issuer}/samlp/${encodeURIComponent(clientId)}` : `${config.issuer}/samlp`;
+  return { sso: base, slo: `${base}/logout` };
+};
+
+export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
+  return snapshot.onceFresh(`samlp-metadata:${clientId ?? ''}`, DAY, now, () => {
+    const endpoints = samlEndpoints(config, clientId);
+    const id = `_${createHash('sha256').update(`${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
+    const xml = buildIdpMetadata({
+      entityId: config.samlEntityId,
+      keys: snapshot.published,
+      ssoUrl: endpoints.sso,
+      sloUrl: endpoints.slo,
+      validUntil: new Date(now.getTime() + VALIDITY),
+      cacheDurationSeconds: config.metadataCacheSeconds,
+      id,
+    });
+    return makeDocument(signIdpMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
+  });
+}

@@ -1,0 +1,96 @@
+// Reading a service provider's SAML metadata (saml-metadata-2.0-os 2.4.4 SPSSODescriptor) into
+// the fields of an application: entityID → audience, HTTP-POST ACS URLs → callbacks, the signing
+// certificate (required only when the SP says AuthnRequestsSigned="true"), the SLO endpoint.
+import { X509Certificate } from 'node:crypto';
+import { BINDINGS, NS } from '../xml/namespaces.js';
+import { XmlError, childElements, expectRoot, parseUntrustedXml } from '../xml/parse.js';
+import { invalidBody } from '../errors.js';
+
+export interface SpMetadata {
+  entityId: string;
+  /** HTTP-POST AssertionConsumerService locations, the default one first. */
+  acsUrls: string[];
+  /** base64 DER of the signing certificate, only when the SP signs its AuthnRequests. */
+  signingCert?: string;
+  sloUrl?: string;
+  nameIdFormat?: string;
+}
+
+export const SP_METADATA_MAX_BYTES = 512 * 1024;
+
+function text(element: Element): string {
+  return (element.textContent ?? '').trim();
+}
+
+function signingCertificate(sp: Element): string | undefined {
+  for (const descriptor of childElements(sp, NS.md, 'KeyDescriptor')) {
+    const use = descriptor.getAttribute('use');
+    if (use && use !== 'signing') continue;
+    for (const keyInfo of childElements(descriptor, NS.ds, 'KeyInfo')) {
+      for (const data of childElements(keyInfo, NS.ds, 'X509Data')) {
+        const [cert] = childElements(data, NS.ds, 'X509Certificate');
+        if (!cert) continue;
+        const base64 = text(cert).replace(/\s+/g, '');
+        try {
+          return new X509Certificate(Buffer.from(base64, 'base64')).raw.toString('base64');
+        } catch {
+          throw invalidBody('The SP metadata holds a signing certificate that does not parse');
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export function parseSpMetadata(xml: string): SpMetadata {
+  const doc = parseUntrustedXml(xml, { maxBytes: SP_METADATA_MAX_BYTES });
+  const root = expectRoot(doc, NS.md, 'EntityDescriptor');
+  const entityId = root.getAttribute('entityID')?.trim();
+  if (!entityId) throw new XmlError('xml_malformed', 'EntityDescriptor has no entityID');
+  const [sp] = childElements(root, NS.md, 'SPSSODescriptor');
+  if (!sp) throw invalidBody('The metadata has no SPSSODescriptor: it does not describe a SAML service provider');
+  if (!(sp.getAttribute('protocolSupportEnumeration') ?? '').split(/\s+/).includes(NS.samlp)) {
+    throw invalidBody('The service provider does not support the SAML 2.0 protocol');
+  }
+
+  const acs = childElements(sp, NS.md, 'AssertionConsumerService')
+    .filter((element) => element.getAttribute('Binding') === BINDINGS.httpPost && element.getAttribute('Location'))
+    .map((element) => ({
+      location: element.getAttribute('Location')!,
+      isDefault: element.getAttribute('isDefault') === 'true',
+      index: Number(element.getAttribute('index') ?? Number.MAX_SAFE_INTEGER),
+    }))
+    .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.index - b.index);
+  if (acs.length === 0) throw invalidBody('The service provider has no HTTP-POST AssertionConsumerService (the only binding fedmeta answers with)');
+
+  const slo = childElements(sp, NS.md, 'SingleLogoutService').find((element) =>
+    [BINDINGS.httpRedirect, BINDINGS.httpPost].includes(element.getAttribute('Binding') as never),
+  );
+  const signed = sp.getAttribute('AuthnRequestsSigned') === 'true';
+  const signingCert = signed ? signingCertificate(sp) : undefined;
+  if (signed && !signingCert) throw invalidBody('The SP signs its AuthnRequests but its metadata has no signing certificate');
+  const [format] = childElements(sp, NS.md, 'NameIDFormat').map(text);
+
+  return {
+    entityId,
+    acsUrls: [...new Set(acs.map((entry) => entry.location))],
+    ...(signingCert ? { signingCert } : {}),
+    ...(slo?.getAttribute('Location') ? { sloUrl: slo.getAttribute('Location')! } : {}),
+    ...(format ? { nameIdFormat: format } : {}),
+  };
+}
+
+/** The Management API body of an application made from SP metadata. */
+export function applicationFromSpMetadata(metadata: SpMetadata, name?: string, knownFormats: readonly string[] = []) {
+  const samlp: Record<string, unknown> = { audience: metadata.entityId };
+  if (metadata.signingCert) samlp.signingCert = metadata.signingCert;
+  if (metadata.sloUrl) samlp.logout = { callback: metadata.sloUrl };
+  if (metadata.nameIdFormat && knownFormats.includes(metadata.nameIdFormat)) samlp.nameIdentifierFormat = metadata.nameIdFormat;
+  let fallbackName = metadata.entityId;
+  try {
+    fallbackName = new URL(metadata.entityId).host || metadata.entityId;
+  } catch {
+    // a URN entityID stays as it is
+  }
+  return { name: (name ?? fallbackName).slice(0, 200), callbacks: metadata.acsUrls, addons: { samlp } };
+}

@@ -1,0 +1,157 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { addApiClient, getToken, startTestServer, type TestServer } from '../helpers/server.js';
+import { runCli } from '../helpers/cli.js';
+import { parseSpMetadata } from '../../src/saml/sp-metadata.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/metadata/${name}`, import.meta.url), 'utf8');
+
+interface AppView {
+  client_id: string;
+  name: string;
+  callbacks: string[];
+  addons: { samlp?: Record<string, unknown>; wsfed?: Record<string, unknown> };
+}
+
+describe('applications and users (Management API and CLI)', () => {
+  let server: TestServer;
+  let api: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+  const errorCode = async (response: Response) => ((await response.json()) as { errorCode: string }).errorCode;
+
+  before(async () => {
+    server = await startTestServer();
+    const token = await getToken(server, await addApiClient(server, 'read:clients create:clients update:clients delete:clients read:users create:users delete:users read:logs'));
+    api = (path, init = {}) =>
+      fetch(`${server.url}${path}`, {
+        ...init,
+        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      });
+  });
+  after(async () => server.destroy());
+
+  it('creates, reads, updates and deletes a SAML application with Auth0\'s samlp addon defaults', async () => {
+    const created = await api('/api/v2/clients', {
+      method: 'POST',
+      json: { name: 'Payroll', callbacks: ['https://payroll.example.com/saml/acs'], addons: { samlp: { audience: 'urn:payroll' } } },
+    });
+    expect(created.status).to.equal(201);
+    const app = (await created.json()) as AppView;
+    expect(app.addons.samlp).to.deep.include({
+      audience: 'urn:payroll',
+      signResponse: false,
+      signatureAlgorithm: 'rsa-sha256',
+      digestAlgorithm: 'sha256',
+      lifetimeInSeconds: 3600,
+      nameIdentifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+    });
+    expect((await (await api(`/api/v2/clients/${app.client_id}`)).json()) as AppView).to.deep.equal(app);
+    const patched = await api(`/api/v2/clients/${app.client_id}`, { method: 'PATCH', json: { name: 'Payroll 2', addons: { samlp: { audience: 'urn:payroll', signResponse: true } } } });
+    expect(patched.status).to.equal(200);
+    expect((await patched.json()) as AppView).to.deep.include({ name: 'Payroll 2', callbacks: ['https://payroll.example.com/saml/acs'] });
+    expect(server.services.catalog.get(app.client_id)?.addons.samlp?.signResponse).to.equal(true);
+    const list = (await (await api('/api/v2/clients')).json()) as AppView[];
+    expect(list.map((a) => a.client_id)).to.include(app.client_id);
+    expect((await api(`/api/v2/clients/${app.client_id}`, { method: 'DELETE' })).status).to.equal(204);
+    expect((await api(`/api/v2/clients/${app.client_id}`)).status).to.equal(404);
+    expect(server.services.catalog.get(app.client_id)).to.equal(undefined);
+    const types = ((await (await api('/api/v2/logs')).json()) as { type: string }[]).map((e) => e.type);
+    expect(types.slice(0, 3)).to.deep.equal(['client_deleted', 'client_updated', 'client_created']);
+  });
+
+  it('refuses bad application input with a clear 400 and changes nothing', async () => {
+    const before = (await (await api('/api/v2/clients')).json()) as AppView[];
+    const cases: [unknown, string][] = [
+      [{ name: 'x', callbacks: ['http://evil.example.com/acs'], addons: { samlp: { audience: 'a' } } }, 'http: only on loopback'],
+      [{ name: 'x', callbacks: ['javascript:alert(1)'], addons: { samlp: { audience: 'a' } } }, 'scheme'],
+      [{ name: 'x', callbacks: ['https://a.example.com/#frag'], addons: { samlp: { audience: 'a' } } }, 'fragment'],
+      [{ name: 'x', callbacks: [], addons: { samlp: { audience: 'a' } } }, 'no callback'],
+      [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: {} } }, 'no audience'],
+      [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', signatureAlgorithm: 'rsa-md5' } } }, 'algorithm'],
+      [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', signingCert: 'not a cert' } } }, 'certificate'],
+      [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', audiance: 'typo' } } }, 'unknown field'],
+      [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { wsfed: { realm: 'r', tokenFormat: 'jwt' } } }, 'token format'],
+      [{ callbacks: ['https://a.example.com/'] }, 'no name'],
+    ];
+    for (const [body, why] of cases) {
+      const response = await api('/api/v2/clients', { method: 'POST', json: body });
+      expect(response.status, why).to.equal(400);
+      expect(await errorCode(response), why).to.equal('invalid_body');
+    }
+    const malformed = await api('/api/v2/clients', { method: 'POST', body: '{"name":' });
+    expect(malformed.status).to.equal(400);
+    expect((await (await api('/api/v2/clients')).json()) as AppView[]).to.deep.equal(before);
+  });
+
+  it('refuses a second application with the same SAML audience or WS-Fed realm (409)', async () => {
+    const body = { name: 'A', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'urn:same' }, wsfed: { realm: 'urn:same-realm' } } };
+    expect((await api('/api/v2/clients', { method: 'POST', json: body })).status).to.equal(201);
+    const again = await api('/api/v2/clients', { method: 'POST', json: { ...body, addons: { samlp: { audience: 'urn:same' } } } });
+    expect(again.status).to.equal(409);
+    const realm = await api('/api/v2/clients', { method: 'POST', json: { ...body, addons: { wsfed: { realm: 'urn:same-realm' } } } });
+    expect(realm.status).to.equal(409);
+  });
+
+  it('reads real SP metadata (Shibboleth SP 3, SimpleSAMLphp 1.19) into an application', () => {
+    const shib = parseSpMetadata(fixture('shibboleth-sp3-sp.xml'));
+    expect(shib.entityId).to.equal('http://127.0.0.1:18093/shibboleth');
+    expect(shib.acsUrls[0]).to.equal('http://127.0.0.1:18093/Shibboleth.sso/SAML2/POST');
+    expect(shib.acsUrls.every((url) => !url.includes('Artifact'))).to.equal(true);
+    const ssp = parseSpMetadata(fixture('simplesamlphp-1.19-sp.xml'));
+    expect(ssp.acsUrls).to.deep.equal(['http://127.0.0.1:18094/simplesaml/module.php/saml/sp/saml2-acs.php/default-sp']);
+    expect(ssp.sloUrl).to.equal('http://127.0.0.1:18094/simplesaml/module.php/saml/sp/saml2-logout.php/default-sp');
+    // Neither SP says AuthnRequestsSigned="true": their unsigned requests must keep working.
+    expect(shib.signingCert).to.equal(undefined);
+    expect(ssp.signingCert).to.equal(undefined);
+    const signing = fixture('simplesamlphp-1.19-sp.xml').replace('<md:SPSSODescriptor ', '<md:SPSSODescriptor AuthnRequestsSigned="true" ');
+    expect(parseSpMetadata(signing).signingCert).to.match(/^MII/);
+    expect(() => parseSpMetadata('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).to.throw().with.property('code', 'xml_doctype_forbidden');
+    expect(() => parseSpMetadata('<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>')).to.throw().with.property('code', 'invalid_body');
+  });
+
+  it('fedmeta clients add-saml --metadata FILE, add-wsfed and list work from the shell', async () => {
+    const file = new URL('../../fixtures/metadata/simplesamlphp-1.19-sp.xml', import.meta.url).pathname;
+    const added = await runCli(['clients', 'add-saml', '--metadata', file, '--json'], server.env);
+    expect(added.code, added.stderr).to.equal(0);
+    const app = JSON.parse(added.stdout.toString()) as AppView;
+    expect(app.addons.samlp!.audience).to.equal('http://127.0.0.1:18094/simplesaml/module.php/saml/sp/metadata.php/default-sp');
+    const wsfed = await runCli(['clients', 'add-wsfed', '--name', 'RP', '--realm', 'urn:rp', '--callback', 'https://rp.example.com/signin', '--json'], server.env);
+    expect(wsfed.code, wsfed.stderr).to.equal(0);
+    expect((JSON.parse(wsfed.stdout.toString()) as AppView).addons.wsfed).to.deep.equal({ realm: 'urn:rp', tokenFormat: 'saml11', lifetimeInSeconds: 3600 });
+    const list = await runCli(['clients', 'list'], server.env);
+    expect(list.stdout.toString()).to.include(app.client_id).and.include('urn:rp');
+    const refused = await runCli(['clients', 'add-wsfed', '--name', 'x', '--realm', 'r', '--callback', 'http://evil.example.com/'], server.env);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr.trim().split('\n')).to.have.length(1);
+    // The running server knows the new application within a second, without a restart.
+    const started = Date.now();
+    while (!server.services.catalog.get(app.client_id)) {
+      expect(Date.now() - started).to.be.below(1000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await fetch(`${server.url}/samlp/metadata/${app.client_id}`)).status).to.equal(200);
+  });
+
+  it('users: created by API or CLI (password on stdin), listed without password hashes, deleted', async () => {
+    const created = await api('/api/v2/users', { method: 'POST', json: { email: 'Ann@Example.com', password: 'correct horse', name: 'Ann', user_metadata: { department: 'R&D' } } });
+    expect(created.status).to.equal(201);
+    const user = (await created.json()) as Record<string, unknown>;
+    expect(user).to.include({ email: 'ann@example.com', name: 'Ann', admin: false });
+    expect(JSON.stringify(user)).not.to.match(/password|scrypt/);
+    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: 'another one' } })).status).to.equal(409);
+    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'bob@example.com', password: 'short' } })).status).to.equal(400);
+    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'not-an-email', password: 'long enough' } })).status).to.equal(400);
+    const cli = await runCli(['users', 'add', 'admin@example.com', '--admin', '--json'], server.env, 'admin password\n');
+    expect(cli.code, cli.stderr).to.equal(0);
+    const admin = JSON.parse(cli.stdout.toString()) as { user_id: string; admin: boolean };
+    expect(admin.admin).to.equal(true);
+    const stored = await server.services.store.getUser(admin.user_id);
+    expect(stored!.passwordHash).to.match(/^scrypt\$/);
+    const list = await (await api('/api/v2/users')).text();
+    expect(list).to.include('admin@example.com').and.not.include('scrypt');
+    expect((await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`, { method: 'DELETE' })).status).to.equal(204);
+    expect((await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`)).status).to.equal(404);
+    const noPassword = await runCli(['users', 'add', 'x@example.com'], server.env, '');
+    expect(noPassword.code).to.equal(2);
+  });
+});
