@@ -1,0 +1,359 @@
+import { spawnSync } from 'node:child_process';
+import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
+import { XMLSerializer } from '@xmldom/xmldom';
+import { expect } from 'chai';
+import type { SigningKey } from '../../../src/keys/keyring.js';
+import { newSamlId } from '../../../src/saml/ids.js';
+import {
+  STATUS,
+  buildResponse,
+  buildStatusResponse,
+  signResponse,
+  signStatusResponse,
+  type ResponseInput,
+  type StatusResponseHeader,
+} from '../../../src/saml/response.js';
+import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
+import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
+import { verifyXmlSignature } from '../../../src/xml/sign.js';
+import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../xml/xml-test-tools.js';
+
+const PROTOCOL_SCHEMA = '/usr/share/xml/opensaml/saml-schema-protocol-2.0.xsd';
+const IDP = 'urn:fedmeta.test';
+const SP = 'urn:sp.test';
+const ACS = 'https://sp.test/saml/acs';
+const MARKUP = ' <b>Ann & "Bo"</b> ]]> Zoë 東京 😀 ';
+const TITLE = 'urn:oid:2.5.4.12';
+const ASSERTION_NODE = `${NS.saml}:Assertion`;
+const RESPONSE_NODE = `${NS.samlp}:Response`;
+
+/** Skips when a tool is missing locally; FEDMETA_REQUIRE_OPTIONAL (set by .ci/run) turns that into a failure. */
+function requireOptional(context: Mocha.Context, tool: 'xmlsec1' | 'xmllint'): void {
+  if (process.env.FEDMETA_REQUIRE_OPTIONAL && spawnSync(tool, ['--version']).error !== undefined) {
+    throw new Error(`${tool} is required (FEDMETA_REQUIRE_OPTIONAL) but was not found`);
+  }
+  requireTool(context, tool);
+}
+
+function responseInput(overrides: Partial<ResponseInput> = {}): ResponseInput {
+  const now = new Date();
+  return {
+    id: newSamlId(),
+    issuer: IDP,
+    now,
+    destination: ACS,
+    inResponseTo: '_request1',
+    assertion: {
+      id: newSamlId(),
+      app: {
+        audience: SP,
+        mappings: { user_id: 'urn:oid:0.9.2342.19200300.100.1.1', email: 'urn:oid:0.9.2342.19200300.100.1.3', title: TITLE },
+        nameIdentifierFormat: NAMEID_FORMATS.persistent,
+        lifetimeInSeconds: 3600,
+      },
+      profile: { user_id: 'auth0|u1', email: 'ann@example.com', name: 'Ann', title: MARKUP },
+      session: { authnInstant: new Date(now.getTime() - 60_000), sessionIndex: '_session1' },
+    },
+    ...overrides,
+  };
+}
+
+interface SpOptions {
+  cert: SigningKey;
+  wantResponseSigned: boolean;
+  audience?: string;
+  validateInResponseTo?: ValidateInResponseTo;
+}
+
+/** node-saml as a service provider trusting only `cert`, wanting the assertion signed. */
+function serviceProvider(options: SpOptions): SAML {
+  return new SAML({
+    callbackUrl: ACS,
+    issuer: options.audience ?? SP,
+    audience: options.audience ?? SP,
+    idpCert: options.cert.published.certPem,
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: options.wantResponseSigned,
+    validateInResponseTo: options.validateInResponseTo ?? ValidateInResponseTo.never,
+    acceptedClockSkewMs: 5000,
+  });
+}
+
+async function accepted(sp: SAML, xml: string): Promise<Profile> {
+  const { profile } = await sp.validatePostResponseAsync({ SAMLResponse: Buffer.from(xml, 'utf8').toString('base64') });
+  expect(profile).to.not.equal(null);
+  return profile!;
+}
+
+async function rejection(sp: SAML, xml: string): Promise<Error> {
+  try {
+    await sp.validatePostResponseAsync({ SAMLResponse: Buffer.from(xml, 'utf8').toString('base64') });
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('node-saml accepted the response');
+}
+
+function parse(xml: string): Element {
+  return expectRoot(parseUntrustedXml(xml, { maxBytes: 1 << 20 }), NS.samlp, 'Response');
+}
+
+function children(parent: Element): Element[] {
+  return Array.from(parent.childNodes).filter((node): node is Element => node.nodeType === 1);
+}
+
+/** The Assertion as a document of its own (xmlsec1 verifies the first signature it meets). */
+function extractAssertion(xml: string): string {
+  const assertion = parse(xml).getElementsByTagNameNS(NS.saml, 'Assertion')[0]!;
+  return new XMLSerializer().serializeToString(assertion);
+}
+
+describe('saml/response: buildResponse', () => {
+  it('has ID, InResponseTo, Version, IssueInstant, Destination, then Issuer, Status Success and the Assertion', () => {
+    const input = responseInput({ id: '_response1', now: new Date('2030-01-02T03:04:05.678Z') });
+    const root = parse(buildResponse(input));
+    expect(root.prefix).to.equal('samlp');
+    expect(root.getAttribute('ID')).to.equal('_response1');
+    expect(root.getAttribute('InResponseTo')).to.equal('_request1');
+    expect(root.getAttribute('Version')).to.equal('2.0');
+    expect(root.getAttribute('IssueInstant')).to.equal('2030-01-02T03:04:05Z');
+    expect(root.getAttribute('Destination')).to.equal(ACS);
+    expect(children(root).map((child) => `${child.namespaceURI} ${child.localName}`)).to.deep.equal([
+      `${NS.saml} Issuer`,
+      `${NS.samlp} Status`,
+      `${NS.saml} Assertion`,
+    ]);
+    expect(children(root)[0]!.textContent).to.equal(IDP);
+    const codes = root.getElementsByTagNameNS(NS.samlp, 'StatusCode');
+    expect(Array.from(codes).map((code) => code.getAttribute('Value'))).to.deep.equal([STATUS.success]);
+  });
+
+  it('gives the assertion the Response issuer, instant, ACS URL and InResponseTo', () => {
+    const input = responseInput({ now: new Date('2030-01-02T03:04:05Z') });
+    const assertion = parse(buildResponse(input)).getElementsByTagNameNS(NS.saml, 'Assertion')[0]!;
+    expect(assertion.getAttribute('ID')).to.equal(input.assertion.id);
+    expect(assertion.getAttribute('IssueInstant')).to.equal('2030-01-02T03:04:05Z');
+    expect(assertion.getElementsByTagNameNS(NS.saml, 'Issuer')[0]!.textContent).to.equal(IDP);
+    const data = assertion.getElementsByTagNameNS(NS.saml, 'SubjectConfirmationData')[0]!;
+    expect(data.getAttribute('Recipient')).to.equal(ACS);
+    expect(data.getAttribute('InResponseTo')).to.equal('_request1');
+  });
+
+  it('omits InResponseTo from the Response and the assertion when IdP-initiated', () => {
+    const root = parse(buildResponse(responseInput({ inResponseTo: undefined })));
+    expect(root.hasAttribute('InResponseTo')).to.equal(false);
+    expect(root.getElementsByTagNameNS(NS.saml, 'SubjectConfirmationData')[0]!.hasAttribute('InResponseTo')).to.equal(false);
+  });
+
+  it('refuses a response ID that is not an NCName', () => {
+    expect(() => buildResponse(responseInput({ id: 'not an id' }))).to.throw(/NCName/);
+  });
+});
+
+describe('saml/response: signResponse', () => {
+  let key: SigningKey;
+  let other: SigningKey;
+
+  before(async () => {
+    [key, other] = await Promise.all([makeSigningKey(), makeSigningKey('other.test')]);
+  });
+
+  const sign = (xml: string, signResponseToo: boolean, signatureAlgorithm: 'rsa-sha256' | 'rsa-sha1' = 'rsa-sha256') =>
+    signResponse(xml, {
+      key,
+      signResponse: signResponseToo,
+      signatureAlgorithm,
+      digestAlgorithm: signatureAlgorithm === 'rsa-sha1' ? 'sha1' : 'sha256',
+    });
+
+  it('signs only the assertion by default, the Signature right after the assertion Issuer', () => {
+    const root = parse(sign(buildResponse(responseInput()), false));
+    expect(children(root).map((child) => child.localName)).to.deep.equal(['Issuer', 'Status', 'Assertion']);
+    const assertion = children(root)[2]!;
+    expect(children(assertion).map((child) => child.localName).slice(0, 3)).to.deep.equal(['Issuer', 'Signature', 'Subject']);
+    expect(root.getElementsByTagNameNS(NS.ds, 'Signature').length).to.equal(1);
+  });
+
+  it('with signResponse signs the Response after the assertion, so the outer digest covers the inner signature', () => {
+    const xml = sign(buildResponse(responseInput()), true);
+    const root = parse(xml);
+    expect(children(root).map((child) => child.localName)).to.deep.equal(['Issuer', 'Signature', 'Status', 'Assertion']);
+    const outer = verifyXmlSignature(xml, [key.published.certBase64], { element: [[NS.samlp, 'Response']] });
+    const trusted = parseUntrustedXml(outer.signedXml, { maxBytes: 1 << 20 }).documentElement!;
+    const innerSignature = trusted.getElementsByTagNameNS(NS.saml, 'Assertion')[0]!.getElementsByTagNameNS(NS.ds, 'Signature');
+    expect(innerSignature.length).to.equal(1);
+    const inner = verifyXmlSignature(xml, [key.published.certBase64], {
+      element: [
+        [NS.samlp, 'Response'],
+        [NS.saml, 'Assertion'],
+      ],
+    });
+    expect(inner.signedXml).to.match(/^<saml:Assertion /);
+  });
+
+  for (const signResponseToo of [false, true]) {
+    for (const algorithm of ['rsa-sha256', 'rsa-sha1'] as const) {
+      it(`node-saml accepts it (signResponse ${signResponseToo}, ${algorithm}) with the NameID and byte-exact attributes`, async () => {
+        const input = responseInput();
+        const xml = sign(buildResponse(input), signResponseToo, algorithm);
+        const profile = await accepted(serviceProvider({ cert: key, wantResponseSigned: signResponseToo }), xml);
+        expect(profile.issuer).to.equal(IDP);
+        expect(profile.nameID).to.equal('auth0|u1');
+        expect(profile.nameIDFormat).to.equal(NAMEID_FORMATS.persistent);
+        expect(profile.sessionIndex).to.equal('_session1');
+        expect(profile.attributes).to.deep.equal({
+          'urn:oid:0.9.2342.19200300.100.1.1': 'auth0|u1',
+          'urn:oid:0.9.2342.19200300.100.1.3': 'ann@example.com',
+          [TITLE]: MARKUP,
+        });
+      });
+    }
+  }
+
+  it('node-saml validates InResponseTo against its request cache, once (SP-initiated)', async () => {
+    const sp = serviceProvider({ cert: key, wantResponseSigned: true, validateInResponseTo: ValidateInResponseTo.always });
+    const xml = sign(buildResponse(responseInput()), true);
+    expect((await rejection(sp, xml)).message).to.match(/InResponseTo is not valid/);
+    await sp.cacheProvider.saveAsync('_request1', new Date().toISOString());
+    expect((await accepted(sp, xml)).inResponseTo).to.equal('_request1');
+    expect((await rejection(sp, xml)).message).to.match(/InResponseTo is not valid/);
+  });
+
+  it('node-saml accepts an IdP-initiated response when InResponseTo is checked only if present', async () => {
+    const sp = serviceProvider({ cert: key, wantResponseSigned: false, validateInResponseTo: ValidateInResponseTo.ifPresent });
+    const profile = await accepted(sp, sign(buildResponse(responseInput({ inResponseTo: undefined })), false));
+    expect(profile.nameID).to.equal('auth0|u1');
+    expect(profile.inResponseTo).to.equal(undefined);
+  });
+
+  for (const signResponseToo of [false, true]) {
+    it(`node-saml rejects it (signResponse ${signResponseToo}) with another certificate or one changed character`, async () => {
+      const xml = sign(buildResponse(responseInput()), signResponseToo);
+      const untrusting = serviceProvider({ cert: other, wantResponseSigned: signResponseToo });
+      expect((await rejection(untrusting, xml)).message).to.match(/Invalid (document )?signature/);
+      const tampered = xml.replace('Ann &amp;', 'Anne&amp;');
+      expect(tampered).to.have.length(xml.length).and.not.equal(xml);
+      const trusting = serviceProvider({ cert: key, wantResponseSigned: signResponseToo });
+      expect((await rejection(trusting, tampered)).message).to.match(/Invalid (document )?signature/);
+    });
+  }
+
+  it('node-saml rejects it for another audience, once expired, and unsigned at Response level when it wants that', async () => {
+    const xml = sign(buildResponse(responseInput()), true);
+    const elsewhere = serviceProvider({ cert: key, wantResponseSigned: true, audience: 'urn:other-sp.test' });
+    expect((await rejection(elsewhere, xml)).message).to.match(/audience mismatch/);
+
+    const sp = serviceProvider({ cert: key, wantResponseSigned: false });
+    const old = responseInput({ now: new Date(Date.now() - 2 * 3600_000) });
+    expect((await rejection(sp, sign(buildResponse(old), false))).message).to.match(/expired/);
+
+    const strict = serviceProvider({ cert: key, wantResponseSigned: true });
+    expect((await rejection(strict, sign(buildResponse(responseInput()), false))).message).to.match(/Invalid document signature/);
+  });
+
+  it('xmlsec1 verifies the assertion signature, and with signResponse the Response signature too', function () {
+    requireOptional(this, 'xmlsec1');
+    const assertionOnly = sign(buildResponse(responseInput()), false);
+    let result = xmlsecVerify(assertionOnly, key.published.certPem, ASSERTION_NODE);
+    expect(result.ok, result.output).to.equal(true);
+
+    const both = sign(buildResponse(responseInput()), true, 'rsa-sha1');
+    result = xmlsecVerify(both, key.published.certPem, RESPONSE_NODE);
+    expect(result.ok, result.output).to.equal(true);
+    result = xmlsecVerify(extractAssertion(both), key.published.certPem, ASSERTION_NODE);
+    expect(result.ok, result.output).to.equal(true);
+  });
+
+  it('xmlsec1 rejects both signatures with another certificate or one changed character', function () {
+    requireOptional(this, 'xmlsec1');
+    const xml = sign(buildResponse(responseInput()), true);
+    const tampered = xml.replace('Ann &amp;', 'Anne&amp;');
+    for (const [doc, cert] of [
+      [xml, other],
+      [tampered, key],
+    ] as const) {
+      expect(xmlsecVerify(doc, cert.published.certPem, RESPONSE_NODE).ok).to.equal(false);
+      expect(xmlsecVerify(extractAssertion(doc), cert.published.certPem, ASSERTION_NODE).ok).to.equal(false);
+    }
+  });
+
+  it('validates against the OASIS protocol schema: unsigned, assertion signed, both signed', function () {
+    requireOptional(this, 'xmllint');
+    const xml = buildResponse(responseInput());
+    for (const doc of [xml, sign(xml, false), sign(xml, true)]) {
+      const result = xmllintValidate(doc, PROTOCOL_SCHEMA);
+      expect(result.ok, result.output).to.equal(true);
+    }
+  });
+
+  it('the schema check is real: a Status after the Assertion is refused', function () {
+    requireOptional(this, 'xmllint');
+    const xml = buildResponse(responseInput());
+    const status = /<samlp:Status>.*<\/samlp:Status>/.exec(xml)![0];
+    const misordered = xml.replace(status, '').replace('</samlp:Response>', `${status}</samlp:Response>`);
+    const result = xmllintValidate(misordered, PROTOCOL_SCHEMA);
+    expect(result.ok).to.equal(false);
+    expect(result.output).to.match(/Element '\{urn:oasis:names:tc:SAML:2.0:assertion\}Assertion': This element is not expected/);
+  });
+});
+
+describe('saml/response: error status responses', () => {
+  let key: SigningKey;
+  const header = (): StatusResponseHeader => ({ id: '_error1', issuer: IDP, now: new Date(), destination: ACS, inResponseTo: '_request1' });
+  const signed = (xml: string) => signStatusResponse(xml, { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
+
+  before(async () => {
+    key = await makeSigningKey();
+  });
+
+  it('nests the second-level StatusCode in the top-level one, adds the StatusMessage, and carries no assertion', () => {
+    const xml = buildStatusResponse(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'denied <here>' });
+    const root = parse(xml);
+    expect(root.getAttribute('InResponseTo')).to.equal('_request1');
+    expect(root.getAttribute('Destination')).to.equal(ACS);
+    expect(children(root).map((child) => child.localName)).to.deep.equal(['Issuer', 'Status']);
+    const status = children(root)[1]!;
+    expect(children(status).map((child) => child.localName)).to.deep.equal(['StatusCode', 'StatusMessage']);
+    const top = children(status)[0]!;
+    expect(top.getAttribute('Value')).to.equal(STATUS.requester);
+    expect(children(top).map((child) => [child.localName, child.getAttribute('Value')])).to.deep.equal([
+      ['StatusCode', STATUS.requestDenied],
+    ]);
+    expect(children(status)[1]!.textContent).to.equal('denied <here>');
+    expect(root.getElementsByTagNameNS(NS.saml, 'Assertion').length).to.equal(0);
+  });
+
+  it('has just the top-level code when given no second level (VersionMismatch)', () => {
+    const root = parse(buildStatusResponse(header(), { code: STATUS.versionMismatch }));
+    const codes = Array.from(root.getElementsByTagNameNS(NS.samlp, 'StatusCode'));
+    expect(codes.map((code) => code.getAttribute('Value'))).to.deep.equal([STATUS.versionMismatch]);
+    expect(root.getElementsByTagNameNS(NS.samlp, 'StatusMessage').length).to.equal(0);
+  });
+
+  it('refuses Success: a successful Response carries an assertion', () => {
+    expect(() => buildStatusResponse(header(), { code: STATUS.success })).to.throw(/buildResponse/);
+  });
+
+  it('is signed at the Response level, after the Issuer, and verifies with verifyXmlSignature, xmlsec1 and the schema', function () {
+    const xml = signed(buildStatusResponse(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'no' }));
+    expect(children(parse(xml)).map((child) => child.localName)).to.deep.equal(['Issuer', 'Signature', 'Status']);
+    verifyXmlSignature(xml, [key.published.certBase64], { element: [[NS.samlp, 'Response']] });
+    requireOptional(this, 'xmlsec1');
+    let result = xmlsecVerify(xml, key.published.certPem, RESPONSE_NODE);
+    expect(result.ok, result.output).to.equal(true);
+    requireOptional(this, 'xmllint');
+    result = xmllintValidate(xml, PROTOCOL_SCHEMA);
+    expect(result.ok, result.output).to.equal(true);
+  });
+
+  it('node-saml reports the status as an error, and a signed NoPassive as no profile', async () => {
+    const sp = serviceProvider({ cert: key, wantResponseSigned: true });
+    const denied = signed(buildStatusResponse(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'not for you' }));
+    const error = await rejection(sp, denied);
+    expect(error).to.be.instanceOf(SamlStatusError);
+    expect(error.message).to.equal('SAML provider returned Requester error: not for you');
+    const noPassive = signed(buildStatusResponse(header(), { code: STATUS.responder, subCode: STATUS.noPassive }));
+    const result = await sp.validatePostResponseAsync({ SAMLResponse: Buffer.from(noPassive).toString('base64') });
+    expect(result).to.deep.equal({ profile: null, loggedOut: false });
+  });
+});
