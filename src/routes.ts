@@ -11,6 +11,7 @@ import { clientHandlers, userHandlers } from './http/management/clients.js';
 import { loginHandlers } from './http/login.js';
 import { assetHandler } from './http/assets.js';
 import { htmlErrors } from './http/errors.js';
+import { samlpHandlers } from './http/samlp.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -19,6 +20,7 @@ export function buildRouter(deps: AppDeps): Router {
   const clients = clientHandlers(deps);
   const users = userHandlers(deps);
   const login = loginHandlers(deps);
+  const samlp = samlpHandlers(deps);
   const router = new Router();
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
@@ -32,6 +34,15 @@ export function buildRouter(deps: AppDeps): Router {
 
   router.get('/samlp/metadata', published.samlMetadata);
   router.get('/samlp/metadata/:client_id', published.samlMetadata);
+  router.get('/samlp/resume/:state', htmlErrors, samlp.resume);
+  router.get('/samlp/logout', htmlErrors, samlp.logout);
+  router.post('/samlp/logout', htmlErrors, samlp.logout);
+  router.get('/samlp', htmlErrors, samlp.sso);
+  router.post('/samlp', htmlErrors, samlp.sso);
+  router.get('/samlp/:client_id', htmlErrors, samlp.sso);
+  router.post('/samlp/:client_id', htmlErrors, samlp.sso);
+  router.get('/samlp/:client_id/logout', htmlErrors, samlp.logout);
+  router.post('/samlp/:client_id/logout', htmlErrors, samlp.logout);
 
   router.get('/assets/:name', assetHandler());
   router.get('/login', htmlErrors, login.show);

@@ -4,7 +4,7 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
-import { cookieOptions } from './sessions.js';
+import { setCookie } from './sessions.js';
 import { FedmetaError } from '../errors.js';
 
 const CSRF_COOKIE = 'fedmeta_csrf';
@@ -25,7 +25,7 @@ export class Csrf {
     let secret = ctx.cookies.get(CSRF_COOKIE);
     if (!secret || !/^[\w-]{43}$/.test(secret)) {
       secret = randomBytes(32).toString('base64url');
-      ctx.cookies.set(CSRF_COOKIE, secret, cookieOptions(this.config));
+      setCookie(ctx, this.config, CSRF_COOKIE, secret);
     }
     return this.tokenFor(secret);
   }

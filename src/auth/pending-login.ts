@@ -19,9 +19,11 @@ export function isLocalPath(path: string): boolean {
   return path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') && !/[\r\n]/.test(path);
 }
 
-export async function savePendingLogin(store: Store, pending: PendingLogin, now: Date): Promise<string> {
-  if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
+/** Saves a pending sign-in; `describe` gets its id (to put in returnTo) and returns the record. */
+export async function savePendingLogin(store: Store, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
   const id = randomBytes(24).toString('base64url');
+  const pending = describe(id);
+  if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
   await store.putLoginState(id, JSON.stringify(pending), new Date(now.getTime() + TEN_MINUTES));
   return id;
 }

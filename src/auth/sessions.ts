@@ -11,8 +11,15 @@ const SESSION_HOURS = 8;
 
 export const hashToken = (value: string) => createHash('sha256').update(value).digest('base64url');
 
-export function cookieOptions(config: Config) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: config.issuer.startsWith('https:'), path: '/', overwrite: true };
+/**
+ * Sets one of our cookies: HttpOnly, SameSite=Lax, and Secure when the issuer is https. TLS usually
+ * ends at a proxy, so the hop to us is plain HTTP; the configured issuer, not a request header,
+ * says whether the browser's side is secure.
+ */
+export function setCookie(ctx: Context, config: Config, name: string, value: string, maxAge?: number): void {
+  const secure = config.issuer.startsWith('https:');
+  if (secure) ctx.cookies.secure = true;
+  ctx.cookies.set(name, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', overwrite: true, ...(maxAge !== undefined ? { maxAge } : {}) });
 }
 
 export async function startSession(ctx: Context, store: Store, config: Config, user: User, now: Date): Promise<SessionRecord> {
@@ -25,7 +32,7 @@ export async function startSession(ctx: Context, store: Store, config: Config, u
     participants: [],
   };
   await store.createSession(session);
-  ctx.cookies.set(SESSION_COOKIE, value, cookieOptions(config));
+  setCookie(ctx, config, SESSION_COOKIE, value);
   return session;
 }
 
@@ -46,5 +53,5 @@ export async function currentSession(ctx: Context, store: Store, now: Date): Pro
 export async function endSession(ctx: Context, store: Store, config: Config): Promise<void> {
   const value = ctx.cookies.get(SESSION_COOKIE);
   if (value && value.length <= 100) await store.deleteSession(hashToken(value));
-  ctx.cookies.set(SESSION_COOKIE, '', { ...cookieOptions(config), maxAge: 0 });
+  setCookie(ctx, config, SESSION_COOKIE, '', 0);
 }

@@ -48,8 +48,13 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       const username = (optionalString(fields, 'username') ?? '').trim().toLowerCase().slice(0, 320);
       const password = optionalString(fields, 'password') ?? '';
 
-      for (const [bucket, policy] of [[`login:ip:${ctx.ip}`, IP_POLICY], [`login:account:${username}`, ACCOUNT_POLICY]] as const) {
-        const decision = await store.takeRateLimit({ bucket, policy }, now);
+      // Every attempt takes a token before the password is checked (no race); a right password gives them back.
+      const buckets = [
+        { bucket: `login:ip:${ctx.ip}`, policy: IP_POLICY },
+        { bucket: `login:account:${username}`, policy: ACCOUNT_POLICY },
+      ];
+      for (const bucket of buckets) {
+        const decision = await store.takeRateLimit(bucket, now);
         if (!decision.allowed) {
           ctx.set(rateLimitHeaders(decision));
           const minutes = Math.ceil(decision.retryAfterSeconds / 60);
@@ -63,6 +68,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
         await store.appendAudit({ type: 'f', description: 'Failed sign-in: wrong email or password', actor: { type: 'user', id: username || '(empty)', ip: ctx.ip } }, now);
         return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
       }
+      for (const bucket of buckets) await store.returnRateLimit(bucket, now);
       await startSession(ctx, store, config, user, now);
       await store.appendAudit({ type: 's', description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
       resumeAfterLogin(ctx, pending);

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
-import { take, check, type BucketState } from '../limits/token-bucket.js';
+import { take, check, refill, type BucketState } from '../limits/token-bucket.js';
 import { tooManyRequests } from '../errors.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
 import type {
@@ -202,6 +202,17 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
+  async returnRateLimit(request: RateLimitRequest, now: Date): Promise<void> {
+    this.db
+      .transaction(() => {
+        const state = refill(this.readBucket(request.bucket), now.getTime(), request.policy);
+        this.db
+          .prepare('INSERT INTO rate_limits (bucket, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (bucket) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at')
+          .run(request.bucket, Math.min(request.policy.burst, state.tokens + 1), state.updatedAt);
+      })
+      .immediate();
+  }
+
   // --- applications -------------------------------------------------------------------------
 
   private bumpClients(): void {
@@ -316,34 +327,36 @@ export class SqliteStore implements Store {
 
   async createSession(session: SessionRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO sessions (id_hash, user_id, created_at, expires_at, participants) VALUES (?, ?, ?, ?, ?)')
-      .run(session.idHash, session.userId, session.createdAt.getTime(), session.expiresAt.getTime(), JSON.stringify(session.participants));
+      .prepare('INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(session.idHash, session.userId, session.createdAt.getTime(), session.expiresAt.getTime());
   }
 
-  async getSession(idHash: string, now: Date) {
+  async getSession(idHash: string, now: Date): Promise<SessionRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now.getTime()) as
-      | { id_hash: string; user_id: string; created_at: number; expires_at: number; participants: string }
+      | { id_hash: string; user_id: string; created_at: number; expires_at: number }
       | undefined;
     if (!row) return undefined;
+    const participants = this.db
+      .prepare('SELECT session_index, client_id, name_id, name_id_format FROM session_participants WHERE id_hash = ? ORDER BY rowid')
+      .all(idHash) as { session_index: string; client_id: string; name_id: string; name_id_format: string }[];
     return {
       idHash: row.id_hash,
       userId: row.user_id,
       createdAt: new Date(row.created_at),
       expiresAt: new Date(row.expires_at),
-      participants: JSON.parse(row.participants) as SessionParticipant[],
+      participants: participants.map((p) => ({ sessionIndex: p.session_index, clientId: p.client_id, nameId: p.name_id, nameIdFormat: p.name_id_format })),
     };
   }
 
   async addSessionParticipant(idHash: string, participant: SessionParticipant): Promise<void> {
     this.db
-      .transaction(() => {
-        const row = this.db.prepare('SELECT participants FROM sessions WHERE id_hash = ?').get(idHash) as { participants: string } | undefined;
-        if (!row) return;
-        const participants = (JSON.parse(row.participants) as SessionParticipant[]).filter((p) => p.clientId !== participant.clientId);
-        participants.push(participant);
-        this.db.prepare('UPDATE sessions SET participants = ? WHERE id_hash = ?').run(JSON.stringify(participants), idHash);
-      })
-      .immediate();
+      .prepare('INSERT INTO session_participants (session_index, id_hash, client_id, name_id, name_id_format) VALUES (?, ?, ?, ?, ?)')
+      .run(participant.sessionIndex, idHash, participant.clientId, participant.nameId, participant.nameIdFormat);
+  }
+
+  async findSessionBySessionIndex(sessionIndex: string, now: Date): Promise<SessionRecord | undefined> {
+    const row = this.db.prepare('SELECT id_hash FROM session_participants WHERE session_index = ?').get(sessionIndex) as { id_hash: string } | undefined;
+    return row ? this.getSession(row.id_hash, now) : undefined;
   }
 
   async deleteSession(idHash: string): Promise<void> {

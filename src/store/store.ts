@@ -79,6 +79,8 @@ export interface Store {
 
   /** Spend one token of a shared bucket (login throttle); never throws for an empty bucket. */
   takeRateLimit(request: RateLimitRequest, now: Date): Promise<BucketDecision>;
+  /** Give one token back (bounded by the bucket size): the attempt turned out not to count. */
+  returnRateLimit(request: RateLimitRequest, now: Date): Promise<void>;
 
   listApplications(): Promise<Application[]>;
   getApplication(clientId: string): Promise<Application | undefined>;
@@ -97,6 +99,8 @@ export interface Store {
   createSession(session: SessionRecord): Promise<void>;
   getSession(idHash: string, now: Date): Promise<SessionRecord | undefined>;
   addSessionParticipant(idHash: string, participant: SessionParticipant): Promise<void>;
+  /** The session that was given this SessionIndex, if it is still alive. */
+  findSessionBySessionIndex(sessionIndex: string, now: Date): Promise<SessionRecord | undefined>;
   deleteSession(idHash: string): Promise<void>;
 
   /** Short-lived state of a login in progress (the pending SAML/WS-Fed request). */

@@ -100,8 +100,10 @@ export function verifyXmlSignature(xml: string, certBase64s: string[], options: 
     let valid = false;
     try {
       verifier.loadSignature(signatures[0]!);
+      checkAlgorithms(verifier);
       valid = verifier.checkSignature(xml);
     } catch (error) {
+      if (error instanceof XmlError) throw error;
       problem = (error as Error).message.split('\n')[0]!.slice(0, 200);
       continue; // a wrong certificate, or a signature no certificate verifies: the message tells
     }
@@ -118,6 +120,27 @@ export function verifyXmlSignature(xml: string, certBase64s: string[], options: 
     return { signedXml: signed[0]!, certBase64 };
   }
   throw new XmlError('xml_signature_invalid', `signature rejected: ${problem}`);
+}
+
+// What an incoming signature may use: RSA only (an HMAC "keyed" with our trusted public certificate
+// would be forgeable by anyone), with SHA-1 or SHA-2 digests.
+const ACCEPTED_SIGNATURES = new Set([
+  ALGORITHMS.rsaSha1,
+  ALGORITHMS.rsaSha256,
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+]);
+const ACCEPTED_DIGESTS = new Set([ALGORITHMS.sha1, ALGORITHMS.sha256, 'http://www.w3.org/2001/04/xmldsig-more#sha384', 'http://www.w3.org/2001/04/xmlenc#sha512']);
+
+function checkAlgorithms(verifier: SignedXml): void {
+  if (!ACCEPTED_SIGNATURES.has(String(verifier.signatureAlgorithm))) {
+    throw new XmlError('xml_signature_invalid', `signature algorithm ${String(verifier.signatureAlgorithm)} is not accepted`);
+  }
+  for (const reference of verifier.getReferences()) {
+    if (!ACCEPTED_DIGESTS.has(String(reference.digestAlgorithm))) {
+      throw new XmlError('xml_signature_invalid', `digest algorithm ${String(reference.digestAlgorithm)} is not accepted`);
+    }
+  }
 }
 
 function findElement(root: Element, steps: VerifyXmlOptions['element']): Element {

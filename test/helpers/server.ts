@@ -1,6 +1,8 @@
 // Start the real server (createApp + node:http) on an ephemeral loopback port, on a fresh SQLite
 // store in a temporary directory.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -34,11 +36,21 @@ export function testEnv(dir: string, extra: Record<string, string> = {}): Record
   };
 }
 
+/** A free loopback port, so the issuer URL (and every URL in metadata) can name the real address. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 export async function startTestServer(
   options: { env?: Record<string, string>; dir?: string; clock?: Clock; pollMs?: number } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
-  const env = testEnv(dir, options.env);
+  const port = await freePort();
+  const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, ...options.env });
   const config = loadConfig(env, dir);
   const running = await startServer(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
   return {

@@ -113,7 +113,7 @@ describe('Management API: signing keys', () => {
       expect(next).to.include({ current: false, next: true, previous: false, revoked: false });
       expect(current.cert).to.match(/^-----BEGIN CERTIFICATE-----\n/);
       expect(current.pkcs7).to.match(/^-----BEGIN PKCS7-----\n/);
-      expect(current.subject).to.equal('/CN=localhost');
+      expect(current.subject).to.equal(`/CN=${server.config.issuerHost}`);
       expect(current.fingerprint).to.match(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
       expect(current.thumbprint).to.equal(current.fingerprint.replace(/:/g, ''));
       expect(new Date(current.current_since!).toISOString()).to.equal(current.current_since);

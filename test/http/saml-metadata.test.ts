@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DOMParser } from '@xmldom/xmldom';
 import { startWithToken, getToken, addApiClient, type TestServer } from '../helpers/server.js';
-import { METADATA_SCHEMA, requireTool, xmllintValidate, xmlsecVerify } from '../unit/xml/xml-test-tools.js';
+import { METADATA_SCHEMA, requireTool, xmllintValidate, xmlsecVerify } from '../helpers/xml-tools.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';

@@ -84,9 +84,19 @@ sqliteMigrations.push({
       id_hash TEXT PRIMARY KEY,
       user_id TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
       created_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL,
-      participants TEXT NOT NULL DEFAULT '[]'
+      expires_at INTEGER NOT NULL
     );
+
+    -- Who the session signed in to (for single logout); found by SessionIndex when an SP's
+    -- cross-site POST LogoutRequest arrives without our SameSite=Lax cookie.
+    CREATE TABLE session_participants (
+      session_index TEXT PRIMARY KEY,
+      id_hash TEXT NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+      client_id TEXT NOT NULL,
+      name_id TEXT NOT NULL,
+      name_id_format TEXT NOT NULL
+    );
+    CREATE INDEX session_participants_by_session ON session_participants (id_hash);
 
     CREATE TABLE login_states (id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL);
 

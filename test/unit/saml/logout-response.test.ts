@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { SAML } from '@node-saml/node-saml';
 import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
@@ -14,20 +13,13 @@ import { STATUS } from '../../../src/saml/response.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
-import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../xml/xml-test-tools.js';
+import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../../helpers/xml-tools.js';
 
 const PROTOCOL_SCHEMA = '/usr/share/xml/opensaml/saml-schema-protocol-2.0.xsd';
 const IDP = 'urn:fedmeta.test';
 const SP = 'urn:sp.test';
 const SP_LOGOUT = 'https://sp.test/saml/logout';
 
-/** Skips when a tool is missing locally; FEDMETA_REQUIRE_OPTIONAL (set by .ci/run) turns that into a failure. */
-function requireOptional(context: Mocha.Context, tool: 'xmlsec1' | 'xmllint'): void {
-  if (process.env.FEDMETA_REQUIRE_OPTIONAL && spawnSync(tool, ['--version']).error !== undefined) {
-    throw new Error(`${tool} is required (FEDMETA_REQUIRE_OPTIONAL) but was not found`);
-  }
-  requireTool(context, tool);
-}
 
 function children(parent: Element): Element[] {
   return Array.from(parent.childNodes).filter((node): node is Element => node.nodeType === 1);
@@ -104,7 +96,7 @@ describe('saml/logout-response: LogoutResponse', () => {
   });
 
   it('xmlsec1 verifies it with the signing certificate only, and not once one character changes', function () {
-    requireOptional(this, 'xmlsec1');
+    requireTool(this, 'xmlsec1');
     const xml = signed(buildLogoutResponse(input()));
     const node = `${NS.samlp}:LogoutResponse`;
     const result = xmlsecVerify(xml, key.published.certPem, node);
@@ -116,7 +108,7 @@ describe('saml/logout-response: LogoutResponse', () => {
   });
 
   it('validates against the OASIS protocol schema, signed and unsigned', function () {
-    requireOptional(this, 'xmllint');
+    requireTool(this, 'xmllint');
     for (const xml of [buildLogoutResponse(input()), signed(buildLogoutResponse(input()))]) {
       const result = xmllintValidate(xml, PROTOCOL_SCHEMA);
       expect(result.ok, result.output).to.equal(true);
@@ -193,10 +185,10 @@ describe('saml/logout-response: LogoutRequest (IdP-initiated logout)', () => {
       'SessionIndex',
     ]);
     verifyXmlSignature(xml, [key.published.certBase64], { element: [[NS.samlp, 'LogoutRequest']] });
-    requireOptional(this, 'xmlsec1');
+    requireTool(this, 'xmlsec1');
     let result = xmlsecVerify(xml, key.published.certPem, `${NS.samlp}:LogoutRequest`);
     expect(result.ok, result.output).to.equal(true);
-    requireOptional(this, 'xmllint');
+    requireTool(this, 'xmllint');
     result = xmllintValidate(xml, PROTOCOL_SCHEMA);
     expect(result.ok, result.output).to.equal(true);
   });

@@ -10,7 +10,7 @@ import {
   requireTool,
   xmllintValidate,
   xmlsecVerify,
-} from '../xml/xml-test-tools.js';
+} from '../../helpers/xml-tools.js';
 
 const ENTITY_DESCRIPTOR = `${NS.md}:EntityDescriptor`;
 const VERIFY = { element: [[NS.md, 'EntityDescriptor'] as const] };

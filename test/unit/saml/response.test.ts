@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { expect } from 'chai';
@@ -16,7 +15,7 @@ import {
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
-import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../xml/xml-test-tools.js';
+import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../../helpers/xml-tools.js';
 
 const PROTOCOL_SCHEMA = '/usr/share/xml/opensaml/saml-schema-protocol-2.0.xsd';
 const IDP = 'urn:fedmeta.test';
@@ -27,13 +26,6 @@ const TITLE = 'urn:oid:2.5.4.12';
 const ASSERTION_NODE = `${NS.saml}:Assertion`;
 const RESPONSE_NODE = `${NS.samlp}:Response`;
 
-/** Skips when a tool is missing locally; FEDMETA_REQUIRE_OPTIONAL (set by .ci/run) turns that into a failure. */
-function requireOptional(context: Mocha.Context, tool: 'xmlsec1' | 'xmllint'): void {
-  if (process.env.FEDMETA_REQUIRE_OPTIONAL && spawnSync(tool, ['--version']).error !== undefined) {
-    throw new Error(`${tool} is required (FEDMETA_REQUIRE_OPTIONAL) but was not found`);
-  }
-  requireTool(context, tool);
-}
 
 function responseInput(overrides: Partial<ResponseInput> = {}): ResponseInput {
   const now = new Date();
@@ -252,7 +244,7 @@ describe('saml/response: signResponse', () => {
   });
 
   it('xmlsec1 verifies the assertion signature, and with signResponse the Response signature too', function () {
-    requireOptional(this, 'xmlsec1');
+    requireTool(this, 'xmlsec1');
     const assertionOnly = sign(buildResponse(responseInput()), false);
     let result = xmlsecVerify(assertionOnly, key.published.certPem, ASSERTION_NODE);
     expect(result.ok, result.output).to.equal(true);
@@ -265,7 +257,7 @@ describe('saml/response: signResponse', () => {
   });
 
   it('xmlsec1 rejects both signatures with another certificate or one changed character', function () {
-    requireOptional(this, 'xmlsec1');
+    requireTool(this, 'xmlsec1');
     const xml = sign(buildResponse(responseInput()), true);
     const tampered = xml.replace('Ann &amp;', 'Anne&amp;');
     for (const [doc, cert] of [
@@ -278,7 +270,7 @@ describe('saml/response: signResponse', () => {
   });
 
   it('validates against the OASIS protocol schema: unsigned, assertion signed, both signed', function () {
-    requireOptional(this, 'xmllint');
+    requireTool(this, 'xmllint');
     const xml = buildResponse(responseInput());
     for (const doc of [xml, sign(xml, false), sign(xml, true)]) {
       const result = xmllintValidate(doc, PROTOCOL_SCHEMA);
@@ -287,7 +279,7 @@ describe('saml/response: signResponse', () => {
   });
 
   it('the schema check is real: a Status after the Assertion is refused', function () {
-    requireOptional(this, 'xmllint');
+    requireTool(this, 'xmllint');
     const xml = buildResponse(responseInput());
     const status = /<samlp:Status>.*<\/samlp:Status>/.exec(xml)![0];
     const misordered = xml.replace(status, '').replace('</samlp:Response>', `${status}</samlp:Response>`);
@@ -338,10 +330,10 @@ describe('saml/response: error status responses', () => {
     const xml = signed(buildStatusResponse(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'no' }));
     expect(children(parse(xml)).map((child) => child.localName)).to.deep.equal(['Issuer', 'Signature', 'Status']);
     verifyXmlSignature(xml, [key.published.certBase64], { element: [[NS.samlp, 'Response']] });
-    requireOptional(this, 'xmlsec1');
+    requireTool(this, 'xmlsec1');
     let result = xmlsecVerify(xml, key.published.certPem, RESPONSE_NODE);
     expect(result.ok, result.output).to.equal(true);
-    requireOptional(this, 'xmllint');
+    requireTool(this, 'xmllint');
     result = xmllintValidate(xml, PROTOCOL_SCHEMA);
     expect(result.ok, result.output).to.equal(true);
   });

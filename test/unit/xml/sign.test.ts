@@ -4,7 +4,7 @@ import type { SigningKey } from '../../../src/keys/keyring.js';
 import { ALGORITHMS, NS, elementPath } from '../../../src/xml/namespaces.js';
 import { XmlError, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { signXml, verifyXmlSignature, type SignXmlOptions } from '../../../src/xml/sign.js';
-import { makeSigningKey, requireTool, xmlsecVerify } from './xml-test-tools.js';
+import { makeSigningKey, requireTool, xmlsecVerify } from '../../helpers/xml-tools.js';
 
 const RESPONSE = elementPath([NS.samlp, 'Response']);
 const ASSERTION = elementPath([NS.samlp, 'Response'], [NS.saml, 'Assertion']);
@@ -199,5 +199,19 @@ describe('xml/sign: signXml and verifyXmlSignature', () => {
     expect(() =>
       signXml(two, { key, reference: { xpath: ASSERTION }, location: { reference: RESPONSE, action: 'append' } }),
     ).to.throw(/cannot be signed/);
+  });
+
+  it('refuses a signature that names an algorithm outside the RSA allow-list (e.g. HMAC keyed with our public certificate)', () => {
+    // An attacker knows the trusted certificate; were HMAC accepted "keyed" with it, anyone could sign.
+    const forged = signAssertion(key).replace(ALGORITHMS.rsaSha256, 'http://www.w3.org/2000/09/xmldsig#hmac-sha1');
+    let refused: unknown;
+    try {
+      verifyXmlSignature(forged, [key.published.certBase64], { element: [...ASSERTION_STEPS] });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).to.be.instanceOf(XmlError);
+    expect((refused as XmlError).code).to.equal('xml_signature_invalid');
+    expect((refused as XmlError).message).to.match(/hmac-sha1 is not accepted/);
   });
 });

@@ -1,0 +1,75 @@
+// The signed SAML Response for one sign-in to one application: the pieces from assertion.ts and
+// response.ts put together with the application's settings and the current key.
+import type { Application, SamlpAddon } from '../clients/types.js';
+import type { User } from '../users/types.js';
+import { profileOf } from '../users/types.js';
+import type { SessionRecord } from '../store/store.js';
+import type { XmlSigningKey } from '../xml/sign.js';
+import { buildResponse, buildStatusResponse, signResponse, signStatusResponse, type SamlStatus } from './response.js';
+import { nameIdValue } from './assertion.js';
+import { newSamlId } from './ids.js';
+
+export interface SsoResponseInput {
+  entityId: string;
+  app: Application & { addons: { samlp: SamlpAddon } };
+  acsUrl: string;
+  inResponseTo?: string | undefined;
+  user: User;
+  session: SessionRecord;
+  key: XmlSigningKey;
+  now: Date;
+}
+
+export interface SsoResponse {
+  xml: string;
+  sessionIndex: string;
+  nameId: string;
+  nameIdFormat: string;
+}
+
+export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
+  const samlp = input.app.addons.samlp;
+  const profile = profileOf(input.user);
+  const transientNameId = newSamlId();
+  const sessionIndex = newSamlId();
+  const nameIdFormat = samlp.nameIdentifierFormat;
+  const nameId = nameIdValue(nameIdFormat, { profile, transientNameId });
+  const xml = buildResponse({
+    id: newSamlId(),
+    issuer: input.entityId,
+    now: input.now,
+    destination: input.acsUrl,
+    inResponseTo: input.inResponseTo,
+    assertion: {
+      id: newSamlId(),
+      app: samlp,
+      profile,
+      transientNameId,
+      session: { authnInstant: input.session.createdAt, sessionIndex, notOnOrAfter: input.session.expiresAt },
+    },
+  });
+  const signed = signResponse(xml, {
+    key: input.key,
+    signResponse: samlp.signResponse,
+    signatureAlgorithm: samlp.signatureAlgorithm,
+    digestAlgorithm: samlp.digestAlgorithm,
+  });
+  return { xml: signed, sessionIndex, nameId, nameIdFormat };
+}
+
+/** A signed error Response (no assertion) for a registered URL of the application. */
+export function buildSignedErrorResponse(input: {
+  entityId: string;
+  samlp: SamlpAddon;
+  destination: string;
+  inResponseTo?: string | undefined;
+  status: SamlStatus;
+  key: XmlSigningKey;
+  now: Date;
+}): string {
+  const xml = buildStatusResponse(
+    { id: newSamlId(), issuer: input.entityId, now: input.now, destination: input.destination, inResponseTo: input.inResponseTo },
+    input.status,
+  );
+  return signStatusResponse(xml, { key: input.key, signatureAlgorithm: input.samlp.signatureAlgorithm, digestAlgorithm: input.samlp.digestAlgorithm });
+}

@@ -1,0 +1,68 @@
+// A minimal browser for flow tests: a cookie jar, redirects followed by hand (so each hop can be
+// inspected), and the forms of our HTML pages read back out.
+export interface Page {
+  status: number;
+  url: string;
+  headers: Headers;
+  body: string;
+}
+
+export interface Form {
+  action: string;
+  fields: Record<string, string>;
+}
+
+const decodeEntities = (text: string) =>
+  text.replace(/&(amp|lt|gt|quot|#39|#x27|#34);/g, (_, entity: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", '#34': '"' })[entity]!);
+
+/** The first <form> of a page with its hidden and text inputs (our templates' markup). */
+export function readForm(html: string, baseUrl: string): Form {
+  const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error(`no form in page:\n${html.slice(0, 500)}`);
+  const fields: Record<string, string> = {};
+  for (const [tag] of form[2]!.matchAll(/<input\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(tag)?.[1];
+    if (name !== undefined) fields[decodeEntities(name)] = decodeEntities(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
+  }
+  return { action: new URL(decodeEntities(form[1]!), baseUrl).href, fields };
+}
+
+export class Browser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(private readonly extraHeaders: Record<string, string> = {}) {}
+
+  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
+    const headers: Record<string, string> = { ...this.extraHeaders, ...(init.headers ?? {}) };
+    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    let body: string | undefined;
+    if (init.form) {
+      body = new URLSearchParams(init.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, ...value] = pair!.split('=');
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(cookie) || value.join('=') === '') this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value.join('='));
+    }
+    return { status: response.status, url, headers: response.headers, body: await response.text() };
+  }
+
+  /** Request, then follow redirects (GET) until a page that is not a redirect. */
+  async follow(url: string, init: Parameters<Browser['request']>[1] = {}, maxHops = 10): Promise<Page> {
+    let page = await this.request(url, init);
+    for (let hop = 0; page.status >= 300 && page.status < 400; hop++) {
+      if (hop >= maxHops) throw new Error('too many redirects');
+      page = await this.request(new URL(page.headers.get('location')!, page.url).href);
+    }
+    return page;
+  }
+
+  /** Submit the first form of `page`, with some fields filled in. */
+  submit(page: Page, values: Record<string, string> = {}): Promise<Page> {
+    const form = readForm(page.body, page.url);
+    return this.follow(form.action, { form: { ...form.fields, ...values } });
+  }
+}

@@ -1,0 +1,182 @@
+// AuthnRequests are untrusted input: every hostile or wrong request gets a clear answer, never a
+// redirect or a post to an unregistered URL. Errors the SP should see arrive at its registered ACS as
+// a signed SAML status.
+import { expect } from 'chai';
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
+import { DOMParser } from '@xmldom/xmldom';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { Browser, readForm, type Page } from '../helpers/browser.js';
+import { generateSigningKey } from '../../src/keys/generate.js';
+import { publishKey } from '../../src/keys/formats.js';
+import { signXml } from '../../src/xml/sign.js';
+import { elementPath } from '../../src/xml/namespaces.js';
+
+const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const ACS = 'https://sp.example.com/acs';
+const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+const hostile = (name: string) => readFileSync(new URL(`../../fixtures/requests/hostile/${name}`, import.meta.url), 'utf8');
+
+let counter = 0;
+function authnRequest(options: { issuer?: string; acs?: string | null; destination?: string; version?: string; issueInstant?: Date; id?: string } = {}): string {
+  const id = options.id ?? `_req${++counter}${Date.now()}`;
+  const acs = options.acs === null ? '' : ` AssertionConsumerServiceURL="${options.acs ?? ACS}"`;
+  const destination = options.destination ? ` Destination="${options.destination}"` : '';
+  return (
+    `<samlp:AuthnRequest xmlns:samlp="${SAMLP}" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="${options.version ?? '2.0'}" ` +
+    `IssueInstant="${(options.issueInstant ?? new Date()).toISOString()}"${acs}${destination} ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">` +
+    `<saml:Issuer>${options.issuer ?? 'https://sp.example.com'}</saml:Issuer></samlp:AuthnRequest>`
+  );
+}
+
+const deflate = (xml: string) => deflateRawSync(Buffer.from(xml)).toString('base64');
+
+/** The SAML status a fedmeta error Response carries, read from the auto-POST form. */
+function statusOf(page: Page): { action: string; codes: string[] } {
+  const form = readForm(page.body, page.url);
+  const xml = Buffer.from(form.fields.SAMLResponse!, 'base64').toString('utf8');
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const codes = Array.from(doc.getElementsByTagNameNS(SAMLP, 'StatusCode')).map((e) => e.getAttribute('Value')!.split(':').pop()!);
+  return { action: form.action, codes };
+}
+
+describe('SAML requests at /samlp: hostile and wrong input', () => {
+  let server: TestServer;
+  let clientId: string;
+  let signedClientId: string;
+  let spKey: Awaited<ReturnType<typeof generateSigningKey>>;
+  const browser = () => new Browser();
+  const redirect = (path: string, query: string) => browser().request(`${server.url}${path}?${query}`);
+  const errorCode = (page: Page) => /<code>([a-z_]+)<\/code>/.exec(page.body)?.[1];
+
+  before(async () => {
+    server = await startTestServer();
+    const actor = { type: 'system' as const, id: 'test' };
+    clientId = (await server.services.clients.create({ name: 'SP', callbacks: [ACS, 'https://sp.example.com/acs2'], addons: { samlp: { audience: 'https://sp.example.com' } } }, actor)).clientId;
+    spKey = await generateSigningKey({ modulusLength: 2048, commonName: 'signing-sp', validityDays: 30, now: new Date() });
+    signedClientId = (
+      await server.services.clients.create(
+        { name: 'Signing SP', callbacks: ['https://signing.example.com/acs'], addons: { samlp: { audience: 'https://signing.example.com', signingCert: spKey.certPem } } },
+        actor,
+      )
+    ).clientId;
+  });
+  after(async () => server.destroy());
+
+  it('a well-formed request from a known SP goes to the login page', async () => {
+    const page = await redirect(`/samlp/${clientId}`, `SAMLRequest=${encodeURIComponent(deflate(authnRequest()))}&RelayState=abc`);
+    expect(page.status).to.equal(303);
+    expect(page.headers.get('location')).to.match(/^\/login\?state=[\w-]+$/);
+  });
+
+  it('refuses hostile XML with a 400 page, never a redirect or a post', async () => {
+    for (const name of ['doctype-billion-laughs.xml', 'external-entity.xml', 'two-roots.xml', 'wrong-root.xml', 'missing-issuer.xml', 'processing-instruction-in-request.xml']) {
+      const page = await redirect(`/samlp/${clientId}`, `SAMLRequest=${encodeURIComponent(deflate(hostile(name)))}`);
+      expect(page.status, name).to.equal(400);
+      expect(page.headers.get('location'), name).to.equal(null);
+      expect(page.body, name).not.to.include('form-post');
+      expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    }
+  });
+
+  it('cuts a DEFLATE bomb off at a small cap, and refuses bad base64 and bad DEFLATE', async () => {
+    const bomb = deflateRawSync(Buffer.alloc(5 * 1024 * 1024, 0x20)).toString('base64'); // 5 MiB inflated, ~7 KiB in the URL
+    const started = Date.now();
+    const page = await redirect(`/samlp/${clientId}`, `SAMLRequest=${encodeURIComponent(bomb)}`);
+    expect(page.status).to.equal(400);
+    expect(errorCode(page)).to.equal('saml_request_too_large');
+    expect(Date.now() - started).to.be.below(2000);
+    expect(errorCode(await redirect(`/samlp/${clientId}`, 'SAMLRequest=%%%not-base64'))).to.match(/saml_request_bad_encoding/);
+    expect(errorCode(await redirect(`/samlp/${clientId}`, `SAMLRequest=${encodeURIComponent(Buffer.from('not deflate at all').toString('base64'))}`))).to.equal('saml_request_bad_deflate');
+  });
+
+  it('an unknown Issuer or an ACS URL that is not exactly a callback is a 400, never a post', async () => {
+    const cases: [string, string, string][] = [
+      ['/samlp', authnRequest({ issuer: 'https://unknown.example.com' }), 'saml_request_unknown_issuer'],
+      [`/samlp/${clientId}`, authnRequest({ issuer: 'https://unknown.example.com' }), 'saml_request_unknown_issuer'],
+      [`/samlp/${clientId}`, authnRequest({ acs: 'https://evil.example.com/acs' }), 'saml_acs_not_allowed'],
+      [`/samlp/${clientId}`, authnRequest({ acs: 'https://SP.example.com/acs' }), 'saml_acs_not_allowed'],
+      [`/samlp/${clientId}`, authnRequest({ acs: `${ACS}/` }), 'saml_acs_not_allowed'],
+    ];
+    for (const [path, xml, code] of cases) {
+      const page = await redirect(path, `SAMLRequest=${encodeURIComponent(deflate(xml))}`);
+      expect(page.status, code).to.equal(400);
+      expect(errorCode(page)).to.equal(code);
+      expect(page.body).not.to.include('form-post');
+    }
+    // The IdP-wide endpoint finds the application by Issuer.
+    expect((await redirect('/samlp', `SAMLRequest=${encodeURIComponent(deflate(authnRequest()))}`)).status).to.equal(303);
+  });
+
+  it('a wrong version, an IssueInstant out of skew or a foreign Destination is a SAML status posted to the registered ACS', async () => {
+    const cases: [string, string[]][] = [
+      [authnRequest({ version: '1.1' }), ['VersionMismatch', 'RequestVersionTooLow']],
+      [authnRequest({ issueInstant: new Date(Date.now() - 3_600_000) }), ['Requester', 'RequestDenied']],
+      [authnRequest({ issueInstant: new Date(Date.now() + 3_600_000) }), ['Requester', 'RequestDenied']],
+      [authnRequest({ destination: 'https://other-idp.example.com/samlp' }), ['Requester', 'RequestDenied']],
+    ];
+    for (const [xml, codes] of cases) {
+      const page = await redirect(`/samlp/${clientId}`, `SAMLRequest=${encodeURIComponent(deflate(xml))}`);
+      expect(page.status).to.equal(200);
+      expect(statusOf(page)).to.deep.equal({ action: ACS, codes });
+    }
+  });
+
+  it('HTTP-POST binding: a posted AuthnRequest is accepted; an oversized body is 413', async () => {
+    const form = { SAMLRequest: Buffer.from(authnRequest()).toString('base64'), RelayState: 'r' };
+    const page = await browser().request(`${server.url}/samlp/${clientId}`, { form });
+    expect(page.status).to.equal(303);
+    const big = await browser().request(`${server.url}/samlp/${clientId}`, { form: { SAMLRequest: 'A'.repeat(400_000) } });
+    expect(big.status).to.equal(413);
+  });
+
+  describe('an application with a signingCert', () => {
+    const endpoint = () => `${server.url}/samlp/${signedClientId}`;
+    const signedQuery = (xml: string, relayState = 'state') => {
+      const signed = `SAMLRequest=${encodeURIComponent(deflate(xml))}&RelayState=${encodeURIComponent(relayState)}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
+      const signature = sign('sha256', Buffer.from(signed), createPrivateKey(spKey.privateKeyPem)).toString('base64');
+      return `${signed}&Signature=${encodeURIComponent(signature)}`;
+    };
+    const request = (extra: Parameters<typeof authnRequest>[0] = {}) =>
+      authnRequest({ issuer: 'https://signing.example.com', acs: 'https://signing.example.com/acs', destination: endpoint(), ...extra });
+
+    it('accepts a request signed over the raw query (HTTP-Redirect) with the registered certificate only', async () => {
+      expect((await redirect(`/samlp/${signedClientId}`, signedQuery(request()))).status).to.equal(303);
+      const tampered = signedQuery(request()).replace('RelayState=state', 'RelayState=other');
+      const page = await redirect(`/samlp/${signedClientId}`, tampered);
+      expect(page.status).to.equal(400);
+      expect(errorCode(page)).to.equal('saml_signature_invalid');
+    });
+
+    it('refuses an unsigned request with a SAML status at the ACS', async () => {
+      const page = await redirect(`/samlp/${signedClientId}`, `SAMLRequest=${encodeURIComponent(deflate(request()))}`);
+      expect(statusOf(page)).to.deep.equal({ action: 'https://signing.example.com/acs', codes: ['Requester', 'RequestDenied'] });
+    });
+
+    it('refuses a signed request whose Destination is not this endpoint, and a replayed signed request ID', async () => {
+      const elsewhere = await redirect(`/samlp/${signedClientId}`, signedQuery(request({ destination: 'https://other.example.com/samlp' })));
+      expect(statusOf(elsewhere).codes).to.deep.equal(['Requester', 'RequestDenied']);
+      const once = signedQuery(request({ id: '_replayed-request' }));
+      expect((await redirect(`/samlp/${signedClientId}`, once)).status).to.equal(303);
+      const replay = await redirect(`/samlp/${signedClientId}`, once);
+      expect(replay.status).to.equal(400);
+      expect(errorCode(replay)).to.equal('saml_request_replayed');
+    });
+
+    it('accepts an enveloped signature over HTTP-POST, and reads only the signed bytes', async () => {
+      const spSigningKey = { privateKey: createPrivateKey(spKey.privateKeyPem), published: publishKey({ kid: spKey.kid, state: 'current', certPem: spKey.certPem }) };
+      const root = elementPath([SAMLP, 'AuthnRequest']);
+      const signedXml = signXml(request(), {
+        key: spSigningKey,
+        reference: { xpath: root },
+        location: { reference: `${root}/*[local-name()='Issuer']`, action: 'after' },
+      });
+      const ok = await browser().request(endpoint(), { form: { SAMLRequest: Buffer.from(signedXml).toString('base64') } });
+      expect(ok.status).to.equal(303);
+      const altered = signedXml.replace('https://signing.example.com/acs', 'https://signing.example.com/acs2');
+      const refused = await browser().request(endpoint(), { form: { SAMLRequest: Buffer.from(altered).toString('base64') } });
+      expect(refused.status).to.equal(400);
+    });
+  });
+});

@@ -1,0 +1,163 @@
+// SP-initiated and IdP-initiated SAML SSO and single logout, end to end over real HTTP, with
+// @node-saml/node-saml as the service provider, configured only from fedmeta's metadata URL.
+import { expect } from 'chai';
+import { ValidateInResponseTo } from '@node-saml/node-saml';
+import { startTestServer, addApiClient, getToken, type TestServer } from '../helpers/server.js';
+import { Browser, readForm, type Page } from '../helpers/browser.js';
+import { startNodeSamlSp, type SpResult, type TestSp } from '../helpers/node-saml-sp.js';
+
+const PASSWORD = 'correct horse battery';
+const MARKUP_NAME = '<b>Ann & "Bo"</b> ]]> Zoë';
+
+describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
+  let server: TestServer;
+  let admin: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+  const sps: TestSp[] = [];
+
+  async function registerSp(options: Parameters<typeof startNodeSamlSp>[0] extends infer O ? Partial<O> : never = {}) {
+    // The SP needs fedmeta's metadata URL, fedmeta needs the SP's ACS: register with a placeholder, then start the SP.
+    const created = await admin('/api/v2/clients', {
+      method: 'POST',
+      json: { name: `SP ${sps.length}`, callbacks: ['http://127.0.0.1/placeholder'], addons: { samlp: { audience: `urn:sp:${sps.length}` } } },
+    });
+    const { client_id: clientId } = (await created.json()) as { client_id: string };
+    const sp = await startNodeSamlSp({ metadataUrl: `${server.url}/samlp/metadata/${clientId}`, entityId: `urn:sp:${sps.length}`, ...options });
+    sps.push(sp);
+    const patched = await admin(`/api/v2/clients/${clientId}`, {
+      method: 'PATCH',
+      json: { callbacks: [sp.acsUrl], addons: { samlp: { audience: sp.entityId, mappings: { email: 'email', name: 'name', department: 'department' }, logout: { callback: sp.sloUrl } } } },
+    });
+    expect(patched.status).to.equal(200);
+    return { sp, clientId };
+  }
+
+  /** Follow the SP's AuthnRequest to fedmeta; sign in if asked; return the auto-POST form page. */
+  async function signIn(browser: Browser, sp: TestSp, options: { expectLogin?: boolean; relayState?: string } = {}): Promise<Page> {
+    let page = await browser.follow(await sp.loginUrl(options.relayState));
+    if (page.body.includes('name="password"')) {
+      expect(options.expectLogin ?? true, 'a login form was shown').to.equal(true);
+      page = await browser.submit(page, { username: 'ann@example.com', password: PASSWORD });
+    } else {
+      expect(options.expectLogin ?? false, 'no login form was shown').to.equal(false);
+    }
+    expect(page.status, page.body.slice(0, 300)).to.equal(200);
+    expect(page.body).to.include('id="form-post"');
+    return page;
+  }
+
+  /** The browser posts the SAML Response to the SP's ACS (the form's action). */
+  async function deliver(page: Page): Promise<SpResult> {
+    const form = readForm(page.body, page.url);
+    const response = await fetch(form.action, { method: 'POST', body: new URLSearchParams(form.fields) });
+    return (await response.json()) as SpResult;
+  }
+
+  before(async () => {
+    server = await startTestServer({ env: { FEDMETA_ROTATION_RATE_BURST: '20' } });
+    const credentials = await addApiClient(server, 'create:clients update:clients create:users read:signing_keys create:signing_keys update:signing_keys');
+    let token = await getToken(server, credentials);
+    const call = (path: string, init: RequestInit & { json?: unknown }) =>
+      fetch(`${server.url}${path}`, {
+        ...init,
+        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    // Revoking the key that signed the token ends the token: take a new one and retry once.
+    admin = async (path, init = {}) => {
+      const response = await call(path, init);
+      if (response.status !== 401) return response;
+      token = await getToken(server, credentials);
+      return call(path, init);
+    };
+    const user = await admin('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: PASSWORD, name: MARKUP_NAME, user_metadata: { department: 'R&D <east>' } } });
+    expect(user.status).to.equal(201);
+  });
+  after(async () => {
+    await Promise.all(sps.map((sp) => sp.close()));
+    await server.destroy();
+  });
+
+  it('SP-initiated: login, signed assertion accepted by node-saml, attributes with markup byte-exact, RelayState echoed', async () => {
+    const { sp } = await registerSp();
+    const browser = new Browser();
+    const page = await signIn(browser, sp, { expectLogin: true, relayState: '<script>alert(1)</script>&x=1' });
+    expect(page.body).not.to.include('<script>alert(1)</script>');
+    expect(page.headers.get('content-security-policy')).to.include(`form-action 'self' ${sp.url}`);
+    const result = await deliver(page);
+    expect(result.status, result.error).to.equal(200);
+    expect(result.relayState).to.equal('<script>alert(1)</script>&x=1');
+    expect(result.profile!.nameID).to.match(/^fedmeta\|/);
+    expect(result.profile!.name).to.equal(MARKUP_NAME);
+    expect(result.profile!.department).to.equal('R&D <east>');
+    expect(result.profile!.email).to.equal('ann@example.com');
+    expect(result.profile!.sessionIndex).to.match(/^_/);
+    const session = browser.cookies.get('fedmeta_session');
+    expect(session).to.be.a('string');
+  });
+
+  it('a second application signs in without a password (SSO session)', async () => {
+    const first = await registerSp();
+    const second = await registerSp();
+    const browser = new Browser();
+    expect((await deliver(await signIn(browser, first.sp, { expectLogin: true }))).status).to.equal(200);
+    const result = await deliver(await signIn(browser, second.sp, { expectLogin: false }));
+    expect(result.status, result.error).to.equal(200);
+    expect(result.profile!.email).to.equal('ann@example.com');
+  });
+
+  it('IdP-initiated SSO posts an unsolicited response to the first callback', async () => {
+    const { sp, clientId } = await registerSp({ validateInResponseTo: ValidateInResponseTo.ifPresent });
+    const browser = new Browser();
+    await signIn(browser, sp, { expectLogin: true });
+    const page = await browser.follow(`${server.url}/samlp/${clientId}?RelayState=home`);
+    const form = readForm(page.body, page.url);
+    expect(form.action).to.equal(sp.acsUrl);
+    const result = await deliver(page);
+    expect(result.status, result.error).to.equal(200);
+    expect(result.relayState).to.equal('home');
+  });
+
+  it('rotation: accepted right after rotating (next key was pre-published), after a metadata refresh, and refused once the signing key is revoked', async () => {
+    const { sp } = await registerSp();
+    const browser = new Browser();
+    expect((await deliver(await signIn(browser, sp, { expectLogin: true }))).status).to.equal(200);
+    // Two responses signed by the current key, held back by the browser for later.
+    const heldBeforeRevocation = await signIn(browser, sp);
+    const heldAfterRevocation = await signIn(browser, sp);
+    const oldKid = server.services.keyring.snapshot.signing.kid;
+
+    expect((await admin('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
+    // The SP has NOT re-read the metadata: the new current key was already published as "next".
+    const stale = await deliver(await signIn(browser, sp));
+    expect(stale.status, stale.error).to.equal(200);
+    // After a refresh it trusts current, next and the previous key.
+    expect((await sp.refreshMetadata()).certs).to.have.length(3);
+    expect((await deliver(await signIn(browser, sp))).status).to.equal(200);
+    const previous = await deliver(heldBeforeRevocation);
+    expect(previous.status, previous.error).to.equal(200);
+
+    expect((await admin(`/api/v2/keys/signing/${oldKid}/revoke`, { method: 'PUT' })).status).to.equal(200);
+    expect((await sp.refreshMetadata()).certs).to.have.length(2);
+    const revoked = await deliver(heldAfterRevocation);
+    expect(revoked.status).to.equal(403);
+    expect(revoked.error).to.match(/signature/i);
+    expect((await deliver(await signIn(browser, sp))).status).to.equal(200);
+  });
+
+  it('SP-initiated single logout: signed LogoutResponse over HTTP-Redirect, session ended', async () => {
+    const { sp } = await registerSp();
+    const browser = new Browser();
+    const result = await deliver(await signIn(browser, sp, { expectLogin: true }));
+    expect(result.status).to.equal(200);
+    const logout = await browser.request(await sp.logoutUrl(result.profile!, 'bye'));
+    expect(logout.status).to.equal(303);
+    const location = logout.headers.get('location')!;
+    expect(location.startsWith(`${sp.sloUrl}?SAMLResponse=`)).to.equal(true);
+    expect(location).to.include('&SigAlg=').and.include('&Signature=');
+    const spAnswer = (await (await fetch(location)).json()) as SpResult;
+    expect(spAnswer.status, spAnswer.error).to.equal(200);
+    expect(spAnswer.loggedOut).to.equal(true);
+    // The session is gone: the next sign-in asks for the password again.
+    await signIn(browser, sp, { expectLogin: true });
+  });
+});
