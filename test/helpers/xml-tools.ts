@@ -1,6 +1,7 @@
 // Test keys and the external XML tools (xmlsec1, xmllint) the XML tests check our output with.
 import { createPrivateKey } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,16 @@ export function xmlsecVerify(xml: string, certPem: string, idNode: string, idAtt
 }
 
 export const METADATA_SCHEMA = '/usr/share/xml/opensaml/saml-schema-metadata-2.0.xsd';
+export const PROTOCOL_SCHEMA = '/usr/share/xml/opensaml/saml-schema-protocol-2.0.xsd';
+export const ASSERTION_SCHEMA = '/usr/share/xml/opensaml/saml-schema-assertion-2.0.xsd';
+
+/** The first SAML 2.0 Assertion as a document of its own (xmlsec1 verifies the first signature it meets). */
+export function extractAssertion(xml: string): string {
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const assertion = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Assertion')[0];
+  if (!assertion) throw new Error('no Assertion');
+  return new XMLSerializer().serializeToString(assertion);
+}
 
 // The OASIS schemas import XML-DSig, XML-Enc and xml.xsd by their W3C URLs; the catalog maps those
 // to the copies Debian ships (xmltooling), and --nonet makes a missing mapping fail, not download.

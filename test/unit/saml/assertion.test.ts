@@ -13,9 +13,8 @@ import { newSamlId, xsDateTime } from '../../../src/saml/ids.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
-import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../../helpers/xml-tools.js';
+import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify, ASSERTION_SCHEMA } from '../../helpers/xml-tools.js';
 
-const ASSERTION_SCHEMA = '/usr/share/xml/opensaml/saml-schema-assertion-2.0.xsd';
 const MARKUP = ' <b>Ann & "Bo"</b> ]]> Zoë 東京 😀 ';
 
 function input(overrides: Partial<AssertionInput> = {}): AssertionInput {

@@ -13,9 +13,8 @@ import { STATUS } from '../../../src/saml/response.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
-import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../../helpers/xml-tools.js';
+import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify, PROTOCOL_SCHEMA } from '../../helpers/xml-tools.js';
 
-const PROTOCOL_SCHEMA = '/usr/share/xml/opensaml/saml-schema-protocol-2.0.xsd';
 const IDP = 'urn:fedmeta.test';
 const SP = 'urn:sp.test';
 const SP_LOGOUT = 'https://sp.test/saml/logout';

@@ -1,5 +1,4 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
-import { XMLSerializer } from '@xmldom/xmldom';
 import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { newSamlId } from '../../../src/saml/ids.js';
@@ -15,9 +14,8 @@ import {
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
-import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../../helpers/xml-tools.js';
+import { makeSigningKey, requireTool, xmllintValidate, xmlsecVerify, PROTOCOL_SCHEMA, extractAssertion } from '../../helpers/xml-tools.js';
 
-const PROTOCOL_SCHEMA = '/usr/share/xml/opensaml/saml-schema-protocol-2.0.xsd';
 const IDP = 'urn:fedmeta.test';
 const SP = 'urn:sp.test';
 const ACS = 'https://sp.test/saml/acs';
@@ -94,11 +92,6 @@ function children(parent: Element): Element[] {
   return Array.from(parent.childNodes).filter((node): node is Element => node.nodeType === 1);
 }
 
-/** The Assertion as a document of its own (xmlsec1 verifies the first signature it meets). */
-function extractAssertion(xml: string): string {
-  const assertion = parse(xml).getElementsByTagNameNS(NS.saml, 'Assertion')[0]!;
-  return new XMLSerializer().serializeToString(assertion);
-}
 
 describe('saml/response: buildResponse', () => {
   it('has ID, InResponseTo, Version, IssueInstant, Destination, then Issuer, Status Success and the Assertion', () => {
