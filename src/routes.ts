@@ -12,6 +12,7 @@ import { loginHandlers } from './http/login.js';
 import { assetHandler } from './http/assets.js';
 import { htmlErrors } from './http/errors.js';
 import { samlpHandlers } from './http/samlp.js';
+import { wsfedHandlers } from './http/wsfed.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -21,6 +22,7 @@ export function buildRouter(deps: AppDeps): Router {
   const users = userHandlers(deps);
   const login = loginHandlers(deps);
   const samlp = samlpHandlers(deps);
+  const wsfed = wsfedHandlers(deps);
   const router = new Router();
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
@@ -43,6 +45,12 @@ export function buildRouter(deps: AppDeps): Router {
   router.post('/samlp/:client_id', htmlErrors, samlp.sso);
   router.get('/samlp/:client_id/logout', htmlErrors, samlp.logout);
   router.post('/samlp/:client_id/logout', htmlErrors, samlp.logout);
+
+  router.get('/wsfed/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
+  router.get('/wsfed/:client_id/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
+  router.get('/wsfed/resume/:state', htmlErrors, wsfed.resume);
+  router.get('/wsfed', htmlErrors, wsfed.endpoint);
+  router.get('/wsfed/:client_id', htmlErrors, wsfed.endpoint);
 
   router.get('/assets/:name', assetHandler());
   router.get('/login', htmlErrors, login.show);

@@ -1,0 +1,34 @@
+// WS-Federation metadata, IdP-wide and per application: built and signed once per key-set version
+// (and rebuilt daily, well before its validUntil), served as bytes with an ETag.
+import { createHash } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { KeySetSnapshot } from '../keys/keyring.js';
+import { buildFederationMetadata, signFederationMetadata } from '../wsfed/metadata.js';
+import { offeredClaims } from '../wsfed/claims.js';
+import { makeDocument, type PublishedDocument } from './document.js';
+
+const DAY = 86_400_000;
+/** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
+const VALIDITY = 7 * DAY;
+
+export const FEDERATION_METADATA_PATH = 'FederationMetadata/2007-06/FederationMetadata.xml';
+
+/** The passive requestor endpoint: /wsfed (application found by wtrealm) or /wsfed/:client_id. */
+export const wsfedEndpoint = (config: Config, clientId?: string) =>
+  clientId ? `${config.issuer}/wsfed/${encodeURIComponent(clientId)}` : `${config.issuer}/wsfed`;
+
+export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
+  return snapshot.onceFresh(`wsfed-metadata:${clientId ?? ''}`, DAY, now, () => {
+    const id = `_${createHash('sha256').update(`wsfed:${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
+    const xml = buildFederationMetadata({
+      entityId: config.samlEntityId,
+      id,
+      keys: snapshot.published,
+      endpointUrl: wsfedEndpoint(config, clientId),
+      claims: offeredClaims(),
+      validUntil: new Date(now.getTime() + VALIDITY),
+      cacheDurationSeconds: config.metadataCacheSeconds,
+    });
+    return makeDocument(signFederationMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
+  });
+}

@@ -1,0 +1,75 @@
+// The wresult for one sign-in to one WS-Fed application: a SAML 1.1 or 2.0 assertion for its realm,
+// signed by the current key through the one signing path, inside a RequestSecurityTokenResponse.
+import type { Application, WsfedAddon } from '../clients/types.js';
+import type { User } from '../users/types.js';
+import { profileOf } from '../users/types.js';
+import type { SessionRecord } from '../store/store.js';
+import type { XmlSigningKey } from '../xml/sign.js';
+import { NAMEID_FORMATS } from '../xml/namespaces.js';
+import { buildAssertion, nameIdValue, signAssertion } from '../saml/assertion.js';
+import { addSeconds, newSamlId } from '../saml/ids.js';
+import { WSFED_CLAIM_MAPPINGS, releasedClaims } from './claims.js';
+import { buildSaml11Assertion, signSaml11Assertion } from './saml11-assertion.js';
+import { buildRstr } from './rstr.js';
+import { TOKEN_TYPES } from './namespaces.js';
+
+export type WsfedApp = Application & { addons: { wsfed: WsfedAddon } };
+
+export interface SignInInput {
+  entityId: string;
+  app: WsfedApp;
+  /** The registered URL the form posts to (SAML 2.0 SubjectConfirmationData Recipient). */
+  wreply: string;
+  user: User;
+  session: SessionRecord;
+  key: XmlSigningKey;
+  now: Date;
+}
+
+export interface SignInResult {
+  wresult: string;
+  assertionId: string;
+  tokenType: string;
+}
+
+export function buildSignedWresult(input: SignInInput): SignInResult {
+  const { realm, tokenFormat, lifetimeInSeconds } = input.app.addons.wsfed;
+  const profile = profileOf(input.user);
+  const nameIdentifierFormat = NAMEID_FORMATS.unspecified;
+  const assertionId = newSamlId();
+  let signedToken: string;
+  if (tokenFormat === 'saml20') {
+    const xml = buildAssertion({
+      id: assertionId,
+      issuer: input.entityId,
+      now: input.now,
+      app: { audience: realm, mappings: { ...WSFED_CLAIM_MAPPINGS }, nameIdentifierFormat, lifetimeInSeconds },
+      acsUrl: input.wreply,
+      profile,
+      session: { authnInstant: input.session.createdAt, sessionIndex: newSamlId(), notOnOrAfter: input.session.expiresAt },
+    });
+    signedToken = signAssertion(xml, { key: input.key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
+  } else {
+    const xml = buildSaml11Assertion({
+      id: assertionId,
+      issuer: input.entityId,
+      now: input.now,
+      audience: realm,
+      lifetimeInSeconds,
+      nameIdentifier: nameIdValue(nameIdentifierFormat, { profile }),
+      nameIdentifierFormat,
+      claims: releasedClaims(profile),
+      authenticationInstant: input.session.createdAt,
+    });
+    signedToken = signSaml11Assertion(xml, input.key);
+  }
+  const tokenType = TOKEN_TYPES[tokenFormat];
+  const wresult = buildRstr({
+    signedToken,
+    tokenType,
+    appliesTo: realm,
+    created: input.now,
+    expires: addSeconds(input.now, lifetimeInSeconds),
+  });
+  return { wresult, assertionId, tokenType };
+}

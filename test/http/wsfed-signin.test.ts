@@ -1,0 +1,154 @@
+// /wsfed over real HTTP: sign-in through /login and with the SSO session, and every wrong input
+// answered by a 400 page that neither redirects nor posts anywhere.
+import { expect } from 'chai';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { Browser, readForm, type Page } from '../helpers/browser.js';
+import { MAX_WCTX_BYTES } from '../../src/wsfed/request.js';
+
+const PASSWORD = 'correct horse battery';
+const CALLBACK = 'https://rp-a.example.com/signin';
+const OTHER_CALLBACK = 'https://rp-a.example.com/alt';
+
+describe('WS-Fed sign-in at /wsfed: flows and hostile input', () => {
+  let server: TestServer;
+  let appA: string;
+  let appB: string;
+  let samlOnly: string;
+  const url = (path: string, params: Record<string, string>) => `${server.url}${path}?${new URLSearchParams(params)}`;
+  const errorCode = (page: Page) => /<code>([a-z_]+)<\/code>/.exec(page.body)?.[1];
+
+  /** A browser that already holds an SSO session. */
+  async function signedInBrowser(): Promise<Browser> {
+    const browser = new Browser();
+    const login = await browser.follow(`${server.url}/login`);
+    const done = await browser.submit(login, { username: 'ann@example.com', password: PASSWORD });
+    expect(done.status).to.equal(200);
+    expect(browser.cookies.has('fedmeta_session')).to.equal(true);
+    return browser;
+  }
+
+  function expectRefused(page: Page, code: string, status = 400): void {
+    expect(page.status, page.body.slice(0, 300)).to.equal(status);
+    expect(page.headers.get('location')).to.equal(null);
+    expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    expect(page.body).not.to.include('form-post').and.not.include('wresult');
+    expect(errorCode(page)).to.equal(code);
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    const actor = { type: 'system' as const, id: 'test' };
+    await server.services.users.create({ email: 'ann@example.com', password: PASSWORD, name: 'Ann' }, actor);
+    const create = async (name: string, callbacks: string[], addons: object) => (await server.services.clients.create({ name, callbacks, addons }, actor)).clientId;
+    appA = await create('RP A', [CALLBACK, OTHER_CALLBACK], { wsfed: { realm: 'urn:rp:a' } });
+    appB = await create('RP B', ['https://rp-b.example.com/signin'], { wsfed: { realm: 'urn:rp:b', tokenFormat: 'saml20' } });
+    samlOnly = await create('SP', ['https://sp.example.com/acs'], { samlp: { audience: 'urn:sp:x' } });
+  });
+  after(async () => server.destroy());
+
+  it('without a session: hands off to /login, then posts wa, wresult and wctx to wreply; audited', async () => {
+    const browser = new Browser();
+    const first = await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wtrealm: 'urn:rp:a', wreply: CALLBACK, wctx: 'rm=0&id=42' }));
+    expect(first.status).to.equal(303);
+    expect(first.headers.get('location')).to.match(/^\/login\?state=[\w-]+$/);
+    const login = await browser.follow(new URL(first.headers.get('location')!, server.url).href);
+    expect(login.body).to.include('RP A');
+    const page = await browser.submit(login, { username: 'ann@example.com', password: PASSWORD });
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-security-policy')).to.include(`form-action 'self' https://rp-a.example.com`);
+    const form = readForm(page.body, page.url);
+    expect(form.action).to.equal(CALLBACK);
+    expect(Object.keys(form.fields).sort()).to.deep.equal(['wa', 'wctx', 'wresult']);
+    expect(form.fields.wa).to.equal('wsignin1.0');
+    expect(form.fields.wctx).to.equal('rm=0&id=42');
+    expect(form.fields.wresult).to.match(/^<t:RequestSecurityTokenResponse /).and.include('urn:oasis:names:tc:SAML:1.0:assertion');
+    const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+    expect(entry!.type).to.equal('ssa');
+    expect(entry!.details).to.include({ client_id: appA, token_format: 'saml11' });
+  });
+
+  it('with a session: answers at once; /wsfed finds the application by wtrealm; wreply absent → the first callback', async () => {
+    const browser = await signedInBrowser();
+    const direct = await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wreply: OTHER_CALLBACK }));
+    expect(readForm(direct.body, direct.url).action).to.equal(OTHER_CALLBACK);
+    const byRealm = await browser.request(url('/wsfed', { wa: 'wsignin1.0', wtrealm: 'urn:rp:b' }));
+    const form = readForm(byRealm.body, byRealm.url);
+    expect(form.action).to.equal('https://rp-b.example.com/signin');
+    expect(form.fields.wresult).to.include('urn:oasis:names:tc:SAML:2.0:assertion');
+    expect(form.fields).not.to.have.property('wctx');
+  });
+
+  it('wfresh=0 asks for the password again even with a session', async () => {
+    const browser = await signedInBrowser();
+    const page = await browser.follow(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wfresh: '0' }));
+    expect(page.body).to.include('name="password"');
+    const answered = await browser.submit(page, { username: 'ann@example.com', password: PASSWORD });
+    expect(readForm(answered.body, answered.url).action).to.equal(CALLBACK);
+  });
+
+  it('refuses an unknown wtrealm, a missing one at /wsfed, and another application\'s realm', async () => {
+    const browser = await signedInBrowser();
+    expectRefused(await browser.request(url('/wsfed', { wa: 'wsignin1.0', wtrealm: 'urn:rp:unknown' })), 'wsfed_unknown_realm');
+    expectRefused(await browser.request(url('/wsfed', { wa: 'wsignin1.0', wreply: CALLBACK })), 'wsfed_unknown_realm');
+    expectRefused(await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wtrealm: 'urn:rp:b' })), 'wsfed_unknown_realm');
+    expectRefused(await browser.request(url('/wsfed', { wa: 'wsignin1.0', wtrealm: 'urn:sp:x' })), 'wsfed_unknown_realm');
+    expectRefused(await browser.request(url(`/wsfed/${samlOnly}`, { wa: 'wsignin1.0' })), 'not_found', 404);
+    expectRefused(await browser.request(url('/wsfed/nope', { wa: 'wsignin1.0' })), 'not_found', 404);
+  });
+
+  it('refuses a wreply that is not exactly a registered callback (case, trailing slash, query, other app), with or without a session', async () => {
+    for (const browser of [new Browser(), await signedInBrowser()]) {
+      for (const wreply of [`${CALLBACK}/`, 'https://RP-A.example.com/signin', 'https://rp-a.example.com/Signin', `${CALLBACK}?x=1`, 'https://rp-b.example.com/signin', 'https://evil.example.com/signin', 'javascript:alert(1)']) {
+        expectRefused(await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wtrealm: 'urn:rp:a', wreply })), 'wsfed_wreply_not_registered');
+        expectRefused(await browser.request(url('/wsfed', { wa: 'wsignin1.0', wtrealm: 'urn:rp:a', wreply })), 'wsfed_wreply_not_registered');
+      }
+    }
+  });
+
+  it('refuses a missing or unknown wa, and repeated parameters', async () => {
+    const browser = await signedInBrowser();
+    expectRefused(await browser.request(url(`/wsfed/${appA}`, { wtrealm: 'urn:rp:a' })), 'wsfed_unsupported_action');
+    expectRefused(await browser.request(url('/wsfed', { wa: 'wattr1.0', wtrealm: 'urn:rp:a' })), 'wsfed_unsupported_action');
+    expectRefused(await browser.request(`${server.url}/wsfed/${appA}?wa=wsignin1.0&wreply=${encodeURIComponent(CALLBACK)}&wreply=https%3A%2F%2Fevil.example.com%2F`), 'invalid_request');
+  });
+
+  it('bounds wctx, and escapes markup in it (it comes back exact, through /login too)', async () => {
+    const browser = await signedInBrowser();
+    expectRefused(await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wctx: 'x'.repeat(MAX_WCTX_BYTES + 1) })), 'wsfed_wctx_too_long');
+    const wctx = '"><script>alert(1)</script><b>&amp;</b>';
+    const direct = await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wctx }));
+    expect(direct.body).not.to.include('<script>alert(1)').and.not.include('<b>&amp;');
+    expect(direct.body).to.include('&lt;script&gt;');
+    expect(readForm(direct.body, direct.url).fields.wctx).to.equal(wctx);
+    const fresh = new Browser();
+    const login = await fresh.follow(url(`/wsfed/${appA}`, { wa: 'wsignin1.0', wctx }));
+    const answered = await fresh.submit(login, { username: 'ann@example.com', password: PASSWORD });
+    expect(answered.body).not.to.include('<script>alert(1)');
+    expect(readForm(answered.body, answered.url).fields.wctx).to.equal(wctx);
+  });
+
+  for (const wa of ['wsignout1.0', 'wsignoutcleanup1.0']) {
+    it(`${wa}: checks wreply first, ends the session, returns to a registered wreply or shows the signed-out page`, async () => {
+      const browser = await signedInBrowser();
+      expectRefused(await browser.request(url(`/wsfed/${appA}`, { wa, wreply: 'https://evil.example.com/' })), 'wsfed_wreply_not_registered');
+      expectRefused(await browser.request(url('/wsfed', { wa, wreply: CALLBACK })), 'wsfed_wreply_not_registered');
+      const cookie = browser.cookies.get('fedmeta_session');
+      expect(cookie, 'a refused sign-out changes nothing').to.be.a('string');
+      const out = await browser.request(url('/wsfed', { wa, wtrealm: 'urn:rp:a', wreply: OTHER_CALLBACK }));
+      expect(out.status).to.equal(303);
+      expect(out.headers.get('location')).to.equal(OTHER_CALLBACK);
+      expect(browser.cookies.has('fedmeta_session')).to.equal(false);
+      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+      expect([entry!.type, entry!.details.client_id]).to.deep.equal(['slo', appA]);
+      // The session is over on the server too: replaying the old cookie signs no one in.
+      browser.cookies.set('fedmeta_session', cookie!);
+      expect((await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0' }))).status).to.equal(303);
+
+      const again = await signedInBrowser();
+      const page = await again.request(url(`/wsfed/${appA}`, { wa }));
+      expect(page.status).to.equal(200);
+      expect(errorCode(page)).to.equal('signed_out');
+      expect((await again.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0' }))).status).to.equal(303);
+    });
+  }
+});
