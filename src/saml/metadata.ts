@@ -65,10 +65,10 @@ export function buildIdpMetadata(input: IdpMetadataInput): string {
 }
 
 /** Enveloped rsa-sha256 signature as the EntityDescriptor's first child (metadata has no Issuer). */
-export function signIdpMetadata(xml: string, signingKey: XmlSigningKey): string {
+export function signIdpMetadata(xml: string, signingKey: XmlSigningKey, inclusiveNamespaces?: string[]): string {
   return signXml(xml, {
     key: signingKey,
-    reference: { xpath: ENTITY_DESCRIPTOR },
+    reference: { xpath: ENTITY_DESCRIPTOR, ...(inclusiveNamespaces ? { inclusiveNamespaces } : {}) },
     location: { reference: ENTITY_DESCRIPTOR, action: 'prepend' },
     signatureAlgorithm: 'rsa-sha256',
     digestAlgorithm: 'sha256',

@@ -73,9 +73,13 @@ export function buildFederationMetadata(input: FederationMetadataInput): string 
   return root.end(END_OPTIONS);
 }
 
-/** Enveloped rsa-sha256 signature by the current key, first in the EntityDescriptor (the one signing path). */
+/**
+ * Enveloped rsa-sha256 signature by the current key, first in the EntityDescriptor (the one signing
+ * path). `fed` and `xsi` appear only inside xsi:type values, which exc-c14n does not count as use:
+ * listed as InclusiveNamespaces, their bindings are signed too, so nobody can re-point fed: unnoticed.
+ */
 export function signFederationMetadata(xml: string, key: XmlSigningKey): string {
-  return signIdpMetadata(xml, key);
+  return signIdpMetadata(xml, key, ['fed', 'xsi']);
 }
 
 function roleDescriptor(root: XmlNode, type: string, input: FederationMetadataInput): XmlNode {

@@ -20,6 +20,11 @@ export interface SignXmlOptions {
     xpath: string;
     /** Its ID attribute: 'ID' for SAML 2.0 (the default), 'AssertionID' for SAML 1.1. */
     idAttribute?: string;
+    /**
+     * Prefixes exc-c14n must render although no element or attribute name uses them, e.g. a prefix
+     * only used inside an xsi:type value (Exclusive XML Canonicalization 1.0, section 3: InclusiveNamespaces).
+     */
+    inclusiveNamespaces?: string[];
   };
   /** Where the ds:Signature goes, e.g. after the Issuer (SAML core 5.4.1 and schema order). */
   location: { reference: string; action: 'append' | 'prepend' | 'before' | 'after' };
@@ -52,6 +57,7 @@ export function signXml(xml: string, options: SignXmlOptions): string {
     xpath: `(${options.reference.xpath})[@${idAttribute}][last() = 1]`,
     transforms: TRANSFORMS,
     digestAlgorithm: DIGEST_ALGORITHMS[options.digestAlgorithm ?? 'sha256'],
+    ...(options.reference.inclusiveNamespaces ? { inclusiveNamespacesPrefixList: options.reference.inclusiveNamespaces } : {}),
   });
   signer.computeSignature(xml, { prefix: 'ds', location: options.location });
   return signer.getSignedXml();

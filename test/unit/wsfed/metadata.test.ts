@@ -134,6 +134,14 @@ describe('wsfed/metadata: federation metadata', () => {
     expect(xmlsecVerify(xml.replace(ENDPOINT, 'https://evil.test/wsfed'), current.published.certPem, `${NS.md}:EntityDescriptor`).ok).to.equal(false);
   });
 
+  it('signs the bindings of prefixes used only inside xsi:type values (exc-c14n InclusiveNamespaces "fed xsi")', function () {
+    const xml = signed();
+    const prefixLists = Array.from(parseXml(xml).getElementsByTagNameNS('http://www.w3.org/2001/10/xml-exc-c14n#', 'InclusiveNamespaces')).map((e) => e.getAttribute('PrefixList'));
+    expect(prefixLists).to.deep.equal(['fed xsi']);
+    requireTool(this, 'xmlsec1');
+    expect(xmlsecVerify(xml, current.published.certPem, `${NS.md}:EntityDescriptor`).ok).to.equal(true);
+  });
+
   it('the IDPSSODescriptor variant validates against the OASIS metadata schema, unchanged', function () {
     requireTool(this, 'xmllint');
     const doc = parseXml(signed());
