@@ -13,6 +13,7 @@ import { assetHandler } from './http/assets.js';
 import { htmlErrors } from './http/errors.js';
 import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
+import { dashboardHandlers } from './http/dashboard/index.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -23,6 +24,7 @@ export function buildRouter(deps: AppDeps): Router {
   const login = loginHandlers(deps);
   const samlp = samlpHandlers(deps);
   const wsfed = wsfedHandlers(deps);
+  const dashboard = dashboardHandlers(deps);
   const router = new Router();
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
@@ -57,6 +59,21 @@ export function buildRouter(deps: AppDeps): Router {
   router.post('/login', htmlErrors, login.submit);
   router.get('/logout', htmlErrors, login.logout);
   router.post('/logout', htmlErrors, login.logout);
+
+  router.get('/dashboard', htmlErrors, dashboard.guard, dashboard.home);
+  router.get('/dashboard/signing-keys', htmlErrors, dashboard.guard, dashboard.keys.list);
+  router.get('/dashboard/signing-keys/rotate', htmlErrors, dashboard.guard, dashboard.keys.confirmRotate(false));
+  router.post('/dashboard/signing-keys/rotate', htmlErrors, dashboard.guard, dashboard.keys.rotate(false));
+  router.get('/dashboard/signing-keys/rotate-and-revoke', htmlErrors, dashboard.guard, dashboard.keys.confirmRotate(true));
+  router.post('/dashboard/signing-keys/rotate-and-revoke', htmlErrors, dashboard.guard, dashboard.keys.rotate(true));
+  router.get('/dashboard/signing-keys/:kid/revoke', htmlErrors, dashboard.guard, dashboard.keys.confirmRevoke);
+  router.post('/dashboard/signing-keys/:kid/revoke', htmlErrors, dashboard.guard, dashboard.keys.revoke);
+  router.get('/dashboard/applications', htmlErrors, dashboard.guard, dashboard.apps.list);
+  router.get('/dashboard/applications/new-saml', htmlErrors, dashboard.guard, dashboard.apps.newSaml);
+  router.post('/dashboard/applications/new-saml', htmlErrors, dashboard.guard, dashboard.apps.createSaml);
+  router.get('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.newWsfed);
+  router.post('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.createWsfed);
+  router.get('/dashboard/logs', htmlErrors, dashboard.guard, dashboard.logs.list);
 
   router.post('/oauth/token', tokenHandler(deps));
 

@@ -1,4 +1,5 @@
-// The few static files HTML pages use (a stylesheet, the auto-POST script), read once at start.
+// The few static files HTML pages use (a stylesheet, the auto-POST script, the dashboard's copy
+// buttons), read once at start.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'koa';
@@ -11,7 +12,7 @@ const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'tex
 
 export function assetHandler() {
   const assets = new Map<string, PublishedDocument>();
-  for (const name of ['style.css', 'form-post.js']) {
+  for (const name of ['style.css', 'form-post.js', 'copy.js']) {
     const extension = name.split('.').pop()!;
     assets.set(name, makeDocument(readFileSync(fileURLToPath(new URL(name, PUBLIC))), TYPES[extension]!));
   }

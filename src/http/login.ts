@@ -19,9 +19,10 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
   const form = (ctx: Context, state: string, pending: PendingLogin | undefined, extra: Record<string, unknown> = {}, status = 200) =>
     renderPage(ctx, 'login.html', { csrf: csrf.issue(ctx), state, application: pending?.applicationName, ...extra }, { status });
 
-  const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined) => {
+  /** Back to the pending request; with none, an administrator lands on the dashboard. */
+  const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined, admin = false) => {
     ctx.status = 303;
-    ctx.redirect(pending?.returnTo ?? '/login');
+    ctx.redirect(pending?.returnTo ?? (admin ? '/dashboard' : '/login'));
   };
 
   return {
@@ -33,6 +34,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       const active = await currentSession(ctx, store, now);
       if (active && pending && !pending.forceLogin) return resumeAfterLogin(ctx, pending);
       if (active && !pending) {
+        if (active.user.admin) return resumeAfterLogin(ctx, undefined, true);
         return renderPage(ctx, 'signed-in.html', { email: active.user.email, csrf: csrf.issue(ctx) });
       }
       form(ctx, state, pending);
@@ -71,7 +73,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       for (const bucket of buckets) await store.returnRateLimit(bucket, now);
       await startSession(ctx, store, config, user, now);
       await store.appendAudit({ type: 's', description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
-      resumeAfterLogin(ctx, pending);
+      resumeAfterLogin(ctx, pending, user.admin);
     },
 
     logout: async (ctx: Context) => {

@@ -23,6 +23,9 @@ export function renderPage(ctx: Context, template: string, data: Record<string, 
   ctx.set({
     'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'Cache-Control': 'no-store',
+    // Not no-referrer: under it browsers send `Origin: null` with a same-origin form POST, and the
+    // CSRF check (which compares Origin) would refuse our own forms. same-origin still leaks nothing to other sites.
+    'Referrer-Policy': 'same-origin',
   });
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = env.render(template, data);

@@ -1,0 +1,95 @@
+// Applications: every relying party with its protocol, metadata URL and callbacks, the IdP's own
+// endpoints (JWKS, discovery, metadata) to copy, and forms to create a SAML application from pasted
+// SP metadata or a WS-Fed application from a realm and callback. Creation goes through ClientService
+// (validation and audit as for the Management API); a refused form comes back with its message.
+import type { Context } from 'koa';
+import type { AppDeps } from '../context.js';
+import type { Application } from '../../clients/types.js';
+import { FedmetaError } from '../../errors.js';
+import { optionalString } from '../body.js';
+import { actorOf, dashboardState } from './guard.js';
+import type { DashboardPages } from './page.js';
+import { formatDate } from './format.js';
+
+const APPS_PAGE = '/dashboard/applications';
+
+export function applicationView(app: Application, issuer: string) {
+  const id = encodeURIComponent(app.clientId);
+  return {
+    clientId: app.clientId,
+    name: app.name,
+    created: formatDate(app.createdAt),
+    callbacks: app.callbacks,
+    samlp: app.addons.samlp ? { audience: app.addons.samlp.audience, metadataUrl: `${issuer}/samlp/metadata/${id}` } : undefined,
+    wsfed: app.addons.wsfed
+      ? { realm: app.addons.wsfed.realm, metadataUrl: `${issuer}/wsfed/${id}/FederationMetadata/2007-06/FederationMetadata.xml` }
+      : undefined,
+  };
+}
+
+/** The IdP-wide URLs relying parties are configured with. */
+export function idpEndpoints(issuer: string) {
+  return [
+    { label: 'JWKS URL', url: `${issuer}/.well-known/jwks.json` },
+    { label: 'OpenID configuration', url: `${issuer}/.well-known/openid-configuration` },
+    { label: 'SAML IdP metadata', url: `${issuer}/samlp/metadata` },
+    { label: 'WS-Fed federation metadata', url: `${issuer}/wsfed/FederationMetadata/2007-06/FederationMetadata.xml` },
+  ];
+}
+
+/** API field names in validation messages, as the WS-Fed form labels them. */
+const WSFED_FIELDS: [RegExp, string][] = [
+  [/^name\b/, 'The name'],
+  [/callbacks\[0\]/, 'The callback URL'],
+  [/addons\.wsfed\.realm/, 'The realm'],
+  [/addons\.wsfed\.tokenFormat/, 'The token format'],
+];
+
+/** A validation failure (4xx) is shown on the form; anything else is a real error. */
+function formError(error: unknown, fields: [RegExp, string][] = []): string {
+  if (!(error instanceof FedmetaError) || error.status >= 500) throw error;
+  return fields.reduce((message, [pattern, label]) => message.replace(pattern, label), error.message);
+}
+
+export function applicationHandlers({ clients, config }: AppDeps, pages: DashboardPages) {
+  const created = (ctx: Context, app: Application) =>
+    pages.redirect(ctx, APPS_PAGE, 'ok', `Application "${app.name}" created (client_id ${app.clientId}).`);
+
+  return {
+    list: async (ctx: Context) => {
+      const apps = (await clients.list()).map((app) => applicationView(app, config.issuer));
+      pages.render(ctx, 'applications.html', 'applications', { title: 'Applications', apps, endpoints: idpEndpoints(config.issuer) });
+    },
+
+    newSaml: (ctx: Context) => pages.render(ctx, 'new-saml.html', 'applications', { title: 'New SAML application', values: {} }),
+
+    createSaml: async (ctx: Context) => {
+      const form = dashboardState(ctx).form;
+      const values = { name: optionalString(form, 'name') ?? '', metadata: optionalString(form, 'metadata') ?? '' };
+      try {
+        if (!values.metadata.trim()) throw new FedmetaError(400, 'invalid_body', "Paste the service provider's SAML metadata XML");
+        created(ctx, await clients.createFromSpMetadata(values.metadata, actorOf(ctx), values.name.trim() || undefined));
+      } catch (error) {
+        pages.render(ctx, 'new-saml.html', 'applications', { title: 'New SAML application', values, error: formError(error) }, 400);
+      }
+    },
+
+    newWsfed: (ctx: Context) => pages.render(ctx, 'new-wsfed.html', 'applications', { title: 'New WS-Fed application', values: { tokenFormat: 'saml11' } }),
+
+    createWsfed: async (ctx: Context) => {
+      const form = dashboardState(ctx).form;
+      const values = {
+        name: optionalString(form, 'name') ?? '',
+        realm: optionalString(form, 'realm') ?? '',
+        callback: optionalString(form, 'callback') ?? '',
+        tokenFormat: optionalString(form, 'tokenFormat') ?? 'saml11',
+      };
+      const body = { name: values.name, callbacks: [values.callback.trim()], addons: { wsfed: { realm: values.realm, tokenFormat: values.tokenFormat } } };
+      try {
+        created(ctx, await clients.create(body, actorOf(ctx)));
+      } catch (error) {
+        pages.render(ctx, 'new-wsfed.html', 'applications', { title: 'New WS-Fed application', values, error: formError(error, WSFED_FIELDS) }, 400);
+      }
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// The dashboard's handlers, one group per page; src/routes.ts maps them to /dashboard/… paths.
+import type { Context } from 'koa';
+import type { AppDeps } from '../context.js';
+import { dashboardGuard } from './guard.js';
+import { dashboardPages } from './page.js';
+import { signingKeyHandlers } from './signing-keys.js';
+import { applicationHandlers } from './applications.js';
+import { logHandlers } from './logs.js';
+
+export function dashboardHandlers(deps: AppDeps) {
+  const pages = dashboardPages(deps);
+  return {
+    guard: dashboardGuard(deps),
+    home: (ctx: Context) => {
+      ctx.status = 303;
+      ctx.redirect('/dashboard/signing-keys');
+    },
+    keys: signingKeyHandlers(deps, pages),
+    apps: applicationHandlers(deps, pages),
+    logs: logHandlers(deps, pages),
+  };
+}

@@ -1,0 +1,133 @@
+// Settings > Signing Keys: the key list, "Rotate Key", "Rotate & Revoke" and "Revoke" with their
+// confirmation pages. Every change goes through KeyService with the rotation rate limit on, exactly
+// like the Management API, so the audit log and the shared limit apply identically.
+import type { Context } from 'koa';
+import type { AppDeps } from '../context.js';
+import type { KeyRecord } from '../../keys/types.js';
+import { publishKey } from '../../keys/formats.js';
+import { ROTATION_BUCKET } from '../../keys/service.js';
+import { FedmetaError, keyStateConflict } from '../../errors.js';
+import { actorOf } from './guard.js';
+import type { DashboardPages } from './page.js';
+import { formatDate, formatDuration, KEY_STATE_LABELS, plural } from './format.js';
+
+const KEYS_PAGE = '/dashboard/signing-keys';
+
+const DOWNLOADS = [
+  { label: 'CER', path: '/cer' },
+  { label: 'PEM', path: '/pem' },
+  { label: 'raw PEM', path: '/rawpem' },
+  { label: 'PKCS#7', path: '/pb7' },
+] as const;
+
+/** One key as the pages show it. */
+export function keyView(record: KeyRecord) {
+  const forms = publishKey(record);
+  const kid = encodeURIComponent(record.kid);
+  const published = record.state !== 'revoked';
+  return {
+    kid: record.kid,
+    state: record.state,
+    label: KEY_STATE_LABELS[record.state],
+    fingerprint: forms.fingerprint,
+    subject: forms.subject,
+    created: formatDate(record.createdAt),
+    currentSince: record.currentSince && formatDate(record.currentSince),
+    currentUntil: record.currentUntil && formatDate(record.currentUntil),
+    revokedAt: record.revokedAt && formatDate(record.revokedAt),
+    certExpires: formatDate(forms.notAfter),
+    downloads: published ? DOWNLOADS.map(({ label, path }) => ({ label, href: `${path}?kid=${kid}` })) : [],
+    revokeHref: record.state === 'previous' ? `${KEYS_PAGE}/${kid}/revoke` : undefined,
+  };
+}
+
+export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, pages: DashboardPages) {
+  const policy = config.rotationRateLimit;
+
+  async function rateStatus() {
+    const decision = await store.peekRateLimit({ bucket: ROTATION_BUCKET, policy }, clock.now());
+    return {
+      remaining: decision.remaining,
+      limit: decision.limit,
+      perDay: policy.perDay,
+      retryIn: decision.allowed ? undefined : formatDuration(decision.retryAfterSeconds),
+    };
+  }
+
+  async function keySet() {
+    const all = (await keys.list()).map(keyView);
+    const current = all.find((key) => key.state === 'current');
+    const next = all.find((key) => key.state === 'next');
+    if (!current || !next) throw new FedmetaError(500, 'key_set_incomplete', 'The key set has no current or next key');
+    return { all, current, next, previous: all.filter((key) => key.state === 'previous') };
+  }
+
+  /** A refused change (rate limit, a key in the wrong state) comes back to the list as a readable message. */
+  function refusal(error: unknown): string {
+    if (!(error instanceof FedmetaError) || error.status >= 500) throw error;
+    if (error.status === 429) {
+      const retry = Number(error.headers['Retry-After'] ?? 0);
+      return (
+        `Nothing was changed: signing keys may be rotated or revoked at most ${plural(policy.burst, 'time')} in a row ` +
+        `(the allowance refills by ${policy.perDay} a day, shared with the Management API). Try again in ${formatDuration(retry)}.`
+      );
+    }
+    return `Nothing was changed. ${error.message.replace(/\.?$/, '.')}`;
+  }
+
+  async function rotate(ctx: Context, revokePrevious: boolean): Promise<void> {
+    let message: string;
+    try {
+      const before = (await keys.list()).find((key) => key.state === 'current')?.kid ?? '';
+      const { key } = await keys.rotate({ actor: actorOf(ctx), revokePrevious, rateLimited: true });
+      message = revokePrevious
+        ? `Emergency rotation done: ${key.kid} is now the current key and ${before} is revoked.`
+        : `Key rotated: ${key.kid} is now the current key; ${before} is previous and stays published until you revoke it.`;
+    } catch (error) {
+      return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error));
+    }
+    pages.redirect(ctx, KEYS_PAGE, 'ok', message);
+  }
+
+  return {
+    list: async (ctx: Context) => {
+      const { all } = await keySet();
+      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus() });
+    },
+
+    confirmRotate: (revokePrevious: boolean) => async (ctx: Context) => {
+      const { current, next, previous } = await keySet();
+      pages.render(ctx, 'confirm-rotate.html', 'signing-keys', {
+        title: revokePrevious ? 'Rotate & Revoke' : 'Rotate Key',
+        revokePrevious,
+        current,
+        next,
+        previousCount: previous.length,
+        cacheFor: formatDuration(config.metadataCacheSeconds),
+        rate: await rateStatus(),
+      });
+    },
+
+    rotate: (revokePrevious: boolean) => (ctx: Context) => rotate(ctx, revokePrevious),
+
+    confirmRevoke: async (ctx: Context) => {
+      const key = keyView(await keys.get(String(ctx.params.kid)));
+      if (key.state !== 'previous') {
+        const why = key.state === 'revoked' ? 'is already revoked' : `is the ${key.state} key; only a previous key can be revoked`;
+        throw keyStateConflict(`Signing key "${key.kid}" ${why}.`);
+      }
+      const { current } = await keySet();
+      pages.render(ctx, 'confirm-revoke.html', 'signing-keys', { title: 'Revoke Key', key, current, rate: await rateStatus() });
+    },
+
+    revoke: async (ctx: Context) => {
+      const kid = String(ctx.params.kid);
+      try {
+        await keys.revoke(kid, { actor: actorOf(ctx), rateLimited: true });
+      } catch (error) {
+        return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error));
+      }
+      pages.redirect(ctx, KEYS_PAGE, 'ok', `Key ${kid} is revoked: it is no longer published in the JWKS or metadata, and nothing it signed verifies any more.`);
+    },
+  };
+}

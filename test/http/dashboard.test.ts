@@ -1,0 +1,304 @@
+// The admin dashboard over HTTP: access control, Settings > Signing Keys (rotate, rotate & revoke,
+// revoke, each confirmed and CSRF-protected, audited and rate-limited like the Management API),
+// Applications and Logs. Chromium drives the same pages in test/browser/.
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { startTestServer, addApiClient, getToken, ALL_KEY_SCOPES, type TestServer } from '../helpers/server.js';
+import { Browser, readForm, type Page } from '../helpers/browser.js';
+import type { User } from '../../src/users/types.js';
+
+const PASSWORD = 'correct horse battery';
+const SYSTEM = { type: 'system', id: 'test' } as const;
+
+/** The page's own form: the first one in <main> (the sidebar's sign-out form comes before it). */
+function mainForm(page: Page) {
+  return readForm(page.body.slice(page.body.indexOf('<main')), page.url);
+}
+
+async function signIn(server: TestServer, email: string): Promise<{ browser: Browser; landing: Page }> {
+  const browser = new Browser();
+  const login = await browser.request(`${server.url}/login`);
+  const landing = await browser.submit(login, { username: email, password: PASSWORD });
+  return { browser, landing };
+}
+
+/** GET a confirmation page, then submit its form. */
+async function confirm(browser: Browser, url: string): Promise<{ confirmation: Page; result: Page }> {
+  const confirmation = await browser.request(url);
+  expect(confirmation.status, confirmation.body).to.equal(200);
+  const form = mainForm(confirmation);
+  const result = await browser.follow(form.action, { form: form.fields });
+  return { confirmation, result };
+}
+
+const byState = async (server: TestServer) => {
+  const keys = await server.services.keys.list();
+  return {
+    current: keys.find((key) => key.state === 'current')!.kid,
+    next: keys.find((key) => key.state === 'next')!.kid,
+    previous: keys.filter((key) => key.state === 'previous').map((key) => key.kid),
+    revoked: keys.filter((key) => key.state === 'revoked').map((key) => key.kid),
+  };
+};
+
+const row = (page: Page, kid: string) => new RegExp(`<tr data-kid="${kid}" data-state="(\\w+)">([\\s\\S]*?)</tr>`).exec(page.body);
+const flashOf = (page: Page) => /<div class="flash (\w+)" role="\w+">([^<]*)<\/div>/.exec(page.body);
+
+describe('dashboard (/dashboard)', () => {
+  let server: TestServer;
+  let admin: User;
+
+  before(async () => {
+    server = await startTestServer();
+    admin = await server.services.users.create({ email: 'admin@example.com', password: PASSWORD, admin: true }, SYSTEM);
+    await server.services.users.create({ email: 'user@example.com', password: PASSWORD }, SYSTEM);
+  });
+  after(async () => server.destroy());
+
+  describe('access', () => {
+    it('sends an anonymous visitor to /login and back to the page asked for after sign-in', async () => {
+      const browser = new Browser();
+      const first = await browser.request(`${server.url}/dashboard/logs`);
+      expect(first.status).to.equal(303);
+      expect(first.headers.get('location')).to.match(/^\/login\?state=[\w-]{32}$/);
+      const login = await browser.follow(`${server.url}${first.headers.get('location')}`);
+      expect(login.body).to.include('the fedmeta dashboard');
+      const landing = await browser.submit(login, { username: 'admin@example.com', password: PASSWORD });
+      expect(landing.status).to.equal(200);
+      expect(landing.url).to.equal(`${server.url}/dashboard/logs`);
+    });
+
+    it('lands an administrator on /dashboard after a plain sign-in at /login, and again on a later visit to /login', async () => {
+      const browser = new Browser();
+      const login = await browser.request(`${server.url}/login`);
+      const done = await browser.request(`${server.url}/login`, { form: { ...readForm(login.body, login.url).fields, username: 'admin@example.com', password: PASSWORD } });
+      expect(done.status).to.equal(303);
+      expect(done.headers.get('location')).to.equal('/dashboard');
+      const cookie = done.headers.getSetCookie().find((c) => c.startsWith('fedmeta_session='))!;
+      expect(cookie).to.match(/httponly/i).and.match(/samesite=lax/i);
+      const landing = await browser.follow(`${server.url}/dashboard`);
+      expect(landing.url).to.equal(`${server.url}/dashboard/signing-keys`);
+      expect(landing.body).to.include('<h1>Signing Keys</h1>').and.include('admin@example.com');
+      expect((await browser.request(`${server.url}/login`)).headers.get('location')).to.equal('/dashboard');
+    });
+
+    it('answers a signed-in non-administrator 403 on every page and every action, changing nothing', async () => {
+      const { browser, landing } = await signIn(server, 'user@example.com');
+      expect(landing.body).to.include('Signed in');
+      for (const path of ['/dashboard', '/dashboard/signing-keys', '/dashboard/applications', '/dashboard/logs']) {
+        const page = await browser.request(`${server.url}${path}`);
+        expect(page.status, path).to.equal(403);
+        expect(page.body).to.include('Administrators only').and.include('admin_required');
+      }
+      const before = await byState(server);
+      const forbidden = await browser.request(`${server.url}/dashboard/signing-keys/rotate`);
+      const refused = await browser.request(`${server.url}/dashboard/signing-keys/rotate`, { form: { csrf: readForm(forbidden.body, forbidden.url).fields.csrf! } });
+      expect(refused.status).to.equal(403);
+      expect(await byState(server)).to.deep.equal(before);
+    });
+
+    it('sends strict security headers and no inline script on every page', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const { current } = await byState(server);
+      const pages = ['signing-keys', 'signing-keys/rotate', 'signing-keys/rotate-and-revoke', 'applications', 'applications/new-saml', 'applications/new-wsfed', 'logs'];
+      for (const path of pages) {
+        const page = await browser.request(`${server.url}/dashboard/${path}`);
+        expect(page.status, path).to.equal(200);
+        const csp = page.headers.get('content-security-policy')!;
+        expect(csp, path).to.include("default-src 'none'").and.include("script-src 'self'").and.include("frame-ancestors 'none'").and.include("form-action 'self'");
+        expect(csp).not.to.include('unsafe-inline');
+        expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
+        expect(page.headers.get('referrer-policy')).to.equal('same-origin');
+        expect(page.headers.get('x-frame-options')).to.equal('DENY');
+        expect(page.headers.get('cache-control')).to.equal('no-store');
+        expect(page.body).not.to.match(/<script(?![^>]*\bsrc=)/);
+        expect(page.body).not.to.match(/\son[a-z]+=/i);
+      }
+      const conflict = await browser.request(`${server.url}/dashboard/signing-keys/${current}/revoke`);
+      expect(conflict.status).to.equal(409);
+      expect(conflict.headers.get('content-security-policy')).to.include("frame-ancestors 'none'");
+    });
+  });
+
+  describe('Settings > Signing Keys', () => {
+    it('lists every key with state, kid, fingerprint, dates, certificate expiry and download links', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const page = await browser.request(`${server.url}/dashboard/signing-keys`);
+      const { current, next } = await byState(server);
+      for (const [kid, state] of [[current, 'current'], [next, 'next']] as const) {
+        const match = row(page, kid)!;
+        expect(match[1]).to.equal(state);
+        const published = (await fetch(`${server.url}/fingerprint?kid=${kid}`).then((r) => r.text())).trim();
+        expect(match[2]!.replace(/<wbr>/g, '')).to.include(published).and.include('class="cert-expires"');
+        for (const format of ['cer', 'pem', 'rawpem', 'pb7']) expect(match[2]).to.include(`href="/${format}?kid=${kid}" download`);
+        expect(match[2]).not.to.include('/revoke');
+      }
+      expect(row(page, current)![2]).to.include('Current since');
+      expect(page.body).to.include('href="/dashboard/signing-keys/rotate"').and.include('href="/dashboard/signing-keys/rotate-and-revoke"');
+    });
+
+    it('rotates after a confirmation that says what happens to relying parties; audited with the admin as actor', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const before = await byState(server);
+      const { confirmation, result } = await confirm(browser, `${server.url}/dashboard/signing-keys/rotate`);
+      expect(confirmation.body).to.include('What will happen to relying parties').and.include(before.next).and.include(before.current);
+      expect(mainForm(confirmation).action).to.equal(`${server.url}/dashboard/signing-keys/rotate`);
+      expect(await byState(server)).to.deep.include({ current: before.next });
+      expect(result.url).to.equal(`${server.url}/dashboard/signing-keys`);
+      expect(flashOf(result)?.[1]).to.equal('ok');
+      expect(flashOf(result)?.[2]).to.include(`${before.next} is now the current key`);
+      expect(row(result, before.next)![1]).to.equal('current');
+      expect(row(result, before.current)![1]).to.equal('previous');
+      expect(row(result, before.current)![2]).to.include(`href="/dashboard/signing-keys/${before.current}/revoke"`);
+      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+      expect(entry).to.deep.include({ type: 'key_rotated', actor: { type: 'user', id: admin.userId } });
+      const again = await browser.request(`${server.url}/dashboard/signing-keys`);
+      expect(flashOf(again), 'the flash is shown once').to.equal(null);
+    });
+
+    it('revokes a previous key after confirmation: it leaves the JWKS at once', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      await server.services.keys.rotate({ actor: SYSTEM, rateLimited: false });
+      const [kid] = (await byState(server)).previous;
+      const { confirmation, result } = await confirm(browser, `${server.url}/dashboard/signing-keys/${kid}/revoke`);
+      expect(confirmation.body).to.include('What will happen to relying parties').and.include('cannot be undone');
+      expect(row(result, kid!)![1]).to.equal('revoked');
+      expect(row(result, kid!)![2]).to.include('Revoked at').and.include('Not published').and.not.include('/pem?kid=');
+      expect(flashOf(result)?.[2]).to.include(`Key ${kid} is revoked`);
+      const jwks = (await fetch(`${server.url}/.well-known/jwks.json`).then((r) => r.json())) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((key) => key.kid)).not.to.include(kid);
+      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+      expect(entry).to.deep.include({ type: 'key_revoked', actor: { type: 'user', id: admin.userId } });
+      const gone = await browser.request(`${server.url}/dashboard/signing-keys/${kid}/revoke`);
+      expect(gone.status).to.equal(409);
+      expect(gone.body).to.include('already revoked');
+      expect((await browser.request(`${server.url}/dashboard/signing-keys/nope/revoke`)).status).to.equal(404);
+    });
+
+    it('Rotate & Revoke: the key that was current ends revoked', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const before = await byState(server);
+      const { confirmation, result } = await confirm(browser, `${server.url}/dashboard/signing-keys/rotate-and-revoke`);
+      expect(confirmation.body).to.include('Everything it signed stops verifying').and.include(before.current);
+      const after = await byState(server);
+      expect(after.current).to.equal(before.next);
+      expect(after.revoked).to.include(before.current);
+      expect(row(result, before.current)![1]).to.equal('revoked');
+      expect(flashOf(result)?.[2]).to.include('Emergency rotation done');
+    });
+
+    it('refuses a POST without a valid CSRF token, from another origin, or marked cross-site, even without a session', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const page = await browser.request(`${server.url}/dashboard/signing-keys/rotate`);
+      const token = mainForm(page).fields.csrf!;
+      const before = await byState(server);
+      const attempts: [Record<string, string>, Record<string, string>][] = [
+        [{}, {}],
+        [{ csrf: 'forged' }, {}],
+        [{ csrf: token }, { origin: 'https://evil.example' }],
+        [{ csrf: token }, { 'sec-fetch-site': 'cross-site' }],
+        [{ csrf: token }, { 'sec-fetch-site': 'same-site' }],
+      ];
+      for (const [form, headers] of attempts) {
+        const refused = await browser.request(`${server.url}/dashboard/signing-keys/rotate`, { method: 'POST', form, headers });
+        expect(refused.status, JSON.stringify([form, headers])).to.equal(403);
+        expect(refused.body).to.include('csrf_rejected');
+      }
+      const anonymous = await new Browser({ 'sec-fetch-site': 'cross-site' }).request(`${server.url}/dashboard/signing-keys/rotate-and-revoke`, { method: 'POST', form: {} });
+      expect(anonymous.status).to.equal(403);
+      expect(await byState(server)).to.deep.equal(before);
+    });
+  });
+
+  describe('Applications', () => {
+    it('creates a SAML application from pasted SP metadata and lists its metadata URL and callbacks', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const form = await browser.request(`${server.url}/dashboard/applications/new-saml`);
+      const metadata = readFileSync('fixtures/metadata/simplesamlphp-1.19-sp.xml', 'utf8');
+      const list = await browser.follow(mainForm(form).action, { form: { ...mainForm(form).fields, name: 'Wiki', metadata } });
+      expect(list.url).to.equal(`${server.url}/dashboard/applications`);
+      const app = (await server.services.clients.list()).find((candidate) => candidate.name === 'Wiki')!;
+      expect(flashOf(list)?.[2]).to.include('Application &quot;Wiki&quot; created');
+      expect(list.body).to.include(`${server.config.issuer}/samlp/metadata/${app.clientId}`);
+      for (const callback of app.callbacks) expect(list.body).to.include(callback);
+      expect(list.body).to.include(`value="${server.config.issuer}/.well-known/jwks.json"`);
+      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+      expect(entry).to.deep.include({ type: 'client_created', actor: { type: 'user', id: admin.userId } });
+    });
+
+    it('creates a WS-Fed application from a realm and callback, and lists its federation metadata URL', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const form = await browser.request(`${server.url}/dashboard/applications/new-wsfed`);
+      const fields = { ...mainForm(form).fields, name: 'Intranet', realm: 'urn:example:intranet', callback: 'https://intranet.example.com/signin-wsfed', tokenFormat: 'saml20' };
+      const list = await browser.follow(mainForm(form).action, { form: fields });
+      const app = (await server.services.clients.list()).find((candidate) => candidate.name === 'Intranet')!;
+      expect(app.addons.wsfed).to.deep.include({ realm: 'urn:example:intranet', tokenFormat: 'saml20' });
+      expect(list.body).to.include(`${server.config.issuer}/wsfed/${app.clientId}/FederationMetadata/2007-06/FederationMetadata.xml`);
+      expect(list.body).to.include('https://intranet.example.com/signin-wsfed');
+    });
+
+    it('shows a refused form again with a readable message and the values typed', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const form = await browser.request(`${server.url}/dashboard/applications/new-wsfed`);
+      const fields = { ...mainForm(form).fields, name: 'Plain', realm: 'urn:plain', callback: 'http://plain.example.com/cb' };
+      const refused = await browser.request(mainForm(form).action, { form: fields });
+      expect(refused.status).to.equal(400);
+      expect(refused.body).to.include('The callback URL must be an https: URL').and.include('value="urn:plain"');
+      const saml = await browser.request(`${server.url}/dashboard/applications/new-saml`);
+      const bad = await browser.request(mainForm(saml).action, { form: { ...mainForm(saml).fields, metadata: '<EntityDescriptor' } });
+      expect(bad.status).to.equal(400);
+      expect(bad.body).to.include('class="flash error"').and.include('&lt;EntityDescriptor');
+    });
+
+    it('escapes every value: an application named <script> renders as text', async () => {
+      const name = '<script>alert("xss")</script><img src=x onerror=alert(1)>';
+      await server.services.clients.create(
+        { name, callbacks: ['https://xss.example.com/"><script>alert(2)</script>'], addons: { wsfed: { realm: 'urn:"><b>x</b>' } } },
+        SYSTEM,
+      );
+      const { browser } = await signIn(server, 'admin@example.com');
+      const list = await browser.request(`${server.url}/dashboard/applications`);
+      expect(list.body).to.include('&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
+      expect(list.body).not.to.include('<script>alert').and.not.include('<img src=x').and.not.include('<b>x</b>');
+      const logs = await browser.request(`${server.url}/dashboard/logs`);
+      expect(logs.body).to.include('Created application &quot;&lt;script&gt;').and.not.include('<script>alert');
+    });
+  });
+
+  describe('Logs', () => {
+    it('shows the audit log newest first, with the administrator by email', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const before = await byState(server);
+      await confirm(browser, `${server.url}/dashboard/signing-keys/rotate`);
+      const logs = await browser.request(`${server.url}/dashboard/logs`);
+      const types = [...logs.body.matchAll(/<tr data-type="([^"]+)">/g)].map((match) => match[1]);
+      expect(types.slice(0, 2)).to.deep.equal(['key_rotated', 's']);
+      const first = /<tr data-type="key_rotated">([\s\S]*?)<\/tr>/.exec(logs.body)![1]!;
+      expect(first).to.include('Key rotated').and.include(`${before.next} is now current`).and.include('admin@example.com');
+    });
+  });
+});
+
+describe('dashboard rotation rate limit', () => {
+  it('shows the shared limit as a readable message, and the Management API sees the same allowance', async () => {
+    const server = await startTestServer({ env: { FEDMETA_ROTATION_RATE_BURST: '1', FEDMETA_ROTATION_RATE_PER_DAY: '2' } });
+    try {
+      await server.services.users.create({ email: 'admin@example.com', password: PASSWORD, admin: true }, SYSTEM);
+      const { browser } = await signIn(server, 'admin@example.com');
+      const first = await confirm(browser, `${server.url}/dashboard/signing-keys/rotate`);
+      expect(flashOf(first.result)?.[1]).to.equal('ok');
+      const before = await byState(server);
+      const second = await confirm(browser, `${server.url}/dashboard/signing-keys/rotate`);
+      expect(second.confirmation.body).to.include('rate limit is reached');
+      expect(flashOf(second.result)?.[1]).to.equal('error');
+      expect(flashOf(second.result)?.[2]).to.match(/^Nothing was changed: signing keys may be rotated or revoked at most 1 time in a row .* Try again in 12 hours\.$/);
+      expect(second.result.body).to.include('The rotation rate limit is reached');
+      expect(await byState(server)).to.deep.equal(before);
+      const token = await getToken(server, await addApiClient(server, ALL_KEY_SCOPES));
+      const api = await fetch(`${server.url}/api/v2/keys/signing/rotate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      expect(api.status).to.equal(429);
+    } finally {
+      await server.destroy();
+    }
+  });
+});
