@@ -10,7 +10,8 @@ export class FedmetaError extends Error {
   ) {
     super(message);
     this.name = 'FedmetaError';
-    this.expose = status < 500;
+    // 503 carries our own operational message ("the database is unreachable…"), never internals.
+    this.expose = status < 500 || status === 503;
   }
 }
 

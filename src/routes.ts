@@ -13,6 +13,7 @@ import { assetHandler } from './http/assets.js';
 import { htmlErrors } from './http/errors.js';
 import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
+import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 
 export function buildRouter(deps: AppDeps): Router {
@@ -23,11 +24,10 @@ export function buildRouter(deps: AppDeps): Router {
   const users = userHandlers(deps);
   const login = loginHandlers(deps);
   const samlp = samlpHandlers(deps);
-  const wsfed = wsfedHandlers(deps);
-  const dashboard = dashboardHandlers(deps);
   const router = new Router();
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
+  router.get('/readyz', readinessHandler(deps));
   router.get('/.well-known/jwks.json', published.jwks);
   router.get('/.well-known/openid-configuration', published.discovery);
   router.get('/cer', published.certificate('cer'));
@@ -48,6 +48,7 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/samlp/:client_id/logout', htmlErrors, samlp.logout);
   router.post('/samlp/:client_id/logout', htmlErrors, samlp.logout);
 
+  const wsfed = wsfedHandlers(deps);
   router.get('/wsfed/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
   router.get('/wsfed/:client_id/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
   router.get('/wsfed/resume/:state', htmlErrors, wsfed.resume);
@@ -60,6 +61,7 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/logout', htmlErrors, login.logout);
   router.post('/logout', htmlErrors, login.logout);
 
+  const dashboard = dashboardHandlers(deps);
   router.get('/dashboard', htmlErrors, dashboard.guard, dashboard.home);
   router.get('/dashboard/signing-keys', htmlErrors, dashboard.guard, dashboard.keys.list);
   router.get('/dashboard/signing-keys/rotate', htmlErrors, dashboard.guard, dashboard.keys.confirmRotate(false));

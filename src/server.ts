@@ -15,7 +15,7 @@ import { createApp } from './app.js';
 import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
 import { ApplicationCatalog } from './clients/catalog.js';
-import { watchStore } from './store/watch.js';
+import { watchStore, type StoreWatch } from './store/watch.js';
 
 export interface Services {
   config: Config;
@@ -64,6 +64,8 @@ export interface RunningServer {
   port: number;
   server: Server;
   services: Services;
+  /** Keeps the in-memory key set and applications current (push notices + polling). */
+  watch: StoreWatch;
   close(): Promise<void>;
 }
 
@@ -73,11 +75,23 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
   const server = createServer(app.callback());
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const stopWatching = watchStore([services.keyring, services.catalog], options.pollMs ?? 250);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await services.store.close();
+    throw error;
+  }
+  const watch = watchStore(
+    [
+      { target: services.keyring, topics: ['keys'] },
+      { target: services.catalog, topics: ['clients'] },
+    ],
+    options.pollMs ?? 250,
+    services.store,
+  );
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -85,8 +99,9 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
     port,
     server,
     services,
+    watch,
     async close() {
-      stopWatching();
+      await watch.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.store.close();

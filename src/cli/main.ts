@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError } from '../config.js';
 import { FedmetaError } from '../errors.js';
 import { openServices, startServer } from '../server.js';
+import { openStore } from '../store/open.js';
 import { keysCommand } from './keys.js';
 import { apiClientsCommand } from './api-clients.js';
 import { clientsCommand } from './clients.js';
@@ -11,6 +12,7 @@ import { processIo, UsageError, type Io } from './output.js';
 
 const USAGE = `usage: fedmeta <command>
   serve                                   start the HTTP service
+  migrate                                 create or upgrade the database schema (serve does it too)
   keys list [--json]                      list signing keys
   keys rotate [--revoke-previous]         rotate (emergency: and revoke the old current key)
   keys revoke KID                         revoke a previous key
@@ -39,10 +41,25 @@ async function serve(io: Io): Promise<number> {
   return 0;
 }
 
+/** Schema only: no KEK unsealing, no keys created. Safe while instances run or start. */
+async function migrate(args: string[], io: Io): Promise<number> {
+  if (args.length > 0) throw new UsageError('usage: fedmeta migrate');
+  const config = loadConfig();
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+  } finally {
+    await store.close();
+  }
+  io.out(`migrated: the ${config.database.kind} schema is up to date\n`);
+  return 0;
+}
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...args] = argv;
   try {
     if (command === 'serve') return await serve(io);
+    if (command === 'migrate') return await migrate(args, io);
     if (command !== undefined && command in COMMANDS) {
       const services = await openServices(loadConfig());
       try {

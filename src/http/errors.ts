@@ -31,7 +31,8 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     }
   } catch (caught) {
     const error = asFedmetaError(caught);
-    if (error.status >= 500) console.error(`fedmeta: ${ctx.method} ${ctx.path} failed:`, caught);
+    if (error.status === 503) console.error(`fedmeta: ${ctx.method} ${ctx.path} answered 503: ${error.message}`);
+    else if (error.status >= 500) console.error(`fedmeta: ${ctx.method} ${ctx.path} failed:`, caught);
     ctx.status = error.status;
     ctx.set(error.headers);
     ctx.set('Cache-Control', 'no-store');

@@ -6,10 +6,10 @@ import { dirname } from 'node:path';
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
 import { take, check, refill, type BucketState } from '../limits/token-bucket.js';
-import { tooManyRequests } from '../errors.js';
-import { rateLimitHeaders } from '../limits/token-bucket.js';
+import { rateLimitRefusal } from './rate-limit.js';
 import type {
   ApiClientRecord,
+  ChangeSubscription,
   ChangeVersions,
   KeyChangeOutcome,
   KeyChangeRequest,
@@ -113,12 +113,7 @@ export class SqliteStore implements Store {
       let rate;
       if (request.rateLimit) {
         rate = take(this.readBucket(request.rateLimit.bucket), request.now.getTime(), request.rateLimit.policy);
-        if (!rate.allowed) {
-          throw tooManyRequests(
-            `Signing key rotation and revocation are limited to ${request.rateLimit.policy.burst} at once and ${request.rateLimit.policy.perDay} per day; retry in ${rate.retryAfterSeconds} s`,
-            rateLimitHeaders(rate),
-          );
-        }
+        if (!rate.allowed) throw rateLimitRefusal(request.rateLimit, rate);
         this.db
           .prepare('INSERT INTO rate_limits (bucket, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (bucket) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at')
           .run(request.rateLimit.bucket, rate.state.tokens, rate.state.updatedAt);
@@ -389,6 +384,11 @@ export class SqliteStore implements Store {
         return changes === 1;
       })
       .immediate();
+  }
+
+  /** No push channel: other processes' changes arrive through the poll of versions(). */
+  subscribe(): ChangeSubscription {
+    return { close: async () => {} };
   }
 
   async findApiClient(clientId: string): Promise<ApiClientRecord | undefined> {

@@ -60,6 +60,15 @@ export interface KeyChangeOutcome<R> {
   rate?: BucketDecision | undefined;
 }
 
+/** Which change counter moved (see ChangeVersions). */
+export type ChangeTopic = keyof ChangeVersions;
+
+/** A live push channel for changes committed by any process on the same store. */
+export interface ChangeSubscription {
+  /** Stop listening; idempotent. */
+  close(): Promise<void>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to run concurrently and repeatedly. */
@@ -110,4 +119,12 @@ export interface Store {
 
   /** true the first time (issuer, id) is seen before expiresAt; false for a replay. */
   rememberRequestId(issuer: string, id: string, expiresAt: Date, now: Date): Promise<boolean>;
+
+  /**
+   * Optional push of committed changes (any process, any instance): `onChange` receives the topics
+   * that moved, or every topic after a reconnection (changes may have been missed). Polling
+   * `versions()` stays the safety net, so a store without push (SQLite) may leave this out or make
+   * it a no-op. `store.close()` ends every subscription too.
+   */
+  subscribe?(onChange: (topics: ChangeTopic[]) => void): ChangeSubscription;
 }

@@ -1,5 +1,6 @@
-// Start the real server (createApp + node:http) on an ephemeral loopback port, on a fresh SQLite
-// store in a temporary directory.
+// Start the real server (createApp + node:http) on an ephemeral loopback port, on a fresh store:
+// SQLite in a temporary directory, or with FEDMETA_TEST_DATABASE=postgres a PostgreSQL schema of
+// its own (named after the directory, so a restart on the same dir finds the same store).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,9 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import type { Clock } from '../../src/clock.js';
 import { apiClientsCommand } from '../../src/cli/api-clients.js';
 import type { Io } from '../../src/cli/output.js';
+import { dropSchema, postgresUrl, schemaForDir, testBackend } from './postgres.js';
+
+export { testBackend } from './postgres.js';
 
 export const TEST_KEK = Buffer.alloc(32, 7).toString('base64url');
 
@@ -25,9 +29,14 @@ export function tempDir(prefix = 'fedmeta-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** The store URL of a test directory for the selected backend (see testBackend()). */
+export function testDatabaseUrl(dir: string): string {
+  return testBackend() === 'postgres' ? postgresUrl(schemaForDir(dir)) : `sqlite:${join(dir, 'fedmeta.db')}`;
+}
+
 export function testEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    FEDMETA_DATABASE_URL: `sqlite:${join(dir, 'fedmeta.db')}`,
+    FEDMETA_DATABASE_URL: testDatabaseUrl(dir),
     FEDMETA_KEK: TEST_KEK,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -60,6 +69,7 @@ export async function startTestServer(
     env,
     async destroy() {
       await running.close();
+      if (config.database.kind === 'postgres' && env.FEDMETA_DATABASE_URL === testDatabaseUrl(dir)) await dropSchema(schemaForDir(dir));
       rmSync(dir, { recursive: true, force: true });
     },
   };

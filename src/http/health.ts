@@ -1,0 +1,45 @@
+// Probes for load balancers and orchestrators. Liveness (/healthz) is answered by the route table
+// itself: the process is up. Readiness (/readyz): the store answers and the key set is loaded, so
+// this instance can sign and accept changes. Published documents are served from memory either
+// way; a not-ready instance only refuses state-changing calls.
+import type { Context } from 'koa';
+import type { AppDeps } from './context.js';
+
+const DATABASE_PROBE_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function readinessHandler({ store, keyring }: Pick<AppDeps, 'store' | 'keyring'>) {
+  return async (ctx: Context) => {
+    let loaded: { version: number; current: string } | undefined;
+    try {
+      const snapshot = keyring.snapshot;
+      loaded = { version: snapshot.version, current: snapshot.signing.kid };
+    } catch {
+      loaded = undefined;
+    }
+    let database: { status: 'ok'; keysVersion: number } | { status: 'unreachable'; message: string };
+    try {
+      const versions = await withTimeout(store.versions(), DATABASE_PROBE_TIMEOUT_MS);
+      database = { status: 'ok', keysVersion: versions.keys };
+    } catch (error) {
+      database = { status: 'unreachable', message: (error as Error).message };
+    }
+    const ready = database.status === 'ok' && loaded !== undefined;
+    ctx.status = ready ? 200 : 503;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      status: ready ? 'ready' : 'not_ready',
+      store: store.kind,
+      database: database.status,
+      ...(database.status === 'unreachable' ? { message: database.message } : {}),
+      keys: loaded ? { loaded: true, version: loaded.version, current: loaded.current } : { loaded: false },
+    };
+  };
+}

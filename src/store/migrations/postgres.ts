@@ -1,0 +1,130 @@
+// PostgreSQL schema, in order; the same logical schema (and version numbers) as migrations/sqlite.ts.
+// Times are timestamptz (written from the application's clock, never the database's now()).
+// Never edit a released migration; add a new one.
+export const postgresMigrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE signing_keys (
+        kid text PRIMARY KEY,
+        state text NOT NULL CHECK (state IN ('current', 'next', 'previous', 'revoked')),
+        cert_pem text NOT NULL,
+        sealed_private_key text NOT NULL CHECK (sealed_private_key LIKE 'fmk1.%'),
+        created_at timestamptz NOT NULL,
+        current_since timestamptz,
+        current_until timestamptz,
+        revoked_at timestamptz,
+        CHECK (state <> 'revoked' OR revoked_at IS NOT NULL),
+        CHECK (state <> 'current' OR current_since IS NOT NULL)
+      );
+      -- The store itself allows at most one current and one next key, whatever the code above does.
+      CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys (state) WHERE state = 'current';
+      CREATE UNIQUE INDEX signing_keys_one_next ON signing_keys (state) WHERE state = 'next';
+
+      CREATE FUNCTION signing_keys_revocation_is_final() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.state = 'revoked' AND NEW.state <> 'revoked' THEN
+          RAISE EXCEPTION 'a revoked signing key stays revoked' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER signing_keys_revocation_is_final BEFORE UPDATE OF state ON signing_keys
+        FOR EACH ROW EXECUTE FUNCTION signing_keys_revocation_is_final();
+
+      CREATE FUNCTION signing_keys_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'signing keys are revoked, never deleted' USING ERRCODE = 'integrity_constraint_violation';
+      END $$;
+      CREATE TRIGGER signing_keys_never_deleted BEFORE DELETE ON signing_keys
+        FOR EACH ROW EXECUTE FUNCTION signing_keys_never_deleted();
+      CREATE TRIGGER signing_keys_never_truncated BEFORE TRUNCATE ON signing_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION signing_keys_never_deleted();
+
+      -- Bumped in the same transaction as a change; the keys row is also the lock that serialises
+      -- key changes across instances (SELECT … FOR UPDATE).
+      CREATE TABLE change_counters (name text PRIMARY KEY, version bigint NOT NULL);
+      INSERT INTO change_counters (name, version) VALUES ('keys', 0);
+
+      CREATE TABLE audit_log (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL,
+        type text NOT NULL,
+        description text NOT NULL,
+        actor_type text NOT NULL,
+        actor_id text NOT NULL,
+        ip text,
+        details json NOT NULL DEFAULT '{}'
+      );
+
+      CREATE TABLE api_clients (
+        client_id text PRIMARY KEY,
+        name text NOT NULL,
+        secret_hash text NOT NULL,
+        scopes text[] NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE rate_limits (
+        bucket text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE applications (
+        client_id text PRIMARY KEY,
+        name text NOT NULL,
+        callbacks json NOT NULL,
+        addons json NOT NULL,
+        saml_audience text UNIQUE,
+        wsfed_realm text UNIQUE,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      INSERT INTO change_counters (name, version) VALUES ('clients', 0);
+
+      CREATE TABLE users (
+        user_id text PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        name text NOT NULL,
+        admin boolean NOT NULL DEFAULT false,
+        attributes json NOT NULL DEFAULT '{}',
+        password_hash text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        id_hash text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+      -- Who the session signed in to (for single logout); found by SessionIndex.
+      CREATE TABLE session_participants (
+        session_index text PRIMARY KEY,
+        id_hash text NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+        client_id text NOT NULL,
+        name_id text NOT NULL,
+        name_id_format text NOT NULL,
+        position bigint GENERATED ALWAYS AS IDENTITY
+      );
+      CREATE INDEX session_participants_by_session ON session_participants (id_hash, position);
+
+      CREATE TABLE login_states (id text PRIMARY KEY, data text NOT NULL, expires_at timestamptz NOT NULL);
+      CREATE INDEX login_states_by_expiry ON login_states (expires_at);
+
+      CREATE TABLE seen_request_ids (
+        issuer text NOT NULL,
+        id text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (issuer, id)
+      );
+      CREATE INDEX seen_request_ids_by_expiry ON seen_request_ids (expires_at);
+    `,
+  },
+];

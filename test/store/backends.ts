@@ -1,0 +1,71 @@
+// The store backends under test, opened directly (no server): a fresh store per test, and a way
+// to open a second, independent handle on the same store (another process or instance).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { PostgresStore } from '../../src/store/postgres.js';
+import { tempDir } from '../helpers/server.js';
+import { dropSchema, freshSchema, postgresUrl, requirePostgres } from '../helpers/postgres.js';
+
+export interface OpenedStore {
+  /** Migrated. */
+  store: Store;
+  /** Another handle on the same store, not migrated (call migrate() if needed). */
+  another(): Store;
+  destroy(): Promise<void>;
+}
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** In a `before` hook: skip (or fail, in CI) when the backend is not available. */
+  require(context: Mocha.Context): Promise<void>;
+  open(): Promise<OpenedStore>;
+}
+
+async function opened(make: () => Store, cleanup: () => Promise<void>): Promise<OpenedStore> {
+  const handles: Store[] = [];
+  const another = () => {
+    const handle = make();
+    handles.push(handle);
+    return handle;
+  };
+  const store = another();
+  await store.migrate();
+  return {
+    store,
+    another,
+    async destroy() {
+      await Promise.all(handles.map((handle) => handle.close()));
+      await cleanup();
+    },
+  };
+}
+
+export const sqliteBackend: Backend = {
+  name: 'sqlite',
+  async require() {},
+  async open() {
+    const dir = tempDir('fedmeta-store-');
+    const path = join(dir, 'fedmeta.db');
+    return opened(
+      () => new SqliteStore(path),
+      async () => rmSync(dir, { recursive: true, force: true }),
+    );
+  },
+};
+
+export const postgresBackend: Backend = {
+  name: 'postgres',
+  require: requirePostgres,
+  async open() {
+    const schema = freshSchema();
+    const url = postgresUrl(schema);
+    return opened(
+      () => new PostgresStore(url),
+      () => dropSchema(schema),
+    );
+  },
+};
+
+export const BACKENDS: Backend[] = [sqliteBackend, postgresBackend];
