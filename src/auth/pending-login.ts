@@ -1,7 +1,10 @@
 // A sign-in in progress: what to resume after /login (the pending SAML or WS-Fed request),
 // kept server-side under a random id that travels in the login form's hidden `state` field.
 import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
 import type { Store } from '../store/store.js';
+import { FedmetaError } from '../errors.js';
+import { currentSession, type ActiveSession } from './sessions.js';
 
 const TEN_MINUTES = 10 * 60_000;
 
@@ -11,9 +14,14 @@ export interface PendingLogin {
   applicationName?: string;
   /** Protocol-specific data the resuming handler needs. */
   payload?: unknown;
-  /** Ask for the password even when a session exists (SAML ForceAuthn). */
+  /** Ask for the password even when a session exists (SAML ForceAuthn, WS-Fed wfresh). */
   forceLogin?: boolean;
+  /** When the request arrived (epoch ms); with forceLogin only a sign-in after it counts. Set on save. */
+  since?: number;
 }
+
+export const loginExpired = () =>
+  new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
 
 export function isLocalPath(path: string): boolean {
   return path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') && !/[\r\n]/.test(path);
@@ -22,7 +30,7 @@ export function isLocalPath(path: string): boolean {
 /** Saves a pending sign-in; `describe` gets its id (to put in returnTo) and returns the record. */
 export async function savePendingLogin(store: Store, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
   const id = randomBytes(24).toString('base64url');
-  const pending = describe(id);
+  const pending = { ...describe(id), since: now.getTime() };
   if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
   await store.putLoginState(id, JSON.stringify(pending), new Date(now.getTime() + TEN_MINUTES));
   return id;
@@ -32,4 +40,23 @@ export async function loadPendingLogin(store: Store, id: unknown, now: Date): Pr
   if (typeof id !== 'string' || !/^[\w-]{32}$/.test(id)) return undefined;
   const data = await store.getLoginState(id, now);
   return data ? (JSON.parse(data) as PendingLogin) : undefined;
+}
+
+/**
+ * After /login, at a `…/resume/:state` route: the request that was waiting and the session that answers
+ * it, the state used up. Without a session (or, when a fresh sign-in was asked for, without one begun
+ * after the request) the browser goes back to /login and the result is undefined.
+ */
+export async function resumePendingLogin<T>(ctx: Context, store: Store, now: Date): Promise<{ payload: T; active: ActiveSession } | undefined> {
+  const state = String(ctx.params.state);
+  const pending = await loadPendingLogin(store, state, now);
+  if (!pending) throw loginExpired();
+  const active = await currentSession(ctx, store, now);
+  if (!active || (pending.forceLogin && active.session.createdAt.getTime() < (pending.since ?? 0))) {
+    ctx.status = 303;
+    ctx.redirect(`/login?state=${state}`);
+    return undefined;
+  }
+  await store.deleteLoginState(state);
+  return { payload: pending.payload as T, active };
 }

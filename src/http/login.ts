@@ -6,9 +6,8 @@ import { readFields, optionalString } from './body.js';
 import { renderPage } from './render.js';
 import { verifySecret } from '../auth/passwords.js';
 import { currentSession, endSession, startSession } from '../auth/sessions.js';
-import { loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
+import { loginExpired, loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
 import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
-import { FedmetaError } from '../errors.js';
 
 const LOGIN_BODY_LIMIT = 16 * 1024;
 /** Per account: 5 attempts at once, then one every 5 minutes. Per IP: 20, then one every 30 s. */
@@ -30,7 +29,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
       const now = clock.now();
       const pending = state ? await loadPendingLogin(store, state, now) : undefined;
-      if (state && !pending) throw new FedmetaError(400, 'login_expired', 'This sign-in link has expired. Go back to the application and start again.');
+      if (state && !pending) throw loginExpired();
       const active = await currentSession(ctx, store, now);
       if (active && pending && !pending.forceLogin) return resumeAfterLogin(ctx, pending);
       if (active && !pending) {
@@ -46,7 +45,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       const now = clock.now();
       const state = optionalString(fields, 'state') ?? '';
       const pending = state ? await loadPendingLogin(store, state, now) : undefined;
-      if (state && !pending) throw new FedmetaError(400, 'login_expired', 'This sign-in link has expired. Go back to the application and start again.');
+      if (state && !pending) throw loginExpired();
       const username = (optionalString(fields, 'username') ?? '').trim().toLowerCase().slice(0, 320);
       const password = optionalString(fields, 'password') ?? '';
 

@@ -8,7 +8,7 @@ import type { Application, SamlpAddon } from '../clients/types.js';
 import { readFields, type BodyFields } from './body.js';
 import { renderPage } from './render.js';
 import { currentSession, endSession, type ActiveSession } from '../auth/sessions.js';
-import { loadPendingLogin, savePendingLogin } from '../auth/pending-login.js';
+import { resumePendingLogin, savePendingLogin } from '../auth/pending-login.js';
 import {
   DEFAULT_POST_LIMITS,
   SamlRequestError,
@@ -24,7 +24,7 @@ import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { newSamlId } from '../saml/ids.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
-import { FedmetaError, invalidRequest, notFound } from '../errors.js';
+import { invalidRequest, notFound } from '../errors.js';
 
 type SamlApp = Application & { addons: { samlp: SamlpAddon } };
 
@@ -208,7 +208,7 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     }
     const state = await savePendingLogin(
       store,
-      (id) => ({ returnTo: `/samlp/resume/${id}`, applicationName: app.name, forceLogin: signIn.forceAuthn, payload: { clientId: app.clientId, ...signIn, since: now.getTime() } }),
+      (id) => ({ returnTo: `/samlp/resume/${id}`, applicationName: app.name, forceLogin: signIn.forceAuthn, payload: { clientId: app.clientId, ...signIn } }),
       now,
     );
     ctx.status = 303;
@@ -217,20 +217,11 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
 
   /** After /login: answer the request that was waiting. */
   async function resume(ctx: Context): Promise<void> {
-    const now = clock.now();
-    const state = String(ctx.params.state);
-    const pending = await loadPendingLogin(store, state, now);
-    if (!pending) throw new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
-    const payload = pending.payload as SignInRequest & { clientId: string; since: number };
+    const resumed = await resumePendingLogin<SignInRequest & { clientId: string }>(ctx, store, clock.now());
+    if (!resumed) return;
+    const { payload, active } = resumed;
     const app = samlApp(catalog.get(payload.clientId));
     if (!app) throw notFound('The application was deleted during sign-in');
-    const active = await currentSession(ctx, store, now);
-    // ForceAuthn: only a sign-in that happened after the request counts.
-    if (!active || (payload.forceAuthn && active.session.createdAt.getTime() < payload.since)) {
-      ctx.status = 303;
-      return ctx.redirect(`/login?state=${state}`);
-    }
-    await store.deleteLoginState(state);
     await answerWithAssertion(ctx, app, active, payload.acsUrl, payload.inResponseTo, payload.relayState);
   }
 

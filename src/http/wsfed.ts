@@ -7,19 +7,17 @@ import type { AppDeps } from './context.js';
 import { renderPage } from './render.js';
 import { sendDocument } from './published.js';
 import { currentSession, endSession, type ActiveSession } from '../auth/sessions.js';
-import { loadPendingLogin, savePendingLogin } from '../auth/pending-login.js';
+import { resumePendingLogin, savePendingLogin } from '../auth/pending-login.js';
 import { wsfedMetadataDocument } from '../published/wsfed-metadata.js';
 import { buildSignedWresult, type WsfedApp } from '../wsfed/signin.js';
 import { checkRealm, chooseWreply, needsFreshLogin, parseWsfedQuery, wsfedError, type WsfedRequest } from '../wsfed/request.js';
 import type { Application } from '../clients/types.js';
-import { FedmetaError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 
 interface PendingSignIn {
   clientId: string;
   wreply: string;
   wctx: string | undefined;
-  forceLogin: boolean;
-  since: number;
 }
 
 export function wsfedHandlers({ config, store, keyring, catalog, clock }: AppDeps) {
@@ -71,30 +69,21 @@ export function wsfedHandlers({ config, store, keyring, catalog, clock }: AppDep
     // Without a session the coming login is fresh anyway, unless wfresh=0 asks for one after this request.
     const forceLogin = needsFreshLogin(request.wfresh, active?.session.createdAt ?? now, now);
     if (active && !forceLogin) return answerWithToken(ctx, app, active, wreply, request.wctx);
-    const payload: PendingSignIn = { clientId: app.clientId, wreply, wctx: request.wctx, forceLogin, since: now.getTime() };
-    const state = await savePendingLogin(store, (id) => ({ returnTo: `/wsfed/resume/${id}`, applicationName: app.name, forceLogin: payload.forceLogin, payload }), now);
+    const payload: PendingSignIn = { clientId: app.clientId, wreply, wctx: request.wctx };
+    const state = await savePendingLogin(store, (id) => ({ returnTo: `/wsfed/resume/${id}`, applicationName: app.name, forceLogin, payload }), now);
     ctx.status = 303;
     ctx.redirect(`/login?state=${state}`);
   }
 
   /** After /login: answer the sign-in that was waiting. */
   async function resume(ctx: Context): Promise<void> {
-    const now = clock.now();
-    const state = String(ctx.params.state);
-    const pending = await loadPendingLogin(store, state, now);
-    if (!pending) throw new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
-    const payload = pending.payload as PendingSignIn;
+    const resumed = await resumePendingLogin<PendingSignIn>(ctx, store, clock.now());
+    if (!resumed) return;
+    const { payload, active } = resumed;
     const app = wsfedApp(catalog.get(payload.clientId));
     if (!app) throw notFound('The application was deleted during sign-in');
     // The callbacks may have changed while the user was signing in.
-    const wreply = chooseWreply(app, payload.wreply);
-    const active = await currentSession(ctx, store, now);
-    if (!active || (payload.forceLogin && active.session.createdAt.getTime() < payload.since)) {
-      ctx.status = 303;
-      return ctx.redirect(`/login?state=${state}`);
-    }
-    await store.deleteLoginState(state);
-    await answerWithToken(ctx, app, active, wreply, payload.wctx);
+    await answerWithToken(ctx, app, active, chooseWreply(app, payload.wreply), payload.wctx);
   }
 
   /** wsignout1.0 / wsignoutcleanup1.0 (13.2.4): the wreply is checked first, then the session ends. */

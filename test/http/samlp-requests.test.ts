@@ -19,13 +19,13 @@ const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const hostile = (name: string) => readFileSync(new URL(`../../fixtures/requests/hostile/${name}`, import.meta.url), 'utf8');
 
 let counter = 0;
-function authnRequest(options: { issuer?: string; acs?: string | null; destination?: string; version?: string; issueInstant?: Date; id?: string } = {}): string {
+function authnRequest(options: { issuer?: string; acs?: string | null; destination?: string; version?: string; issueInstant?: Date; id?: string; flags?: string } = {}): string {
   const id = options.id ?? `_req${++counter}${Date.now()}`;
   const acs = options.acs === null ? '' : ` AssertionConsumerServiceURL="${options.acs ?? ACS}"`;
   const destination = options.destination ? ` Destination="${options.destination}"` : '';
   return (
     `<samlp:AuthnRequest xmlns:samlp="${SAMLP}" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="${options.version ?? '2.0'}" ` +
-    `IssueInstant="${(options.issueInstant ?? new Date()).toISOString()}"${acs}${destination} ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">` +
+    `IssueInstant="${(options.issueInstant ?? new Date()).toISOString()}"${acs}${destination} ${options.flags ?? ''} ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">` +
     `<saml:Issuer>${options.issuer ?? 'https://sp.example.com'}</saml:Issuer></samlp:AuthnRequest>`
   );
 }
@@ -121,6 +121,23 @@ describe('SAML requests at /samlp: hostile and wrong input', () => {
       expect(page.status).to.equal(200);
       expect(statusOf(page)).to.deep.equal({ action: ACS, codes });
     }
+  });
+
+  it('ForceAuthn asks for the password despite a session; IsPassive without a session answers NoPassive', async () => {
+    await server.services.users.create({ email: 'ann@example.com', password: 'correct horse' }, { type: 'system', id: 'test' });
+    const user = new Browser();
+    const sso = (flags = '') => user.follow(`${server.url}/samlp/${clientId}?SAMLRequest=${encodeURIComponent(deflate(authnRequest({ flags })))}`);
+    const first = await user.submit(await sso(), { username: 'ann@example.com', password: 'correct horse' });
+    expect(first.body).to.include('id="form-post"');
+    expect((await sso()).body).to.include('id="form-post"'); // the session answers at once
+    const forced = await sso('ForceAuthn="true"');
+    expect(forced.body).to.include('name="password"');
+    // Resuming without signing in again is sent back to the form: the old session does not count.
+    const state = new URL(forced.url).searchParams.get('state');
+    expect((await user.follow(`${server.url}/samlp/resume/${state}`)).body).to.include('name="password"');
+    expect((await user.submit(forced, { username: 'ann@example.com', password: 'correct horse' })).body).to.include('id="form-post"');
+    const passive = await browser().request(`${server.url}/samlp/${clientId}?SAMLRequest=${encodeURIComponent(deflate(authnRequest({ flags: 'IsPassive="true"' })))}`);
+    expect(statusOf(passive)).to.deep.equal({ action: ACS, codes: ['Responder', 'NoPassive'] });
   });
 
   it('HTTP-POST binding: a posted AuthnRequest is accepted; an oversized body is 413', async () => {

@@ -12,7 +12,6 @@ const OTHER_CALLBACK = 'https://rp-a.example.com/alt';
 describe('WS-Fed sign-in at /wsfed: flows and hostile input', () => {
   let server: TestServer;
   let appA: string;
-  let appB: string;
   let samlOnly: string;
   const url = (path: string, params: Record<string, string>) => `${server.url}${path}?${new URLSearchParams(params)}`;
   const errorCode = (page: Page) => /<code>([a-z_]+)<\/code>/.exec(page.body)?.[1];
@@ -41,7 +40,7 @@ describe('WS-Fed sign-in at /wsfed: flows and hostile input', () => {
     await server.services.users.create({ email: 'ann@example.com', password: PASSWORD, name: 'Ann' }, actor);
     const create = async (name: string, callbacks: string[], addons: object) => (await server.services.clients.create({ name, callbacks, addons }, actor)).clientId;
     appA = await create('RP A', [CALLBACK, OTHER_CALLBACK], { wsfed: { realm: 'urn:rp:a' } });
-    appB = await create('RP B', ['https://rp-b.example.com/signin'], { wsfed: { realm: 'urn:rp:b', tokenFormat: 'saml20' } });
+    await create('RP B', ['https://rp-b.example.com/signin'], { wsfed: { realm: 'urn:rp:b', tokenFormat: 'saml20' } });
     samlOnly = await create('SP', ['https://sp.example.com/acs'], { samlp: { audience: 'urn:sp:x' } });
   });
   after(async () => server.destroy());
