@@ -121,3 +121,26 @@ export async function startWithToken(options: Parameters<typeof startTestServer>
     fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
   return { server, credentials, token, api };
 }
+
+export type ManagementCall = (path: string, init?: { method?: string; json?: unknown }) => Promise<Response>;
+
+/**
+ * A Management API client with `scopes`: JSON in, Response out. Revoking the key that signed its access
+ * token ends the token, so on a 401 it takes a new one and retries once.
+ */
+export async function managementClient(server: TestServer, scopes: string): Promise<ManagementCall> {
+  const credentials = await addApiClient(server, scopes);
+  let token = await getToken(server, credentials);
+  const call: ManagementCall = (path, init = {}) =>
+    fetch(`${server.url}${path}`, {
+      method: init.method ?? 'GET',
+      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+  return async (path, init) => {
+    const response = await call(path, init);
+    if (response.status !== 401) return response;
+    token = await getToken(server, credentials);
+    return call(path, init);
+  };
+}

@@ -2,7 +2,7 @@
 // @node-saml/node-saml as the service provider, configured only from fedmeta's metadata URL.
 import { expect } from 'chai';
 import { ValidateInResponseTo } from '@node-saml/node-saml';
-import { startTestServer, addApiClient, getToken, type TestServer } from '../helpers/server.js';
+import { managementClient, startTestServer, type ManagementCall, type TestServer } from '../helpers/server.js';
 import { Browser, readForm, type Page } from '../helpers/browser.js';
 import { startNodeSamlSp, type SpResult, type TestSp } from '../helpers/node-saml-sp.js';
 
@@ -11,7 +11,7 @@ const MARKUP_NAME = '<b>Ann & "Bo"</b> ]]> Zoë';
 
 describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
   let server: TestServer;
-  let admin: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+  let admin: ManagementCall;
   const sps: TestSp[] = [];
 
   async function registerSp(options: Parameters<typeof startNodeSamlSp>[0] extends infer O ? Partial<O> : never = {}) {
@@ -54,21 +54,7 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
 
   before(async () => {
     server = await startTestServer({ env: { FEDMETA_ROTATION_RATE_BURST: '20' } });
-    const credentials = await addApiClient(server, 'create:clients update:clients create:users read:signing_keys create:signing_keys update:signing_keys');
-    let token = await getToken(server, credentials);
-    const call = (path: string, init: RequestInit & { json?: unknown }) =>
-      fetch(`${server.url}${path}`, {
-        ...init,
-        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      });
-    // Revoking the key that signed the token ends the token: take a new one and retry once.
-    admin = async (path, init = {}) => {
-      const response = await call(path, init);
-      if (response.status !== 401) return response;
-      token = await getToken(server, credentials);
-      return call(path, init);
-    };
+    admin = await managementClient(server, 'create:clients update:clients create:users read:signing_keys create:signing_keys update:signing_keys');
     const user = await admin('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: PASSWORD, name: MARKUP_NAME, user_metadata: { department: 'R&D <east>' } } });
     expect(user.status).to.equal(201);
   });

@@ -5,7 +5,7 @@
 // node-saml (SAML 2.0) or xml-crypto (SAML 1.1) — before a rotation, right after it, and after the
 // old key is revoked, when tokens that key signed must fail.
 import { expect } from 'chai';
-import { startTestServer, addApiClient, getToken, type TestServer } from '../helpers/server.js';
+import { managementClient, startTestServer, type ManagementCall, type TestServer } from '../helpers/server.js';
 import { Browser, readForm, type Page } from '../helpers/browser.js';
 import { requireTool, xmlsecVerify } from '../helpers/xml-tools.js';
 import { TokenRejected, acceptWresult, pemOf, readFederationMetadata, type AcceptedToken } from '../unit/wsfed/relying-party.js';
@@ -46,7 +46,7 @@ class StrictRelyingParty {
 
 describe('WS-Federation end to end with a strict relying party (real HTTP, rotation, revocation)', () => {
   let server: TestServer;
-  let admin: (path: string, init?: { method?: string; json?: unknown }) => Promise<Response>;
+  let admin: ManagementCall;
   const rps: Record<'saml11' | 'saml20', StrictRelyingParty> = {} as never;
   const clientIds: Record<string, string> = {};
 
@@ -65,21 +65,7 @@ describe('WS-Federation end to end with a strict relying party (real HTTP, rotat
   before(async function () {
     requireTool(this, 'xmlsec1');
     server = await startTestServer({ env: { FEDMETA_ROTATION_RATE_BURST: '20' } });
-    const credentials = await addApiClient(server, 'create:clients create:users read:signing_keys create:signing_keys update:signing_keys');
-    let token = await getToken(server, credentials);
-    const call = (path: string, init: { method?: string; json?: unknown }) =>
-      fetch(`${server.url}${path}`, {
-        method: init.method ?? 'GET',
-        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      });
-    // Revoking the key that signed the access token ends the token: take a new one and retry once.
-    admin = async (path, init = {}) => {
-      const response = await call(path, init);
-      if (response.status !== 401) return response;
-      token = await getToken(server, credentials);
-      return call(path, init);
-    };
+    admin = await managementClient(server, 'create:clients create:users read:signing_keys create:signing_keys update:signing_keys');
     expect((await admin('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: PASSWORD, name: MARKUP_NAME } })).status).to.equal(201);
     for (const format of ['saml11', 'saml20'] as const) {
       const wreply = `https://rp-${format}.example.com/signin`;
