@@ -1,7 +1,7 @@
+import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Application, SamlpAddon } from '../../../src/clients/types.js';
-import { FedmetaError } from '../../../src/errors.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import {
   checkAuthnRequest,
@@ -46,15 +46,11 @@ function context(overrides: Partial<RequestCheckContext> = {}): RequestCheckCont
 }
 
 /** The error `run` throws: always a 400 FedmetaError. */
-function failure(run: () => unknown): FedmetaError & { samlStatus?: unknown; responseUrl?: string; inResponseTo?: string } {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(FedmetaError);
-    expect((error as FedmetaError).status).to.equal(400);
-    return error as SamlRequestError;
-  }
-  throw new Error('expected an error');
+function failure(run: () => unknown): SamlRequestError {
+  const error = thrown(run);
+  if (!error) throw new Error('expected an error');
+  expect(error.status).to.equal(400);
+  return error as SamlRequestError;
 }
 const plainCode = (run: () => unknown) => {
   const error = failure(run);

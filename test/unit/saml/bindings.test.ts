@@ -1,3 +1,4 @@
+import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
@@ -26,15 +27,10 @@ const SIG_ALGS: Array<[uri: string, digest: string]> = [
 ];
 
 function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(SamlRequestError);
-    expect((error as SamlRequestError).status).to.equal(400);
-    expect((error as SamlRequestError).samlStatus).to.equal(undefined);
-    return (error as SamlRequestError).code;
-  }
-  return undefined;
+  const error = thrown(run, SamlRequestError);
+  expect(error?.status ?? 400).to.equal(400);
+  expect(error?.samlStatus).to.equal(undefined);
+  return error?.code;
 }
 
 const redirectValue = (xml: string) => deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64');

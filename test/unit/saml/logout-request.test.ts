@@ -1,9 +1,9 @@
+import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { sign } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import type { Application, SamlpAddon } from '../../../src/clients/types.js';
-import { FedmetaError } from '../../../src/errors.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import type { RequestCheckContext } from '../../../src/saml/authn-request.js';
 import { SamlRequestError, decodeRedirectMessage, verifyRedirectSignature } from '../../../src/saml/bindings.js';
@@ -49,14 +49,10 @@ function context(overrides: Partial<RequestCheckContext> = {}): RequestCheckCont
 }
 
 function failure(run: () => unknown): SamlRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(FedmetaError);
-    expect((error as FedmetaError).status).to.equal(400);
-    return error as SamlRequestError;
-  }
-  throw new Error('expected an error');
+  const error = thrown(run);
+  if (!error) throw new Error('expected an error');
+  expect(error.status).to.equal(400);
+  return error as SamlRequestError;
 }
 const plainCode = (run: () => unknown) => {
   const error = failure(run);

@@ -1,16 +1,11 @@
+import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
-import { FedmetaError } from '../../../src/errors.js';
 import { MAX_WCTX_BYTES, checkRealm, chooseWreply, needsFreshLogin, parseWsfedQuery } from '../../../src/wsfed/request.js';
 
 function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(FedmetaError);
-    expect((error as FedmetaError).status).to.equal(400);
-    return (error as FedmetaError).code;
-  }
-  return undefined;
+  const error = thrown(run);
+  expect(error?.status ?? 400).to.equal(400);
+  return error?.code;
 }
 
 describe('wsfed/request: the passive request parameters (WS-Federation 1.2 13.2)', () => {

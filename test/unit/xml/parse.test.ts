@@ -1,3 +1,4 @@
+import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { XmlError, expectRoot, parseUntrustedXml, type XmlErrorCode } from '../../../src/xml/parse.js';
 import { NS } from '../../../src/xml/namespaces.js';
@@ -37,15 +38,7 @@ const hostile: Array<[name: string, xml: string, code: XmlErrorCode]> = [
   ['XML declaration not at the start', ' <?xml version="1.0"?><a/>', 'xml_pi_forbidden'],
 ];
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(XmlError);
-    return (error as XmlError).code;
-  }
-  return undefined;
-}
+const codeOf = (run: () => unknown) => thrown(run, XmlError)?.code;
 
 describe('xml/parse: parseUntrustedXml', () => {
   for (const [name, xml, code] of hostile) {

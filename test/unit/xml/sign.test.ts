@@ -1,3 +1,4 @@
+import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { create } from 'xmlbuilder2';
 import type { SigningKey } from '../../../src/keys/keyring.js';
@@ -33,15 +34,7 @@ function signAssertion(key: SigningKey, extra: Partial<SignXmlOptions> = {}): st
   });
 }
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(XmlError);
-    return (error as XmlError).code;
-  }
-  return undefined;
-}
+const codeOf = (run: () => unknown) => thrown(run, XmlError)?.code;
 
 describe('xml/sign: signXml and verifyXmlSignature', () => {
   let key: SigningKey;
