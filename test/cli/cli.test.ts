@@ -256,6 +256,13 @@ describe('CLI limits (issue 9)', function () {
       expect(result.stderr.trim().split('\n')).to.have.length(1);
     });
 
+    it('reads a metadata file only up to the cap, so an endless file (/dev/zero) is refused', async () => {
+      const result = await runCli(['clients', 'add-saml', '--metadata', '/dev/zero'], server.env);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.match(/^fedmeta: \/dev\/zero is larger than 524288 bytes/);
+      expect(result.stderr.trim().split('\n')).to.have.length(1);
+    });
+
     it('follows a redirect to an allowed URL and registers the service provider', async () => {
       const result = await runCli(['clients', 'add-saml', '--metadata', `${stubUrl}/redirect-to-metadata`, '--json'], server.env);
       expect(result.code, result.stderr).to.equal(0);
