@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -142,7 +142,8 @@ describe('CLI limits (issue 9)', function () {
   this.timeout(30_000);
 
   it('fedmeta serve applies the configured HTTP timeouts: a silent socket is answered 408 and closed', async () => {
-    const env = testEnv(tempDir(), { FEDMETA_HEADERS_TIMEOUT_MS: '300', FEDMETA_REQUEST_TIMEOUT_MS: '600' });
+    const dir = tempDir();
+    const env = testEnv(dir, { FEDMETA_HEADERS_TIMEOUT_MS: '300', FEDMETA_REQUEST_TIMEOUT_MS: '600' });
     const running = await serveProcess(env);
     try {
       const { port } = new URL(running.url);
@@ -158,6 +159,7 @@ describe('CLI limits (issue 9)', function () {
     } finally {
       running.child.kill('SIGTERM');
       await once(running.child, 'exit');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
