@@ -101,6 +101,7 @@ export function tokenHandler({ config, store, keyring, clock }: AppDeps) {
       valid = await secretChecks.run(() => verifySecret(credentials.clientSecret.slice(0, 1024), client?.secretHash));
     } catch (error) {
       if (!(error instanceof SemaphoreFull)) throw error;
+      for (const bucket of buckets) await store.returnRateLimit(bucket, now); // no secret was checked: it does not count
       throw new OAuthError(503, 'temporarily_unavailable', 'Too many client authentications in progress; retry shortly', { 'Retry-After': '1' });
     }
     if (!valid || !client) {
