@@ -119,6 +119,64 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
     }
   });
 
+  it('api-clients list, rotate-secret and remove: no secrets listed, the new secret printed once, old secrets and tokens stop at once; unknown ids exit 1', async () => {
+    const added = await cli('api-clients', 'add', '--name', 'rotating', '--scopes', 'read:signing_keys', '--json');
+    expect(added.code, added.stderr).to.equal(0);
+    const credentials = JSON.parse(added.stdout.toString()) as { client_id: string; client_secret: string };
+    const exchange = (secret: string) =>
+      fetch(`${server.url}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.client_id, client_secret: secret, audience: `${server.config.issuer}/api/v2/` }),
+      });
+    const tokenResponse = await exchange(credentials.client_secret);
+    expect(tokenResponse.status).to.equal(200);
+    const oldToken = ((await tokenResponse.json()) as { access_token: string }).access_token;
+    const keysWith = (token: string) => fetch(`${server.url}/api/v2/keys/signing`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await keysWith(oldToken)).status).to.equal(200);
+
+    const listed = await cli('api-clients', 'list', '--json');
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect(listed.stdout.toString()).not.to.match(/scrypt|client_secret|secret_hash/i);
+    const clients = JSON.parse(listed.stdout.toString()) as { client_id: string; name: string; scopes: string[] }[];
+    expect(clients.find((c) => c.client_id === credentials.client_id)).to.deep.include({ name: 'rotating', scopes: ['read:signing_keys'] });
+    const table = await cli('api-clients', 'list');
+    expect(table.stdout.toString().split('\n')[0]).to.match(/^CLIENT_ID\s+NAME\s+CREATED\s+SCOPES/);
+    expect(table.stdout.toString()).to.include(credentials.client_id);
+
+    const rotated = await cli('api-clients', 'rotate-secret', credentials.client_id);
+    expect(rotated.code, rotated.stderr).to.equal(0);
+    const newSecret = /client_secret:\s+(\S+)/.exec(rotated.stdout.toString())![1]!;
+    expect(newSecret).not.to.equal(credentials.client_secret);
+    expect(rotated.stderr).to.match(/shown only this once/);
+    const staleToken = await keysWith(oldToken);
+    expect(staleToken.status).to.equal(401);
+    expect(((await staleToken.json()) as { errorCode: string }).errorCode).to.equal('invalid_token');
+    expect(((await (await exchange(credentials.client_secret)).json()) as { error: string }).error).to.equal('invalid_client');
+    const freshResponse = await exchange(newSecret);
+    expect(freshResponse.status).to.equal(200);
+    const freshToken = ((await freshResponse.json()) as { access_token: string }).access_token;
+
+    const removed = await cli('api-clients', 'remove', credentials.client_id);
+    expect(removed.code, removed.stderr).to.equal(0);
+    const removedToken = await keysWith(freshToken);
+    expect(removedToken.status).to.equal(401);
+    expect(((await removedToken.json()) as { errorCode: string }).errorCode).to.equal('invalid_token');
+    expect((await exchange(newSecret)).status).to.equal(401);
+    expect((JSON.parse((await cli('api-clients', 'list', '--json')).stdout.toString()) as { client_id: string }[]).map((c) => c.client_id)).not.to.include(credentials.client_id);
+
+    for (const [args, code] of [
+      [['api-clients', 'remove', credentials.client_id], 1],
+      [['api-clients', 'rotate-secret', 'no-such-client'], 1],
+      [['api-clients', 'remove'], 2],
+      [['api-clients', 'rotate-secret', 'a', 'b'], 2],
+      [['api-clients', 'frobnicate'], 2],
+    ] as [string[], number][]) {
+      const refused = await cli(...args);
+      expect(refused.code, args.join(' ')).to.equal(code);
+      expect(refused.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
+    }
+  });
+
   it('invalid configuration stops with one line naming the variable', async () => {
     const result = await runCli(['keys', 'list'], { ...server.env, FEDMETA_KEY_SIZE: '1024' });
     expect(result.code).to.equal(1);
