@@ -15,6 +15,7 @@ import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
+import { signingKeyRequired } from './http/key-guard.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -25,6 +26,7 @@ export function buildRouter(deps: AppDeps): Router {
   const login = loginHandlers(deps);
   const samlp = samlpHandlers(deps);
   const router = new Router();
+  const signs = signingKeyRequired(deps.keyring);
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
   router.get('/readyz', readinessHandler(deps));
@@ -38,22 +40,22 @@ export function buildRouter(deps: AppDeps): Router {
 
   router.get('/samlp/metadata', published.samlMetadata);
   router.get('/samlp/metadata/:client_id', published.samlMetadata);
-  router.get('/samlp/resume/:state', htmlErrors, samlp.resume);
-  router.get('/samlp/logout', htmlErrors, samlp.logout);
-  router.post('/samlp/logout', htmlErrors, samlp.logout);
-  router.get('/samlp', htmlErrors, samlp.sso);
-  router.post('/samlp', htmlErrors, samlp.sso);
-  router.get('/samlp/:client_id', htmlErrors, samlp.sso);
-  router.post('/samlp/:client_id', htmlErrors, samlp.sso);
-  router.get('/samlp/:client_id/logout', htmlErrors, samlp.logout);
-  router.post('/samlp/:client_id/logout', htmlErrors, samlp.logout);
+  router.get('/samlp/resume/:state', htmlErrors, signs, samlp.resume);
+  router.get('/samlp/logout', htmlErrors, signs, samlp.logout);
+  router.post('/samlp/logout', htmlErrors, signs, samlp.logout);
+  router.get('/samlp', htmlErrors, signs, samlp.sso);
+  router.post('/samlp', htmlErrors, signs, samlp.sso);
+  router.get('/samlp/:client_id', htmlErrors, signs, samlp.sso);
+  router.post('/samlp/:client_id', htmlErrors, signs, samlp.sso);
+  router.get('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
+  router.post('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
 
   const wsfed = wsfedHandlers(deps);
   router.get('/wsfed/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
   router.get('/wsfed/:client_id/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
-  router.get('/wsfed/resume/:state', htmlErrors, wsfed.resume);
-  router.get('/wsfed', htmlErrors, wsfed.endpoint);
-  router.get('/wsfed/:client_id', htmlErrors, wsfed.endpoint);
+  router.get('/wsfed/resume/:state', htmlErrors, signs, wsfed.resume);
+  router.get('/wsfed', htmlErrors, signs, wsfed.endpoint);
+  router.get('/wsfed/:client_id', htmlErrors, signs, wsfed.endpoint);
 
   router.get('/assets/:name', assetHandler());
   router.get('/login', htmlErrors, login.show);
@@ -77,7 +79,7 @@ export function buildRouter(deps: AppDeps): Router {
   router.post('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.createWsfed);
   router.get('/dashboard/logs', htmlErrors, dashboard.guard, dashboard.logs.list);
 
-  router.post('/oauth/token', tokenHandler(deps));
+  router.post('/oauth/token', signingKeyRequired(deps.keyring, 'oauth'), tokenHandler(deps));
 
   const api = new Router({ prefix: '/api/v2' });
   api.use(limitDeclaredBody());
