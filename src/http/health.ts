@@ -1,7 +1,8 @@
 // Probes for load balancers and orchestrators. Liveness (/healthz) is answered by the route table
-// itself: the process is up. Readiness (/readyz): the store answers and the key set is loaded, so
-// this instance can sign and accept changes. Published documents are served from memory either
-// way; a not-ready instance only refuses state-changing calls.
+// itself: the process is up. Readiness (/readyz): the store answers, the key set is loaded and the
+// current key's private key opens, so this instance can sign and accept changes (a current key that
+// does not open answers 503 with reason key_unavailable). Published documents are served from memory
+// either way; a not-ready instance only refuses state-changing calls.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 
