@@ -129,6 +129,30 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
     expect(await wsfedMetadata.text()).not.to.include(certBody);
   });
 
+  it('every instance drops a revoked key at once, also an instance whose current key does not open', async () => {
+    const a = await startWithToken({ env: { FEDMETA_ISSUER: ISSUER } });
+    server = a.server;
+    const oldKid = server.services.keyring.snapshot.signing.kid;
+    expect((await a.api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
+    const currentKid = await damage(server, 'current');
+    // A second instance on the same store starts after the damage: not ready, but it publishes.
+    const b = await startTestServer({ dir: server.dir, env: { FEDMETA_ISSUER: ISSUER } });
+    try {
+      expect((await fetch(`${b.url}/readyz`)).status).to.equal(503);
+      expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
+      expect(await jwksKids(b)).to.include(oldKid);
+      const revoked = await a.api(`/api/v2/keys/signing/${oldKid}/revoke`, { method: 'PUT' });
+      expect(revoked.status).to.equal(200);
+      expect(await jwksKids(server)).not.to.include(oldKid);
+      await b.services.keyring.refresh(); // what its store watch runs on every poll or push notice
+      expect(await jwksKids(b)).to.deep.equal((await jwksKids(server)));
+      expect(await jwksKids(b)).not.to.include(oldKid);
+      expect((await jwksKids(b))[0]).to.equal(currentKid);
+    } finally {
+      await b.close();
+    }
+  });
+
   describe('a current key that does not open (after a restart)', () => {
     let credentials: ApiCredentials;
     let token: string;
