@@ -131,6 +131,7 @@ export class KeyService {
     });
     const { result, rate } = await change.catch(async (error: unknown) => {
       if (error instanceof FedmetaError && error.code === 'key_unavailable' && promoting) {
+        // Best effort: the refusal itself is what the caller must see.
         await this.deps.store.appendAudit(
           {
             type: 'key_rotation_failed',
@@ -139,7 +140,7 @@ export class KeyService {
             details: { next: promoting, reason: 'key_unavailable', revoke_previous: revokePrevious },
           },
           this.deps.clock.now(),
-        );
+        ).catch((auditError: unknown) => console.error(`fedmeta: could not audit the refused rotation: ${(auditError as Error).message}`));
       }
       throw error;
     });
