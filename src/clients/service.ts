@@ -38,7 +38,7 @@ export class ClientService {
 
   /** A SAML application from an SP's metadata XML (name defaults to the entityID's host). */
   createFromSpMetadata(xml: string, actor: Actor, name?: string): Promise<Application> {
-    return this.create(applicationFromSpMetadata(parseSpMetadata(xml), name, Object.values(NAMEID_FORMATS)), actor);
+    return this.create(applicationFromSpMetadata(parseSpMetadata(xml, this.deps.clock.now()), name, Object.values(NAMEID_FORMATS)), actor);
   }
 
   async update(clientId: string, body: Record<string, unknown>, actor: Actor): Promise<Application> {

@@ -2,9 +2,26 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { addApiClient, getToken, startTestServer, type TestServer } from '../helpers/server.js';
 import { runCli } from '../helpers/cli.js';
+import { deflateRawSync } from 'node:zlib';
 import { parseSpMetadata } from '../../src/saml/sp-metadata.js';
+import { FedmetaError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/metadata/${name}`, import.meta.url), 'utf8');
+const hostilePath = (name: string) => new URL(`../../fixtures/requests/hostile/${name}`, import.meta.url).pathname;
+const hostile = (name: string) => readFileSync(hostilePath(name), 'utf8');
+
+/** SP metadata refused by the importer (CLI, dashboard paste): fixture, code, the attribute the message names. */
+const HOSTILE_SP_METADATA: Array<[fixture: string, code: string, named: string]> = [
+  ['sp-metadata-authn-requests-signed-yes.xml', 'sp_metadata_invalid_boolean', 'AuthnRequestsSigned'],
+  ['sp-metadata-authn-requests-signed-upper-case-true.xml', 'sp_metadata_invalid_boolean', 'AuthnRequestsSigned'],
+  ['sp-metadata-want-assertions-signed-invalid.xml', 'sp_metadata_invalid_boolean', 'WantAssertionsSigned'],
+  ['sp-metadata-acs-is-default-invalid.xml', 'sp_metadata_invalid_boolean', 'isDefault'],
+  ['sp-metadata-valid-until-past.xml', 'sp_metadata_expired', 'validUntil'],
+  ['sp-metadata-sp-descriptor-valid-until-past.xml', 'sp_metadata_expired', 'validUntil'],
+  ['sp-metadata-valid-until-not-a-date.xml', 'sp_metadata_invalid_date', 'validUntil'],
+  ['sp-metadata-two-sp-descriptors.xml', 'sp_metadata_multiple_sp_descriptors', 'SPSSODescriptor'],
+];
 
 interface AppView {
   client_id: string;
@@ -107,6 +124,42 @@ describe('applications and users (Management API and CLI)', () => {
     expect(parseSpMetadata(signing).signingCert).to.match(/^MII/);
     expect(() => parseSpMetadata('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).to.throw().with.property('code', 'xml_doctype_forbidden');
     expect(() => parseSpMetadata('<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>')).to.throw().with.property('code', 'invalid_body');
+  });
+
+  for (const [name, code, named] of HOSTILE_SP_METADATA) {
+    it(`refuses SP metadata ${name} with ${code}, naming ${named}`, () => {
+      const error = thrown(() => parseSpMetadata(hostile(name)), FedmetaError);
+      expect(error?.code).to.equal(code);
+      expect(error?.status).to.equal(400);
+      expect(error?.message).to.include(named);
+    });
+  }
+
+  it('reads AuthnRequestsSigned as an xs:boolean: "1" and " true " require signed requests, with the signing certificate', () => {
+    for (const name of ['sp-metadata-authn-requests-signed-1.xml', 'sp-metadata-authn-requests-signed-padded-true.xml']) {
+      expect(parseSpMetadata(hostile(name)).signingCert, name).to.match(/^MII/);
+    }
+  });
+
+  it('clients add-saml --metadata with AuthnRequestsSigned="1" makes an application whose unsigned requests are refused; an invalid boolean is refused', async () => {
+    const added = await runCli(['clients', 'add-saml', '--metadata', hostilePath('sp-metadata-authn-requests-signed-1.xml'), '--json'], server.env);
+    expect(added.code, added.stderr).to.equal(0);
+    const app = JSON.parse(added.stdout.toString()) as AppView;
+    expect(app.addons.samlp!.signingCert).to.match(/^MII/);
+    while (!server.services.catalog.get(app.client_id)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const request =
+      `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_unsigned1" Version="2.0" IssueInstant="${new Date().toISOString()}">` +
+      '<saml:Issuer>https://signed-one.example.com/sp</saml:Issuer></samlp:AuthnRequest>';
+    const page = await fetch(`${server.url}/samlp/${app.client_id}?SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(request)).toString('base64'))}`, { redirect: 'manual' });
+    const html = await page.text();
+    const response = Buffer.from(/name="SAMLResponse" value="([^"]+)"/.exec(html)![1]!, 'base64').toString('utf8');
+    expect(response).to.include('status:Requester').and.include('status:RequestDenied').and.not.include('status:Success');
+    expect(response).not.to.include('<saml:Assertion');
+
+    const refused = await runCli(['clients', 'add-saml', '--metadata', hostilePath('sp-metadata-authn-requests-signed-yes.xml')], server.env);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr.trim().split('\n')).to.have.length(1);
+    expect(refused.stderr).to.include('AuthnRequestsSigned');
   });
 
   it('fedmeta clients add-saml --metadata FILE, add-wsfed and list work from the shell', async () => {
