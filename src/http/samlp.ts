@@ -23,10 +23,14 @@ import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-re
 import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { newSamlId } from '../saml/ids.js';
+import { STATUS } from '../saml/response.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
 import { invalidRequest, notFound } from '../errors.js';
 
 type SamlApp = Application & { addons: { samlp: SamlpAddon } };
+
+/** Second-level status (core 3.2.2.2): the request names a principal unknown to this session. */
+const UNKNOWN_PRINCIPAL = 'urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal';
 
 /** RelayState is opaque to us and echoed as is; bindings 3.4.3 asks for at most 80 bytes, SPs send more. */
 const MAX_RELAY_STATE = 2048;
@@ -243,7 +247,10 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       responseUrl = error.responseUrl;
       status = { ...error.samlStatus, message: error.message };
     }
-    if (!status) await endMatchingSession(ctx, app, request);
+    if (!status && (await endMatchingSession(ctx, app, request)) === 'mismatch') {
+      // Not this application's subject in this session: the session stays (core 3.7.3.2).
+      status = { code: STATUS.requester, subCode: UNKNOWN_PRINCIPAL, message: 'the NameID or SessionIndex does not match a session of this application' };
+    }
     const xml = buildLogoutResponse({ id: newSamlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status });
     const samlp = app.addons.samlp;
     if (message.binding === 'redirect') {
@@ -254,23 +261,32 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     postForm(ctx, responseUrl, { SAMLResponse: Buffer.from(signedXml, 'utf8').toString('base64'), RelayState: message.relayState });
   }
 
-  /** The browser's session if it has our cookie, else the one the SP's SessionIndex names (cross-site POST). */
-  async function endMatchingSession(ctx: Context, app: SamlApp, request: LogoutRequestInfo): Promise<void> {
+  /**
+   * Ends the session in which `app` issued exactly this NameID (and, when the request names any, one of
+   * its SessionIndexes): the browser's own session first, else the one a SessionIndex names (a
+   * cross-site POST carries no cookie). 'mismatch', and nothing ended, when there is a session but not
+   * one that matches; 'none' when there is no session at all (already signed out).
+   */
+  async function endMatchingSession(ctx: Context, app: SamlApp, request: LogoutRequestInfo): Promise<'ended' | 'none' | 'mismatch'> {
     const now = clock.now();
+    const matches = (session: { participants: Array<{ clientId: string; nameId: string; sessionIndex: string }> } | undefined) =>
+      session?.participants.some(
+        (p) => p.clientId === app.clientId && p.nameId === request.nameId && (request.sessionIndexes.length === 0 || request.sessionIndexes.includes(p.sessionIndex)),
+      ) ?? false;
     const fromCookie = await currentSession(ctx, store, now);
-    let session = fromCookie?.session;
+    let session = matches(fromCookie?.session) ? fromCookie!.session : undefined;
+    let found = fromCookie !== undefined;
     for (const index of request.sessionIndexes) {
       if (session) break;
-      session = await store.findSessionBySessionIndex(index, now);
+      const candidate = await store.findSessionBySessionIndex(index, now);
+      found ||= candidate !== undefined;
+      if (matches(candidate)) session = candidate;
     }
-    const participant = session?.participants.find((p) => p.clientId === app.clientId && p.nameId === request.nameId);
-    if (!session || !participant) {
-      if (fromCookie) await endSession(ctx, store, config);
-      return;
-    }
+    if (!session) return found ? 'mismatch' : 'none';
     await store.deleteSession(session.idHash);
     if (fromCookie && fromCookie.session.idHash === session.idHash) await endSession(ctx, store, config);
     await store.appendAudit({ type: 'slo', description: `Signed out from ${app.name} (SAML single logout)`, actor: { type: 'user', id: session.userId, ip: ctx.ip }, details: { client_id: app.clientId } }, now);
+    return 'ended';
   }
 
   return { sso, resume, logout };
