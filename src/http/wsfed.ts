@@ -1,6 +1,6 @@
 // /wsfed: WS-Federation passive requestor profile (WS-Federation 1.2 section 13): wsignin1.0 answers
 // an auto-POST form to a registered wreply carrying a signed token; wsignout1.0 and
-// wsignoutcleanup1.0 end the session. /wsfed/:client_id names the application, /wsfed finds it by
+// wsignoutcleanup1.0 end the session once confirmed by a CSRF-protected POST. /wsfed/:client_id names the application, /wsfed finds it by
 // wtrealm. Federation metadata is served from the published documents.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
