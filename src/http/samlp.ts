@@ -4,7 +4,7 @@
 // certificate only, and the answer only ever goes to a URL registered for the application.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
-import type { Application, SamlpAddon } from '../clients/types.js';
+import { idpInitiatedAllowed, type Application, type SamlpAddon } from '../clients/types.js';
 import { readFields, type BodyFields } from './body.js';
 import { renderPage } from './render.js';
 import { currentSession, endSession, type ActiveSession } from '../auth/sessions.js';
@@ -25,7 +25,7 @@ import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { newSamlId } from '../saml/ids.js';
 import { STATUS } from '../saml/response.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
-import { invalidRequest, notFound } from '../errors.js';
+import { FedmetaError, invalidRequest, notFound } from '../errors.js';
 
 type SamlApp = Application & { addons: { samlp: SamlpAddon } };
 
@@ -183,6 +183,13 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     if (message.xml === undefined) {
       // IdP-initiated SSO (SAML profiles 4.1.5): unsolicited, to the application's first callback.
       const app = resolveApp(ctx, undefined);
+      if (!idpInitiatedAllowed(app.addons.samlp)) {
+        throw new FedmetaError(
+          403,
+          'idp_initiated_disabled',
+          'IdP-initiated sign-in is turned off for this application (addons.samlp.idpInitiated): start the sign-in at the application',
+        );
+      }
       return continueSignIn(ctx, app, { acsUrl: app.callbacks[0]!, relayState: message.relayState, forceAuthn: false, isPassive: false });
     }
     const { request, app, signed } = readRequest<AuthnRequestInfo>(ctx, message as IncomingMessage & { xml: string }, parseAuthnRequest, readSignedPostRequest);

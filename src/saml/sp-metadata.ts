@@ -117,8 +117,9 @@ export function parseSpMetadata(xml: string, now: Date = new Date()): SpMetadata
 }
 
 /** The Management API body of an application made from SP metadata. */
-export function applicationFromSpMetadata(metadata: SpMetadata, name?: string, knownFormats: readonly string[] = []) {
+export function applicationFromSpMetadata(metadata: SpMetadata, name?: string, knownFormats: readonly string[] = [], idpInitiated?: boolean) {
   const samlp: Record<string, unknown> = { audience: metadata.entityId };
+  if (idpInitiated !== undefined) samlp.idpInitiated = idpInitiated;
   if (metadata.signingCert) samlp.signingCert = metadata.signingCert;
   if (metadata.sloUrl) samlp.logout = { callback: metadata.sloUrl };
   if (metadata.nameIdFormat && knownFormats.includes(metadata.nameIdFormat)) samlp.nameIdentifierFormat = metadata.nameIdFormat;

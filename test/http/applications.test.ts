@@ -61,6 +61,7 @@ describe('applications and users (Management API and CLI)', () => {
       digestAlgorithm: 'sha256',
       lifetimeInSeconds: 3600,
       nameIdentifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+      idpInitiated: true,
     });
     expect((await (await api(`/api/v2/clients/${app.client_id}`)).json()) as AppView).to.deep.equal(app);
     const patched = await api(`/api/v2/clients/${app.client_id}`, { method: 'PATCH', json: { name: 'Payroll 2', addons: { samlp: { audience: 'urn:payroll', signResponse: true } } } });
@@ -87,6 +88,7 @@ describe('applications and users (Management API and CLI)', () => {
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', signatureAlgorithm: 'rsa-md5' } } }, 'algorithm'],
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', signingCert: 'not a cert' } } }, 'certificate'],
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', audiance: 'typo' } } }, 'unknown field'],
+      [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', idpInitiated: 'yes' } } }, 'idpInitiated not a boolean'],
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { wsfed: { realm: 'r', tokenFormat: 'jwt' } } }, 'token format'],
       [{ callbacks: ['https://a.example.com/'] }, 'no name'],
     ];
@@ -160,6 +162,24 @@ describe('applications and users (Management API and CLI)', () => {
     expect(refused.code).to.equal(1);
     expect(refused.stderr.trim().split('\n')).to.have.length(1);
     expect(refused.stderr).to.include('AuthnRequestsSigned');
+  });
+
+  it('addons.samlp.idpInitiated: off by default with a signingCert (API), and set by clients add-saml --idp-initiated / --no-idp-initiated', async () => {
+    const cert = new URL('../../fixtures/metadata/simplesamlphp-1.19-sp.xml', import.meta.url);
+    const pem = /<ds:X509Certificate>([^<]+)</.exec(readFileSync(cert, 'utf8'))![1]!;
+    const signing = await api('/api/v2/clients', { method: 'POST', json: { name: 'Signs', callbacks: ['https://signs.example.com/acs'], addons: { samlp: { audience: 'urn:signs', signingCert: pem } } } });
+    expect(((await signing.json()) as AppView).addons.samlp!.idpInitiated).to.equal(false);
+    const cli = async (audience: string, flags: string[]) => {
+      const result = await runCli(['clients', 'add-saml', '--name', audience, '--audience', audience, '--callback', `https://${audience}.example.com/acs`, ...flags, '--json'], server.env);
+      expect(result.code, result.stderr).to.equal(0);
+      return (JSON.parse(result.stdout.toString()) as AppView).addons.samlp!.idpInitiated;
+    };
+    expect(await cli('cli-default', [])).to.equal(true);
+    expect(await cli('cli-off', ['--no-idp-initiated'])).to.equal(false);
+    expect(await cli('cli-on', ['--idp-initiated'])).to.equal(true);
+    const both = await runCli(['clients', 'add-saml', '--name', 'b', '--audience', 'b', '--callback', 'https://b.example.com/acs', '--idp-initiated', '--no-idp-initiated'], server.env);
+    expect(both.code).to.equal(2);
+    expect(both.stderr.trim().split('\n')).to.have.length(1);
   });
 
   it('fedmeta clients add-saml --metadata FILE, add-wsfed and list work from the shell', async () => {

@@ -116,6 +116,30 @@ describe('SAML requests at /samlp: hostile and wrong input', () => {
     }
   }
 
+  it('IdP-initiated sign-in (GET without SAMLRequest): on by default, off by default with a signingCert, per addons.samlp.idpInitiated', async () => {
+    const actor = { type: 'system' as const, id: 'test' };
+    const create = async (name: string, samlp: Record<string, unknown>) =>
+      (await server.services.clients.create({ name, callbacks: [`https://${name}.example.com/acs`], addons: { samlp: { audience: `urn:${name}`, ...samlp } } }, actor)).clientId;
+    const cases: Array<[name: string, clientId: string, allowed: boolean]> = [
+      ['no signingCert (default: on)', clientId, true],
+      ['a signingCert (default: off)', signedClientId, false],
+      ['idpInitiated: false', await create('idp-off', { idpInitiated: false }), false],
+      ['a signingCert and idpInitiated: true', await create('idp-on-signed', { signingCert: spKey.certPem, idpInitiated: true }), true],
+    ];
+    for (const [name, id, allowed] of cases) {
+      const page = await redirect(`/samlp/${id}`, 'RelayState=home');
+      if (allowed) {
+        expect(page.status, name).to.equal(303);
+        expect(page.headers.get('location'), name).to.match(/^\/login\?state=/);
+      } else {
+        expect(page.status, name).to.equal(403);
+        expect(errorCode(page), name).to.equal('idp_initiated_disabled');
+        expect(page.headers.get('location'), name).to.equal(null);
+        expect(page.body, name).to.include('addons.samlp.idpInitiated').and.not.include('form-post');
+      }
+    }
+  });
+
   it('cuts a DEFLATE bomb off at a small cap, and refuses bad base64 and bad DEFLATE', async () => {
     const bomb = deflateRawSync(Buffer.alloc(5 * 1024 * 1024, 0x20)).toString('base64'); // 5 MiB inflated, ~7 KiB in the URL
     const started = Date.now();
