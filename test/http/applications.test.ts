@@ -21,6 +21,7 @@ const HOSTILE_SP_METADATA: Array<[fixture: string, code: string, named: string]>
   ['sp-metadata-sp-descriptor-valid-until-past.xml', 'sp_metadata_expired', 'validUntil'],
   ['sp-metadata-valid-until-not-a-date.xml', 'sp_metadata_invalid_date', 'validUntil'],
   ['sp-metadata-two-sp-descriptors.xml', 'sp_metadata_multiple_sp_descriptors', 'SPSSODescriptor'],
+  ['sp-metadata-nested-100-deep.xml', 'xml_too_deep', 'nested more than 64 deep'],
 ];
 
 interface AppView {
