@@ -185,4 +185,34 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
     expect(await logoutStatus({})).to.deep.equal(['Success']);
     await signIn(browser, sp, { expectLogin: true });
   });
+
+  it('rsa-sha1 signed AuthnRequests and LogoutRequests (HTTP-Redirect SigAlg) are refused unless addons.samlp.signatureAlgorithm is rsa-sha1', async () => {
+    const spKey = await generateSigningKey({ modulusLength: 2048, commonName: 'sha1-sp', validityDays: 30, now: new Date() });
+    const { sp, clientId } = await registerSp({ privateKey: spKey.privateKeyPem, signatureAlgorithm: 'sha1' });
+    const register = async (signatureAlgorithm: string) => {
+      const patched = await admin(`/api/v2/clients/${clientId}`, {
+        method: 'PATCH',
+        json: { addons: { samlp: { audience: sp.entityId, signingCert: spKey.certPem, signatureAlgorithm, logout: { callback: sp.sloUrl } } } },
+      });
+      expect(patched.status).to.equal(200);
+    };
+    const errorCode = (page: Page) => /<code>([a-z_]+)<\/code>/.exec(page.body)?.[1];
+    await register('rsa-sha256');
+    const browser = new Browser();
+    const login = await browser.request(await sp.loginUrl());
+    expect(login.status).to.equal(400);
+    expect(errorCode(login)).to.equal('saml_signature_algorithm_not_allowed');
+    const profile = { issuer: sp.entityId, nameID: 'ann@example.com', nameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' };
+    const logout = await browser.request(await sp.logoutUrl(profile));
+    expect(logout.status).to.equal(400);
+    expect(errorCode(logout)).to.equal('saml_signature_algorithm_not_allowed');
+    expect(logout.body).to.include('addons.samlp.signatureAlgorithm');
+
+    await register('rsa-sha1');
+    const result = await deliver(await signIn(browser, sp, { expectLogin: true }));
+    expect(result.status, result.error).to.equal(200);
+    const accepted = await browser.request(await sp.logoutUrl(result.profile!));
+    expect(accepted.status).to.equal(303);
+    expect(accepted.headers.get('location')!.startsWith(`${sp.sloUrl}?SAMLResponse=`)).to.equal(true);
+  });
 });
