@@ -57,6 +57,8 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/wsfed/resume/:state', htmlErrors, signs, wsfed.resume);
   router.get('/wsfed', htmlErrors, signs, wsfed.endpoint);
   router.get('/wsfed/:client_id', htmlErrors, signs, wsfed.endpoint);
+  router.post('/wsfed', htmlErrors, wsfed.confirmSignOut);
+  router.post('/wsfed/:client_id', htmlErrors, wsfed.confirmSignOut);
 
   router.get('/assets/:name', assetHandler());
   router.get('/login', htmlErrors, login.show);
