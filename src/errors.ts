@@ -7,6 +7,8 @@ export class FedmetaError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra members of the Management API's JSON error body (e.g. revocable_at). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'FedmetaError';
@@ -25,6 +27,8 @@ export const insufficientScope = make(403, 'insufficient_scope');
 export const notFound = make(404, 'not_found');
 export const keyNotFound = make(404, 'key_not_found');
 export const keyStateConflict = make(409, 'key_state_conflict');
+/** A previous key whose signatures may still be accepted (details carry revocable_at). */
+export const keyStillInUse = (message: string, details: { revocable_at: string }) => new FedmetaError(409, 'key_still_in_use', message, {}, details);
 export const payloadTooLarge = make(413, 'payload_too_large');
 export const unsupportedMediaType = make(415, 'unsupported_media_type');
 export const tooManyRequests = make(429, 'too_many_requests');

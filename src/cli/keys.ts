@@ -16,7 +16,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
   switch (sub) {
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
-      const keys = (await services.keys.list()).map(toKeyObject);
+      const keys = await services.keys.keyObjects();
       if (values.json) {
         io.out(`${JSON.stringify(keys, null, 2)}\n`);
         return 0;
@@ -24,8 +24,8 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       const state = (key: (typeof keys)[number]) => (key.current ? 'current' : key.next ? 'next' : key.previous ? 'previous' : 'revoked');
       io.out(
         table([
-          ['STATE', 'KID', 'FINGERPRINT (SHA-1)', 'CURRENT SINCE', 'CURRENT UNTIL', 'REVOKED AT'],
-          ...keys.map((key) => [state(key), key.kid, key.fingerprint, key.current_since ?? '-', key.current_until ?? '-', key.revoked_at ?? '-']),
+          ['STATE', 'KID', 'FINGERPRINT (SHA-1)', 'CURRENT SINCE', 'CURRENT UNTIL', 'REVOCABLE AT', 'REVOKED AT'],
+          ...keys.map((key) => [state(key), key.kid, key.fingerprint, key.current_since ?? '-', key.current_until ?? '-', key.revocable_at ?? '-', key.revoked_at ?? '-']),
         ]),
       );
       return 0;
@@ -38,10 +38,10 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       return 0;
     }
     case 'revoke': {
-      const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
-      if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys revoke KID');
-      const { key } = await services.keys.revoke(positionals[0]!, { actor: cliActor(), rateLimited: false });
-      io.out(`revoked: ${key.kid}\n`);
+      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { force: { type: 'boolean' } } });
+      if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys revoke KID [--force]');
+      const { key } = await services.keys.revoke(positionals[0]!, { actor: cliActor(), rateLimited: false, force: values.force ?? false });
+      io.out(`revoked: ${key.kid}${values.force ? ' (forced)' : ''}\n`);
       return 0;
     }
     case 'show': {
@@ -55,7 +55,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       const forms = publishKey(record);
       switch (format) {
         case undefined:
-          io.out(`${JSON.stringify(toKeyObject(record), null, 2)}\n`);
+          io.out(`${JSON.stringify((await services.keys.keyObjects([record]))[0], null, 2)}\n`);
           break;
         case 'pem':
           io.out(forms.certPem);
@@ -76,7 +76,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       return 0;
     }
     default:
-      throw new UsageError('usage: fedmeta keys list [--json] | rotate [--revoke-previous] | revoke KID | show KID [--format F]');
+      throw new UsageError('usage: fedmeta keys list [--json] | rotate [--revoke-previous] | revoke KID [--force] | show KID [--format F]');
   }
 }
 

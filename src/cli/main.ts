@@ -15,7 +15,7 @@ const USAGE = `usage: fedmeta <command>
   migrate                                 create or upgrade the database schema (serve does it too)
   keys list [--json]                      list signing keys
   keys rotate [--revoke-previous]         rotate (emergency: and revoke the old current key)
-  keys revoke KID                         revoke a previous key
+  keys revoke KID [--force]               revoke a previous key (--force: before its revocable_at)
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
   clients add-saml --name N --audience A --callback URL   register a SAML service provider
   clients add-saml --metadata FILE_OR_URL [--name N]     … from its SAML metadata

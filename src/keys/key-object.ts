@@ -16,9 +16,11 @@ export interface KeyObject {
   current_since?: string;
   current_until?: string;
   revoked_at?: string;
+  /** Previous keys: when the revoke guard lets the key be revoked without force. */
+  revocable_at?: string;
 }
 
-export function toKeyObject(record: KeyRecord): KeyObject {
+export function toKeyObject(record: KeyRecord, revocableAt?: Date): KeyObject {
   const forms = publishKey(record);
   return {
     kid: record.kid,
@@ -34,5 +36,6 @@ export function toKeyObject(record: KeyRecord): KeyObject {
     ...(record.currentSince ? { current_since: record.currentSince.toISOString() } : {}),
     ...(record.currentUntil ? { current_until: record.currentUntil.toISOString() } : {}),
     ...(record.revokedAt ? { revoked_at: record.revokedAt.toISOString() } : {}),
+    ...(revocableAt ? { revocable_at: revocableAt.toISOString() } : {}),
   };
 }

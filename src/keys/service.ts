@@ -11,6 +11,8 @@ import { openPrivateKey } from './keyring.js';
 import { generateSigningKey } from './generate.js';
 import { initialize, revoke, rotate, sortKeys } from './lifecycle.js';
 import type { KeyRecord } from './types.js';
+import { checkRevocable, revocableAt, revokeWindow, type RevokeCheck, type RevokeWindow } from './revoke-guard.js';
+import { toKeyObject, type KeyObject } from './key-object.js';
 import type { Clock } from '../clock.js';
 
 export const ROTATION_BUCKET = 'signing_keys';
@@ -77,6 +79,17 @@ export class KeyService {
     const key = (await this.deps.store.listKeys()).find((candidate) => candidate.kid === kid);
     if (!key) throw keyNotFound(`No signing key with kid "${kid}"`);
     return key;
+  }
+
+  /** How long after current_until a previous key stays in use (from the applications and the token lifetime). */
+  async revokeWindow(): Promise<RevokeWindow> {
+    return revokeWindow(await this.deps.store.listApplications(), this.deps.config.accessTokenLifetimeSeconds);
+  }
+
+  /** Key objects (Management API, CLI --json) with revocable_at on previous keys. */
+  async keyObjects(records?: KeyRecord[]): Promise<KeyObject[]> {
+    const window = await this.revokeWindow();
+    return (records ?? (await this.list())).map((record) => toKeyObject(record, revocableAt(record, window)));
   }
 
   /** First start: a current and a next key. Concurrent first starts create exactly one pair. */
@@ -148,19 +161,38 @@ export class KeyService {
     return { key: result.current, rate };
   }
 
-  async revoke(kid: string, options: { actor: Actor; rateLimited?: boolean }): Promise<KeyChangeResult> {
+  /**
+   * Revoke a previous key. Before its revocable_at: 409 key_still_in_use, unless `force` (audited as
+   * forced). The guard is checked on the locked key set, inside the transaction.
+   */
+  async revoke(kid: string, options: { actor: Actor; rateLimited?: boolean; force?: boolean }): Promise<KeyChangeResult> {
     const limited = options.rateLimited ?? true;
     await this.precheck(limited);
+    const window = await this.revokeWindow();
     const now = this.deps.clock.now();
+    let check: RevokeCheck = { forced: false };
     const { result, rate } = await this.deps.store.changeKeys({
       now,
       rateLimit: this.rateLimit(limited),
-      plan: (keys) => revoke(keys, kid, now),
-      audit: (key): AuditInput[] => [
-        { type: 'key_revoked', description: `Revoked signing key ${key.kid}`, actor: options.actor, details: { kid: key.kid } },
-      ],
+      plan: (keys) => {
+        check = checkRevocable(keys, kid, now, window, options.force ?? false);
+        return revoke(keys, kid, now);
+      },
+      audit: (key): AuditInput[] => [revokedEntry(key, check, options.actor)],
     });
     await this.deps.afterChange?.();
     return { key: result, rate };
   }
+}
+
+function revokedEntry(key: KeyRecord, check: RevokeCheck, actor: Actor): AuditInput {
+  const revocable = check.revocableAt?.toISOString();
+  return check.forced
+    ? {
+        type: 'key_revoked',
+        description: `Revoked signing key ${key.kid} (forced: before its revocable_at ${revocable})`,
+        actor,
+        details: { kid: key.kid, forced: true, revocable_at: revocable },
+      }
+    : { type: 'key_revoked', description: `Revoked signing key ${key.kid}`, actor, details: { kid: key.kid, forced: false } };
 }

@@ -6,7 +6,8 @@ import type { AppDeps } from '../context.js';
 import type { KeyRecord } from '../../keys/types.js';
 import { publishKey } from '../../keys/formats.js';
 import { ROTATION_BUCKET } from '../../keys/service.js';
-import { FedmetaError, keyStateConflict } from '../../errors.js';
+import { revocableAt } from '../../keys/revoke-guard.js';
+import { FedmetaError, keyStateConflict, keyStillInUse } from '../../errors.js';
 import { actorOf } from './guard.js';
 import type { DashboardPages } from './page.js';
 import { formatDate, formatDuration, KEY_STATE_LABELS, plural } from './format.js';
@@ -20,9 +21,11 @@ const DOWNLOADS = [
   { label: 'PKCS#7', path: '/pb7' },
 ] as const;
 
-/** One key as the pages show it. */
-export function keyView(record: KeyRecord) {
+/** One key as the pages show it; a previous key before its revocable_at cannot be revoked (the reason is shown). */
+export function keyView(record: KeyRecord, guard?: { revocableAt: Date | undefined; now: Date }) {
   const forms = publishKey(record);
+  const revocableAt = guard?.revocableAt;
+  const waiting = revocableAt !== undefined && guard!.now.getTime() < revocableAt.getTime();
   const kid = encodeURIComponent(record.kid);
   const published = record.state !== 'revoked';
   return {
@@ -37,7 +40,10 @@ export function keyView(record: KeyRecord) {
     revokedAt: record.revokedAt && formatDate(record.revokedAt),
     certExpires: formatDate(forms.notAfter),
     downloads: published ? DOWNLOADS.map(({ label, path }) => ({ label, href: `${path}?kid=${kid}` })) : [],
-    revokeHref: record.state === 'previous' ? `${KEYS_PAGE}/${kid}/revoke` : undefined,
+    revokeHref: record.state === 'previous' && !waiting ? `${KEYS_PAGE}/${kid}/revoke` : undefined,
+    revocableAt: revocableAt && formatDate(revocableAt),
+    revocableAtIso: revocableAt?.toISOString(),
+    revokeBlocked: waiting ? `Assertions and tokens this key signed may still be accepted until ${formatDate(revocableAt)} UTC.` : undefined,
   };
 }
 
@@ -54,8 +60,14 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
     };
   }
 
+  async function views(records: KeyRecord[]) {
+    const window = await keys.revokeWindow();
+    const now = clock.now();
+    return records.map((record) => keyView(record, { revocableAt: revocableAt(record, window), now }));
+  }
+
   async function keySet() {
-    const all = (await keys.list()).map(keyView);
+    const all = await views(await keys.list());
     const current = all.find((key) => key.state === 'current');
     const next = all.find((key) => key.state === 'next');
     if (!current || !next) throw new FedmetaError(500, 'key_set_incomplete', 'The key set has no current or next key');
@@ -116,7 +128,8 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
     rotate: (revokePrevious: boolean) => (ctx: Context) => rotate(ctx, revokePrevious),
 
     confirmRevoke: async (ctx: Context) => {
-      const key = keyView(await keys.get(String(ctx.params.kid)));
+      const key = (await views([await keys.get(String(ctx.params.kid))]))[0]!;
+      if (key.revokeBlocked) throw keyStillInUse(`Signing key "${key.kid}" cannot be revoked yet. ${key.revokeBlocked}`, { revocable_at: key.revocableAtIso! });
       if (key.state !== 'previous') {
         const why = key.state === 'revoked' ? 'is already revoked' : `is the ${key.state} key; only a previous key can be revoked`;
         throw keyStateConflict(`Signing key "${key.kid}" ${why}.`);

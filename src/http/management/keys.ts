@@ -24,17 +24,18 @@ function answerChange(ctx: Context, status: number, change: KeyChangeResult): vo
 export function keyHandlers({ keys }: AppDeps) {
   return {
     list: async (ctx: Context) => {
-      ctx.body = (await keys.list()).map(toKeyObject);
+      ctx.body = await keys.keyObjects();
     },
     get: async (ctx: Context) => {
-      ctx.body = toKeyObject(await keys.get(String(ctx.params.kid)));
+      ctx.body = (await keys.keyObjects([await keys.get(String(ctx.params.kid))]))[0];
     },
     rotate: async (ctx: Context) => {
       const revokePrevious = booleanQuery(ctx, 'revoke_previous');
       answerChange(ctx, 201, await keys.rotate({ actor: actorOf(ctx), revokePrevious }));
     },
     revoke: async (ctx: Context) => {
-      answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: actorOf(ctx) }));
+      const force = booleanQuery(ctx, 'force');
+      answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: actorOf(ctx), force }));
     },
   };
 }
