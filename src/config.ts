@@ -21,6 +21,10 @@ export interface Config {
   keySize: 2048 | 3072 | 4096;
   certDays: number;
   metadataCacheSeconds: number;
+  /** What signs SAML and WS-Fed metadata: the dedicated metadata-signing key (default) or the current token key. */
+  metadataSigner: 'dedicated' | 'current';
+  /** Validity of a new metadata-signing key's certificate (long: relying parties pin it). */
+  metadataSignerCertDays: number;
   rotationRateLimit: { burst: number; perDay: number };
   /** The emergency rotate-and-revoke's own allowance (never spent by plain rotations or revocations). */
   emergencyRotationRateLimit: { burst: number; perDay: number };
@@ -141,6 +145,8 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     keySize,
     certDays: integer(env, 'FEDMETA_CERT_DAYS', 3650, 1, 36500),
     metadataCacheSeconds: integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000),
+    metadataSigner: parseMetadataSigner(env),
+    metadataSignerCertDays: integer(env, 'FEDMETA_METADATA_SIGNER_CERT_DAYS', 7300, 1, 36500),
     rotationRateLimit: Object.freeze({
       burst: integer(env, 'FEDMETA_ROTATION_RATE_BURST', 5, 1, 1_000_000),
       perDay: integer(env, 'FEDMETA_ROTATION_RATE_PER_DAY', 5, 1, 1_000_000),
@@ -153,6 +159,12 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     http: parseHttpLimits(env),
     metadataFetchTimeoutMs: integer(env, 'FEDMETA_METADATA_FETCH_TIMEOUT_MS', 10_000, 100, 120_000),
   });
+}
+
+function parseMetadataSigner(env: Env): 'dedicated' | 'current' {
+  const raw = env.FEDMETA_METADATA_SIGNER?.trim() || 'dedicated';
+  if (raw !== 'dedicated' && raw !== 'current') throw new ConfigError('FEDMETA_METADATA_SIGNER', `must be dedicated or current (got "${raw}")`);
+  return raw;
 }
 
 function parseHttpLimits(env: Env): HttpLimits {

@@ -38,6 +38,8 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/rawpem', published.certificate('rawpem'));
   router.get('/pb7', published.certificate('pb7'));
   router.get('/fingerprint', published.certificate('fingerprint'));
+  router.get('/metadata-signer.pem', published.metadataSigner('pem'));
+  router.get('/metadata-signer.cer', published.metadataSigner('cer'));
 
   router.get('/samlp/metadata', published.samlMetadata);
   router.get('/samlp/metadata/:client_id', published.samlMetadata);

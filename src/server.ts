@@ -9,6 +9,7 @@ import type { Store } from './store/store.js';
 import { resolveKek } from './store/kek.js';
 import { Keyring, openPrivateKey } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
+import { MetadataSignerService } from './keys/metadata-signer.js';
 import { ConfigError } from './config.js';
 import { createApp } from './app.js';
 import { ClientService } from './clients/service.js';
@@ -22,6 +23,7 @@ export interface Services {
   kek: Buffer;
   keyring: Keyring;
   keys: KeyService;
+  metadataSigner: MetadataSignerService;
   clock: Clock;
   clients: ClientService;
   catalog: ApplicationCatalog;
@@ -38,7 +40,12 @@ export async function openServices(config: Config, options: { clock?: Clock; cre
     const { kek, warning } = await resolveKek(config, store);
     const keyring = new Keyring(store, kek);
     const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
-    if (options.createKeys ?? true) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
+    const metadataSigner = new MetadataSignerService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
+    if (options.createKeys ?? true) {
+      await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
+      // New stores, and existing stores at their first start after the upgrade.
+      await metadataSigner.ensure({ type: 'system', id: 'first-start' });
+    }
     const snapshot = await keyring.refresh();
     if (snapshot.unavailable) {
       // No published key opens: a wrong FEDMETA_KEK, not one damaged row. Refuse to start. One damaged
@@ -60,7 +67,7 @@ export async function openServices(config: Config, options: { clock?: Clock; cre
     const clients = new ClientService({ store, clock, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock });
     const warnings = [...('warnings' in store && Array.isArray(store.warnings) ? (store.warnings as string[]) : []), ...(warning ? [warning] : [])];
-    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings };
+    return { config, store, kek, keyring, keys, metadataSigner, clock, clients, catalog, users, warnings };
   } catch (error) {
     await store.close();
     throw error;

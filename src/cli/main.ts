@@ -5,6 +5,7 @@ import { FedmetaError } from '../errors.js';
 import { openServices, startServer } from '../server.js';
 import { openStore } from '../store/open.js';
 import { keysCommand } from './keys.js';
+import { metadataSignerCommand } from './metadata-signer.js';
 import { apiClientsCommand } from './api-clients.js';
 import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
@@ -17,6 +18,8 @@ const USAGE = `usage: fedmeta <command>
   keys rotate [--revoke-previous]         rotate (emergency: and revoke the old current key)
   keys revoke KID [--force]               revoke a previous key (--force: before its revocable_at)
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
+  metadata-signer show [--json | --format pem|cer]   the key that signs SAML and WS-Fed metadata
+  metadata-signer rotate [--json]         replace it (SPs pinning its certificate must pin the new one)
   clients add-saml --name N --audience A --callback URL   register a SAML service provider
   clients add-saml --metadata FILE_OR_URL [--name N]     … from its SAML metadata
     … [--idp-initiated | --no-idp-initiated]             allow or refuse IdP-initiated sign-in (default: allowed unless the SP signs its requests)
@@ -29,7 +32,7 @@ const USAGE = `usage: fedmeta <command>
   api-clients rotate-secret ID [--json]   new secret (printed once); the old one and its tokens stop working
 `;
 
-const COMMANDS = { keys: keysCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand } as const;
+const COMMANDS = { keys: keysCommand, 'metadata-signer': metadataSignerCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand } as const;
 
 async function serve(io: Io): Promise<number> {
   const running = await startServer(loadConfig());

@@ -8,6 +8,7 @@ import { certificateDocument, type CertificateFormat } from '../published/certif
 import type { PublishedDocument } from '../published/document.js';
 import { invalidRequest, notFound } from '../errors.js';
 import { samlMetadataDocument } from '../published/saml-metadata.js';
+import { metadataSignerDocument, type MetadataSignerFormat } from '../published/metadata-signer.js';
 
 /**
  * RFC 9110 13.1.2: an origin server evaluates If-None-Match itself (weak comparison, `*`, lists),
@@ -49,6 +50,7 @@ export function publishedHandlers({ config, keyring, catalog, clock }: AppDeps) 
       }
       sendDocument(ctx, samlMetadataDocument(keyring.snapshot, config, clock.now(), clientId), maxAge);
     },
+    metadataSigner: (format: MetadataSignerFormat) => (ctx: Context) => sendDocument(ctx, metadataSignerDocument(keyring.snapshot, config, format), maxAge),
     certificate: (format: CertificateFormat) => (ctx: Context) => {
       const kid = ctx.query.kid;
       if (Array.isArray(kid)) throw invalidRequest('Give "kid" once');

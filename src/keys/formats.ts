@@ -41,14 +41,19 @@ function pkcs7Of(certPem: string): string {
 
 const cache = new Map<string, Omit<PublishedKey, 'state'>>();
 
-/** Published forms of a key; the certificate-derived part is cached by kid (a kid's certificate never changes). */
-export function publishKey(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
-  let forms = cache.get(record.kid);
+/** A certificate's published forms, cached by kid (a kid's certificate never changes). */
+export function certificateForms(kid: string, certPem: string): Omit<PublishedKey, 'state'> {
+  let forms = cache.get(kid);
   if (!forms) {
-    forms = computeForms(record.kid, record.certPem);
-    cache.set(record.kid, forms);
+    forms = computeForms(kid, certPem);
+    cache.set(kid, forms);
   }
-  return { ...forms, state: record.state };
+  return forms;
+}
+
+/** Published forms of a token-signing key. */
+export function publishKey(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
+  return { ...certificateForms(record.kid, record.certPem), state: record.state };
 }
 
 function computeForms(kid: string, certPem: string): Omit<PublishedKey, 'state'> {

@@ -11,6 +11,7 @@ import { keyUnavailable } from '../errors.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
 import { publishKey, type PublishedKey } from './formats.js';
 import type { KeyRecord } from './types.js';
+import { loadMetadataSigner, type MetadataSignerState, type MetadataSigningKey } from './metadata-signer-key.js';
 
 export interface SigningKey {
   kid: string;
@@ -45,6 +46,8 @@ export class KeySetSnapshot {
     readonly signingKey: SigningKey | undefined,
     readonly currentKid: string,
     readonly unavailable?: SigningUnavailable,
+    /** The dedicated metadata-signing key (see metadata-signer-key.ts). */
+    readonly metadataSigner: MetadataSignerState = { unavailable: 'not loaded' },
   ) {
     this.published = publishedKeys(keys).map(publishKey);
     this.byKid = new Map(this.published.map((key) => [key.kid, key]));
@@ -54,6 +57,12 @@ export class KeySetSnapshot {
   get signing(): SigningKey {
     if (!this.signingKey) throw keyUnavailable(`Signing is unavailable: ${this.unavailable?.message ?? 'no current key'}`);
     return this.signingKey;
+  }
+
+  /** The dedicated metadata-signing key; 503 key_unavailable when it does not open (no fallback). */
+  get metadataSigning(): MetadataSigningKey {
+    if (!this.metadataSigner.key) throw keyUnavailable(`Metadata signing is unavailable: ${this.metadataSigner.unavailable ?? 'no metadata-signing key'}`);
+    return this.metadataSigner.key;
   }
 
   /** Build a value once per key-set version (published documents live here). */
@@ -104,7 +113,7 @@ export class Keyring {
     // version and simply reload once more on the next poll.
     const { keys: version } = await this.store.versions();
     // A current key that did not open is tried again on every poll (the row may be restored).
-    if (this.current && this.current.version === version && !this.current.unavailable) return this.current;
+    if (this.current && this.current.version === version && !this.current.unavailable && !this.current.metadataSigner.unavailable) return this.current;
     const keys = sortKeys(await this.store.listKeys());
     const record = keys.find((key) => key.state === 'current');
     if (!record) throw new Error('the key store has no current signing key');
@@ -120,11 +129,14 @@ export class Keyring {
         unavailable = { kid: record.kid, message: (error as Error).message };
       }
     }
-    if (unavailable && this.current?.unavailable?.kid === unavailable.kid && this.current.version === version) return this.current;
+    const metadataSigner = await loadMetadataSigner(this.store, this.kek, this.current?.metadataSigner);
+    const unchanged = this.current?.version === version && this.current.metadataSigner.key === metadataSigner.key;
+    if (unchanged && this.current?.unavailable?.kid === unavailable?.kid && this.current?.signingKey === signing) return this.current!;
     if (unavailable) {
       console.error(`fedmeta: ${unavailable.message}; not ready: sign-in and token endpoints answer 503 key_unavailable until a key that opens is current`);
     }
-    const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, unavailable);
+    if (metadataSigner.unavailable && metadataSigner.published) console.error(`fedmeta: ${metadataSigner.unavailable}; metadata answers 503 key_unavailable`);
+    const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, unavailable, metadataSigner);
     this.current = snapshot;
     for (const listener of this.listeners) listener(snapshot);
     return snapshot;

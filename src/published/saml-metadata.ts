@@ -1,10 +1,11 @@
-// SAML IdP metadata, IdP-wide and per application: built and signed once per key-set version
+// SAML IdP metadata, IdP-wide and per application: built and signed (by the metadata signer) once per key-set version
 // (and rebuilt daily, well before its validUntil), served as bytes with an ETag.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
 import { buildIdpMetadata, signIdpMetadata } from '../saml/metadata.js';
 import { makeDocument, type PublishedDocument } from './document.js';
+import { metadataSigningKey } from './metadata-signer.js';
 
 const DAY = 86_400_000;
 /** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
@@ -28,6 +29,6 @@ export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, n
       cacheDurationSeconds: config.metadataCacheSeconds,
       id,
     });
-    return makeDocument(signIdpMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
+    return makeDocument(signIdpMetadata(xml, metadataSigningKey(snapshot, config)), 'application/samlmetadata+xml; charset=utf-8');
   });
 }

@@ -1,4 +1,4 @@
-// WS-Federation metadata, IdP-wide and per application: built and signed once per key-set version
+// WS-Federation metadata, IdP-wide and per application: built and signed (by the metadata signer) once per key-set version
 // (and rebuilt daily, well before its validUntil), served as bytes with an ETag.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -6,6 +6,7 @@ import type { KeySetSnapshot } from '../keys/keyring.js';
 import { buildFederationMetadata, signFederationMetadata } from '../wsfed/metadata.js';
 import { offeredClaims } from '../wsfed/claims.js';
 import { makeDocument, type PublishedDocument } from './document.js';
+import { metadataSigningKey } from './metadata-signer.js';
 
 const DAY = 86_400_000;
 /** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
@@ -29,6 +30,6 @@ export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, 
       validUntil: new Date(now.getTime() + VALIDITY),
       cacheDurationSeconds: config.metadataCacheSeconds,
     });
-    return makeDocument(signFederationMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
+    return makeDocument(signFederationMetadata(xml, metadataSigningKey(snapshot, config)), 'application/samlmetadata+xml; charset=utf-8');
   });
 }

@@ -6,6 +6,8 @@
 // transaction (delivered at commit). Lost connections become 503 service_unavailable
 // (postgres-errors.ts); the pool reconnects on the next call.
 import pg from 'pg';
+import { postgresActiveMetadataSigner, postgresPutMetadataSigner } from './postgres-metadata-signer.js';
+import type { MetadataSignerChange, MetadataSignerRecord } from '../keys/metadata-signer-store.js';
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
 import { take, check, refill, type BucketState } from '../limits/token-bucket.js';
@@ -201,6 +203,16 @@ export class PostgresStore implements Store {
 
   async listKeys(): Promise<KeyRecord[]> {
     return (await this.query<KeyRow>('SELECT * FROM signing_keys ORDER BY created_at, kid')).rows.map(keyFromRow);
+  }
+
+  async activeMetadataSigner(): Promise<MetadataSignerRecord | undefined> {
+    return postgresActiveMetadataSigner({ query: this.query.bind(this) });
+  }
+
+  async putMetadataSigner(change: MetadataSignerChange): Promise<boolean> {
+    return this.transaction((db) =>
+      postgresPutMetadataSigner(db, change, { bumpKeys: () => this.bump(db, 'keys'), insertAudit: (entry, now) => this.insertAudit(db, entry, now) }),
+    );
   }
 
   private async readBucket(db: Db | undefined, bucket: string, lock: boolean): Promise<BucketState | undefined> {

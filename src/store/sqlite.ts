@@ -21,6 +21,8 @@ import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
 import { FedmetaError } from '../errors.js';
 import { sqliteMigrations } from './migrations/sqlite.js';
+import { sqliteActiveMetadataSigner, sqlitePutMetadataSigner } from './sqlite-metadata-signer.js';
+import type { MetadataSignerChange, MetadataSignerRecord } from '../keys/metadata-signer-store.js';
 
 interface KeyRow {
   kid: string;
@@ -140,6 +142,14 @@ export class SqliteStore implements Store {
       return { result: plan.result, rate };
     });
     return run.immediate();
+  }
+
+  async activeMetadataSigner(): Promise<MetadataSignerRecord | undefined> {
+    return sqliteActiveMetadataSigner(this.db);
+  }
+
+  async putMetadataSigner(change: MetadataSignerChange): Promise<boolean> {
+    return sqlitePutMetadataSigner(this.db, change, (entry, now) => this.insertAudit(entry, now));
   }
 
   private insertAudit(entry: AuditInput, now: Date): void {

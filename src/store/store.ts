@@ -6,6 +6,7 @@ import type { AuditEntry, AuditInput } from '../audit/types.js';
 import type { BucketDecision, BucketPolicy } from '../limits/token-bucket.js';
 import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
+import type { MetadataSignerStore } from '../keys/metadata-signer-store.js';
 
 export interface ApiClientRecord {
   clientId: string;
@@ -71,7 +72,7 @@ export interface ChangeSubscription {
   close(): Promise<void>;
 }
 
-export interface Store {
+export interface Store extends MetadataSignerStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to run concurrently and repeatedly. */
   migrate(): Promise<void>;

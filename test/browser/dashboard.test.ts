@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ADMIN, chromiumOrSkip, signIn } from './chromium.js';
+import { MovableClock, passRevocableAt } from '../helpers/movable-clock.js';
 
 const SYSTEM = { type: 'system', id: 'test' } as const;
 const USER = { email: 'user@example.com', password: 'correct horse battery' };
@@ -18,13 +19,14 @@ describe('dashboard in Chromium', function () {
   this.timeout(60_000);
   let browser: Browser;
   let server: TestServer;
+  const clock = new MovableClock();
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
 
   before(async function () {
     browser = await chromiumOrSkip(this);
-    server = await startTestServer();
+    server = await startTestServer({ clock });
     await server.services.users.create({ ...ADMIN, admin: true }, SYSTEM);
     await server.services.users.create(USER, SYSTEM);
   });
@@ -76,6 +78,7 @@ describe('dashboard in Chromium', function () {
 
   it('revokes the previous key after confirmation; it is gone from /.well-known/jwks.json', async () => {
     await server.services.keys.rotate({ actor: SYSTEM, rateLimited: false });
+    await passRevocableAt(server, clock, (await server.services.keys.list()).find((key) => key.state === 'previous')!.kid);
     await signIn(page, server);
     const previous = await kidIn(page, 'previous');
     expect(previous).to.be.a('string');

@@ -14,7 +14,7 @@ try {
   await server.services.users.create({ ...ADMIN, admin: true }, SYSTEM);
   await server.services.keys.rotate({ actor: SYSTEM, rateLimited: false });
   const [revoked] = (await server.services.keys.list()).filter((key) => key.state === 'previous');
-  await server.services.keys.revoke(revoked!.kid, { actor: SYSTEM, rateLimited: false });
+  await server.services.keys.revoke(revoked!.kid, { actor: SYSTEM, rateLimited: false, force: true });
 
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
   await signIn(page, server);

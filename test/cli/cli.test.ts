@@ -79,7 +79,7 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
       expect(refused.stderr).to.match(/^fedmeta: /);
     }
     expect(await keys()).to.deep.equal(list);
-    const revoked = await cli('keys', 'revoke', previous.kid);
+    const revoked = await cli('keys', 'revoke', previous.kid, '--force');
     expect(revoked.code, revoked.stderr).to.equal(0);
     expect((await keys()).find((k) => k.kid === previous.kid)).to.include({ revoked: true });
     const started = Date.now();

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { startTestServer, addApiClient, getToken, ALL_KEY_SCOPES, type TestServer } from '../helpers/server.js';
 import { Browser, readForm, type Page } from '../helpers/browser.js';
 import type { User } from '../../src/users/types.js';
+import { MovableClock, passRevocableAt } from '../helpers/movable-clock.js';
 
 const PASSWORD = 'correct horse battery';
 const SYSTEM = { type: 'system', id: 'test' } as const;
@@ -47,9 +48,10 @@ const flashOf = (page: Page) => /<div class="flash (\w+)" role="\w+">([^<]*)<\/d
 describe('dashboard (/dashboard)', () => {
   let server: TestServer;
   let admin: User;
+  const clock = new MovableClock();
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ clock });
     admin = await server.services.users.create({ email: 'admin@example.com', password: PASSWORD, admin: true }, SYSTEM);
     await server.services.users.create({ email: 'user@example.com', password: PASSWORD }, SYSTEM);
   });
@@ -149,7 +151,9 @@ describe('dashboard (/dashboard)', () => {
       expect(flashOf(result)?.[2]).to.include(`${before.next} is now the current key`);
       expect(row(result, before.next)![1]).to.equal('current');
       expect(row(result, before.current)![1]).to.equal('previous');
-      expect(row(result, before.current)![2]).to.include(`href="/dashboard/signing-keys/${before.current}/revoke"`);
+      // The revoke guard: no Revoke link until revocable_at, and the reason is shown.
+      expect(row(result, before.current)![2]).not.to.include(`href="/dashboard/signing-keys/${before.current}/revoke"`);
+      expect(row(result, before.current)![2]).to.include('Revocable at').and.include('revoke-blocked').and.include('may still be accepted until');
       const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
       expect(entry).to.deep.include({ type: 'key_rotated', actor: { type: 'user', id: admin.userId } });
       const again = await browser.request(`${server.url}/dashboard/signing-keys`);
@@ -157,9 +161,10 @@ describe('dashboard (/dashboard)', () => {
     });
 
     it('revokes a previous key after confirmation: it leaves the JWKS at once', async () => {
-      const { browser } = await signIn(server, 'admin@example.com');
       await server.services.keys.rotate({ actor: SYSTEM, rateLimited: false });
       const [kid] = (await byState(server)).previous;
+      await passRevocableAt(server, clock, kid!);
+      const { browser } = await signIn(server, 'admin@example.com');
       const { confirmation, result } = await confirm(browser, `${server.url}/dashboard/signing-keys/${kid}/revoke`);
       expect(confirmation.body).to.include('What will happen to relying parties').and.include('cannot be undone');
       expect(row(result, kid!)![1]).to.equal('revoked');

@@ -140,7 +140,7 @@ describe('durability: restart, KEK, and no private key in the clear', () => {
     // Revoke the previous key for real, then try to bring it back.
     await server.services.keys.rotate({ actor: { type: 'system', id: 'test' } });
     const previous = (await store.listKeys()).find((k) => k.state === 'previous')!;
-    await server.services.keys.revoke(previous.kid, { actor: { type: 'system', id: 'test' } });
+    await server.services.keys.revoke(previous.kid, { actor: { type: 'system', id: 'test' }, force: true });
     const revoked = (await store.listKeys()).find((k) => k.kid === previous.kid)!;
     let unrevoke: unknown;
     try {

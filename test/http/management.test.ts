@@ -154,7 +154,7 @@ describe('Management API: signing keys', () => {
         expect(await errorCode(refused)).to.equal('key_state_conflict');
       }
       expect((await api('/api/v2/keys/signing/unknown-kid/revoke', { method: 'PUT' })).status).to.equal(404);
-      const revoked = await api(`/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT' });
+      const revoked = await api(`/api/v2/keys/signing/${previous.kid}/revoke?force=true`, { method: 'PUT' });
       expect(revoked.status).to.equal(200);
       expect(await revoked.json()).to.deep.equal({ cert: previous.cert, kid: previous.kid });
       // Our token was signed by the key just revoked.

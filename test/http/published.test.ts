@@ -85,7 +85,7 @@ describe('published documents (JWKS, discovery, certificates)', () => {
       expect(raw).to.equal(key.x5c[0]);
     }
     const previous = keys[2]!;
-    const revoked = await api(`/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT' });
+    const revoked = await api(`/api/v2/keys/signing/${previous.kid}/revoke?force=true`, { method: 'PUT' });
     expect(revoked.status).to.equal(200);
     for (const path of ['/cer', '/pem', '/rawpem', '/pb7', '/fingerprint']) {
       const response = await get(`${path}?kid=${previous.kid}`);

@@ -42,7 +42,7 @@ describe('rotation under load, rate limit, and relying parties that read the JWK
     expect(await refused.json()).to.deep.include({ statusCode: 429, errorCode: 'too_many_requests' });
     const token = await getToken(server, started.credentials);
     const previous = before.find((k) => k.state === 'previous')!;
-    const revoke = await fetch(`${server.url}/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    const revoke = await fetch(`${server.url}/api/v2/keys/signing/${previous.kid}/revoke?force=true`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
     expect(revoke.status).to.equal(429);
     expect(await server.services.store.listKeys()).to.deep.equal(before);
   });
@@ -62,7 +62,7 @@ describe('rotation under load, rate limit, and relying parties that read the JWK
     expect((await jwtVerify(oldToken, verifier, options)).protectedHeader.kid).to.equal(oldKid);
     expect((await jwtVerify(newToken, verifier, options)).protectedHeader.kid).not.to.equal(oldKid);
 
-    const revoke = await fetch(`${server.url}/api/v2/keys/signing/${oldKid}/revoke`, { method: 'PUT', headers: { authorization: `Bearer ${newToken}` } });
+    const revoke = await fetch(`${server.url}/api/v2/keys/signing/${oldKid}/revoke?force=true`, { method: 'PUT', headers: { authorization: `Bearer ${newToken}` } });
     expect(revoke.status).to.equal(200);
     const fresh = createRemoteJWKSet(jwksUrl);
     let rejection: unknown;

@@ -19,6 +19,7 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
   let clientId: string;
   const get = async (path: string) => fetch(`${server.url}${path}`);
   const currentPem = async () => (await get('/pem')).text();
+  const metadataSignerPem = async () => (await get('/metadata-signer.pem')).text();
   const jwksKids = async () => ((await (await get('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
   before(async () => {
@@ -36,7 +37,7 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
   after(async () => server.destroy());
 
   for (const variant of ['IdP-wide', 'per application'] as const) {
-    it(`${variant}: signed by the current key (xmlsec1), schema-valid, one signing KeyDescriptor per published key`, async function () {
+    it(`${variant}: signed by the metadata signer (xmlsec1 with /metadata-signer.pem), schema-valid, one signing KeyDescriptor per published key`, async function () {
       requireTool(this, 'xmlsec1');
       requireTool(this, 'xmllint');
       const path = variant === 'IdP-wide' ? '/samlp/metadata' : `/samlp/metadata/${clientId}`;
@@ -44,8 +45,9 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
       expect(response.status).to.equal(200);
       expect(response.headers.get('content-type')).to.match(/^application\/samlmetadata\+xml/);
       const xml = await response.text();
-      const verified = xmlsecVerify(xml, await currentPem(), `${MD}:EntityDescriptor`);
+      const verified = xmlsecVerify(xml, await metadataSignerPem(), `${MD}:EntityDescriptor`);
       expect(verified.ok, verified.output).to.equal(true);
+      expect(xmlsecVerify(xml, await currentPem(), `${MD}:EntityDescriptor`).ok, 'not signed by the token-signing key').to.equal(false);
       const valid = xmllintValidate(xml, METADATA_SCHEMA);
       expect(valid.ok, valid.output).to.equal(true);
       expect(keyDescriptorKids(xml)).to.deep.equal(await jwksKids());
@@ -76,8 +78,9 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
     expect(conditional.status).to.equal(304);
   });
 
-  it('follows rotation and revocation: new signer, next key published, revoked key gone', async function () {
+  it('follows rotation and revocation: the same metadata signer, next key published, revoked key gone', async function () {
     requireTool(this, 'xmlsec1');
+    const pinned = await metadataSignerPem();
     const before = keyDescriptorKids(await (await get('/samlp/metadata')).text());
     expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     const rotatedXml = await (await get(`/samlp/metadata/${clientId}`)).text();
@@ -85,11 +88,11 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
     expect(rotated).to.have.length(3);
     expect(rotated[0]).to.equal(before[1]);
     expect(rotated[2]).to.equal(before[0]);
-    expect(xmlsecVerify(rotatedXml, await currentPem(), `${MD}:EntityDescriptor`).ok).to.equal(true);
-    // The old key no longer verifies the metadata signature.
-    const oldPem = await (await get(`/pem?kid=${before[0]}`)).text();
-    expect(xmlsecVerify(rotatedXml, oldPem, `${MD}:EntityDescriptor`).ok).to.equal(false);
-    expect((await api(`/api/v2/keys/signing/${before[0]}/revoke`, { method: 'PUT' })).status).to.equal(200);
+    // The token-key rotation leaves the metadata signer alone: the pinned certificate still verifies.
+    expect(await metadataSignerPem()).to.equal(pinned);
+    expect(xmlsecVerify(rotatedXml, pinned, `${MD}:EntityDescriptor`).ok).to.equal(true);
+    expect(xmlsecVerify(rotatedXml, await currentPem(), `${MD}:EntityDescriptor`).ok).to.equal(false);
+    expect((await api(`/api/v2/keys/signing/${before[0]}/revoke?force=true`, { method: 'PUT' })).status).to.equal(200);
     expect(keyDescriptorKids(await (await get('/samlp/metadata')).text())).to.deep.equal(rotated.slice(0, 2));
   });
 

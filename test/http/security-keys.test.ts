@@ -116,7 +116,7 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
     expect(await (await fetch(`${server.url}/samlp/metadata`)).text()).to.include(certBody);
 
     const token = await getToken(server, started.credentials);
-    const revoked = await fetch(`${server.url}/api/v2/keys/signing/${previousKid}/revoke`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    const revoked = await fetch(`${server.url}/api/v2/keys/signing/${previousKid}/revoke?force=true`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
     expect(revoked.status).to.equal(200);
 
     expect(await jwksKids(server)).not.to.include(previousKid);
@@ -141,7 +141,7 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
       expect((await fetch(`${b.url}/readyz`)).status).to.equal(503);
       expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
       expect(await jwksKids(b)).to.include(oldKid);
-      const revoked = await a.api(`/api/v2/keys/signing/${oldKid}/revoke`, { method: 'PUT' });
+      const revoked = await a.api(`/api/v2/keys/signing/${oldKid}/revoke?force=true`, { method: 'PUT' });
       expect(revoked.status).to.equal(200);
       expect(await jwksKids(server)).not.to.include(oldKid);
       await b.services.keyring.refresh(); // what its store watch runs on every poll or push notice
@@ -221,7 +221,7 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
       const s = server!;
       const api = (path: string, method: string) => fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
       expect(await jwksKids(s)).to.include(previousKid);
-      expect((await api(`/api/v2/keys/signing/${previousKid}/revoke`, 'PUT')).status).to.equal(200);
+      expect((await api(`/api/v2/keys/signing/${previousKid}/revoke?force=true`, 'PUT')).status).to.equal(200);
       expect(await jwksKids(s)).not.to.include(previousKid);
       expect((await fetch(`${s.url}/readyz`)).status).to.equal(503);
 
@@ -259,7 +259,7 @@ describe('the emergency rotate-and-revoke has its own allowance (issue 9 item 9)
     // A revocation spends the plain bucket only, and is refused with it.
     const previous = (await server.services.store.listKeys()).find((key) => key.state === 'previous')!;
     const token = await getToken(server, started.credentials);
-    const revoke = await fetch(`${server.url}/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    const revoke = await fetch(`${server.url}/api/v2/keys/signing/${previous.kid}/revoke?force=true`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
     expect(revoke.status).to.equal(429);
 
     const emergency = await fetch(`${server.url}/api/v2/keys/signing/rotate?revoke_previous=true`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });

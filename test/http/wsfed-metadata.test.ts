@@ -35,7 +35,7 @@ describe('WS-Fed federation metadata (/wsfed/FederationMetadata/2007-06/Federati
   after(async () => server.destroy());
 
   for (const variant of ['IdP-wide', 'per application'] as const) {
-    it(`${variant}: signed by the current key (xmlsec1), schema-checked, a signing key per published key, the right endpoint`, async function () {
+    it(`${variant}: signed by the metadata signer (xmlsec1 with /metadata-signer.pem), schema-checked, a signing key per published key, the right endpoint`, async function () {
       requireTool(this, 'xmlsec1');
       requireTool(this, 'xmllint');
       const path = variant === 'IdP-wide' ? `/wsfed/${PATH}` : `/wsfed/${clientId}/${PATH}`;
@@ -44,8 +44,9 @@ describe('WS-Fed federation metadata (/wsfed/FederationMetadata/2007-06/Federati
       expect(response.headers.get('content-type')).to.match(/^application\/samlmetadata\+xml/);
       expect(response.headers.get('cache-control')).to.equal(`public, max-age=${server.config.metadataCacheSeconds}`);
       const xml = await response.text();
-      const verified = xmlsecVerify(xml, await (await get('/pem')).text(), `${MD}:EntityDescriptor`);
+      const verified = xmlsecVerify(xml, await (await get('/metadata-signer.pem')).text(), `${MD}:EntityDescriptor`);
       expect(verified.ok, verified.output).to.equal(true);
+      expect(xmlsecVerify(xml, await (await get('/pem')).text(), `${MD}:EntityDescriptor`).ok, 'not signed by the token-signing key').to.equal(false);
       const valid = xmllintValidate(xml, FED_TYPES_SCHEMA);
       expect(valid.ok, valid.output).to.equal(true);
       expect(kidsIn(xml)).to.deep.equal(await jwksKids());

@@ -124,7 +124,7 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
     const previous = await deliver(heldBeforeRevocation);
     expect(previous.status, previous.error).to.equal(200);
 
-    expect((await admin(`/api/v2/keys/signing/${oldKid}/revoke`, { method: 'PUT' })).status).to.equal(200);
+    expect((await admin(`/api/v2/keys/signing/${oldKid}/revoke?force=true`, { method: 'PUT' })).status).to.equal(200);
     expect((await sp.refreshMetadata()).certs).to.have.length(2);
     const revoked = await deliver(heldAfterRevocation);
     expect(revoked.status).to.equal(403);

@@ -111,7 +111,7 @@ describe('WS-Federation end to end with a strict relying party (real HTTP, rotat
       expect(rp.accept(held[format]!).claims[CLAIM('name')], `${format} token of the previous key`).to.equal(MARKUP_NAME);
     }
 
-    expect((await admin(`/api/v2/keys/signing/${oldKid}/revoke`, { method: 'PUT' })).status).to.equal(200);
+    expect((await admin(`/api/v2/keys/signing/${oldKid}/revoke?force=true`, { method: 'PUT' })).status).to.equal(200);
     for (const format of ['saml11', 'saml20'] as const) {
       const rp = rps[format];
       expect(await rp.refresh()).to.have.length(2);

@@ -75,7 +75,7 @@ describe('PostgreSQL: several instances in one process share one store', functio
       timings.push(await until(async () => (await jwksOf(to.server)).keys[0]?.kid === kid, 1000, 'rotation served by the other instance'));
     }
     const previous = ((await (await a.api('/api/v2/keys/signing')).json()) as { kid: string; previous: boolean }[]).find((key) => key.previous)!;
-    expect((await a.api(`/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT' })).status).to.equal(200);
+    expect((await a.api(`/api/v2/keys/signing/${previous.kid}/revoke?force=true`, { method: 'PUT' })).status).to.equal(200);
     timings.push(await until(async () => !(await jwksOf(b.server)).keys.some((k) => k.kid === previous.kid), 1000, 'revocation served by the other instance'));
     expect((await fetch(`${b.server.url}/cer?kid=${previous.kid}`)).status).to.equal(404);
 

@@ -96,7 +96,7 @@ describe('PostgreSQL: two fedmeta serve processes on one database', function () 
 
     const list = (await (await call(a, tokenA, '/api/v2/keys/signing')).json()) as { kid: string; previous: boolean }[];
     const previous = list.find((key) => key.previous)!;
-    expect((await call(a, tokenA, `/api/v2/keys/signing/${previous.kid}/revoke`, 'PUT')).status).to.equal(200);
+    expect((await call(a, tokenA, `/api/v2/keys/signing/${previous.kid}/revoke?force=true`, 'PUT')).status).to.equal(200);
     const revokeMs = await until(async () => !(await jwks(b.url)).kids.includes(previous.kid), 1000, 'revocation A→B');
     measured.push(`revoke A→B ${revokeMs} ms`);
     expect((await fetch(`${b.url}/cer?kid=${previous.kid}`)).status).to.equal(404);

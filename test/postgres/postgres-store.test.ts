@@ -99,7 +99,7 @@ describe('PostgreSQL store', function () {
       await server.services.keys.rotate({ actor: { type: 'system', id: 'test' } });
       const previous = (await server.services.store.listKeys()).find((key) => key.state === 'previous')!;
       await server.services.keys.rotate({ actor: { type: 'system', id: 'test' } });
-      await server.services.keys.revoke(previous.kid, { actor: { type: 'system', id: 'test' } });
+      await server.services.keys.revoke(previous.kid, { actor: { type: 'system', id: 'test' }, force: true });
     });
     after(async () => server?.destroy());
 

@@ -133,4 +133,21 @@ export const postgresMigrations: { version: number; sql: string }[] = [
     version: 3,
     sql: `ALTER TABLE api_clients ADD COLUMN secret_version integer NOT NULL DEFAULT 1;`,
   },
+  {
+    // The metadata-signing key (issue 11): one active row, retired rows kept. The key itself is
+    // created by the first start after this migration (RSA generation does not belong in SQL).
+    version: 4,
+    sql: `
+      CREATE TABLE metadata_signing_keys (
+        kid text PRIMARY KEY,
+        state text NOT NULL CHECK (state IN ('active', 'retired')),
+        cert_pem text NOT NULL,
+        sealed_private_key text NOT NULL CHECK (sealed_private_key LIKE 'fmk1.%'),
+        created_at timestamptz NOT NULL,
+        retired_at timestamptz,
+        CHECK (state <> 'retired' OR retired_at IS NOT NULL)
+      );
+      CREATE UNIQUE INDEX metadata_signing_keys_one_active ON metadata_signing_keys (state) WHERE state = 'active';
+    `,
+  },
 ];

@@ -115,3 +115,23 @@ sqliteMigrations.push({
   version: 3,
   sql: `ALTER TABLE api_clients ADD COLUMN secret_version INTEGER NOT NULL DEFAULT 1;`,
 });
+
+// The metadata-signing key (issue 11): one active row, retired rows kept. The key itself is created
+// by the first start after this migration (RSA generation does not belong in SQL).
+sqliteMigrations.push({
+  version: 4,
+  sql: `
+    CREATE TABLE metadata_signing_keys (
+      kid TEXT PRIMARY KEY,
+      state TEXT NOT NULL CHECK (state IN ('active', 'retired')),
+      cert_pem TEXT NOT NULL,
+      sealed_private_key TEXT NOT NULL CHECK (sealed_private_key LIKE 'fmk1.%'),
+      created_at INTEGER NOT NULL,
+      retired_at INTEGER,
+      CHECK (state <> 'retired' OR retired_at IS NOT NULL)
+    );
+    CREATE UNIQUE INDEX metadata_signing_keys_one_active ON metadata_signing_keys (state) WHERE state = 'active';
+    CREATE TRIGGER metadata_signing_keys_never_deleted BEFORE DELETE ON metadata_signing_keys
+      BEGIN SELECT RAISE(ABORT, 'metadata-signing keys are retired, never deleted'); END;
+  `,
+});

@@ -1,0 +1,75 @@
+// The metadata-signing key's use cases: created at first start (and at the first start after an
+// upgrade, for existing stores), shown, and rotated by the operator (audited).
+import type { Config } from '../config.js';
+import type { Actor } from '../audit/types.js';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+import { seal } from '../store/seal.js';
+import { notFound } from '../errors.js';
+import { generateSigningKey } from './generate.js';
+import { metadataSignerSealId, type MetadataSignerRecord } from './metadata-signer-store.js';
+
+export interface MetadataSignerDeps {
+  config: Config;
+  store: Store;
+  kek: Buffer;
+  clock: Clock;
+  /** Called after a committed change, so this process re-signs its metadata at once. */
+  afterChange?: () => Promise<unknown>;
+}
+
+export class MetadataSignerService {
+  constructor(private readonly deps: MetadataSignerDeps) {}
+
+  private async newRecord(): Promise<MetadataSignerRecord> {
+    const { config, kek, clock } = this.deps;
+    const now = clock.now();
+    const fresh = await generateSigningKey({
+      modulusLength: config.keySize,
+      commonName: config.issuerHost,
+      validityDays: config.metadataSignerCertDays,
+      now,
+    });
+    return { kid: fresh.kid, certPem: fresh.certPem, sealedPrivateKey: seal(kek, metadataSignerSealId(fresh.kid), fresh.privateKeyPem), createdAt: now };
+  }
+
+  /** The active metadata signer; 404 when none exists yet. */
+  async active(): Promise<MetadataSignerRecord> {
+    const record = await this.deps.store.activeMetadataSigner();
+    if (!record) throw notFound('There is no metadata-signing key yet (start the server once, or run fedmeta metadata-signer rotate)');
+    return record;
+  }
+
+  /** First start (new or upgraded store): create one if none is active. Concurrent starts create exactly one. */
+  async ensure(actor: Actor): Promise<boolean> {
+    if (await this.deps.store.activeMetadataSigner()) return false;
+    const record = await this.newRecord();
+    const created = await this.deps.store.putMetadataSigner({
+      record,
+      replace: false,
+      now: this.deps.clock.now(),
+      audit: { type: 'metadata_signer_created', description: `Created the metadata-signing key ${record.kid}`, actor, details: { kid: record.kid } },
+    });
+    if (created) await this.deps.afterChange?.();
+    return created;
+  }
+
+  /** Replace the metadata-signing key: SPs that pin its certificate must pin the new one. */
+  async rotate(actor: Actor): Promise<{ previous: string | undefined; current: MetadataSignerRecord }> {
+    const previous = await this.deps.store.activeMetadataSigner();
+    const record = await this.newRecord();
+    await this.deps.store.putMetadataSigner({
+      record,
+      replace: true,
+      now: this.deps.clock.now(),
+      audit: {
+        type: 'metadata_signer_rotated',
+        description: `Rotated the metadata-signing key: ${record.kid} replaces ${previous?.kid ?? 'none'}`,
+        actor,
+        details: { kid: record.kid, previous: previous?.kid },
+      },
+    });
+    await this.deps.afterChange?.();
+    return { previous: previous?.kid, current: record };
+  }
+}
