@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
+import { getVerifiedXml } from '@node-saml/node-saml/lib/xml.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -15,8 +16,21 @@ export interface IdpInfo {
   sloUrl: string;
 }
 
-export async function readIdpMetadata(metadataUrl: string): Promise<IdpInfo> {
-  const xml = await (await fetch(metadataUrl)).text();
+/**
+ * Like a production SP's metadata signature filter (Shibboleth SP, pysaml2): with a pinned
+ * metadata-signing certificate, only metadata whose enveloped signature it verifies is read, and
+ * only the signed bytes. Throws when it does not verify.
+ */
+function pinnedMetadata(xml: string, metadataSignerPem: string): string {
+  const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement!;
+  const signed = getVerifiedXml(xml, root as unknown as Parameters<typeof getVerifiedXml>[1], [metadataSignerPem]);
+  if (!signed) throw new Error('the IdP metadata signature does not verify with the pinned metadata-signing certificate');
+  return signed;
+}
+
+export async function readIdpMetadata(metadataUrl: string, metadataSignerPem?: string): Promise<IdpInfo> {
+  const fetched = await (await fetch(metadataUrl)).text();
+  const xml = metadataSignerPem ? pinnedMetadata(fetched, metadataSignerPem) : fetched;
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const certs = Array.from(doc.getElementsByTagNameNS(MD, 'KeyDescriptor'))
     .filter((descriptor) => (descriptor.getAttribute('use') ?? 'signing') === 'signing')
@@ -55,8 +69,10 @@ export async function startNodeSamlSp(options: {
   wantAuthnResponseSigned?: boolean;
   privateKey?: string;
   signatureAlgorithm?: 'sha1' | 'sha256';
+  /** Pin the IdP's metadata-signing certificate (PEM): unsigned or otherwise signed metadata is refused. */
+  metadataSignerPem?: string;
 }): Promise<TestSp> {
-  let idp = await readIdpMetadata(options.metadataUrl);
+  let idp = await readIdpMetadata(options.metadataUrl, options.metadataSignerPem);
   let saml: SAML | undefined;
   const server: Server = createServer((req, res) => {
     const answer = (result: SpResult) => {
@@ -111,7 +127,7 @@ export async function startNodeSamlSp(options: {
     sloUrl: `${base}/slo`,
     saml,
     async refreshMetadata() {
-      idp = await readIdpMetadata(options.metadataUrl);
+      idp = await readIdpMetadata(options.metadataUrl, options.metadataSignerPem);
       return idp;
     },
     loginUrl: (relayState = '') => saml!.getAuthorizeUrlAsync(relayState, undefined, {}),

@@ -132,6 +132,26 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
     expect((await deliver(await signIn(browser, sp))).status).to.equal(200);
   });
 
+  it('an SP pinning /metadata-signer.pem keeps refreshing its metadata and signing in across two token-key rotations', async () => {
+    const pinned = await (await fetch(`${server.url}/metadata-signer.pem`)).text();
+    const { sp } = await registerSp({ metadataSignerPem: pinned, validateInResponseTo: ValidateInResponseTo.ifPresent });
+    const browser = new Browser();
+    expect((await deliver(await signIn(browser, sp, { expectLogin: true }))).status).to.equal(200);
+    for (let rotation = 1; rotation <= 2; rotation += 1) {
+      expect((await admin('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
+      // The refresh verifies the metadata signature with the pinned certificate (it throws otherwise).
+      const refreshed = await sp.refreshMetadata();
+      expect(refreshed.certs, `after rotation ${rotation}`).to.have.length(2 + rotation);
+      const result = await deliver(await signIn(browser, sp));
+      expect(result.status, result.error).to.equal(200);
+    }
+    // Pinning is what makes a forged or differently signed document unreadable.
+    await server.services.metadataSigner.rotate({ type: 'system', id: 'test' });
+    let refusal: unknown;
+    await sp.refreshMetadata().catch((error: unknown) => (refusal = error));
+    expect(String(refusal)).to.match(/pinned metadata-signing certificate/);
+  });
+
   it('SP-initiated single logout: signed LogoutResponse over HTTP-Redirect, session ended', async () => {
     const { sp } = await registerSp();
     const browser = new Browser();
