@@ -333,6 +333,17 @@ for (const backend of BACKENDS) {
         expect((await store.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.type)).to.deep.equal(['user_deleted', 'user_created', 'user_created', 'user_created']);
       });
 
+      it('users: grant and remove the administrator role with an audit entry; an unknown user changes nothing', async () => {
+        await store.createUser(user('u1', 'alice@example.com'), audit('user_created'));
+        expect(await store.setUserAdmin('u1', true, audit('user_admin_granted'), later(1))).to.equal(true);
+        expect((await opened.another().getUser('u1'))?.admin).to.equal(true);
+        expect((await store.findUserByEmail('alice@example.com'))?.admin).to.equal(true);
+        expect(await store.setUserAdmin('u1', false, audit('user_admin_revoked'), later(2))).to.equal(true);
+        expect((await store.getUser('u1'))?.admin).to.equal(false);
+        expect(await store.setUserAdmin('nobody', true, audit('user_admin_granted'), later(3))).to.equal(false);
+        expect((await store.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.type)).to.deep.equal(['user_admin_revoked', 'user_admin_granted', 'user_created']);
+      });
+
       it('sessions are shared by every handle, keep their participants in order, expire, and go with their user', async () => {
         await store.createUser(user('u1', 'alice@example.com'), audit('user_created'));
         const session = { idHash: 'h1', userId: 'u1', createdAt: t0, expiresAt: later(60_000), participants: [] };
