@@ -61,6 +61,8 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 15000');
     this.db.pragma('foreign_keys = ON');
+    // The canonical e-mail form (as src/users/email.ts makes it), for migration 3.
+    this.db.function('fedmeta_email_key', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.normalize('NFKC').toLowerCase() : value));
   }
 
   async migrate(): Promise<void> {

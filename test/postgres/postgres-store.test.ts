@@ -54,8 +54,8 @@ describe('PostgreSQL store', function () {
     try {
       await Promise.all(stores.map((store) => store.migrate()));
       const versions = await inSchema(schema, (client) => client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version'));
-      expect(versions.rows.map((row) => row.version)).to.deep.equal([1, 2]);
-      expect(await stores[0]!.schemaVersion()).to.equal(2);
+      expect(versions.rows.map((row) => row.version)).to.deep.equal([1, 2, 3]);
+      expect(await stores[0]!.schemaVersion()).to.equal(3);
       expect(await stores[3]!.versions()).to.deep.equal({ keys: 0, clients: 0 });
     } finally {
       await Promise.all(stores.map((store) => store.close()));
