@@ -133,21 +133,34 @@ export const postgresMigrations: { version: number; sql: string }[] = [
     version: 3,
     sql: `ALTER TABLE api_clients ADD COLUMN secret_version integer NOT NULL DEFAULT 1;`,
   },
-  {
-    // The metadata-signing key (issue 11): one active row, retired rows kept. The key itself is
-    // created by the first start after this migration (RSA generation does not belong in SQL).
-    version: 4,
-    sql: `
-      CREATE TABLE metadata_signing_keys (
-        kid text PRIMARY KEY,
-        state text NOT NULL CHECK (state IN ('active', 'retired')),
-        cert_pem text NOT NULL,
-        sealed_private_key text NOT NULL CHECK (sealed_private_key LIKE 'fmk1.%'),
-        created_at timestamptz NOT NULL,
-        retired_at timestamptz,
-        CHECK (state <> 'retired' OR retired_at IS NOT NULL)
-      );
-      CREATE UNIQUE INDEX metadata_signing_keys_one_active ON metadata_signing_keys (state) WHERE state = 'active';
-    `,
-  },
 ];
+
+// E-mail addresses are NFKC-normalised and lower-cased (src/users/email.ts). Rows written before were
+// only lower-cased: bring them to the same form, except where that would collide with another row
+// (left as they were, for an operator to resolve).
+postgresMigrations.push({
+  version: 4,
+  sql: `
+    UPDATE users SET email = lower(normalize(email, NFKC))
+    WHERE email <> lower(normalize(email, NFKC))
+      AND NOT EXISTS (SELECT 1 FROM users other WHERE other.user_id <> users.user_id AND lower(normalize(other.email, NFKC)) = lower(normalize(users.email, NFKC)));
+  `,
+});
+
+// The metadata-signing key (issue 11): one active row, retired rows kept. The key itself is
+// created by the first start after this migration (RSA generation does not belong in SQL).
+postgresMigrations.push({
+  version: 5,
+  sql: `
+    CREATE TABLE metadata_signing_keys (
+      kid text PRIMARY KEY,
+      state text NOT NULL CHECK (state IN ('active', 'retired')),
+      cert_pem text NOT NULL,
+      sealed_private_key text NOT NULL CHECK (sealed_private_key LIKE 'fmk1.%'),
+      created_at timestamptz NOT NULL,
+      retired_at timestamptz,
+      CHECK (state <> 'retired' OR retired_at IS NOT NULL)
+    );
+    CREATE UNIQUE INDEX metadata_signing_keys_one_active ON metadata_signing_keys (state) WHERE state = 'active';
+  `,
+});

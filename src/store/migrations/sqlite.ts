@@ -116,10 +116,22 @@ sqliteMigrations.push({
   sql: `ALTER TABLE api_clients ADD COLUMN secret_version INTEGER NOT NULL DEFAULT 1;`,
 });
 
+// E-mail addresses are NFKC-normalised and lower-cased (src/users/email.ts). Rows written before were
+// only lower-cased: bring them to the same form, except where that would collide with another row
+// (left as they were, for an operator to resolve). fedmeta_email_key is registered by SqliteStore.
+sqliteMigrations.push({
+  version: 4,
+  sql: `
+    UPDATE users SET email = fedmeta_email_key(email)
+    WHERE email <> fedmeta_email_key(email)
+      AND NOT EXISTS (SELECT 1 FROM users other WHERE other.user_id <> users.user_id AND fedmeta_email_key(other.email) = fedmeta_email_key(users.email));
+  `,
+});
+
 // The metadata-signing key (issue 11): one active row, retired rows kept. The key itself is created
 // by the first start after this migration (RSA generation does not belong in SQL).
 sqliteMigrations.push({
-  version: 4,
+  version: 5,
   sql: `
     CREATE TABLE metadata_signing_keys (
       kid TEXT PRIMARY KEY,
