@@ -139,6 +139,17 @@ describe('dashboard (/dashboard)', () => {
       expect(page.body).to.include('href="/dashboard/signing-keys/rotate"').and.include('href="/dashboard/signing-keys/rotate-and-revoke"');
     });
 
+    it('shows the metadata-signing key: its kid and fingerprint as published at /metadata-signer.pem, with downloads', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const page = await browser.request(`${server.url}/dashboard/signing-keys`);
+      const section = page.body.slice(page.body.indexOf('id="metadata-signer"'));
+      const pem = await (await fetch(`${server.url}/metadata-signer.pem`)).text();
+      const { X509Certificate } = await import('node:crypto');
+      expect(section).to.include(new X509Certificate(pem).fingerprint).and.include('Metadata Signing Key');
+      expect(section).to.include('href="/metadata-signer.pem" download').and.include('href="/metadata-signer.cer" download');
+      expect(section).to.include(server.services.keyring.snapshot.metadataSigner.key!.kid);
+    });
+
     it('rotates after a confirmation that says what happens to relying parties; audited with the admin as actor', async () => {
       const { browser } = await signIn(server, 'admin@example.com');
       const before = await byState(server);
@@ -154,6 +165,9 @@ describe('dashboard (/dashboard)', () => {
       // The revoke guard: no Revoke link until revocable_at, and the reason is shown.
       expect(row(result, before.current)![2]).not.to.include(`href="/dashboard/signing-keys/${before.current}/revoke"`);
       expect(row(result, before.current)![2]).to.include('Revocable at').and.include('revoke-blocked').and.include('may still be accepted until');
+      const blocked = await browser.request(`${server.url}/dashboard/signing-keys/${before.current}/revoke`);
+      expect(blocked.status).to.equal(409);
+      expect(blocked.body).to.include('key_still_in_use').and.include('cannot be revoked yet');
       const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
       expect(entry).to.deep.include({ type: 'key_rotated', actor: { type: 'user', id: admin.userId } });
       const again = await browser.request(`${server.url}/dashboard/signing-keys`);

@@ -7,6 +7,7 @@ import type { KeyRecord } from '../../keys/types.js';
 import { publishKey } from '../../keys/formats.js';
 import { ROTATION_BUCKET } from '../../keys/service.js';
 import { revocableAt } from '../../keys/revoke-guard.js';
+import { metadataSignerView } from './metadata-signer-view.js';
 import { FedmetaError, keyStateConflict, keyStillInUse } from '../../errors.js';
 import { actorOf } from './guard.js';
 import type { DashboardPages } from './page.js';
@@ -47,7 +48,7 @@ export function keyView(record: KeyRecord, guard?: { revocableAt: Date | undefin
   };
 }
 
-export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, pages: DashboardPages) {
+export function signingKeyHandlers({ keys, keyring, store, config, clock }: AppDeps, pages: DashboardPages) {
   const policy = config.rotationRateLimit;
 
   async function rateStatus() {
@@ -109,7 +110,8 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
   return {
     list: async (ctx: Context) => {
       const { all } = await keySet();
-      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus() });
+      const metadataSigner = metadataSignerView(keyring.snapshot, config);
+      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus(), metadataSigner });
     },
 
     confirmRotate: (revokePrevious: boolean) => async (ctx: Context) => {
