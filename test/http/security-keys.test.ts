@@ -22,6 +22,9 @@ interface LogEntry {
 }
 
 const KEK = Buffer.from(TEST_KEK, 'base64url');
+const certBodyOf = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '');
+/** The certificate in the document's enveloped ds:Signature (metadata: the first child). */
+const signatureCertificateOf = (xml: string) => /<ds:Signature[\s\S]*?<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/.exec(xml)?.[1];
 const OTHER_KEK = Buffer.alloc(32, 9);
 const ISSUER = 'https://idp.example.test';
 
@@ -208,13 +211,28 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
       expect(tokenResponse.status).to.equal(503);
       expect(await tokenResponse.json()).to.deep.include({ error: 'key_unavailable' });
 
-      // Signed documents are not signed with any other key; the public key set is still published.
-      const metadata = await fetch(`${s.url}/samlp/metadata`);
-      expect(metadata.status).to.equal(503);
-      expect(await metadata.json()).to.deep.include({ errorCode: 'key_unavailable' });
-      expect((await fetch(`${s.url}/wsfed/FederationMetadata/2007-06/FederationMetadata.xml`)).status).to.equal(503);
+      // Nothing is signed with another token key. Metadata is signed by the dedicated metadata-signing
+      // key (issue 11), which opens: still served, signed by that key (FEDMETA_METADATA_SIGNER=current: 503, below).
+      const pinned = certBodyOf(await (await fetch(`${s.url}/metadata-signer.pem`)).text());
+      for (const path of ['/samlp/metadata', '/wsfed/FederationMetadata/2007-06/FederationMetadata.xml']) {
+        const metadata = await fetch(`${s.url}${path}`);
+        expect(metadata.status, path).to.equal(200);
+        expect(signatureCertificateOf(await metadata.text()), path).to.equal(pinned);
+      }
       expect((await jwksKids(s))[0]).to.equal(currentKid);
       expect((await fetch(`${s.url}/healthz`)).status).to.equal(200);
+    });
+
+    it('with FEDMETA_METADATA_SIGNER=current, metadata answers 503 key_unavailable (never signed by another key)', async () => {
+      const current = await startTestServer({ dir: server!.dir, env: { FEDMETA_ISSUER: ISSUER, FEDMETA_METADATA_SIGNER: 'current' } });
+      try {
+        const metadata = await fetch(`${current.url}/samlp/metadata`);
+        expect(metadata.status).to.equal(503);
+        expect(await metadata.json()).to.deep.include({ errorCode: 'key_unavailable' });
+        expect((await fetch(`${current.url}/wsfed/FederationMetadata/2007-06/FederationMetadata.xml`)).status).to.equal(503);
+      } finally {
+        await current.close();
+      }
     });
 
     it('a revocation still leaves the JWKS at once, and an emergency rotation recovers: ready again, tokens from the new key', async () => {

@@ -1,14 +1,14 @@
 // WS-Federation end to end over real HTTP, the test playing a strict relying party (the npm WS-Fed
 // RP libraries do not install here): it learns the signing certificates ONLY from the federation
-// metadata URL (and checks each refreshed document's signature with the certificates it already
-// trusts), signs in through /wsfed with a browser, and verifies every token with xmlsec1 and with
+// metadata URL (and checks every document's signature with the metadata-signing certificate it pinned
+// from /metadata-signer.pem at its first read), signs in through /wsfed with a browser, and verifies every token with xmlsec1 and with
 // node-saml (SAML 2.0) or xml-crypto (SAML 1.1) — before a rotation, right after it, and after the
 // old key is revoked, when tokens that key signed must fail.
 import { expect } from 'chai';
 import { managementClient, startTestServer, type ManagementCall, type TestServer } from '../helpers/server.js';
 import { Browser, readForm, type Page } from '../helpers/browser.js';
 import { requireTool, xmlsecVerify } from '../helpers/xml-tools.js';
-import { TokenRejected, acceptWresult, pemOf, readFederationMetadata, type AcceptedToken } from '../unit/wsfed/relying-party.js';
+import { TokenRejected, acceptWresult, readFederationMetadata, type AcceptedToken } from '../unit/wsfed/relying-party.js';
 
 const PASSWORD = 'correct horse battery';
 const MARKUP_NAME = '<b>Ann & "Bo"</b> ]]> Zoë';
@@ -17,6 +17,8 @@ const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 
 class StrictRelyingParty {
   certs: string[] = [];
+  /** Pinned at the first read, like a Shibboleth SP signature filter or pysaml2's metadata cert. */
+  metadataSignerPem: string | undefined;
   constructor(
     readonly metadataUrl: string,
     readonly realm: string,
@@ -24,13 +26,12 @@ class StrictRelyingParty {
     readonly issuer: string,
   ) {}
 
-  /** Re-read the metadata; after the first read it must be signed by a certificate already trusted. */
+  /** Re-read the metadata; it must be signed by the pinned metadata-signing certificate. */
   async refresh(): Promise<string[]> {
+    this.metadataSignerPem ??= await (await fetch(new URL('/metadata-signer.pem', this.metadataUrl))).text();
     const xml = await (await fetch(this.metadataUrl)).text();
-    if (this.certs.length > 0) {
-      const trusted = this.certs.some((cert) => xmlsecVerify(xml, pemOf(cert), `${MD}:EntityDescriptor`).ok);
-      expect(trusted, 'refreshed metadata is signed by a key already trusted').to.equal(true);
-    }
+    const trusted = xmlsecVerify(xml, this.metadataSignerPem, `${MD}:EntityDescriptor`).ok;
+    expect(trusted, 'metadata is signed by the pinned metadata-signing certificate').to.equal(true);
     this.certs = readFederationMetadata(xml).certs;
     return this.certs;
   }
