@@ -100,8 +100,13 @@ export class Keyring {
     this.listeners.add(listener);
   }
 
-  /** Reload when the store's key version moved; concurrent callers share one reload. */
+  /**
+   * Reload when the store's key version moved; concurrent callers share one reload. A reload already
+   * under way may have read the version before the caller's own change committed, so the caller
+   * waits for it and then shares the next one (a change is served as soon as its call returns).
+   */
   async refresh(): Promise<KeySetSnapshot> {
+    if (this.refreshing) await this.refreshing.catch(() => undefined);
     this.refreshing ??= this.reload().finally(() => {
       this.refreshing = undefined;
     });
