@@ -1,21 +1,19 @@
-// Wiring for a running instance: config → store → KEK → keys → keyring → app → HTTP server.
-// Used by `fedmeta serve` and by the tests (which start it on an ephemeral port).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The composition root: config → store → KEK → keys → keyring → applications → users, with the
+// clock and the identifier source passed in. Used by `fedmeta serve`, every CLI command and the tests.
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
+import { randomIds, type Ids } from './ids.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { resolveKek } from './store/kek.js';
 import { Keyring } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
+import { PublishedKeyCache } from './keys/formats.js';
 import { UnsealError } from './store/seal.js';
 import { ConfigError } from './config.js';
-import { createApp } from './app.js';
 import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
 import { ApplicationCatalog } from './clients/catalog.js';
-import { watchStore, type StoreWatch } from './store/watch.js';
 
 export interface Services {
   config: Config;
@@ -23,88 +21,53 @@ export interface Services {
   kek: Buffer;
   keyring: Keyring;
   keys: KeyService;
+  /** Every key's published forms (JWK, PEM, DER, PKCS#7, fingerprints), computed once per kid. */
+  publishedKeys: PublishedKeyCache;
   clock: Clock;
+  ids: Ids;
   clients: ClientService;
   catalog: ApplicationCatalog;
   users: UserService;
   warnings: string[];
 }
 
+export interface ServiceOptions {
+  config: Config;
+  clock?: Clock;
+  ids?: Ids;
+  /** Create the first current and next keys on a new store (default true). */
+  createKeys?: boolean;
+}
+
+async function loadKeyring(keyring: Keyring): Promise<void> {
+  try {
+    await keyring.refresh();
+  } catch (error) {
+    if (error instanceof UnsealError) {
+      throw new ConfigError('FEDMETA_KEK', `${error.message}; refusing to start (keys are never regenerated)`);
+    }
+    throw error;
+  }
+}
+
 /** Open the store and load the key set; creates the first current and next keys on a new store. */
-export async function openServices(config: Config, options: { clock?: Clock; createKeys?: boolean } = {}): Promise<Services> {
-  const clock = options.clock ?? systemClock;
+export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true }: ServiceOptions): Promise<Services> {
   const store = await openStore(config);
   try {
     await store.migrate();
     const { kek, warning } = await resolveKek(config, store);
-    const keyring = new Keyring(store, kek);
+    const publishedKeys = new PublishedKeyCache();
+    const keyring = new Keyring(store, kek, publishedKeys);
     const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
-    if (options.createKeys ?? true) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
-    try {
-      await keyring.refresh();
-    } catch (error) {
-      if (error instanceof UnsealError) {
-        throw new ConfigError('FEDMETA_KEK', `${error.message}; refusing to start (keys are never regenerated)`);
-      }
-      throw error;
-    }
+    if (createKeys) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
+    await loadKeyring(keyring);
     const catalog = new ApplicationCatalog(store);
     await catalog.refresh();
-    const clients = new ClientService({ store, clock, afterChange: () => catalog.refresh() });
-    const users = new UserService({ store, clock });
-    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings: warning ? [warning] : [] };
+    const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
+    const users = new UserService({ store, clock, ids });
+    return { config, store, kek, keyring, keys, publishedKeys, clock, ids, clients, catalog, users, warnings: warning ? [warning] : [] };
   } catch (error) {
     await store.close();
     throw error;
   }
-}
-
-export interface RunningServer {
-  url: string;
-  port: number;
-  server: Server;
-  services: Services;
-  /** Keeps the in-memory key set and applications current (push notices + polling). */
-  watch: StoreWatch;
-  close(): Promise<void>;
-}
-
-export async function startServer(config: Config, options: { clock?: Clock; pollMs?: number } = {}): Promise<RunningServer> {
-  const services = await openServices(config, options);
-  const app = createApp(services);
-  const server = createServer(app.callback());
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
-  } catch (error) {
-    await services.store.close();
-    throw error;
-  }
-  const watch = watchStore(
-    [
-      { target: services.keyring, topics: ['keys'] },
-      { target: services.catalog, topics: ['clients'] },
-    ],
-    options.pollMs ?? 250,
-    services.store,
-  );
-  const port = (server.address() as AddressInfo).port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    server,
-    services,
-    watch,
-    async close() {
-      await watch.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.store.close();
-    },
-  };
 }

@@ -12,7 +12,6 @@ export const MANAGEMENT_SCOPES = [
   'read:logs',
 ] as const;
 
-export type Scope = (typeof MANAGEMENT_SCOPES)[number];
 
 export function parseScopes(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter(Boolean))];

@@ -1,14 +1,16 @@
 // Management API access tokens: RS256 JWTs signed with the current key and verified against the
 // published key set only (so revoking a key ends its tokens). Algorithms, issuer, audience and
 // expiry are pinned; nothing in the token header chooses how it is verified.
-import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, createLocalJWKSet, errors as joseErrors } from 'jose';
 import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
+import type { Ids } from '../ids.js';
 import { FedmetaError, insufficientScope, unauthorized } from '../errors.js';
+import { API_PREFIX } from '../route-paths.js';
 
 export const tokenIssuer = (config: Config) => `${config.issuer}/`;
-export const managementAudience = (config: Config) => `${config.issuer}/api/v2/`;
+/** The Management API's identifier (Auth0's audience form: the API's base URL with a trailing slash). */
+export const managementAudience = (config: Config) => `${config.issuer}${API_PREFIX}/`;
 const TOKEN_TYPE = 'at+jwt'; // RFC 9068
 
 export interface IssuedToken {
@@ -22,6 +24,7 @@ export async function issueAccessToken(
   snapshot: KeySetSnapshot,
   config: Config,
   grant: { clientId: string; scopes: string[]; now: Date },
+  ids: Pick<Ids, 'tokenId'>,
 ): Promise<IssuedToken> {
   const iat = Math.floor(grant.now.getTime() / 1000);
   const scope = grant.scopes.join(' ');
@@ -32,7 +35,7 @@ export async function issueAccessToken(
     .setAudience(managementAudience(config))
     .setIssuedAt(iat)
     .setExpirationTime(iat + config.accessTokenLifetimeSeconds)
-    .setJti(randomUUID())
+    .setJti(ids.tokenId())
     .sign(snapshot.signing.privateKey);
   return { access_token: accessToken, token_type: 'Bearer', expires_in: config.accessTokenLifetimeSeconds, scope };
 }

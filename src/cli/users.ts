@@ -1,6 +1,6 @@
 // fedmeta users add EMAIL [--name N] [--admin] — the password is read from standard input.
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
+import type { Services } from '../services.js';
 import { userView } from '../users/types.js';
 import { UsageError, type Io } from './output.js';
 import { cliActor } from './keys.js';

@@ -1,19 +1,20 @@
-// createApp(deps): the Koa application and its middleware order. No globals: every dependency
-// (config, store, keyring, clock) is passed in, so tests pin time and run several apps at once.
+// createApp(services): the Koa application and its middleware order. No globals: every dependency
+// (config, store, keyring, clock, ids) is passed in, so tests pin time and run several apps at once.
 import Koa from 'koa';
-import type { AppDeps } from './http/context.js';
-import type { Services } from './server.js';
-import { Csrf } from './auth/csrf.js';
-import { handleErrors, securityHeaders } from './http/errors.js';
-import { buildRouter } from './routes.js';
+import type { AppDeps } from './context.js';
+import type { Services } from '../services.js';
+import { Csrf } from '../auth/csrf.js';
+import { handleErrors, securityHeaders } from './errors.js';
+import { PageRenderer } from './render.js';
+import { buildRouter } from '../routes.js';
 
 export function createApp(services: Services): Koa {
-  const deps: AppDeps = { ...services, csrf: new Csrf(services.kek, services.config) };
+  const deps: AppDeps = { ...services, csrf: new Csrf(services.kek, services.config, services.ids), renderer: new PageRenderer() };
   const app = new Koa();
   app.silent = true; // errors are answered and logged by handleErrors
   const router = buildRouter(deps);
   app.use(securityHeaders);
-  app.use(handleErrors);
+  app.use(handleErrors(deps.renderer));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

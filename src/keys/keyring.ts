@@ -5,7 +5,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { unseal } from '../store/seal.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
-import { publishKey, type PublishedKey } from './formats.js';
+import type { PublishedKey, PublishedKeyCache } from './formats.js';
 import type { KeyRecord } from './types.js';
 
 export interface SigningKey {
@@ -23,8 +23,9 @@ export class KeySetSnapshot {
     readonly version: number,
     readonly keys: KeyRecord[],
     readonly signing: SigningKey,
+    forms: PublishedKeyCache,
   ) {
-    this.published = publishedKeys(keys).map(publishKey);
+    this.published = publishedKeys(keys).map((key) => forms.of(key));
     this.byKid = new Map(this.published.map((key) => [key.kid, key]));
   }
 
@@ -47,20 +48,16 @@ export class KeySetSnapshot {
 export class Keyring {
   private current: KeySetSnapshot | undefined;
   private refreshing: Promise<KeySetSnapshot> | undefined;
-  private readonly listeners = new Set<(snapshot: KeySetSnapshot) => void>();
 
   constructor(
     private readonly store: Store,
     private readonly kek: Buffer,
+    private readonly forms: PublishedKeyCache,
   ) {}
 
   get snapshot(): KeySetSnapshot {
     if (!this.current) throw new Error('keyring not loaded');
     return this.current;
-  }
-
-  onChange(listener: (snapshot: KeySetSnapshot) => void): void {
-    this.listeners.add(listener);
   }
 
   /** Reload when the store's key version moved; concurrent callers share one reload. */
@@ -86,12 +83,9 @@ export class Keyring {
         : {
             kid: record.kid,
             privateKey: createPrivateKey(unseal(this.kek, record.kid, record.sealedPrivateKey)),
-            published: publishKey(record),
+            published: this.forms.of(record),
           };
-    const snapshot = new KeySetSnapshot(version, keys, signing);
-    this.current = snapshot;
-    for (const listener of this.listeners) listener(snapshot);
-    return snapshot;
+    this.current = new KeySetSnapshot(version, keys, signing, this.forms);
+    return this.current;
   }
-
 }

@@ -3,8 +3,8 @@
 // certificate (required only when the SP says AuthnRequestsSigned="true"), the SLO endpoint.
 import { X509Certificate } from 'node:crypto';
 import { BINDINGS, NS } from '../xml/namespaces.js';
-import { XmlError, childElements, expectRoot, parseUntrustedXml } from '../xml/parse.js';
-import { invalidBody } from '../errors.js';
+import { childElements, expectRoot, parseUntrustedXml } from '../xml/parse.js';
+import { XmlError, invalidBody } from '../errors.js';
 
 export interface SpMetadata {
   entityId: string;

@@ -1,8 +1,8 @@
 // End users (and dashboard administrators): scrypt password hashes, never returned.
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
-import type { Actor } from '../audit/types.js';
+import type { Ids } from '../ids.js';
+import { logType, type Actor } from '../audit/types.js';
 import { invalidBody, notFound } from '../errors.js';
 import { hashSecret } from '../auth/passwords.js';
 import type { User } from './types.js';
@@ -29,7 +29,7 @@ function attributes(value: unknown): Record<string, string> {
 }
 
 export class UserService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; ids: Pick<Ids, 'userId'> }) {}
 
   async create(input: NewUserInput, actor: Actor): Promise<User> {
     const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
@@ -41,7 +41,7 @@ export class UserService {
     if (input.admin !== undefined && typeof input.admin !== 'boolean') throw invalidBody('admin must be true or false');
     const now = this.deps.clock.now();
     const user: User = {
-      userId: `fedmeta|${randomBytes(12).toString('hex')}`,
+      userId: this.deps.ids.userId(),
       email,
       name: (input.name as string | undefined)?.trim() || email,
       admin: input.admin === true,
@@ -50,7 +50,7 @@ export class UserService {
       createdAt: now,
     };
     await this.deps.store.createUser(user, {
-      type: 'user_created',
+      type: logType('user_created'),
       description: `Created ${user.admin ? 'administrator' : 'user'} ${email}`,
       actor,
       details: { user_id: user.userId },
@@ -70,6 +70,6 @@ export class UserService {
 
   async remove(userId: string, actor: Actor): Promise<void> {
     const user = await this.get(userId);
-    await this.deps.store.deleteUser(userId, { type: 'user_deleted', description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
+    await this.deps.store.deleteUser(userId, { type: logType('user_deleted'), description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
   }
 }

@@ -1,0 +1,113 @@
+// Every error code fedmeta raises, as one closed union: a stable snake_case string per failure that
+// clients and tests match on. The classes and factories that carry them are in src/errors.ts.
+
+/** RFC 6749 section 5.2: the codes the token endpoint answers with. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied';
+
+/** Requests, resources and state: the Management API's errorCode values and the HTML error pages'. */
+export type RequestErrorCode =
+  | 'invalid_request'
+  | 'invalid_body'
+  | 'bad_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'csrf_rejected'
+  | 'login_expired'
+  | 'not_found'
+  | 'key_not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'key_state_conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'too_many_requests';
+
+/** Our own faults: answered as 5xx without their message (503 keeps its operational one). */
+export type ServerErrorCode =
+  | 'internal_error'
+  | 'service_unavailable'
+  | 'key_set_corrupt'
+  | 'key_set_incomplete'
+  | 'key_exists'
+  | 'saml_sp_certificate_invalid';
+
+/** Refusals of untrusted XML (src/xml/parse.ts, src/xml/sign.ts). */
+export type XmlErrorCode =
+  | 'xml_too_large'
+  | 'xml_doctype_forbidden'
+  | 'xml_entity_forbidden'
+  | 'xml_pi_forbidden'
+  | 'xml_malformed'
+  | 'xml_multiple_roots'
+  | 'xml_content_outside_root'
+  | 'xml_unexpected_root'
+  | 'xml_signature_missing'
+  | 'xml_signature_invalid';
+
+/** Every code a refused SAML request carries; see authn-request.ts and logout-request.ts for when. */
+export type SamlRequestErrorCode =
+  // decoding and signatures (this file)
+  | 'saml_request_too_large'
+  | 'saml_request_bad_encoding'
+  | 'saml_request_bad_deflate'
+  | 'saml_request_missing'
+  | 'saml_request_duplicate_parameter'
+  | 'saml_signature_missing'
+  | 'saml_signature_invalid'
+  | 'saml_signature_algorithm_not_allowed'
+  // the request's XML
+  | 'saml_request_missing_attribute'
+  | 'saml_request_invalid_attribute'
+  | 'saml_request_invalid_id'
+  | 'saml_request_invalid_issue_instant'
+  | 'saml_request_invalid_element'
+  | 'saml_request_unexpected_content'
+  | 'saml_request_issuer_missing'
+  | 'saml_request_issuer_invalid'
+  | 'saml_logout_name_id_missing'
+  | 'saml_logout_name_id_invalid'
+  | 'saml_logout_identifier_not_supported'
+  // the application: no place to answer, so always plain
+  | 'saml_app_not_configured'
+  | 'saml_request_unknown_issuer'
+  | 'saml_acs_not_allowed'
+  | 'saml_acs_index_not_supported'
+  | 'saml_logout_callback_missing'
+  // answered with a SAML status at the application's URL
+  | 'saml_request_unsigned'
+  | 'saml_request_version_mismatch'
+  | 'saml_request_unsupported_binding'
+  | 'saml_request_destination_missing'
+  | 'saml_request_destination_mismatch'
+  | 'saml_request_expired'
+  | 'saml_request_not_yet_valid'
+  | 'saml_no_passive'
+  // raised by the HTTP layer: a signed request's ID seen before
+  | 'saml_request_replayed';
+
+/** Refusals of a WS-Fed passive request (src/wsfed/request.ts); each is a 400 page. */
+export type WsfedErrorCode =
+  | 'wsfed_unsupported_action'
+  | 'wsfed_unknown_realm'
+  | 'wsfed_wreply_not_registered'
+  | 'wsfed_wctx_too_long'
+  | 'invalid_request';
+
+export type ErrorCode = OAuthErrorCode | RequestErrorCode | ServerErrorCode | XmlErrorCode | SamlRequestErrorCode | WsfedErrorCode;
+
+export const OAUTH_ERROR_CODES: readonly OAuthErrorCode[] = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+];
