@@ -1,7 +1,7 @@
 // Every error fedmeta raises: one base class with an HTTP status and a code from the closed ErrorCode
 // union, a factory per code, and the two refusals that carry more (bad XML, a refused SAML request).
 // The error middleware (src/http/errors.ts) maps them to each surface's format; nothing re-wraps them.
-import type { ErrorCode, SamlRequestErrorCode, XmlErrorCode } from './error-codes.js';
+import type { ErrorCode, SamlRequestErrorCode, WsfedErrorCode, XmlErrorCode } from './error-codes.js';
 import type { SamlStatus } from './saml/status.js';
 
 export type { ErrorCode } from './error-codes.js';
@@ -57,6 +57,9 @@ export const keySetIncomplete = make(500, 'key_set_incomplete');
 export const keyExists = make(500, 'key_exists');
 export const spCertificateInvalid = make(500, 'saml_sp_certificate_invalid');
 export const serviceUnavailable = make(503, 'service_unavailable');
+
+/** A refused WS-Fed passive request: a 400 page, never a redirect or a post. */
+export const wsfedError = (code: WsfedErrorCode, message: string) => new FedmetaError(400, code, message);
 
 /** Untrusted XML refused before or after parsing (DTDs, entities, bad signatures…): always 400. */
 export class XmlError extends FedmetaError {

@@ -9,9 +9,9 @@ import { currentSession, endSession, type ActiveSession } from '../auth/sessions
 import { resumePendingLogin, savePendingLogin } from '../auth/pending-login.js';
 import { wsfedMetadataDocument } from '../published/wsfed-metadata.js';
 import { buildSignedWresult, type WsfedApp } from '../wsfed/signin.js';
-import { checkRealm, chooseWreply, needsFreshLogin, parseWsfedQuery, wsfedError, type WsfedRequest } from '../wsfed/request.js';
+import { checkRealm, chooseWreply, needsFreshLogin, parseWsfedQuery, type WsfedRequest } from '../wsfed/request.js';
 import type { Application } from '../clients/types.js';
-import { notFound } from '../errors.js';
+import { notFound, wsfedError } from '../errors.js';
 import { pathFor } from '../route-paths.js';
 import { logType } from '../audit/types.js';
 
