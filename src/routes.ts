@@ -20,8 +20,7 @@ import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Handler = Middleware<any, any>;
+type Handler = Middleware;
 
 /** Binds `handlers` to the named route for each method; `router.url(name)` then knows the route too. */
 function bind(router: Router, methods: Method[], name: RouteName, path: string, handlers: Handler[]): void {

@@ -7,23 +7,26 @@ export interface Actor {
 }
 
 /** What happened, in our own words: every audit event fedmeta records. */
-export type AuditEventType =
-  | 'keys_created'
-  | 'key_rotated'
-  | 'key_rotated_and_revoked'
-  | 'key_revoked'
-  | 'client_created'
-  | 'client_updated'
-  | 'client_deleted'
-  | 'user_created'
-  | 'user_deleted'
-  | 'api_client_created'
-  | 'login_succeeded'
-  | 'login_failed'
-  | 'logout'
-  | 'sso_succeeded'
-  | 'token_issued'
-  | 'token_refused';
+export const AUDIT_EVENT_TYPES = [
+  'keys_created',
+  'key_rotated',
+  'key_rotated_and_revoked',
+  'key_revoked',
+  'client_created',
+  'client_updated',
+  'client_deleted',
+  'user_created',
+  'user_deleted',
+  'api_client_created',
+  'login_succeeded',
+  'login_failed',
+  'logout',
+  'sso_succeeded',
+  'token_issued',
+  'token_refused',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** Auth0's log event type codes, for the events Auth0 logs too (GET /api/v2/logs shows these). */
 const AUTH0_LOG_TYPES = {
@@ -47,9 +50,7 @@ export function logType(event: AuditEventType): AuditLogType {
 
 /** The event a logged type stands for (undefined for a type this version does not know). */
 export function eventOf(type: string): AuditEventType | undefined {
-  const auth0 = Object.entries(AUTH0_LOG_TYPES).find(([, code]) => code === type);
-  if (auth0) return auth0[0] as AuditEventType;
-  return type in AUTH0_LOG_TYPES ? undefined : (type as AuditEventType);
+  return AUDIT_EVENT_TYPES.find((event) => logType(event) === type);
 }
 
 /** An entry to append. The store keeps any string; fedmeta's code always writes `logType(event)`. */
