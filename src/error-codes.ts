@@ -1,7 +1,10 @@
 // Every error code fedmeta raises, as one closed union: a stable snake_case string per failure that
 // clients and tests match on. The classes and factories that carry them are in src/errors.ts.
 
-/** RFC 6749 section 5.2: the codes the token endpoint answers with. */
+/**
+ * The codes the token endpoint answers with as they are: RFC 6749 section 5.2, plus
+ * temporarily_unavailable (RFC 6749 4.1.2.1) and too_many_requests for its throttle.
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -9,7 +12,9 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
-  | 'access_denied';
+  | 'access_denied'
+  | 'temporarily_unavailable'
+  | 'too_many_requests';
 
 /** Requests, resources and state: the Management API's errorCode values and the HTML error pages'. */
 export type RequestErrorCode =
@@ -22,6 +27,7 @@ export type RequestErrorCode =
   | 'login_expired'
   | 'not_found'
   | 'key_not_found'
+  | 'api_client_not_found'
   | 'method_not_allowed'
   | 'conflict'
   | 'key_state_conflict'
@@ -110,4 +116,6 @@ export const OAUTH_ERROR_CODES: readonly OAuthErrorCode[] = [
   'unsupported_grant_type',
   'invalid_scope',
   'access_denied',
+  'temporarily_unavailable',
+  'too_many_requests',
 ];

@@ -29,7 +29,6 @@ const make = (status: number, code: ErrorCode) => (message: string, headers?: He
 // 4xx: the request, its credentials or the state it asks to change.
 export const invalidRequest = make(400, 'invalid_request');
 export const invalidBody = make(400, 'invalid_body');
-export const badRequest = make(400, 'bad_request');
 export const loginExpired = () =>
   new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
 export const unauthorized = make(401, 'invalid_token');
@@ -37,8 +36,8 @@ export const insufficientScope = make(403, 'insufficient_scope');
 export const csrfRejected = make(403, 'csrf_rejected');
 export const notFound = make(404, 'not_found');
 export const keyNotFound = make(404, 'key_not_found');
+export const apiClientNotFound = make(404, 'api_client_not_found');
 export const methodNotAllowed = make(405, 'method_not_allowed');
-export const conflict = make(409, 'conflict');
 export const keyStateConflict = make(409, 'key_state_conflict');
 export const payloadTooLarge = make(413, 'payload_too_large');
 export const unsupportedMediaType = make(415, 'unsupported_media_type');
@@ -49,6 +48,7 @@ export const invalidClient = make(401, 'invalid_client');
 export const unsupportedGrantType = make(400, 'unsupported_grant_type');
 export const invalidScope = make(400, 'invalid_scope');
 export const accessDenied = make(403, 'access_denied');
+export const temporarilyUnavailable = make(503, 'temporarily_unavailable');
 
 // 5xx: our side.
 export const internalError = make(500, 'internal_error');

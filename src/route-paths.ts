@@ -45,6 +45,9 @@ export const ROUTE_PATHS = {
   'dashboard-new-saml': '/dashboard/applications/new-saml',
   'dashboard-new-wsfed': '/dashboard/applications/new-wsfed',
   'dashboard-logs': '/dashboard/logs',
+  'dashboard-api-clients': '/dashboard/api-clients',
+  'dashboard-api-client-remove': '/dashboard/api-clients/:id/remove',
+  'dashboard-api-client-rotate-secret': '/dashboard/api-clients/:id/rotate-secret',
 
   'oauth-token': '/oauth/token',
 
@@ -57,6 +60,9 @@ export const ROUTE_PATHS = {
   'api-users': `${API_PREFIX}/users`,
   'api-user': `${API_PREFIX}/users/:id`,
   'api-logs': `${API_PREFIX}/logs`,
+  'api-api-clients': `${API_PREFIX}/api-clients`,
+  'api-api-client': `${API_PREFIX}/api-clients/:id`,
+  'api-api-client-rotate-secret': `${API_PREFIX}/api-clients/:id/rotate-secret`,
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

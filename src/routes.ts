@@ -18,6 +18,7 @@ import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
+import { apiClientHandlers } from './http/management/api-clients.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Handler = Middleware;
@@ -84,6 +85,11 @@ export function buildRouter(deps: AppDeps): Router {
   admin(GET, 'dashboard-new-wsfed', dashboard.apps.newWsfed);
   admin(POST, 'dashboard-new-wsfed', dashboard.apps.createWsfed);
   admin(GET, 'dashboard-logs', dashboard.logs.list);
+  admin(GET, 'dashboard-api-clients', dashboard.apiClients.list);
+  admin(GET, 'dashboard-api-client-remove', dashboard.apiClients.confirmRemove);
+  admin(POST, 'dashboard-api-client-remove', dashboard.apiClients.remove);
+  admin(GET, 'dashboard-api-client-rotate-secret', dashboard.apiClients.confirmRotate);
+  admin(POST, 'dashboard-api-client-rotate-secret', dashboard.apiClients.rotate);
 
   on(POST, 'oauth-token', errorSurface('oauth'), tokenHandler(deps));
 
@@ -100,6 +106,7 @@ function buildManagementApi(deps: AppDeps): Router {
   const clients = clientHandlers(deps);
   const users = userHandlers(deps);
   const logs = logApiHandlers(deps);
+  const apiClients = apiClientHandlers(deps);
   api.use(limitDeclaredBody());
   api.use(authenticate(deps));
   on('get', 'api-signing-keys', needs('read:signing_keys'), keys.list);
@@ -116,5 +123,8 @@ function buildManagementApi(deps: AppDeps): Router {
   on('get', 'api-user', needs('read:users'), users.get);
   on('delete', 'api-user', needs('delete:users'), users.remove);
   on('get', 'api-logs', needs('read:logs'), logs.list);
+  on('get', 'api-api-clients', needs('read:api_clients'), apiClients.list);
+  on('delete', 'api-api-client', needs('delete:api_clients'), apiClients.remove);
+  on('post', 'api-api-client-rotate-secret', needs('update:api_clients'), apiClients.rotateSecret);
   return api;
 }

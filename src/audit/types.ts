@@ -18,6 +18,8 @@ export const AUDIT_EVENT_TYPES = [
   'user_created',
   'user_deleted',
   'api_client_created',
+  'api_client_deleted',
+  'api_client_secret_rotated',
   'login_succeeded',
   'login_failed',
   'logout',

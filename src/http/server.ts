@@ -1,8 +1,8 @@
 // A running instance: services → app → HTTP server on config.host:config.port, with the store watch
 // that keeps the in-memory key set and applications current. `fedmeta serve` and the tests start it.
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config.js';
+import type { Config, HttpLimits } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { openServices, type Services } from '../services.js';
@@ -25,6 +25,32 @@ export interface ServerOptions {
   pollMs?: number;
 }
 
+/** Request headers past this count are not read (browsers send about 20). */
+const MAX_HEADERS_COUNT = 100;
+
+/**
+ * node:http with fedmeta's limits. A socket that never sends a byte, or stops half-way through the
+ * headers, is answered 408 and closed by the headers timeout: Node checks it on the
+ * connectionsCheckingInterval timer (default 30 s, here at most 1 s), not only when data arrives.
+ * server.timeout additionally destroys any socket with no traffic either way (e.g. a client that
+ * stops reading its response).
+ */
+function createHttpServer(limits: HttpLimits, listener: RequestListener): Server {
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    listener,
+  );
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.timeout = limits.socketTimeoutMs;
+  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  return server;
+}
+
 function listen(server: Server, config: Config): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -42,9 +68,7 @@ function watchServices(services: Services, pollMs: number): StoreWatch {
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const services = await openServices({ config, ...options });
-  const server = createServer(createApp(services).callback());
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
+  const server = createHttpServer(config.http, createApp(services).callback());
   try {
     await listen(server, config);
   } catch (error) {

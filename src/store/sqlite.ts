@@ -177,8 +177,8 @@ export class SqliteStore implements Store {
   async createApiClient(client: ApiClientRecord, audit: AuditInput): Promise<void> {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(client.clientId, client.name, client.secretHash, client.scopes.join(' '), client.createdAt.getTime());
+        .prepare('INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at, secret_version) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(client.clientId, client.name, client.secretHash, client.scopes.join(' '), client.createdAt.getTime(), client.secretVersion);
       this.insertAudit(audit, client.createdAt);
     }).immediate();
   }
@@ -392,18 +392,58 @@ export class SqliteStore implements Store {
   }
 
   async findApiClient(clientId: string): Promise<ApiClientRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM api_clients WHERE client_id = ?').get(clientId) as
-      | { client_id: string; name: string; secret_hash: string; scopes: string; created_at: number }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      clientId: row.client_id,
-      name: row.name,
-      secretHash: row.secret_hash,
-      scopes: row.scopes.split(' ').filter(Boolean),
-      createdAt: new Date(row.created_at),
-    };
+    const row = this.db.prepare('SELECT * FROM api_clients WHERE client_id = ?').get(clientId) as ApiClientRow | undefined;
+    return row && apiClientFromRow(row);
   }
+
+  async listApiClients(): Promise<ApiClientRecord[]> {
+    return (this.db.prepare('SELECT * FROM api_clients ORDER BY created_at, client_id').all() as ApiClientRow[]).map(apiClientFromRow);
+  }
+
+  async deleteApiClient(clientId: string, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db.prepare('DELETE FROM api_clients WHERE client_id = ?').run(clientId);
+        if (changes === 0) return false;
+        this.insertAudit(audit, now);
+        return true;
+      })
+      .immediate();
+  }
+
+  async rotateApiClientSecret(clientId: string, secretHash: string, audit: AuditInput, now: Date): Promise<ApiClientRecord | undefined> {
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare('UPDATE api_clients SET secret_hash = ?, secret_version = secret_version + 1 WHERE client_id = ? RETURNING *')
+          .get(secretHash, clientId) as ApiClientRow | undefined;
+        if (!row) return undefined;
+        this.insertAudit(audit, now);
+        return apiClientFromRow(row);
+      })
+      .immediate();
+  }
+
+}
+
+interface ApiClientRow {
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string;
+  created_at: number;
+  secret_version: number;
+}
+
+function apiClientFromRow(row: ApiClientRow): ApiClientRecord {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    scopes: row.scopes.split(' ').filter(Boolean),
+    createdAt: new Date(row.created_at),
+    secretVersion: row.secret_version,
+  };
 }
 
 interface AppRow {

@@ -6,6 +6,7 @@ import { dashboardPages } from './page.js';
 import { signingKeyHandlers } from './signing-keys.js';
 import { applicationHandlers } from './applications.js';
 import { logPageHandlers } from './logs.js';
+import { apiClientPages } from './api-clients.js';
 import { pathFor } from '../../route-paths.js';
 
 export function dashboardHandlers(deps: AppDeps) {
@@ -19,5 +20,6 @@ export function dashboardHandlers(deps: AppDeps) {
     keys: signingKeyHandlers(deps, pages),
     apps: applicationHandlers(deps, pages),
     logs: logPageHandlers(deps, pages),
+    apiClients: apiClientPages(deps, pages),
   };
 }
