@@ -20,10 +20,12 @@ export type OAuthErrorCode =
 export type RequestErrorCode =
   | 'invalid_request'
   | 'invalid_body'
+  | 'admin_not_allowed'
   | 'bad_request'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'csrf_rejected'
+  | 'idp_initiated_disabled'
   | 'login_expired'
   | 'not_found'
   | 'key_not_found'
@@ -31,6 +33,7 @@ export type RequestErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'key_state_conflict'
+  | 'cannot_remove_own_admin'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'too_many_requests';
@@ -39,6 +42,7 @@ export type RequestErrorCode =
 export type ServerErrorCode =
   | 'internal_error'
   | 'service_unavailable'
+  | 'key_unavailable'
   | 'key_set_corrupt'
   | 'key_set_incomplete'
   | 'key_exists'
@@ -47,6 +51,9 @@ export type ServerErrorCode =
 /** Refusals of untrusted XML (src/xml/parse.ts, src/xml/sign.ts). */
 export type XmlErrorCode =
   | 'xml_too_large'
+  | 'xml_too_deep'
+  | 'xml_too_many_elements'
+  | 'xml_encoding_unsupported'
   | 'xml_doctype_forbidden'
   | 'xml_entity_forbidden'
   | 'xml_pi_forbidden'
@@ -55,7 +62,8 @@ export type XmlErrorCode =
   | 'xml_content_outside_root'
   | 'xml_unexpected_root'
   | 'xml_signature_missing'
-  | 'xml_signature_invalid';
+  | 'xml_signature_invalid'
+  | 'xml_signature_algorithm_not_allowed';
 
 /** Every code a refused SAML request carries; see authn-request.ts and logout-request.ts for when. */
 export type SamlRequestErrorCode =
@@ -106,16 +114,14 @@ export type WsfedErrorCode =
   | 'wsfed_wctx_too_long'
   | 'invalid_request';
 
-export type ErrorCode = OAuthErrorCode | RequestErrorCode | ServerErrorCode | XmlErrorCode | SamlRequestErrorCode | WsfedErrorCode;
+/** SP metadata refused at registration beyond plain invalid_body (src/saml/sp-metadata.ts). */
+export type SpMetadataErrorCode = 'sp_metadata_invalid_boolean' | 'sp_metadata_expired' | 'sp_metadata_multiple_sp_descriptors' | 'sp_metadata_invalid_date';
 
-export const OAUTH_ERROR_CODES: readonly OAuthErrorCode[] = [
-  'invalid_request',
-  'invalid_client',
-  'invalid_grant',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_scope',
-  'access_denied',
-  'temporarily_unavailable',
-  'too_many_requests',
-];
+export type ErrorCode =
+  | OAuthErrorCode
+  | RequestErrorCode
+  | ServerErrorCode
+  | XmlErrorCode
+  | SamlRequestErrorCode
+  | WsfedErrorCode
+  | SpMetadataErrorCode;

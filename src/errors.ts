@@ -1,7 +1,7 @@
 // Every error fedmeta raises: one base class with an HTTP status and a code from the closed ErrorCode
 // union, a factory per code, and the two refusals that carry more (bad XML, a refused SAML request).
 // The error middleware (src/http/errors.ts) maps them to each surface's format; nothing re-wraps them.
-import type { ErrorCode, SamlRequestErrorCode, WsfedErrorCode, XmlErrorCode } from './error-codes.js';
+import type { ErrorCode, SamlRequestErrorCode, SpMetadataErrorCode, WsfedErrorCode, XmlErrorCode } from './error-codes.js';
 import type { SamlStatus } from './saml/status.js';
 
 export type { ErrorCode } from './error-codes.js';
@@ -29,16 +29,23 @@ const make = (status: number, code: ErrorCode) => (message: string, headers?: He
 // 4xx: the request, its credentials or the state it asks to change.
 export const invalidRequest = make(400, 'invalid_request');
 export const invalidBody = make(400, 'invalid_body');
+/** The Management API never makes administrators (POST /api/v2/users with an `admin` field). */
+export const adminNotAllowed = () =>
+  new FedmetaError(400, 'admin_not_allowed', 'The Management API cannot create or promote administrators; use the CLI (fedmeta users add --admin, fedmeta users grant-admin EMAIL) or the dashboard');
 export const loginExpired = () =>
   new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
 export const unauthorized = make(401, 'invalid_token');
 export const insufficientScope = make(403, 'insufficient_scope');
 export const csrfRejected = make(403, 'csrf_rejected');
+export const idpInitiatedDisabled = make(403, 'idp_initiated_disabled');
 export const notFound = make(404, 'not_found');
 export const keyNotFound = make(404, 'key_not_found');
 export const apiClientNotFound = make(404, 'api_client_not_found');
 export const methodNotAllowed = make(405, 'method_not_allowed');
 export const keyStateConflict = make(409, 'key_state_conflict');
+/** 409: an administrator removing their own role (the dashboard could be left with none). */
+export const ownAdminRole = () =>
+  new FedmetaError(409, 'cannot_remove_own_admin', 'You cannot remove your own administrator role; ask another administrator.');
 export const payloadTooLarge = make(413, 'payload_too_large');
 export const unsupportedMediaType = make(415, 'unsupported_media_type');
 export const tooManyRequests = make(429, 'too_many_requests');
@@ -57,9 +64,14 @@ export const keySetIncomplete = make(500, 'key_set_incomplete');
 export const keyExists = make(500, 'key_exists');
 export const spCertificateInvalid = make(500, 'saml_sp_certificate_invalid');
 export const serviceUnavailable = make(503, 'service_unavailable');
+/** A signing key's sealed private key does not open: fail closed instead of signing with another key. */
+export const keyUnavailable = make(503, 'key_unavailable');
 
 /** A refused WS-Fed passive request: a 400 page, never a redirect or a post. */
 export const wsfedError = (code: WsfedErrorCode, message: string) => new FedmetaError(400, code, message);
+
+/** SP metadata refused at registration for a reason of its own (a 400, like invalid_body). */
+export const spMetadataError = (code: SpMetadataErrorCode, message: string) => new FedmetaError(400, code, message);
 
 /** Untrusted XML refused before or after parsing (DTDs, entities, bad signatures…): always 400. */
 export class XmlError extends FedmetaError {

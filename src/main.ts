@@ -16,7 +16,7 @@ async function serve(io: Io): Promise<number> {
   const running = await startServer(loadConfig());
   const { config, warnings, keyring } = running.services;
   for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
-  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${keyring.snapshot.signing.kid})\n`);
+  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${keyring.snapshot.currentKid})\n`);
   await untilSignal();
   await running.close();
   return 0;

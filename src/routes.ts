@@ -19,6 +19,7 @@ import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 import { apiClientHandlers } from './http/management/api-clients.js';
+import { signingKeyRequired } from './http/key-guard.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Handler = Middleware;
@@ -32,6 +33,8 @@ export function buildRouter(deps: AppDeps): Router {
   const router = new Router();
   const on = (methods: Method[], name: RouteName, ...handlers: Handler[]) => bind(router, methods, name, ROUTE_PATHS[name], handlers);
   const page = (methods: Method[], name: RouteName, ...handlers: Handler[]) => on(methods, name, errorSurface('html'), ...handlers);
+  /** Sign-in and sign-out answer 503 key_unavailable while the current key cannot sign. */
+  const signs = signingKeyRequired(deps.keyring);
   const GET: Method[] = ['get'];
   const POST: Method[] = ['post'];
   const BOTH: Method[] = ['get', 'post'];
@@ -50,18 +53,20 @@ export function buildRouter(deps: AppDeps): Router {
   const samlp = samlpHandlers(deps);
   on(GET, 'saml-metadata', published.samlMetadata);
   on(GET, 'saml-app-metadata', published.samlMetadata);
-  page(GET, 'saml-resume', samlp.resume);
-  page(BOTH, 'saml-logout', samlp.logout);
-  page(BOTH, 'saml-sso', samlp.sso);
-  page(BOTH, 'saml-app-sso', samlp.sso);
-  page(BOTH, 'saml-app-logout', samlp.logout);
+  page(GET, 'saml-resume', signs, samlp.resume);
+  page(BOTH, 'saml-logout', signs, samlp.logout);
+  page(BOTH, 'saml-sso', signs, samlp.sso);
+  page(BOTH, 'saml-app-sso', signs, samlp.sso);
+  page(BOTH, 'saml-app-logout', signs, samlp.logout);
 
   const wsfed = wsfedHandlers(deps);
   on(GET, 'wsfed-metadata', wsfed.metadata);
   on(GET, 'wsfed-app-metadata', wsfed.metadata);
-  page(GET, 'wsfed-resume', wsfed.resume);
-  page(GET, 'wsfed', wsfed.endpoint);
-  page(GET, 'wsfed-app', wsfed.endpoint);
+  page(GET, 'wsfed-resume', signs, wsfed.resume);
+  page(GET, 'wsfed', signs, wsfed.endpoint);
+  page(GET, 'wsfed-app', signs, wsfed.endpoint);
+  page(POST, 'wsfed', wsfed.confirmSignOut);
+  page(POST, 'wsfed-app', wsfed.confirmSignOut);
 
   const login = loginHandlers(deps);
   on(GET, 'asset', assetHandler());
@@ -84,6 +89,11 @@ export function buildRouter(deps: AppDeps): Router {
   admin(POST, 'dashboard-new-saml', dashboard.apps.createSaml);
   admin(GET, 'dashboard-new-wsfed', dashboard.apps.newWsfed);
   admin(POST, 'dashboard-new-wsfed', dashboard.apps.createWsfed);
+  admin(GET, 'dashboard-users', dashboard.users.list);
+  admin(GET, 'dashboard-user-grant-admin', dashboard.users.confirm(true));
+  admin(POST, 'dashboard-user-grant-admin', dashboard.users.change(true));
+  admin(GET, 'dashboard-user-revoke-admin', dashboard.users.confirm(false));
+  admin(POST, 'dashboard-user-revoke-admin', dashboard.users.change(false));
   admin(GET, 'dashboard-logs', dashboard.logs.list);
   admin(GET, 'dashboard-api-clients', dashboard.apiClients.list);
   admin(GET, 'dashboard-api-client-remove', dashboard.apiClients.confirmRemove);
@@ -91,7 +101,7 @@ export function buildRouter(deps: AppDeps): Router {
   admin(GET, 'dashboard-api-client-rotate-secret', dashboard.apiClients.confirmRotate);
   admin(POST, 'dashboard-api-client-rotate-secret', dashboard.apiClients.rotate);
 
-  on(POST, 'oauth-token', errorSurface('oauth'), tokenHandler(deps));
+  on(POST, 'oauth-token', errorSurface('oauth'), signingKeyRequired(deps.keyring), tokenHandler(deps));
 
   const managementApi = buildManagementApi(deps);
   router.use(managementApi.routes(), managementApi.allowedMethods());

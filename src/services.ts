@@ -6,10 +6,9 @@ import { randomIds, type Ids } from './ids.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { resolveKek } from './store/kek.js';
-import { Keyring } from './keys/keyring.js';
+import { Keyring, openPrivateKey, type KeySetSnapshot } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
 import { PublishedKeyCache } from './keys/formats.js';
-import { UnsealError } from './store/seal.js';
 import { ConfigError } from './config.js';
 import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
@@ -39,15 +38,29 @@ export interface ServiceOptions {
   createKeys?: boolean;
 }
 
-async function loadKeyring(keyring: Keyring): Promise<void> {
-  try {
-    await keyring.refresh();
-  } catch (error) {
-    if (error instanceof UnsealError) {
-      throw new ConfigError('FEDMETA_KEK', `${error.message}; refusing to start (keys are never regenerated)`);
+/**
+ * No published key opens: a wrong FEDMETA_KEK, not one damaged row. Refuse to start. One damaged
+ * current key instead starts not ready (fail closed) so that a rotation can recover it.
+ */
+function refuseWrongKek(snapshot: KeySetSnapshot, kek: Buffer): void {
+  if (!snapshot.unavailable) return;
+  const opens = (record: (typeof snapshot.keys)[number]) => {
+    try {
+      openPrivateKey(kek, record);
+      return true;
+    } catch {
+      return false;
     }
-    throw error;
+  };
+  if (!snapshot.keys.some((record) => record.state !== 'revoked' && record.kid !== snapshot.currentKid && opens(record))) {
+    throw new ConfigError('FEDMETA_KEK', `the private key of ${snapshot.currentKid} does not open with this FEDMETA_KEK, nor does any other key; refusing to start (keys are never regenerated)`);
   }
+}
+
+/** Warnings to print at start: the store's own (if it has any) and the KEK's. */
+function startWarnings(store: Store, kekWarning: string | undefined): string[] {
+  const fromStore = 'warnings' in store && Array.isArray(store.warnings) ? (store.warnings as string[]) : [];
+  return [...fromStore, ...(kekWarning ? [kekWarning] : [])];
 }
 
 /** Open the store and load the key set; creates the first current and next keys on a new store. */
@@ -60,12 +73,12 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     const keyring = new Keyring(store, kek, publishedKeys);
     const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
     if (createKeys) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
-    await loadKeyring(keyring);
+    refuseWrongKek(await keyring.refresh(), kek);
     const catalog = new ApplicationCatalog(store);
     await catalog.refresh();
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
-    return { config, store, kek, keyring, keys, publishedKeys, clock, ids, clients, catalog, users, warnings: warning ? [warning] : [] };
+    return { config, store, kek, keyring, keys, publishedKeys, clock, ids, clients, catalog, users, warnings: startWarnings(store, warning) };
   } catch (error) {
     await store.close();
     throw error;

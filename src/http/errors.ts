@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
 import { FedmetaError, internalError, methodNotAllowed, notFound } from '../errors.js';
-import { OAUTH_ERROR_CODES, type OAuthErrorCode } from '../error-codes.js';
+import type { ErrorCode } from '../error-codes.js';
 import type { PageRenderer } from './render.js';
 
 export type ErrorSurface = 'api' | 'oauth' | 'html';
@@ -24,11 +24,14 @@ function asFedmetaError(error: unknown): FedmetaError {
   return internalError('Internal server error');
 }
 
-/** RFC 6749 5.2 has no codes for transport problems (size, media type, a bad body): they are invalid_request. */
+/** Codes of a request body the token endpoint could not read: RFC 6749 5.2 calls all of them invalid_request. */
+const UNREADABLE_BODY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_body', 'bad_request', 'payload_too_large', 'unsupported_media_type']);
+
+/** The RFC 6749 `error` of a refusal: its own code, but invalid_request for an unreadable body and server_error for a fault. */
 function oauthCode(error: FedmetaError): string {
-  if ((OAUTH_ERROR_CODES as readonly string[]).includes(error.code)) return error.code as OAuthErrorCode;
-  if (error.status === 503) return 'temporarily_unavailable';
-  return error.status >= 500 ? 'server_error' : 'invalid_request';
+  if (UNREADABLE_BODY.has(error.code)) return 'invalid_request';
+  if (error.status >= 500 && !error.expose) return 'server_error';
+  return error.code;
 }
 
 function answer(ctx: Context, error: FedmetaError, renderer: PageRenderer): void {

@@ -1,8 +1,7 @@
 // Embedded store on SQLite (better-sqlite3). WAL with synchronous=FULL: a change is on disk before
 // the call returns. BEGIN IMMEDIATE serialises writers across processes (server and CLI).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { secureSqliteFiles } from './file-modes.js';
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
 import { take, check, refill, type BucketState } from '../limits/token-bucket.js';
@@ -53,14 +52,19 @@ function keyFromRow(row: KeyRow): KeyRecord {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  /** Files that were readable by others and were tightened at open (shown at start-up). */
+  readonly warnings: string[];
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Directory 0700 and database 0600 before SQLite opens it: -wal/-shm inherit the database's mode.
+    this.warnings = path === ':memory:' ? [] : secureSqliteFiles(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 15000');
     this.db.pragma('foreign_keys = ON');
+    // The canonical e-mail form (as src/users/email.ts makes it), for migration 3.
+    this.db.function('fedmeta_email_key', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.normalize('NFKC').toLowerCase() : value));
   }
 
   async migrate(): Promise<void> {
@@ -285,7 +289,7 @@ export class SqliteStore implements Store {
         .transaction(() => {
           this.db
             .prepare('INSERT INTO users (user_id, email, name, admin, attributes, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(user.userId, user.email.toLowerCase(), user.name, user.admin ? 1 : 0, JSON.stringify(user.attributes), user.passwordHash, user.createdAt.getTime());
+            .run(user.userId, user.email.normalize('NFKC').toLowerCase(), user.name, user.admin ? 1 : 0, JSON.stringify(user.attributes), user.passwordHash, user.createdAt.getTime());
           this.insertAudit(audit, user.createdAt);
         })
         .immediate();
@@ -300,7 +304,7 @@ export class SqliteStore implements Store {
   }
 
   async findUserByEmail(email: string) {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as UserRow | undefined;
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.normalize('NFKC').toLowerCase()) as UserRow | undefined;
     return row ? userFromRow(row) : undefined;
   }
 
@@ -312,6 +316,16 @@ export class SqliteStore implements Store {
     return this.db
       .transaction(() => {
         const { changes } = this.db.prepare('DELETE FROM users WHERE user_id = ?').run(userId);
+        if (changes > 0) this.insertAudit(audit, now);
+        return changes > 0;
+      })
+      .immediate();
+  }
+
+  async setUserAdmin(userId: string, admin: boolean, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db.prepare('UPDATE users SET admin = ? WHERE user_id = ?').run(admin ? 1 : 0, userId);
         if (changes > 0) this.insertAudit(audit, now);
         return changes > 0;
       })

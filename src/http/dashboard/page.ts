@@ -5,7 +5,7 @@ import type { AppDeps } from '../context.js';
 import { dashboardState } from './guard.js';
 import { Flasher, type FlashKind } from './flash.js';
 
-export type Section = 'signing-keys' | 'applications' | 'logs' | 'api-clients';
+export type Section = 'signing-keys' | 'applications' | 'users' | 'api-clients' | 'logs';
 
 export function dashboardPages({ csrf, config, clock, renderer }: AppDeps) {
   const flasher = new Flasher(csrf, config);
