@@ -1,16 +1,17 @@
 // fedmeta metadata-signer show|rotate — the dedicated key that signs SAML and WS-Fed metadata.
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
-import { certificateForms } from '../keys/formats.js';
+import type { Services } from '../services.js';
 import type { MetadataSignerRecord } from '../keys/metadata-signer-store.js';
 import { cliActor } from './keys.js';
 import { UsageError, type Io } from './output.js';
+import { urlFor } from '../route-paths.js';
 
 const USAGE = 'usage: fedmeta metadata-signer show [--json | --format pem|cer] | rotate [--json]';
 
 /** The metadata signer as `show --json` prints it. */
-export function metadataSignerObject(record: MetadataSignerRecord, mode: 'dedicated' | 'current') {
-  const forms = certificateForms(record.kid, record.certPem);
+export function metadataSignerObject(record: MetadataSignerRecord, services: Services) {
+  const forms = services.publishedKeys.certificate(record.kid, record.certPem);
+  const mode = services.config.metadataSigner;
   return {
     kid: record.kid,
     cert: forms.certPem,
@@ -23,8 +24,9 @@ export function metadataSignerObject(record: MetadataSignerRecord, mode: 'dedica
   };
 }
 
-function describe(record: MetadataSignerRecord, mode: 'dedicated' | 'current'): string {
-  const view = metadataSignerObject(record, mode);
+function describe(record: MetadataSignerRecord, services: Services): string {
+  const view = metadataSignerObject(record, services);
+  const mode = services.config.metadataSigner;
   const signs = mode === 'dedicated' ? 'signs SAML and WS-Fed metadata' : 'not used: FEDMETA_METADATA_SIGNER=current signs metadata with the current token key';
   return [
     `metadata-signing key ${view.kid} (${signs})`,
@@ -39,12 +41,12 @@ function describe(record: MetadataSignerRecord, mode: 'dedicated' | 'current'): 
 async function show(rest: string[], services: Services, io: Io): Promise<number> {
   const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean' }, format: { type: 'string' } } });
   const record = await services.metadataSigner.active();
-  const mode = services.config.metadataSigner;
-  if (values.format === 'pem') io.out(certificateForms(record.kid, record.certPem).certPem);
-  else if (values.format === 'cer') io.out(certificateForms(record.kid, record.certPem).certDer);
+  const forms = services.publishedKeys.certificate(record.kid, record.certPem);
+  if (values.format === 'pem') io.out(forms.certPem);
+  else if (values.format === 'cer') io.out(forms.certDer);
   else if (values.format !== undefined) throw new UsageError(`--format must be pem or cer (got "${values.format}")`);
-  else if (values.json) io.out(`${JSON.stringify(metadataSignerObject(record, mode), null, 2)}\n`);
-  else io.out(describe(record, mode));
+  else if (values.json) io.out(`${JSON.stringify(metadataSignerObject(record, services), null, 2)}\n`);
+  else io.out(describe(record, services));
   return 0;
 }
 
@@ -52,11 +54,11 @@ async function rotate(rest: string[], services: Services, io: Io): Promise<numbe
   const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean' } } });
   const { previous, current } = await services.metadataSigner.rotate(cliActor());
   if (values.json) {
-    io.out(`${JSON.stringify({ ...metadataSignerObject(current, services.config.metadataSigner), previous: previous ?? null }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ ...metadataSignerObject(current, services), previous: previous ?? null }, null, 2)}\n`);
     return 0;
   }
   io.out(`rotated: metadata is now signed by ${current.kid}${previous ? ` (was ${previous})` : ''}\n`);
-  io.out(`service providers that pin the metadata-signing certificate must pin the new one: ${services.config.issuer}/metadata-signer.pem\n`);
+  io.out(`service providers that pin the metadata-signing certificate must pin the new one: ${urlFor(services.config, 'metadata-signer-pem')}\n`);
   return 0;
 }
 

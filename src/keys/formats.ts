@@ -39,24 +39,33 @@ function pkcs7Of(certPem: string): string {
   return forge.pkcs7.messageToPem(p7).replace(/\r\n/g, '\n');
 }
 
-const cache = new Map<string, Omit<PublishedKey, 'state'>>();
+export type CertificateForms = Omit<PublishedKey, 'state'>;
 
-/** A certificate's published forms, cached by kid (a kid's certificate never changes). */
-export function certificateForms(kid: string, certPem: string): Omit<PublishedKey, 'state'> {
-  let forms = cache.get(kid);
-  if (!forms) {
-    forms = computeForms(kid, certPem);
-    cache.set(kid, forms);
-  }
-  return forms;
-}
-
-/** Published forms of a token-signing key. */
+/** Published forms of a key, computed afresh (tests, benchmarks); the service uses a PublishedKeyCache. */
 export function publishKey(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
-  return { ...certificateForms(record.kid, record.certPem), state: record.state };
+  return { ...computeForms(record.kid, record.certPem), state: record.state };
 }
 
-function computeForms(kid: string, certPem: string): Omit<PublishedKey, 'state'> {
+/** Published forms cached by kid (a kid's certificate never changes); owned by the running services. */
+export class PublishedKeyCache {
+  private readonly forms = new Map<string, CertificateForms>();
+
+  of(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
+    return { ...this.certificate(record.kid, record.certPem), state: record.state };
+  }
+
+  /** A certificate's forms without a key state (the metadata-signing key's). */
+  certificate(kid: string, certPem: string): CertificateForms {
+    let forms = this.forms.get(kid);
+    if (!forms) {
+      forms = computeForms(kid, certPem);
+      this.forms.set(kid, forms);
+    }
+    return forms;
+  }
+}
+
+function computeForms(kid: string, certPem: string): CertificateForms {
   const x509 = new X509Certificate(certPem);
   const certDer = Buffer.from(x509.raw);
   const sha1 = createHash('sha1').update(certDer).digest();

@@ -1,5 +1,5 @@
 // The key object of the Management API and `fedmeta keys list --json` (Auth0's shape).
-import { publishKey } from './formats.js';
+import type { PublishedKeyCache } from './formats.js';
 import type { KeyRecord } from './types.js';
 
 export interface KeyObject {
@@ -20,8 +20,8 @@ export interface KeyObject {
   revocable_at?: string;
 }
 
-export function toKeyObject(record: KeyRecord, revocableAt?: Date): KeyObject {
-  const forms = publishKey(record);
+export function toKeyObject(record: KeyRecord, publishedKeys: PublishedKeyCache, revocableAt?: Date): KeyObject {
+  const forms = publishedKeys.of(record);
   return {
     kid: record.kid,
     cert: forms.certPem,

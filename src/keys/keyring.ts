@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { unseal } from '../store/seal.js';
 import { keyUnavailable } from '../errors.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
-import { publishKey, type PublishedKey } from './formats.js';
+import type { PublishedKey, PublishedKeyCache } from './formats.js';
 import type { KeyRecord } from './types.js';
 import { loadMetadataSigner, type MetadataSignerState, type MetadataSigningKey } from './metadata-signer-key.js';
 
@@ -45,11 +45,12 @@ export class KeySetSnapshot {
     /** The current key ready to sign, or undefined when it does not open (see `unavailable`). */
     readonly signingKey: SigningKey | undefined,
     readonly currentKid: string,
+    forms: PublishedKeyCache,
     readonly unavailable?: SigningUnavailable,
     /** The dedicated metadata-signing key (see metadata-signer-key.ts). */
     readonly metadataSigner: MetadataSignerState = { unavailable: 'not loaded' },
   ) {
-    this.published = publishedKeys(keys).map(publishKey);
+    this.published = publishedKeys(keys).map((key) => forms.of(key));
     this.byKid = new Map(this.published.map((key) => [key.kid, key]));
   }
 
@@ -84,20 +85,16 @@ export class KeySetSnapshot {
 export class Keyring {
   private current: KeySetSnapshot | undefined;
   private refreshing: Promise<KeySetSnapshot> | undefined;
-  private readonly listeners = new Set<(snapshot: KeySetSnapshot) => void>();
 
   constructor(
     private readonly store: Store,
     private readonly kek: Buffer,
+    private readonly forms: PublishedKeyCache,
   ) {}
 
   get snapshot(): KeySetSnapshot {
     if (!this.current) throw new Error('keyring not loaded');
     return this.current;
-  }
-
-  onChange(listener: (snapshot: KeySetSnapshot) => void): void {
-    this.listeners.add(listener);
   }
 
   /**
@@ -129,21 +126,20 @@ export class Keyring {
       signing = previousSigning;
     } else {
       try {
-        signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: publishKey(record) };
+        signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: this.forms.of(record) };
       } catch (error) {
         unavailable = { kid: record.kid, message: (error as Error).message };
       }
     }
-    const metadataSigner = await loadMetadataSigner(this.store, this.kek, this.current?.metadataSigner);
+    const metadataSigner = await loadMetadataSigner(this.store, this.kek, this.forms, this.current?.metadataSigner);
     const unchanged = this.current?.version === version && this.current.metadataSigner.key === metadataSigner.key;
     if (unchanged && this.current?.unavailable?.kid === unavailable?.kid && this.current?.signingKey === signing) return this.current!;
     if (unavailable) {
       console.error(`fedmeta: ${unavailable.message}; not ready: sign-in and token endpoints answer 503 key_unavailable until a key that opens is current`);
     }
     if (metadataSigner.unavailable && metadataSigner.published) console.error(`fedmeta: ${metadataSigner.unavailable}; metadata answers 503 key_unavailable`);
-    const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, unavailable, metadataSigner);
+    const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, this.forms, unavailable, metadataSigner);
     this.current = snapshot;
-    for (const listener of this.listeners) listener(snapshot);
     return snapshot;
   }
 

@@ -5,11 +5,11 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { MetadataSignerStore } from './metadata-signer-store.js';
 import { metadataSignerSealId, type MetadataSignerRecord } from './metadata-signer-store.js';
-import { certificateForms, type PublishedKey } from './formats.js';
+import type { CertificateForms, PublishedKeyCache } from './formats.js';
 import { unseal } from '../store/seal.js';
 import { keyUnavailable } from '../errors.js';
 
-export type PublishedCertificate = Omit<PublishedKey, 'state'>;
+export type PublishedCertificate = CertificateForms;
 
 export interface MetadataSigningKey {
   kid: string;
@@ -33,11 +33,16 @@ export function openMetadataSigner(kek: Buffer, record: MetadataSignerRecord): K
 }
 
 /** Read the active metadata signer; reuse `previous` when it is the same key and it opened. */
-export async function loadMetadataSigner(store: MetadataSignerStore, kek: Buffer, previous?: MetadataSignerState): Promise<MetadataSignerState> {
+export async function loadMetadataSigner(
+  store: MetadataSignerStore,
+  kek: Buffer,
+  forms: PublishedKeyCache,
+  previous?: MetadataSignerState,
+): Promise<MetadataSignerState> {
   const record = await store.activeMetadataSigner();
   if (!record) return { unavailable: 'there is no metadata-signing key' };
   if (previous?.key && previous.key.kid === record.kid) return previous;
-  const published = certificateForms(record.kid, record.certPem);
+  const published = forms.certificate(record.kid, record.certPem);
   try {
     return { published, key: { kid: record.kid, privateKey: openMetadataSigner(kek, record), published } };
   } catch (error) {

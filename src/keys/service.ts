@@ -1,7 +1,7 @@
 // Key operations shared by the Management API, the dashboard and the CLI: generate outside the
 // transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
 import type { Config } from '../config.js';
-import type { Actor, AuditInput } from '../audit/types.js';
+import { logType, type Actor, type AuditInput } from '../audit/types.js';
 import type { Store } from '../store/store.js';
 import type { BucketDecision } from '../limits/token-bucket.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
@@ -13,6 +13,7 @@ import { initialize, revoke, rotate, sortKeys } from './lifecycle.js';
 import type { KeyRecord } from './types.js';
 import { checkRevocable, revocableAt, revokeWindow, type RevokeCheck, type RevokeWindow } from './revoke-guard.js';
 import { toKeyObject, type KeyObject } from './key-object.js';
+import type { PublishedKeyCache } from './formats.js';
 import type { Clock } from '../clock.js';
 
 export const ROTATION_BUCKET = 'signing_keys';
@@ -87,9 +88,9 @@ export class KeyService {
   }
 
   /** Key objects (Management API, CLI --json) with revocable_at on previous keys. */
-  async keyObjects(records?: KeyRecord[]): Promise<KeyObject[]> {
+  async keyObjects(forms: PublishedKeyCache, records?: KeyRecord[]): Promise<KeyObject[]> {
     const window = await this.revokeWindow();
-    return (records ?? (await this.list())).map((record) => toKeyObject(record, revocableAt(record, window)));
+    return (records ?? (await this.list())).map((record) => toKeyObject(record, forms, revocableAt(record, window)));
   }
 
   /** First start: a current and a next key. Concurrent first starts create exactly one pair. */
@@ -101,7 +102,7 @@ export class KeyService {
       now,
       plan: (keys) => initialize(keys, current, next, now),
       audit: (): AuditInput[] => [
-        { type: 'keys_created', description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
+        { type: logType('keys_created'), description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
       ],
     });
     await this.deps.afterChange?.();
@@ -129,13 +130,13 @@ export class KeyService {
       audit: ({ current, retired }): AuditInput[] => [
         revokePrevious
           ? {
-              type: 'key_rotated_and_revoked',
+              type: logType('key_rotated_and_revoked'),
               description: `Emergency rotation: ${current.kid} is now current, ${retired.kid} is revoked`,
               actor: options.actor,
               details: { current: current.kid, revoked: retired.kid, next: fresh.kid },
             }
           : {
-              type: 'key_rotated',
+              type: logType('key_rotated'),
               description: `Rotated signing key: ${current.kid} is now current, ${retired.kid} is previous`,
               actor: options.actor,
               details: { current: current.kid, previous: retired.kid, next: fresh.kid },
@@ -147,7 +148,7 @@ export class KeyService {
         // Best effort: the refusal itself is what the caller must see.
         await this.deps.store.appendAudit(
           {
-            type: 'key_rotation_failed',
+            type: logType('key_rotation_failed'),
             description: `${revokePrevious ? 'Emergency rotation' : 'Rotation'} refused: the next signing key ${promoting} cannot be opened; nothing changed`,
             actor: options.actor,
             details: { next: promoting, reason: 'key_unavailable', revoke_previous: revokePrevious },
@@ -189,10 +190,10 @@ function revokedEntry(key: KeyRecord, check: RevokeCheck, actor: Actor): AuditIn
   const revocable = check.revocableAt?.toISOString();
   return check.forced
     ? {
-        type: 'key_revoked',
+        type: logType('key_revoked'),
         description: `Revoked signing key ${key.kid} (forced: before its revocable_at ${revocable})`,
         actor,
         details: { kid: key.kid, forced: true, revocable_at: revocable },
       }
-    : { type: 'key_revoked', description: `Revoked signing key ${key.kid}`, actor, details: { kid: key.kid, forced: false } };
+    : { type: logType('key_revoked'), description: `Revoked signing key ${key.kid}`, actor, details: { kid: key.kid, forced: false } };
 }

@@ -16,7 +16,7 @@ export class MovableClock implements Clock {
 
 /** Move the clock just past the revocable_at of a previous key (the revoke guard's window). */
 export async function passRevocableAt(server: TestServer, clock: MovableClock, kid: string): Promise<void> {
-  const [key] = await server.services.keys.keyObjects([await server.services.keys.get(kid)]);
+  const [key] = await server.services.keys.keyObjects(server.services.publishedKeys, [await server.services.keys.get(kid)]);
   if (!key?.revocable_at) throw new Error(`key ${kid} has no revocable_at (is it a previous key?)`);
   clock.advanceTo(new Date(Date.parse(key.revocable_at) + 1000));
 }

@@ -3,6 +3,7 @@
 import type { Config } from '../../config.js';
 import type { KeySetSnapshot } from '../../keys/keyring.js';
 import { formatDate } from './format.js';
+import { pathFor } from '../../route-paths.js';
 
 export function metadataSignerView(snapshot: KeySetSnapshot, config: Config) {
   const certificate = snapshot.metadataSigner.published;
@@ -14,8 +15,8 @@ export function metadataSignerView(snapshot: KeySetSnapshot, config: Config) {
     certExpires: certificate && formatDate(certificate.notAfter),
     unavailable: config.metadataSigner === 'dedicated' ? snapshot.metadataSigner.unavailable : undefined,
     downloads: [
-      { label: 'PEM', href: '/metadata-signer.pem' },
-      { label: 'CER', href: '/metadata-signer.cer' },
+      { label: 'PEM', href: pathFor('metadata-signer-pem') },
+      { label: 'CER', href: pathFor('metadata-signer-cer') },
     ],
   };
 }

@@ -4,30 +4,31 @@
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import type { KeyRecord } from '../../keys/types.js';
-import { publishKey } from '../../keys/formats.js';
+import type { PublishedKeyCache } from '../../keys/formats.js';
+import { pathFor, type RouteName } from '../../route-paths.js';
 import { ROTATION_BUCKET } from '../../keys/service.js';
 import { revocableAt } from '../../keys/revoke-guard.js';
 import { metadataSignerView } from './metadata-signer-view.js';
-import { FedmetaError, keyStateConflict, keyStillInUse } from '../../errors.js';
-import { actorOf } from './guard.js';
+import { FedmetaError, keySetIncomplete, keyStateConflict, keyStillInUse } from '../../errors.js';
+import { adminActor } from './guard.js';
 import type { DashboardPages } from './page.js';
 import { formatDate, formatDuration, KEY_STATE_LABELS, plural } from './format.js';
 
-const KEYS_PAGE = '/dashboard/signing-keys';
+const KEYS_PAGE = pathFor('dashboard-signing-keys');
 
-const DOWNLOADS = [
-  { label: 'CER', path: '/cer' },
-  { label: 'PEM', path: '/pem' },
-  { label: 'raw PEM', path: '/rawpem' },
-  { label: 'PKCS#7', path: '/pb7' },
-] as const;
+const DOWNLOADS: { label: string; route: RouteName & `certificate-${string}` }[] = [
+  { label: 'CER', route: 'certificate-cer' },
+  { label: 'PEM', route: 'certificate-pem' },
+  { label: 'raw PEM', route: 'certificate-rawpem' },
+  { label: 'PKCS#7', route: 'certificate-pkcs7' },
+];
 
 /** One key as the pages show it; a previous key before its revocable_at cannot be revoked (the reason is shown). */
-export function keyView(record: KeyRecord, guard?: { revocableAt: Date | undefined; now: Date }) {
-  const forms = publishKey(record);
+export function keyView(record: KeyRecord, publishedKeys: PublishedKeyCache, guard?: { revocableAt: Date | undefined; now: Date }) {
+  const forms = publishedKeys.of(record);
+  const { kid } = record;
   const revocableAt = guard?.revocableAt;
   const waiting = revocableAt !== undefined && guard!.now.getTime() < revocableAt.getTime();
-  const kid = encodeURIComponent(record.kid);
   const published = record.state !== 'revoked';
   return {
     kid: record.kid,
@@ -40,15 +41,15 @@ export function keyView(record: KeyRecord, guard?: { revocableAt: Date | undefin
     currentUntil: record.currentUntil && formatDate(record.currentUntil),
     revokedAt: record.revokedAt && formatDate(record.revokedAt),
     certExpires: formatDate(forms.notAfter),
-    downloads: published ? DOWNLOADS.map(({ label, path }) => ({ label, href: `${path}?kid=${kid}` })) : [],
-    revokeHref: record.state === 'previous' && !waiting ? `${KEYS_PAGE}/${kid}/revoke` : undefined,
+    downloads: published ? DOWNLOADS.map(({ label, route }) => ({ label, href: pathFor(route, {}, { kid }) })) : [],
+    revokeHref: record.state === 'previous' && !waiting ? pathFor('dashboard-revoke', { kid }) : undefined,
     revocableAt: revocableAt && formatDate(revocableAt),
     revocableAtIso: revocableAt?.toISOString(),
     revokeBlocked: waiting ? `Assertions and tokens this key signed may still be accepted until ${formatDate(revocableAt)} UTC.` : undefined,
   };
 }
 
-export function signingKeyHandlers({ keys, keyring, store, config, clock }: AppDeps, pages: DashboardPages) {
+export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config, clock }: AppDeps, pages: DashboardPages) {
   const policy = config.rotationRateLimit;
 
   async function rateStatus() {
@@ -64,14 +65,14 @@ export function signingKeyHandlers({ keys, keyring, store, config, clock }: AppD
   async function views(records: KeyRecord[]) {
     const window = await keys.revokeWindow();
     const now = clock.now();
-    return records.map((record) => keyView(record, { revocableAt: revocableAt(record, window), now }));
+    return records.map((record) => keyView(record, publishedKeys, { revocableAt: revocableAt(record, window), now }));
   }
 
   async function keySet() {
     const all = await views(await keys.list());
     const current = all.find((key) => key.state === 'current');
     const next = all.find((key) => key.state === 'next');
-    if (!current || !next) throw new FedmetaError(500, 'key_set_incomplete', 'The key set has no current or next key');
+    if (!current || !next) throw keySetIncomplete('The key set has no current or next key');
     return { all, current, next, previous: all.filter((key) => key.state === 'previous') };
   }
 
@@ -97,7 +98,7 @@ export function signingKeyHandlers({ keys, keyring, store, config, clock }: AppD
     let message: string;
     try {
       const before = (await keys.list()).find((key) => key.state === 'current')?.kid ?? '';
-      const { key } = await keys.rotate({ actor: actorOf(ctx), revokePrevious, rateLimited: true });
+      const { key } = await keys.rotate({ actor: adminActor(ctx), revokePrevious, rateLimited: true });
       message = revokePrevious
         ? `Emergency rotation done: ${key.kid} is now the current key and ${before} is revoked.`
         : `Key rotated: ${key.kid} is now the current key; ${before} is previous and stays published until you revoke it.`;
@@ -143,7 +144,7 @@ export function signingKeyHandlers({ keys, keyring, store, config, clock }: AppD
     revoke: async (ctx: Context) => {
       const kid = String(ctx.params.kid);
       try {
-        await keys.revoke(kid, { actor: actorOf(ctx), rateLimited: true });
+        await keys.revoke(kid, { actor: adminActor(ctx), rateLimited: true });
       } catch (error) {
         return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error));
       }
