@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import { runCli, serveProcess } from '../helpers/cli.js';
 import { startTestServer, tempDir, testEnv, type TestServer } from '../helpers/server.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 
 interface Key {
   kid: string;
@@ -45,7 +46,7 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     console.log(`      (CLI rotation served by the server after ${Date.now() - started} ms)`);
-    expect(server.services.keyring.snapshot.signing.kid).to.equal(next.kid);
+    expect((await currentKeyFromApi(server)).kid).to.equal(next.kid);
   });
 
   it('keys show prints every format, byte-equal to the published downloads', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { addApiClient, getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 
 interface KeyObject {
   kid: string;
@@ -58,7 +59,7 @@ describe('Management API: signing keys', () => {
       expect(token.expires_in).to.equal(86400);
       expect(token.scope).to.equal('read:signing_keys create:signing_keys update:signing_keys read:logs');
       const [header] = token.access_token.split('.');
-      expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).to.include({ alg: 'RS256', kid: server.services.keyring.snapshot.signing.kid });
+      expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).to.include({ alg: 'RS256', kid: (await currentKeyFromApi(server)).kid });
 
       const byJson = await post(JSON.stringify({ grant_type: 'client_credentials', ...credentials, audience: audience() }), { 'content-type': 'application/json' });
       expect(byJson.status).to.equal(200);
@@ -140,7 +141,7 @@ describe('Management API: signing keys', () => {
       expect(byKid.get(current!.kid)).to.include({ previous: true });
       expect(byKid.get(current!.kid)!.current_until).to.equal(byKid.get(next!.kid)!.current_since);
       expect(keys.filter((k) => k.next)).to.have.length(1);
-      expect(server.services.keyring.snapshot.signing.kid).to.equal(next!.kid);
+      expect((await currentKeyFromApi(server)).kid).to.equal(next!.kid);
     });
 
     it('revokes a previous key (200 {cert, kid}); 409 for current, next or revoked keys; 404 for unknown ones', async () => {
