@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { fixturePath, readFixture } from '../helpers/fixtures.js';
 import { addApiClient, getToken, startTestServer, type TestServer } from '../helpers/server.js';
 import { runCli } from '../helpers/cli.js';
 import { parseSpMetadata } from '../../src/saml/sp-metadata.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/metadata/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFixture(`metadata/${name}`);
 
 interface AppView {
   client_id: string;
@@ -110,7 +110,7 @@ describe('applications and users (Management API and CLI)', () => {
   });
 
   it('fedmeta clients add-saml --metadata FILE, add-wsfed and list work from the shell', async () => {
-    const file = new URL('../../fixtures/metadata/simplesamlphp-1.19-sp.xml', import.meta.url).pathname;
+    const file = fixturePath('metadata/simplesamlphp-1.19-sp.xml');
     const added = await runCli(['clients', 'add-saml', '--metadata', file, '--json'], server.env);
     expect(added.code, added.stderr).to.equal(0);
     const app = JSON.parse(added.stdout.toString()) as AppView;

@@ -1,7 +1,7 @@
 // The admin dashboard over HTTP: access control, Settings > Signing Keys (rotate, rotate & revoke,
 // revoke, each confirmed and CSRF-protected, audited and rate-limited like the Management API),
 // Applications and Logs. Chromium drives the same pages in test/browser/.
-import { readFileSync } from 'node:fs';
+import { readFixture } from '../helpers/fixtures.js';
 import { expect } from 'chai';
 import { startTestServer, addApiClient, getToken, ALL_KEY_SCOPES, type TestServer } from '../helpers/server.js';
 import { Browser, readForm, type Page } from '../helpers/browser.js';
@@ -214,7 +214,7 @@ describe('dashboard (/dashboard)', () => {
     it('creates a SAML application from pasted SP metadata and lists its metadata URL and callbacks', async () => {
       const { browser } = await signIn(server, 'admin@example.com');
       const form = await browser.request(`${server.url}/dashboard/applications/new-saml`);
-      const metadata = readFileSync('fixtures/metadata/simplesamlphp-1.19-sp.xml', 'utf8');
+      const metadata = readFixture('metadata/simplesamlphp-1.19-sp.xml');
       const list = await browser.follow(mainForm(form).action, { form: { ...mainForm(form).fields, name: 'Wiki', metadata } });
       expect(list.url).to.equal(`${server.url}/dashboard/applications`);
       const app = (await server.services.clients.list()).find((candidate) => candidate.name === 'Wiki')!;

@@ -3,7 +3,7 @@
 // a signed SAML status.
 import { expect } from 'chai';
 import { createPrivateKey, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { requestFixture } from '../helpers/fixtures.js';
 import { deflateRawSync } from 'node:zlib';
 import { DOMParser } from '@xmldom/xmldom';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -16,7 +16,7 @@ import { elementPath } from '../../src/xml/namespaces.js';
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const ACS = 'https://sp.example.com/acs';
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-const hostile = (name: string) => readFileSync(new URL(`../../fixtures/requests/hostile/${name}`, import.meta.url), 'utf8');
+const hostile = (name: string) => requestFixture('hostile', name);
 
 let counter = 0;
 function authnRequest(options: { issuer?: string; acs?: string | null; destination?: string; version?: string; issueInstant?: Date; id?: string; flags?: string } = {}): string {

@@ -6,37 +6,28 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { BIN } from '../helpers/cli.js';
-import { dropSchema, freshSchema, postgresProblem, requirePostgres } from '../helpers/postgres.js';
 import {
-  addApiClientCli,
   expectWholeKeySet,
   jwks,
   readStore,
-  requireBuild,
+  serveProcessesOnOneSchema,
   startInstance,
-  stopInstance,
   tokenFrom,
   until,
   type ServeProcess,
-} from './processes.js';
+} from '../helpers/serve-processes.js';
 
 describe('PostgreSQL: SIGKILL in the middle of rotations', function () {
   this.timeout(120_000);
-  const schema = freshSchema();
+  const shared = serveProcessesOnOneSchema(2);
+  const { schema } = shared;
   let survivor: ServeProcess;
   let victim: ServeProcess | undefined;
-  let restarted: ServeProcess | undefined;
   let token: string;
 
-  before(async function () {
-    await requirePostgres(this);
-    requireBuild();
-    [survivor, victim] = await Promise.all([startInstance(schema), startInstance(schema)]);
-    token = await tokenFrom(survivor.url, await addApiClientCli(survivor.env));
-  });
-  after(async () => {
-    await Promise.all([survivor, victim, restarted].filter((p): p is ServeProcess => p !== undefined).map(stopInstance));
-    if (!(await postgresProblem())) await dropSchema(schema);
+  before(async () => {
+    [survivor, victim] = shared.running as [ServeProcess, ServeProcess];
+    token = await tokenFrom(survivor.url, shared.credentials);
   });
 
   const rotate = (instance: ServeProcess) =>
@@ -78,7 +69,8 @@ describe('PostgreSQL: SIGKILL in the middle of rotations', function () {
     await expectSurvivorServesStore();
 
     // A restarted instance finds the same key set.
-    restarted = await startInstance(schema);
+    const restarted = await startInstance(schema);
+    shared.running.push(restarted);
     expect((await jwks(restarted.url)).body).to.equal((await jwks(survivor.url)).body);
   });
 
