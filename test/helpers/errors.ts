@@ -56,3 +56,14 @@ export function requestFailure(run: () => unknown): SamlRequestError {
   expect(error.status).to.equal(400);
   return error as SamlRequestError;
 }
+
+/**
+ * A JSON error answer with `status` and `code`: Management API errors carry `errorCode`, OAuth
+ * errors (RFC 6749) `error`.
+ */
+export async function expectJsonError(response: Response, status: number, code: string, what = code): Promise<void> {
+  const text = await response.clone().text(); // the test may read the body again
+  expect(response.status, `${what}: status; ${text.slice(0, 300)}`).to.equal(status);
+  const body = JSON.parse(text) as { errorCode?: string; error?: string };
+  expect(body.errorCode ?? body.error, `${what}: error code`).to.equal(code);
+}

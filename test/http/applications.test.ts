@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { fixturePath, readFixture } from '../helpers/fixtures.js';
 import { addApiClient, getToken, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectJsonError } from '../helpers/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { parseSpMetadata } from '../../src/saml/sp-metadata.js';
 
@@ -53,7 +54,7 @@ describe('applications and users (Management API and CLI)', () => {
     const list = (await (await api('/api/v2/clients')).json()) as AppView[];
     expect(list.map((a) => a.client_id)).to.include(app.client_id);
     expect((await api(`/api/v2/clients/${app.client_id}`, { method: 'DELETE' })).status).to.equal(204);
-    expect((await api(`/api/v2/clients/${app.client_id}`)).status).to.equal(404);
+    await expectJsonError(await api(`/api/v2/clients/${app.client_id}`), 404, 'not_found');
     expect(server.services.catalog.get(app.client_id)).to.equal(undefined);
     const types = ((await (await api('/api/v2/logs')).json()) as { type: string }[]).map((e) => e.type);
     expect(types.slice(0, 3)).to.deep.equal(['client_deleted', 'client_updated', 'client_created']);
@@ -75,11 +76,11 @@ describe('applications and users (Management API and CLI)', () => {
     ];
     for (const [body, why] of cases) {
       const response = await api('/api/v2/clients', { method: 'POST', json: body });
-      expect(response.status, why).to.equal(400);
+      await expectJsonError(response, 400, 'invalid_body', why);
       expect(await errorCode(response), why).to.equal('invalid_body');
     }
     const malformed = await api('/api/v2/clients', { method: 'POST', body: '{"name":' });
-    expect(malformed.status).to.equal(400);
+    await expectJsonError(malformed, 400, 'invalid_body');
     expect((await (await api('/api/v2/clients')).json()) as AppView[]).to.deep.equal(before);
   });
 
@@ -87,9 +88,9 @@ describe('applications and users (Management API and CLI)', () => {
     const body = { name: 'A', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'urn:same' }, wsfed: { realm: 'urn:same-realm' } } };
     expect((await api('/api/v2/clients', { method: 'POST', json: body })).status).to.equal(201);
     const again = await api('/api/v2/clients', { method: 'POST', json: { ...body, addons: { samlp: { audience: 'urn:same' } } } });
-    expect(again.status).to.equal(409);
+    await expectJsonError(again, 409, 'conflict');
     const realm = await api('/api/v2/clients', { method: 'POST', json: { ...body, addons: { wsfed: { realm: 'urn:same-realm' } } } });
-    expect(realm.status).to.equal(409);
+    await expectJsonError(realm, 409, 'conflict');
   });
 
   it('reads real SP metadata (Shibboleth SP 3, SimpleSAMLphp 1.19) into an application', () => {
@@ -138,9 +139,9 @@ describe('applications and users (Management API and CLI)', () => {
     const user = (await created.json()) as Record<string, unknown>;
     expect(user).to.include({ email: 'ann@example.com', name: 'Ann', admin: false });
     expect(JSON.stringify(user)).not.to.match(/password|scrypt/);
-    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: 'another one' } })).status).to.equal(409);
-    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'bob@example.com', password: 'short' } })).status).to.equal(400);
-    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'not-an-email', password: 'long enough' } })).status).to.equal(400);
+    await expectJsonError(await api('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: 'another one' } }), 409, 'conflict');
+    await expectJsonError(await api('/api/v2/users', { method: 'POST', json: { email: 'bob@example.com', password: 'short' } }), 400, 'invalid_body');
+    await expectJsonError(await api('/api/v2/users', { method: 'POST', json: { email: 'not-an-email', password: 'long enough' } }), 400, 'invalid_body');
     const cli = await runCli(['users', 'add', 'admin@example.com', '--admin', '--json'], server.env, 'admin password\n');
     expect(cli.code, cli.stderr).to.equal(0);
     const admin = JSON.parse(cli.stdout.toString()) as { user_id: string; admin: boolean };
@@ -150,7 +151,7 @@ describe('applications and users (Management API and CLI)', () => {
     const list = await (await api('/api/v2/users')).text();
     expect(list).to.include('admin@example.com').and.not.include('scrypt');
     expect((await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`, { method: 'DELETE' })).status).to.equal(204);
-    expect((await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`)).status).to.equal(404);
+    await expectJsonError(await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`), 404, 'not_found');
     const noPassword = await runCli(['users', 'add', 'x@example.com'], server.env, '');
     expect(noPassword.code).to.equal(2);
   });

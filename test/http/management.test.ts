@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { addApiClient, getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
+import { expectJsonError } from '../helpers/errors.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
 
 interface KeyObject {
@@ -89,13 +90,13 @@ describe('Management API: signing keys', () => {
         ...formHeaders,
         authorization: `Basic ${Buffer.from(`${credentials.client_id}:nope`).toString('base64')}`,
       });
-      expect(badBasic.status).to.equal(401);
+      await expectJsonError(badBasic, 401, 'invalid_client');
       expect(badBasic.headers.get('www-authenticate')).to.match(/^Basic/);
       const malformed = await post('{"grant_type":', { 'content-type': 'application/json' });
-      expect(malformed.status).to.equal(400);
+      await expectJsonError(malformed, 400, 'invalid_request');
       expect(((await malformed.json()) as { error: string }).error).to.equal('invalid_request');
       const huge = await post(form({ grant_type: 'client_credentials', pad: 'x'.repeat(20_000) }), formHeaders);
-      expect(huge.status).to.equal(413);
+      await expectJsonError(huge, 413, 'invalid_request');
     });
 
     it('audits issued tokens and failed client authentication', async () => {
@@ -123,7 +124,7 @@ describe('Management API: signing keys', () => {
       expect(one.status).to.equal(200);
       expect(await one.json()).to.deep.equal(current);
       const missing = await api('/api/v2/keys/signing/nope');
-      expect(missing.status).to.equal(404);
+      await expectJsonError(missing, 404, 'key_not_found');
       expect(await missing.json()).to.deep.include({ statusCode: 404, error: 'Not Found', errorCode: 'key_not_found' });
     });
 
@@ -151,18 +152,18 @@ describe('Management API: signing keys', () => {
       const next = keys.find((k) => k.next)!;
       for (const kid of [current.kid, next.kid]) {
         const refused = await api(`/api/v2/keys/signing/${kid}/revoke`, { method: 'PUT' });
-        expect(refused.status).to.equal(409);
+        await expectJsonError(refused, 409, 'key_state_conflict');
         expect(await errorCode(refused)).to.equal('key_state_conflict');
       }
-      expect((await api('/api/v2/keys/signing/unknown-kid/revoke', { method: 'PUT' })).status).to.equal(404);
+      await expectJsonError(await api('/api/v2/keys/signing/unknown-kid/revoke', { method: 'PUT' }), 404, 'key_not_found');
       const revoked = await api(`/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT' });
       expect(revoked.status).to.equal(200);
       expect(await revoked.json()).to.deep.equal({ cert: previous.cert, kid: previous.kid });
       // Our token was signed by the key just revoked.
-      expect((await api('/api/v2/keys/signing')).status).to.equal(401);
+      await expectJsonError(await api('/api/v2/keys/signing'), 401, 'invalid_token');
       await renewToken();
       const again = await api(`/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT' });
-      expect(again.status).to.equal(409);
+      await expectJsonError(again, 409, 'key_state_conflict');
       const after = (await list()).find((k) => k.kid === previous.kid)!;
       expect(after).to.include({ revoked: true, previous: false });
       expect(after.revoked_at).to.be.a('string');
@@ -176,13 +177,13 @@ describe('Management API: signing keys', () => {
       const response = await api('/api/v2/keys/signing/rotate?revoke_previous=true', { method: 'POST' });
       expect(response.status).to.equal(201);
       expect(((await response.json()) as { kid: string }).kid).to.equal(next!.kid);
-      expect((await api('/api/v2/keys/signing')).status).to.equal(401);
+      await expectJsonError(await api('/api/v2/keys/signing'), 401, 'invalid_token');
       await renewToken();
       const keys = await list();
       expect(keys.find((k) => k.kid === current!.kid)).to.include({ revoked: true });
       expect(keys.find((k) => k.kid === next!.kid)).to.include({ current: true });
       const bad = await api('/api/v2/keys/signing/rotate?revoke_previous=maybe', { method: 'POST' });
-      expect(bad.status).to.equal(400);
+      await expectJsonError(bad, 400, 'invalid_request');
     });
 
     it('audits every key event, newest first', async () => {
@@ -194,7 +195,7 @@ describe('Management API: signing keys', () => {
       expect([...dates].sort().reverse()).to.deep.equal(dates);
       expect((await api('/api/v2/logs?per_page=1')).status).to.equal(200);
       expect(((await (await api('/api/v2/logs?per_page=1')).json()) as unknown[]).length).to.equal(1);
-      expect((await api('/api/v2/logs?per_page=abc')).status).to.equal(400);
+      await expectJsonError(await api('/api/v2/logs?per_page=abc'), 400, 'invalid_request');
     });
   });
 
@@ -232,7 +233,7 @@ describe('Management API: signing keys', () => {
       };
       for (const [name, token] of Object.entries(tokens)) {
         const response = await withToken(token, '/api/v2/keys/signing');
-        expect(response.status, name).to.equal(401);
+        await expectJsonError(response, 401, 'invalid_token', name);
         expect(response.headers.get('www-authenticate'), name).to.match(/error="invalid_token"/);
       }
     });
@@ -246,7 +247,7 @@ describe('Management API: signing keys', () => {
         ['GET', '/api/v2/logs'],
       ] as const) {
         const response = await withToken(readOnly, path, { method });
-        expect(response.status, path).to.equal(403);
+        await expectJsonError(response, 403, 'insufficient_scope', path);
         expect(await errorCode(response)).to.equal('insufficient_scope');
         expect(response.headers.get('www-authenticate')).to.match(/error="insufficient_scope"/);
       }
@@ -256,10 +257,10 @@ describe('Management API: signing keys', () => {
 
     it('rejects oversized bodies (413) and malformed JSON (400) on the API, and unknown API routes (404)', async () => {
       const huge = await api('/api/v2/keys/signing/rotate', { method: 'POST', body: 'x'.repeat(100_000), headers: { 'content-type': 'application/json' } });
-      expect(huge.status).to.equal(413);
+      await expectJsonError(huge, 413, 'payload_too_large');
       expect(await errorCode(huge)).to.equal('payload_too_large');
       const missing = await api('/api/v2/nothing-here');
-      expect(missing.status).to.equal(404);
+      await expectJsonError(missing, 404, 'not_found');
       expect(await errorCode(missing)).to.equal('not_found');
     });
   });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
+import { expectJsonError } from '../helpers/errors.js';
 import { currentKeyFromApi, nextKeyFromApi } from '../helpers/current-key.js';
 import { openssl } from '../helpers/openssl.js';
 
@@ -89,10 +90,10 @@ describe('published documents (JWKS, discovery, certificates)', () => {
     expect(revoked.status).to.equal(200);
     for (const path of ['/cer', '/pem', '/rawpem', '/pb7', '/fingerprint']) {
       const response = await get(`${path}?kid=${previous.kid}`);
-      expect(response.status, path).to.equal(404);
+      await expectJsonError(response, 404, 'not_found', path);
       expect(((await response.json()) as { errorCode: string }).errorCode).to.equal('not_found');
     }
-    expect((await get('/pem?kid=unknown')).status).to.equal(404);
+    await expectJsonError(await get('/pem?kid=unknown'), 404, 'not_found');
     expect((await jwks()).map((k) => k.kid)).not.to.include(previous.kid);
   });
 
@@ -129,10 +130,10 @@ describe('published documents (JWKS, discovery, certificates)', () => {
 
   it('unknown routes are 404 JSON and wrong methods are 405', async () => {
     const missing = await get('/no/such/thing');
-    expect(missing.status).to.equal(404);
+    await expectJsonError(missing, 404, 'not_found');
     expect(await missing.json()).to.deep.include({ statusCode: 404, errorCode: 'not_found' });
     const wrongMethod = await fetch(`${server.url}/.well-known/jwks.json`, { method: 'DELETE' });
-    expect(wrongMethod.status).to.equal(405);
+    await expectJsonError(wrongMethod, 405, 'method_not_allowed');
     expect(wrongMethod.headers.get('allow')).to.include('GET');
   });
 });

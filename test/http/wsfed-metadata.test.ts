@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { startWithToken, type TestServer } from '../helpers/server.js';
+import { expectJsonError } from '../helpers/errors.js';
 import { requireTool, xmllintValidate, xmlsecVerify } from '../helpers/xml-tools.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
 import { elements, parseXml, readFederationMetadata } from '../unit/wsfed/relying-party.js';
@@ -76,7 +77,7 @@ describe('WS-Fed federation metadata (/wsfed/FederationMetadata/2007-06/Federati
   it('is 404 for an unknown application and for one without the wsfed addon', async () => {
     for (const id of ['nope', samlOnlyId]) {
       const response = await get(`/wsfed/${id}/${PATH}`);
-      expect(response.status, id).to.equal(404);
+      await expectJsonError(response, 404, 'not_found', id);
       expect(((await response.json()) as { errorCode: string }).errorCode).to.equal('not_found');
     }
   });
