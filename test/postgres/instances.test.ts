@@ -171,10 +171,9 @@ describe('PostgreSQL: several instances in one process share one store', functio
     expect(readyBody.keys.loaded).to.equal(true);
     expect(readyBody.message).to.match(/database is unreachable/);
 
-    const started = Date.now();
+    // Fails rather than hangs (how fast: npm run bench, "PostgreSQL unreachable").
     const rotate = await a.api('/api/v2/keys/signing/rotate', { method: 'POST' });
     expect(rotate.status).to.equal(503);
-    expect(Date.now() - started, 'fails fast').to.be.below(6000);
     expect(rotate.headers.get('retry-after')).to.equal('5');
     const body = (await rotate.json()) as { statusCode: number; errorCode: string; message: string };
     expect(body).to.deep.include({ statusCode: 503, errorCode: 'service_unavailable' });

@@ -97,12 +97,11 @@ describe('saml/bindings', () => {
       // to show the inflation cap itself at work.
       const bomb = deflateRawSync(Buffer.alloc(50 * 1024 * 1024), { level: 9 }).toString('base64');
       expect(bindingCodeOf(() => decodeRedirectMessage(bomb))).to.equal('saml_request_too_large');
+      // The inflater stops at the cap: memory grows by far less than the 50 MB a full inflate would take
+      // (how long it takes is measured by npm run bench, not asserted here).
       const before = process.memoryUsage().arrayBuffers;
-      const started = performance.now();
       const code = bindingCodeOf(() => decodeRedirectMessage(bomb, { maxEncodedBytes: 128 * 1024, maxInflatedBytes: 64 * 1024 }));
-      const elapsed = performance.now() - started;
       expect(code).to.equal('saml_request_too_large');
-      expect(elapsed).to.be.below(50); // about 1 ms; inflating all 50 MB takes over 100 ms
       expect(process.memoryUsage().arrayBuffers - before).to.be.below(8 * 1024 * 1024);
     });
 
