@@ -15,6 +15,8 @@ import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
+import { apiClientHandlers } from './http/management/api-clients.js';
+import { signingKeyRequired } from './http/key-guard.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -25,6 +27,7 @@ export function buildRouter(deps: AppDeps): Router {
   const login = loginHandlers(deps);
   const samlp = samlpHandlers(deps);
   const router = new Router();
+  const signs = signingKeyRequired(deps.keyring);
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
   router.get('/readyz', readinessHandler(deps));
@@ -38,22 +41,22 @@ export function buildRouter(deps: AppDeps): Router {
 
   router.get('/samlp/metadata', published.samlMetadata);
   router.get('/samlp/metadata/:client_id', published.samlMetadata);
-  router.get('/samlp/resume/:state', htmlErrors, samlp.resume);
-  router.get('/samlp/logout', htmlErrors, samlp.logout);
-  router.post('/samlp/logout', htmlErrors, samlp.logout);
-  router.get('/samlp', htmlErrors, samlp.sso);
-  router.post('/samlp', htmlErrors, samlp.sso);
-  router.get('/samlp/:client_id', htmlErrors, samlp.sso);
-  router.post('/samlp/:client_id', htmlErrors, samlp.sso);
-  router.get('/samlp/:client_id/logout', htmlErrors, samlp.logout);
-  router.post('/samlp/:client_id/logout', htmlErrors, samlp.logout);
+  router.get('/samlp/resume/:state', htmlErrors, signs, samlp.resume);
+  router.get('/samlp/logout', htmlErrors, signs, samlp.logout);
+  router.post('/samlp/logout', htmlErrors, signs, samlp.logout);
+  router.get('/samlp', htmlErrors, signs, samlp.sso);
+  router.post('/samlp', htmlErrors, signs, samlp.sso);
+  router.get('/samlp/:client_id', htmlErrors, signs, samlp.sso);
+  router.post('/samlp/:client_id', htmlErrors, signs, samlp.sso);
+  router.get('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
+  router.post('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
 
   const wsfed = wsfedHandlers(deps);
   router.get('/wsfed/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
   router.get('/wsfed/:client_id/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
-  router.get('/wsfed/resume/:state', htmlErrors, wsfed.resume);
-  router.get('/wsfed', htmlErrors, wsfed.endpoint);
-  router.get('/wsfed/:client_id', htmlErrors, wsfed.endpoint);
+  router.get('/wsfed/resume/:state', htmlErrors, signs, wsfed.resume);
+  router.get('/wsfed', htmlErrors, signs, wsfed.endpoint);
+  router.get('/wsfed/:client_id', htmlErrors, signs, wsfed.endpoint);
 
   router.get('/assets/:name', assetHandler());
   router.get('/login', htmlErrors, login.show);
@@ -76,8 +79,13 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.newWsfed);
   router.post('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.createWsfed);
   router.get('/dashboard/logs', htmlErrors, dashboard.guard, dashboard.logs.list);
+  router.get('/dashboard/api-clients', htmlErrors, dashboard.guard, dashboard.apiClients.list);
+  router.get('/dashboard/api-clients/:id/remove', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRemove);
+  router.post('/dashboard/api-clients/:id/remove', htmlErrors, dashboard.guard, dashboard.apiClients.remove);
+  router.get('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRotate);
+  router.post('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.rotate);
 
-  router.post('/oauth/token', tokenHandler(deps));
+  router.post('/oauth/token', signingKeyRequired(deps.keyring, 'oauth'), tokenHandler(deps));
 
   const api = new Router({ prefix: '/api/v2' });
   api.use(limitDeclaredBody());
@@ -96,6 +104,10 @@ export function buildRouter(deps: AppDeps): Router {
   api.get('/users/:id', needs('read:users'), users.get);
   api.delete('/users/:id', needs('delete:users'), users.remove);
   api.get('/logs', needs('read:logs'), logs.list);
+  const apiClients = apiClientHandlers(deps);
+  api.get('/api-clients', needs('read:api_clients'), apiClients.list);
+  api.delete('/api-clients/:id', needs('delete:api_clients'), apiClients.remove);
+  api.post('/api-clients/:id/rotate-secret', needs('update:api_clients'), apiClients.rotateSecret);
   router.use(api.routes(), api.allowedMethods());
 
   return router;

@@ -1,15 +1,14 @@
 // Wiring for a running instance: config → store → KEK → keys → keyring → app → HTTP server.
 // Used by `fedmeta serve` and by the tests (which start it on an ephemeral port).
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.js';
+import type { Config, HttpLimits } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { resolveKek } from './store/kek.js';
-import { Keyring } from './keys/keyring.js';
+import { Keyring, openPrivateKey } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
-import { UnsealError } from './store/seal.js';
 import { ConfigError } from './config.js';
 import { createApp } from './app.js';
 import { ClientService } from './clients/service.js';
@@ -40,19 +39,28 @@ export async function openServices(config: Config, options: { clock?: Clock; cre
     const keyring = new Keyring(store, kek);
     const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
     if (options.createKeys ?? true) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
-    try {
-      await keyring.refresh();
-    } catch (error) {
-      if (error instanceof UnsealError) {
-        throw new ConfigError('FEDMETA_KEK', `${error.message}; refusing to start (keys are never regenerated)`);
+    const snapshot = await keyring.refresh();
+    if (snapshot.unavailable) {
+      // No published key opens: a wrong FEDMETA_KEK, not one damaged row. Refuse to start. One damaged
+      // current key instead starts not ready (fail closed) so that a rotation can recover it.
+      const opens = (record: (typeof snapshot.keys)[number]) => {
+        try {
+          openPrivateKey(kek, record);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (!snapshot.keys.some((record) => record.state !== 'revoked' && record.kid !== snapshot.currentKid && opens(record))) {
+        throw new ConfigError('FEDMETA_KEK', `the private key of ${snapshot.currentKid} does not open with this FEDMETA_KEK, nor does any other key; refusing to start (keys are never regenerated)`);
       }
-      throw error;
     }
     const catalog = new ApplicationCatalog(store);
     await catalog.refresh();
     const clients = new ClientService({ store, clock, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock });
-    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings: warning ? [warning] : [] };
+    const warnings = [...('warnings' in store && Array.isArray(store.warnings) ? (store.warnings as string[]) : []), ...(warning ? [warning] : [])];
+    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings };
   } catch (error) {
     await store.close();
     throw error;
@@ -69,12 +77,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Request headers past this count are not read (browsers send about 20). */
+const MAX_HEADERS_COUNT = 100;
+
+/**
+ * node:http with fedmeta's limits. A socket that never sends a byte, or stops half-way through the
+ * headers, is answered 408 and closed by the headers timeout: Node checks it on the
+ * connectionsCheckingInterval timer (default 30 s, here at most 1 s), not only when data arrives.
+ * server.timeout additionally destroys any socket with no traffic either way (e.g. a client that
+ * stops reading its response).
+ */
+function createHttpServer(limits: HttpLimits, listener: RequestListener): Server {
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    listener,
+  );
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.timeout = limits.socketTimeoutMs;
+  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  return server;
+}
+
 export async function startServer(config: Config, options: { clock?: Clock; pollMs?: number } = {}): Promise<RunningServer> {
   const services = await openServices(config, options);
   const app = createApp(services);
-  const server = createServer(app.callback());
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
+  const server = createHttpServer(config.http, app.callback());
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

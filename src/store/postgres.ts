@@ -308,26 +308,48 @@ export class PostgresStore implements Store {
 
   async createApiClient(client: ApiClientRecord, audit: AuditInput): Promise<void> {
     await this.transaction(async (db) => {
-      await db.query('INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      await db.query('INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at, secret_version) VALUES ($1, $2, $3, $4, $5, $6)', [
         client.clientId,
         client.name,
         client.secretHash,
         client.scopes,
         client.createdAt,
+        client.secretVersion,
       ]);
       await this.insertAudit(db, audit, client.createdAt);
     });
   }
 
   async findApiClient(clientId: string): Promise<ApiClientRecord | undefined> {
-    const { rows } = await this.query<{ client_id: string; name: string; secret_hash: string; scopes: string[]; created_at: Date }>(
-      'SELECT * FROM api_clients WHERE client_id = $1',
-      [clientId],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    return { clientId: row.client_id, name: row.name, secretHash: row.secret_hash, scopes: row.scopes.filter(Boolean), createdAt: row.created_at };
+    const { rows } = await this.query<ApiClientRow>('SELECT * FROM api_clients WHERE client_id = $1', [clientId]);
+    return rows[0] && apiClientFromRow(rows[0]);
   }
+
+  async listApiClients(): Promise<ApiClientRecord[]> {
+    return (await this.query<ApiClientRow>('SELECT * FROM api_clients ORDER BY created_at, client_id')).rows.map(apiClientFromRow);
+  }
+
+  async deleteApiClient(clientId: string, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.transaction(async (db) => {
+      const { rowCount } = await db.query('DELETE FROM api_clients WHERE client_id = $1', [clientId]);
+      if (!rowCount) return false;
+      await this.insertAudit(db, audit, now);
+      return true;
+    });
+  }
+
+  async rotateApiClientSecret(clientId: string, secretHash: string, audit: AuditInput, now: Date): Promise<ApiClientRecord | undefined> {
+    return this.transaction(async (db) => {
+      const { rows } = await db.query<ApiClientRow>(
+        'UPDATE api_clients SET secret_hash = $1, secret_version = secret_version + 1 WHERE client_id = $2 RETURNING *',
+        [secretHash, clientId],
+      );
+      if (!rows[0]) return undefined;
+      await this.insertAudit(db, audit, now);
+      return apiClientFromRow(rows[0]);
+    });
+  }
+
 
   // --- applications ---------------------------------------------------------------------------
 
@@ -518,6 +540,26 @@ export function firstSchema(path: string): string | undefined {
     .map((part) => part.trim())
     .map((part) => (/^".*"$/.test(part) ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase()))
     .find((part) => part !== '' && part !== '$user');
+}
+
+interface ApiClientRow {
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string[];
+  created_at: Date;
+  secret_version: number;
+}
+
+function apiClientFromRow(row: ApiClientRow): ApiClientRecord {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    scopes: row.scopes.filter(Boolean),
+    createdAt: row.created_at,
+    secretVersion: row.secret_version,
+  };
 }
 
 interface AppRow {

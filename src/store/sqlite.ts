@@ -1,8 +1,7 @@
 // Embedded store on SQLite (better-sqlite3). WAL with synchronous=FULL: a change is on disk before
 // the call returns. BEGIN IMMEDIATE serialises writers across processes (server and CLI).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { secureSqliteFiles } from './file-modes.js';
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
 import { take, check, refill, type BucketState } from '../limits/token-bucket.js';
@@ -53,9 +52,12 @@ function keyFromRow(row: KeyRow): KeyRecord {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  /** Files that were readable by others and were tightened at open (shown at start-up). */
+  readonly warnings: string[];
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Directory 0700 and database 0600 before SQLite opens it: -wal/-shm inherit the database's mode.
+    this.warnings = path === ':memory:' ? [] : secureSqliteFiles(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -177,8 +179,8 @@ export class SqliteStore implements Store {
   async createApiClient(client: ApiClientRecord, audit: AuditInput): Promise<void> {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(client.clientId, client.name, client.secretHash, client.scopes.join(' '), client.createdAt.getTime());
+        .prepare('INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at, secret_version) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(client.clientId, client.name, client.secretHash, client.scopes.join(' '), client.createdAt.getTime(), client.secretVersion);
       this.insertAudit(audit, client.createdAt);
     }).immediate();
   }
@@ -392,18 +394,58 @@ export class SqliteStore implements Store {
   }
 
   async findApiClient(clientId: string): Promise<ApiClientRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM api_clients WHERE client_id = ?').get(clientId) as
-      | { client_id: string; name: string; secret_hash: string; scopes: string; created_at: number }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      clientId: row.client_id,
-      name: row.name,
-      secretHash: row.secret_hash,
-      scopes: row.scopes.split(' ').filter(Boolean),
-      createdAt: new Date(row.created_at),
-    };
+    const row = this.db.prepare('SELECT * FROM api_clients WHERE client_id = ?').get(clientId) as ApiClientRow | undefined;
+    return row && apiClientFromRow(row);
   }
+
+  async listApiClients(): Promise<ApiClientRecord[]> {
+    return (this.db.prepare('SELECT * FROM api_clients ORDER BY created_at, client_id').all() as ApiClientRow[]).map(apiClientFromRow);
+  }
+
+  async deleteApiClient(clientId: string, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db.prepare('DELETE FROM api_clients WHERE client_id = ?').run(clientId);
+        if (changes === 0) return false;
+        this.insertAudit(audit, now);
+        return true;
+      })
+      .immediate();
+  }
+
+  async rotateApiClientSecret(clientId: string, secretHash: string, audit: AuditInput, now: Date): Promise<ApiClientRecord | undefined> {
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare('UPDATE api_clients SET secret_hash = ?, secret_version = secret_version + 1 WHERE client_id = ? RETURNING *')
+          .get(secretHash, clientId) as ApiClientRow | undefined;
+        if (!row) return undefined;
+        this.insertAudit(audit, now);
+        return apiClientFromRow(row);
+      })
+      .immediate();
+  }
+
+}
+
+interface ApiClientRow {
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string;
+  created_at: number;
+  secret_version: number;
+}
+
+function apiClientFromRow(row: ApiClientRow): ApiClientRecord {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    scopes: row.scopes.split(' ').filter(Boolean),
+    createdAt: new Date(row.created_at),
+    secretVersion: row.secret_version,
+  };
 }
 
 interface AppRow {

@@ -14,6 +14,8 @@ export interface ApiClientRecord {
   secretHash: string;
   scopes: string[];
   createdAt: Date;
+  /** Starts at 1; every secret rotation adds 1. Access tokens carry it (claim "cv") and must match. */
+  secretVersion: number;
 }
 
 /** Counters bumped in the same transaction as a change; instances compare them to know what to rebuild. */
@@ -85,6 +87,12 @@ export interface Store {
 
   createApiClient(client: ApiClientRecord, audit: AuditInput): Promise<void>;
   findApiClient(clientId: string): Promise<ApiClientRecord | undefined>;
+  /** Every Management API client, oldest first. */
+  listApiClients(): Promise<ApiClientRecord[]>;
+  /** false when there is no such client (nothing audited then). */
+  deleteApiClient(clientId: string, audit: AuditInput, now: Date): Promise<boolean>;
+  /** Replace the secret hash and add 1 to secretVersion; the updated client, or undefined when there is none. */
+  rotateApiClientSecret(clientId: string, secretHash: string, audit: AuditInput, now: Date): Promise<ApiClientRecord | undefined>;
 
   /** Spend one token of a shared bucket (login throttle); never throws for an empty bucket. */
   takeRateLimit(request: RateLimitRequest, now: Date): Promise<BucketDecision>;

@@ -14,6 +14,11 @@ export function readFixture(relative: string): string {
   return readFileSync(new URL(relative, FIXTURES), 'utf8');
 }
 
+/** The bytes of `fixtures/<relative>` (raw HTTP requests, files served as they are). */
+export function readFixtureBytes(relative: string): Buffer {
+  return readFileSync(new URL(relative, FIXTURES));
+}
+
 /** The SAML request fixtures of one kind (file names in fixtures/requests/<kind>/). */
 export function requestFixtureNames(kind: 'valid' | 'hostile'): string[] {
   return readdirSync(new URL(`requests/${kind}`, FIXTURES));

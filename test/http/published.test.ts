@@ -68,6 +68,7 @@ describe('published documents (JWKS, discovery, certificates)', () => {
     expect(cer.headers.get('content-disposition')).to.match(/^attachment; filename=".+\.cer"$/);
     const der = Buffer.from(await cer.arrayBuffer());
     const pem = await (await get('/pem')).text();
+    expect(pem, '/pem is the key the Management API marks current').to.equal((await currentKeyFromApi(server)).pem);
     expect(openssl(['x509', '-inform', 'DER'], der).trim()).to.equal(pem.trim());
     const raw = await (await get('/rawpem')).text();
     expect(raw).to.equal(der.toString('base64'));

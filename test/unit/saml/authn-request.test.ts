@@ -19,7 +19,7 @@ import { signXml } from '../../../src/xml/sign.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
 
 const fixture = requestFixture;
-const authnFixtures = (kind: 'valid' | 'hostile') => requestFixtureNames(kind).filter((name) => !name.startsWith('logout-'));
+const authnFixtures = (kind: 'valid' | 'hostile') => requestFixtureNames(kind).filter((name) => name.endsWith('.xml') && !name.startsWith('logout-'));
 
 const ISSUER = 'https://sp.example.com/metadata';
 const ACS = 'https://sp.example.com/acs';
