@@ -67,3 +67,8 @@ export async function expectJsonError(response: Response, status: number, code: 
   const body = JSON.parse(text) as { errorCode?: string; error?: string };
   expect(body.errorCode ?? body.error, `${what}: error code`).to.equal(code);
 }
+
+/** The `errorCode` of a Management API JSON error answer. */
+export async function jsonErrorCode(response: Response): Promise<string> {
+  return ((await response.json()) as { errorCode: string }).errorCode;
+}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { addApiClient, getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
-import { expectJsonError } from '../helpers/errors.js';
+import { expectJsonError, jsonErrorCode as errorCode } from '../helpers/errors.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
 import type { KeyObject } from '../../src/keys/key-object.js';
 
@@ -23,7 +23,6 @@ describe('Management API: signing keys', () => {
     api = (path, init = {}) => withToken(token, path, init);
   };
   const list = async () => (await (await api('/api/v2/keys/signing')).json()) as KeyObject[];
-  const errorCode = async (response: Response) => ((await response.json()) as { errorCode: string }).errorCode;
   const auditTypes = async () =>
     ((await (await api('/api/v2/logs?per_page=100')).json()) as { type: string }[]).map((entry) => entry.type);
 

@@ -6,6 +6,7 @@ import { readFixture } from '../helpers/fixtures.js';
 import { request } from 'node:http';
 import { expect } from 'chai';
 import { addApiClient, getToken, startTestServer, type ApiCredentials, type TestServer } from '../helpers/server.js';
+import { jsonErrorCode as errorCode } from '../helpers/errors.js';
 import { accessTokenClaims, forgeAccessToken } from '../helpers/tokens.js';
 import type { KeyState } from '../../src/keys/types.js';
 
@@ -40,7 +41,6 @@ function tokenRequest(server: TestServer, fields: Record<string, string>, localA
 const call = (server: TestServer, token: string, path: string, method = 'GET') =>
   fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
 
-const errorCode = async (response: Response) => ((await response.json()) as { errorCode: string }).errorCode;
 
 describe('Management API clients (issue 9 item 5): list, remove, rotate secret', () => {
   let server: TestServer;

@@ -7,6 +7,9 @@ import { seal } from '../../src/store/seal.js';
 import { addApiClient, ALL_KEY_SCOPES, getToken, startTestServer, startWithToken, TEST_KEK, type ApiCredentials, type TestServer } from '../helpers/server.js';
 import { setSealedPrivateKey } from '../helpers/store-rows.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
+import { errorCodeOf } from '../helpers/browser.js';
+
+const errorCodeOfPage = (body: string) => errorCodeOf({ body } as Parameters<typeof errorCodeOf>[0]);
 
 interface KeyObject {
   kid: string;
@@ -55,7 +58,6 @@ async function damage(server: TestServer, state: 'current' | 'next' | 'previous'
 const jwksKids = async (server: TestServer) =>
   ((await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
 
-const errorCodeOfPage = (body: string) => /<code>([a-z_]+)<\/code>/.exec(body)?.[1];
 
 describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
   let server: TestServer | undefined;
