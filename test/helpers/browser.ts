@@ -97,9 +97,12 @@ export class Browser {
   }
 }
 
-/** The code an HTML error page shows (templates/error.html: `Error code: <code>…</code>`), or undefined. */
+/**
+ * The code a page shows: `Error code: <code>…</code>` on error pages (templates/error.html,
+ * dashboard/forbidden.html), `Code: <code>…</code>` on the WS-Fed sign-out confirmation; or undefined.
+ */
 export function errorCodeOf(page: Page): string | undefined {
-  return /Error code: <code>([a-z0-9_]+)<\/code>/.exec(page.body)?.[1];
+  return /(?:Error code|Code): <code>([a-z0-9_]+)<\/code>/.exec(page.body)?.[1];
 }
 
 /**
