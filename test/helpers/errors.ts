@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { FedmetaError } from '../../src/errors.js';
-import type { SamlRequestError } from '../../src/saml/bindings.js';
+import { FedmetaError, type SamlRequestError } from '../../src/errors.js';
 
 /** The error `run` throws, asserted to be a `type` (FedmetaError unless told), or undefined when it returns. */
 export function thrown<E extends FedmetaError = FedmetaError>(

@@ -14,7 +14,7 @@ import {
   readSignedPostLogoutRequest,
   type LogoutRequestInfo,
 } from '../../../src/saml/logout-request.js';
-import { STATUS } from '../../../src/saml/response.js';
+import { STATUS } from '../../../src/saml/status.js';
 import { NAMEID_FORMATS, NS, elementPath } from '../../../src/xml/namespaces.js';
 import { signXml } from '../../../src/xml/sign.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
