@@ -6,16 +6,20 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
-import { resolveKek } from './store/kek.js';
+import { resolveKek } from './keys/kek.js';
 import { Keyring } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
-import { UnsealError } from './store/seal.js';
+import { UnsealError } from './keys/seal.js';
 import { ConfigError } from './config.js';
 import { createApp } from './app.js';
 import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
 import { ApplicationCatalog } from './clients/catalog.js';
 import { watchStore, type StoreWatch } from './store/watch.js';
+import { idleBucketMsFor, startExpiryPurge } from './store/expiry.js';
+
+/** How often expired sessions, login states, request IDs and idle rate-limit buckets are deleted. */
+const PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface Services {
   config: Config;
@@ -69,7 +73,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { clock?: Clock; pollMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: { clock?: Clock; pollMs?: number; purgeMs?: number } = {}): Promise<RunningServer> {
   const services = await openServices(config, options);
   const app = createApp(services);
   const server = createServer(app.callback());
@@ -92,6 +96,13 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
     options.pollMs ?? 250,
     services.store,
   );
+  const { clock, store } = services;
+  const purge = startExpiryPurge({
+    store,
+    now: () => clock.now(),
+    intervalMs: options.purgeMs ?? PURGE_INTERVAL_MS,
+    purge: { idleBucketMs: idleBucketMsFor([config.rotationRateLimit]) },
+  });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -101,6 +112,7 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
     services,
     watch,
     async close() {
+      purge.stop();
       await watch.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 // Applications held in memory, reloaded when the store's `clients` counter moves: SSO look-ups
 // and per-application metadata never wait on the database.
-import type { Store } from '../store/store.js';
+import type { ApplicationStore } from './application-store.js';
+import type { ChangeFeed } from '../store/store.js';
 import type { Application } from './types.js';
 
 export class ApplicationCatalog {
@@ -10,7 +11,7 @@ export class ApplicationCatalog {
   private byRealm = new Map<string, Application>();
   private refreshing: Promise<void> | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<ApplicationStore, 'listApplications'> & Pick<ChangeFeed, 'versions'>) {}
 
   get(clientId: string): Application | undefined {
     return this.byId.get(clientId);

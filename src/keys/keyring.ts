@@ -2,8 +2,9 @@
 // KeyObject, every published key's forms are computed once. A snapshot is immutable; a change in
 // the store (this process, the CLI or another instance) yields a new snapshot within a poll interval.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { Store } from '../store/store.js';
-import { unseal } from '../store/seal.js';
+import type { KeyStore } from './key-store.js';
+import type { ChangeFeed } from '../store/store.js';
+import { unseal } from './seal.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
 import { publishKey, type PublishedKey } from './formats.js';
 import type { KeyRecord } from './types.js';
@@ -50,7 +51,7 @@ export class Keyring {
   private readonly listeners = new Set<(snapshot: KeySetSnapshot) => void>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<KeyStore, 'listKeys'> & Pick<ChangeFeed, 'versions'>,
     private readonly kek: Buffer,
   ) {}
 

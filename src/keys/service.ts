@@ -2,10 +2,11 @@
 // transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
 import type { Config } from '../config.js';
 import type { Actor, AuditInput } from '../audit/types.js';
-import type { Store } from '../store/store.js';
+import type { KeyStore } from './key-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import type { BucketDecision } from '../limits/token-bucket.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
-import { seal } from '../store/seal.js';
+import { seal } from './seal.js';
 import { keyNotFound, tooManyRequests } from '../errors.js';
 import { generateSigningKey } from './generate.js';
 import { initialize, revoke, rotate, sortKeys } from './lifecycle.js';
@@ -16,7 +17,7 @@ export const ROTATION_BUCKET = 'signing_keys';
 
 export interface KeyServiceDeps {
   config: Config;
-  store: Store;
+  store: KeyStore & Pick<RateLimitStore, 'peekRateLimit'>;
   kek: Buffer;
   clock: Clock;
   /** Called after a committed change, so this process serves it at once. */

@@ -1,6 +1,6 @@
 // End users (and dashboard administrators): scrypt password hashes, never returned.
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.js';
+import type { UserStore } from './user-store.js';
 import type { Clock } from '../clock.js';
 import type { Actor } from '../audit/types.js';
 import { invalidBody, notFound } from '../errors.js';
@@ -29,7 +29,7 @@ function attributes(value: unknown): Record<string, string> {
 }
 
 export class UserService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { store: UserStore; clock: Clock }) {}
 
   async create(input: NewUserInput, actor: Actor): Promise<User> {
     const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { runCli, serveProcess } from '../helpers/cli.js';
 import { freePort, TEST_KEK } from '../helpers/server.js';
 import { postgresUrl } from '../helpers/postgres.js';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { KeyRecord } from '../../src/keys/types.js';
 
 export const ISSUER = 'http://fedmeta.lb.test';
@@ -91,7 +91,7 @@ export async function until(condition: () => Promise<boolean> | boolean, timeout
 
 /** Read the shared store directly (not through an instance). */
 export async function readStore(schema: string) {
-  const store = new PostgresStore(postgresUrl(schema));
+  const store = openPostgresStore(postgresUrl(schema));
   try {
     const [keys, audit, versions] = await Promise.all([store.listKeys(), store.listAudit({ page: 0, perPage: 1000 }), store.versions()]);
     return { keys, audit, versions };

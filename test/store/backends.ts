@@ -3,8 +3,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../src/store/store.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { tempDir } from '../helpers/server.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from '../helpers/postgres.js';
 
@@ -49,7 +49,7 @@ export const sqliteBackend: Backend = {
     const dir = tempDir('fedmeta-store-');
     const path = join(dir, 'fedmeta.db');
     return opened(
-      () => new SqliteStore(path),
+      () => openSqliteStore(path),
       async () => rmSync(dir, { recursive: true, force: true }),
     );
   },
@@ -62,7 +62,7 @@ export const postgresBackend: Backend = {
     const schema = freshSchema();
     const url = postgresUrl(schema);
     return opened(
-      () => new PostgresStore(url),
+      () => openPostgresStore(url),
       () => dropSchema(schema),
     );
   },
