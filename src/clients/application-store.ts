@@ -3,6 +3,11 @@
 import type { AuditInput } from '../audit/types.js';
 import type { Application } from './types.js';
 
+/** The `clients` change counter (store/store.ts ChangeFeed): an instance reloads its applications when it moves. */
+export interface ApplicationsVersion {
+  versions(): Promise<{ clients: number }>;
+}
+
 export interface ApplicationStore {
   listApplications(): Promise<Application[]>;
   getApplication(clientId: string): Promise<Application | undefined>;

@@ -21,6 +21,11 @@ export interface KeyChangeOutcome<R> {
   rate?: BucketDecision | undefined;
 }
 
+/** The `keys` change counter (store/store.ts ChangeFeed): an instance reloads its key set when it moves. */
+export interface KeySetVersion {
+  versions(): Promise<{ keys: number }>;
+}
+
 export interface KeyStore {
   listKeys(): Promise<KeyRecord[]>;
   /** Key set, rate-limit token, `keys` change counter and audit entries: one transaction. */

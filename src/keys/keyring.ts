@@ -2,8 +2,7 @@
 // KeyObject, every published key's forms are computed once. A snapshot is immutable; a change in
 // the store (this process, the CLI or another instance) yields a new snapshot within a poll interval.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { KeyStore } from './key-store.js';
-import type { ChangeFeed } from '../store/store.js';
+import type { KeySetVersion, KeyStore } from './key-store.js';
 import { unseal } from './seal.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
 import { publishKey, type PublishedKey } from './formats.js';
@@ -51,7 +50,7 @@ export class Keyring {
   private readonly listeners = new Set<(snapshot: KeySetSnapshot) => void>();
 
   constructor(
-    private readonly store: Pick<KeyStore, 'listKeys'> & Pick<ChangeFeed, 'versions'>,
+    private readonly store: Pick<KeyStore, 'listKeys'> & KeySetVersion,
     private readonly kek: Buffer,
   ) {}
 
