@@ -14,7 +14,7 @@ export const ISSUER = 'http://fedmeta.lb.test';
 export const KEY_SCOPES = 'read:signing_keys create:signing_keys update:signing_keys read:logs';
 
 export function requireBuild(): void {
-  const built = fileURLToPath(new URL('../../dist/store/postgres.js', import.meta.url));
+  const built = fileURLToPath(new URL('../../dist/store/postgres/index.js', import.meta.url));
   if (!existsSync(built)) throw new Error('dist/ has no PostgreSQL store: run `npm run build` before these tests');
 }
 
