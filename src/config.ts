@@ -23,6 +23,23 @@ export interface Config {
   metadataCacheSeconds: number;
   rotationRateLimit: { burst: number; perDay: number };
   accessTokenLifetimeSeconds: number;
+  /** HTTP server limits (node:http): slow or silent clients are cut off, oversized headers refused (431). */
+  http: HttpLimits;
+  /** Total time allowed to fetch SP metadata from a URL (CLI `clients add-saml --metadata URL`). */
+  metadataFetchTimeoutMs: number;
+}
+
+export interface HttpLimits {
+  /** Time to receive the complete request headers; also closes sockets that send nothing (408). */
+  headersTimeoutMs: number;
+  /** Time to receive the complete request (headers and body). */
+  requestTimeoutMs: number;
+  /** Idle time allowed between requests on a keep-alive connection. */
+  keepAliveTimeoutMs: number;
+  /** Inactivity (no bytes either way) after which any socket is destroyed. */
+  socketTimeoutMs: number;
+  /** Maximum size of the request line plus headers, in bytes (larger: 431). */
+  maxHeaderBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +144,26 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
       perDay: integer(env, 'FEDMETA_ROTATION_RATE_PER_DAY', 5, 1, 1_000_000),
     }),
     accessTokenLifetimeSeconds: integer(env, 'FEDMETA_ACCESS_TOKEN_LIFETIME_SECONDS', 86400, 60, 2_592_000),
+    http: parseHttpLimits(env),
+    metadataFetchTimeoutMs: integer(env, 'FEDMETA_METADATA_FETCH_TIMEOUT_MS', 10_000, 100, 120_000),
+  });
+}
+
+function parseHttpLimits(env: Env): HttpLimits {
+  const headersTimeoutMs = integer(env, 'FEDMETA_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'FEDMETA_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('FEDMETA_HEADERS_TIMEOUT_MS', `must not exceed FEDMETA_REQUEST_TIMEOUT_MS (${headersTimeoutMs} > ${requestTimeoutMs})`);
+  }
+  const socketTimeoutMs = integer(env, 'FEDMETA_SOCKET_TIMEOUT_MS', 120_000, 100, 3_600_000);
+  if (requestTimeoutMs > socketTimeoutMs) {
+    throw new ConfigError('FEDMETA_REQUEST_TIMEOUT_MS', `must not exceed FEDMETA_SOCKET_TIMEOUT_MS (${requestTimeoutMs} > ${socketTimeoutMs})`);
+  }
+  return Object.freeze({
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'FEDMETA_KEEPALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    socketTimeoutMs,
+    maxHeaderBytes: integer(env, 'FEDMETA_MAX_HEADER_BYTES', 16_384, 4_096, 65_536),
   });
 }

@@ -37,3 +37,4 @@ export class OAuthError extends FedmetaError {
     this.name = 'OAuthError';
   }
 }
+export const apiClientNotFound = make(404, 'api_client_not_found');

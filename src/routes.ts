@@ -15,6 +15,7 @@ import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
+import { apiClientHandlers } from './http/management/api-clients.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -76,6 +77,11 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.newWsfed);
   router.post('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.createWsfed);
   router.get('/dashboard/logs', htmlErrors, dashboard.guard, dashboard.logs.list);
+  router.get('/dashboard/api-clients', htmlErrors, dashboard.guard, dashboard.apiClients.list);
+  router.get('/dashboard/api-clients/:id/remove', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRemove);
+  router.post('/dashboard/api-clients/:id/remove', htmlErrors, dashboard.guard, dashboard.apiClients.remove);
+  router.get('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRotate);
+  router.post('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.rotate);
 
   router.post('/oauth/token', tokenHandler(deps));
 
@@ -96,6 +102,10 @@ export function buildRouter(deps: AppDeps): Router {
   api.get('/users/:id', needs('read:users'), users.get);
   api.delete('/users/:id', needs('delete:users'), users.remove);
   api.get('/logs', needs('read:logs'), logs.list);
+  const apiClients = apiClientHandlers(deps);
+  api.get('/api-clients', needs('read:api_clients'), apiClients.list);
+  api.delete('/api-clients/:id', needs('delete:api_clients'), apiClients.remove);
+  api.post('/api-clients/:id/rotate-secret', needs('update:api_clients'), apiClients.rotateSecret);
   router.use(api.routes(), api.allowedMethods());
 
   return router;

@@ -1,8 +1,8 @@
 // Wiring for a running instance: config → store → KEK → keys → keyring → app → HTTP server.
 // Used by `fedmeta serve` and by the tests (which start it on an ephemeral port).
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.js';
+import type { Config, HttpLimits } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -73,12 +73,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Request headers past this count are not read (browsers send about 20). */
+const MAX_HEADERS_COUNT = 100;
+
+/**
+ * node:http with fedmeta's limits. A socket that never sends a byte, or stops half-way through the
+ * headers, is answered 408 and closed by the headers timeout: Node checks it on the
+ * connectionsCheckingInterval timer (default 30 s, here at most 1 s), not only when data arrives.
+ * server.timeout additionally destroys any socket with no traffic either way (e.g. a client that
+ * stops reading its response).
+ */
+function createHttpServer(limits: HttpLimits, listener: RequestListener): Server {
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    listener,
+  );
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.timeout = limits.socketTimeoutMs;
+  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  return server;
+}
+
 export async function startServer(config: Config, options: { clock?: Clock; pollMs?: number; purgeMs?: number } = {}): Promise<RunningServer> {
   const services = await openServices(config, options);
   const app = createApp(services);
-  const server = createServer(app.callback());
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
+  const server = createHttpServer(config.http, app.callback());
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

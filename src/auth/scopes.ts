@@ -10,6 +10,9 @@ export const MANAGEMENT_SCOPES = [
   'create:users',
   'delete:users',
   'read:logs',
+  'read:api_clients',
+  'update:api_clients',
+  'delete:api_clients',
 ] as const;
 
 export type Scope = (typeof MANAGEMENT_SCOPES)[number];

@@ -1,5 +1,5 @@
 // fedmeta clients add-saml|add-wsfed|list — the same ClientService as the Management API.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Services } from '../server.js';
 import { applicationView, checkCallbackUrl } from '../clients/validate.js';
@@ -9,15 +9,106 @@ import type { Application } from '../clients/types.js';
 import { table, UsageError, type Io } from './output.js';
 import { cliActor } from './keys.js';
 
-/** SP metadata from a file, or from an https: (or loopback http:) URL, bounded in size and time. */
-export async function readMetadataSource(source: string): Promise<string> {
-  if (!/^https?:\/\//i.test(source)) return readFileSync(source, 'utf8');
+const MAX_REDIRECTS = 3;
+
+/**
+ * SP metadata from a file, or from an https: (or loopback http:) URL, bounded in size and time:
+ * at most SP_METADATA_MAX_BYTES (the cap on pasted metadata) is ever held, the transfer is aborted
+ * as soon as it passes the cap (or announces more in Content-Length), and the whole exchange,
+ * redirects and body included, must finish within `timeoutMs`. Redirects are followed only to URLs
+ * the first one could have been (https:, or http: on loopback), never from https: down to http:.
+ */
+export async function readMetadataSource(source: string, timeoutMs = 10_000): Promise<string> {
+  if (!/^https?:\/\//i.test(source)) return readBoundedFile(source);
   checkCallbackUrl(source, '--metadata URL');
-  const response = await fetch(source, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
-  if (!response.ok) throw new Error(`fetching ${source} answered HTTP ${response.status}`);
-  const body = Buffer.from(await response.arrayBuffer());
-  if (body.length > SP_METADATA_MAX_BYTES) throw new Error(`${source} is larger than ${SP_METADATA_MAX_BYTES} bytes`);
-  return body.toString('utf8');
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    let url = source;
+    for (let hops = 0; ; hops += 1) {
+      const response = await fetch(url, { signal, redirect: 'manual' });
+      if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+        await response.body?.cancel();
+        if (hops === MAX_REDIRECTS) throw new Error(`fetching ${source}: more than ${MAX_REDIRECTS} redirects`);
+        url = redirectTarget(url, response.headers.get('location')!, source);
+        continue;
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new Error(`fetching ${url} answered HTTP ${response.status}`);
+      }
+      return await readBoundedBody(response, url);
+    }
+  } catch (error) {
+    if (signal.aborted) throw new Error(`fetching ${source} timed out after ${timeoutMs} ms`);
+    if (error instanceof TypeError) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`fetching ${source} failed: ${cause?.code ?? cause?.message ?? error.message}`);
+    }
+    throw error;
+  }
+}
+
+function redirectTarget(from: string, location: string, source: string): string {
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    throw new Error(`fetching ${source}: redirect to an invalid URL`);
+  }
+  if (new URL(from).protocol === 'https:' && target.protocol !== 'https:') {
+    throw new Error(`fetching ${source}: refusing a redirect from https: to ${target.protocol}`);
+  }
+  try {
+    return checkCallbackUrl(target.href, 'redirect target');
+  } catch (error) {
+    throw new Error(`fetching ${source}: refusing a redirect: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(what: string): Error {
+  return new Error(`${what} is larger than ${SP_METADATA_MAX_BYTES} bytes (the limit for SP metadata)`);
+}
+
+async function readBoundedBody(response: Response, url: string): Promise<string> {
+  const announced = Number(response.headers.get('content-length'));
+  if (Number.isFinite(announced) && announced > SP_METADATA_MAX_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge(url);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > SP_METADATA_MAX_BYTES) {
+        await reader.cancel();
+        throw tooLarge(url);
+      }
+      chunks.push(value);
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads at most the cap plus one byte, so neither a huge file nor a device like /dev/zero is slurped. */
+function readBoundedFile(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SP_METADATA_MAX_BYTES + 1);
+    let size = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, size, buffer.length - size, null);
+      if (read === 0) break;
+      size += read;
+      if (size > SP_METADATA_MAX_BYTES) throw tooLarge(path);
+    }
+    return buffer.subarray(0, size).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function describe(app: Application, services: Services): string {
@@ -47,7 +138,7 @@ export async function clientsCommand(args: string[], services: Services, io: Io)
         },
       });
       if (values.metadata) {
-        const xml = await readMetadataSource(values.metadata);
+        const xml = await readMetadataSource(values.metadata, services.config.metadataFetchTimeoutMs);
         print(await services.clients.createFromSpMetadata(xml, cliActor(), values.name), values.json);
         return 0;
       }

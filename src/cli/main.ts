@@ -23,6 +23,9 @@ const USAGE = `usage: fedmeta <command>
   clients list [--json]
   users add EMAIL [--name N] [--admin]    create a user; the password is read from stdin
   api-clients add --name N --scopes "…"  create a Management API client (secret printed once)
+  api-clients list [--json]               list Management API clients (never their secrets)
+  api-clients remove ID                   delete a client: its secret and tokens stop working at once
+  api-clients rotate-secret ID [--json]   new secret (printed once); the old one and its tokens stop working
 `;
 
 const COMMANDS = { keys: keysCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand } as const;

@@ -1,5 +1,9 @@
 // POST /oauth/token: the client credentials grant (RFC 6749 section 4.4) for Management API tokens.
 // Client authentication by HTTP Basic (section 2.3.1) or by client_id/client_secret in the body.
+// Failed client authentication is throttled per client_id and per address (shared token buckets:
+// a token is taken before the secret is checked and given back on success), and at most
+// SECRET_CHECKS scrypt verifications run at once with SECRET_QUEUE waiting; beyond that the
+// request is refused at once (503 temporarily_unavailable), so a flood cannot starve valid clients.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { OAuthError } from '../errors.js';
@@ -7,8 +11,16 @@ import { readFields, type BodyFields } from './body.js';
 import { verifySecret } from '../auth/passwords.js';
 import { issueAccessToken, managementAudience } from '../auth/tokens.js';
 import { parseScopes } from '../auth/scopes.js';
+import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
+import { Semaphore, SemaphoreFull } from '../limits/semaphore.js';
 
 const TOKEN_BODY_LIMIT = 16 * 1024;
+/** Per client_id: 10 attempts at once, then one a minute. Per address: 30, then one every 30 s. */
+export const TOKEN_CLIENT_POLICY: BucketPolicy = { burst: 10, perDay: 1440 };
+export const TOKEN_IP_POLICY: BucketPolicy = { burst: 30, perDay: 2880 };
+/** scrypt verifications in flight per process, and how many may wait for a slot. */
+export const SECRET_CHECKS = 4;
+export const SECRET_QUEUE = 32;
 
 function field(fields: BodyFields, name: string): string | undefined {
   const value = fields[name];
@@ -50,6 +62,7 @@ function clientCredentials(ctx: Context, fields: BodyFields): ClientCredentials 
 }
 
 export function tokenHandler({ config, store, keyring, clock }: AppDeps) {
+  const secretChecks = new Semaphore(SECRET_CHECKS, SECRET_QUEUE);
   return async (ctx: Context) => {
     ctx.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     let fields: BodyFields;
@@ -70,15 +83,35 @@ export function tokenHandler({ config, store, keyring, clock }: AppDeps) {
     if (audience !== managementAudience(config)) {
       throw new OAuthError(403, 'access_denied', `Service not found: ${audience}; the Management API audience is ${managementAudience(config)}`);
     }
-    const client = await store.findApiClient(credentials.clientId);
     const now = clock.now();
-    if (!(await verifySecret(credentials.clientSecret, client?.secretHash)) || !client) {
+    // Every attempt takes a token before the secret is checked (no race); a right secret gives them back.
+    const buckets = [
+      { bucket: `oauth-token:ip:${ctx.ip}`, policy: TOKEN_IP_POLICY },
+      { bucket: `oauth-token:client:${credentials.clientId.slice(0, 128)}`, policy: TOKEN_CLIENT_POLICY },
+    ];
+    for (const bucket of buckets) {
+      const decision = await store.takeRateLimit(bucket, now);
+      if (!decision.allowed) {
+        throw new OAuthError(429, 'too_many_requests', `Too many failed client authentications; retry in ${decision.retryAfterSeconds} s`, rateLimitHeaders(decision));
+      }
+    }
+    const client = await store.findApiClient(credentials.clientId);
+    let valid: boolean;
+    try {
+      valid = await secretChecks.run(() => verifySecret(credentials.clientSecret.slice(0, 1024), client?.secretHash));
+    } catch (error) {
+      if (!(error instanceof SemaphoreFull)) throw error;
+      for (const bucket of buckets) await store.returnRateLimit(bucket, now); // no secret was checked: it does not count
+      throw new OAuthError(503, 'temporarily_unavailable', 'Too many client authentications in progress; retry shortly', { 'Retry-After': '1' });
+    }
+    if (!valid || !client) {
       await store.appendAudit(
         { type: 'feccft', description: 'Failed exchange of client credentials for an access token', actor: { type: 'api_client', id: credentials.clientId.slice(0, 128), ip: ctx.ip } },
         now,
       );
       throw new OAuthError(401, 'invalid_client', 'Unknown client or wrong client secret', credentials.basic ? { 'WWW-Authenticate': 'Basic realm="fedmeta"' } : {});
     }
+    for (const bucket of buckets) await store.returnRateLimit(bucket, now);
     const requested = field(fields, 'scope');
     let scopes = client.scopes;
     if (requested !== undefined) {
@@ -87,7 +120,7 @@ export function tokenHandler({ config, store, keyring, clock }: AppDeps) {
       if (denied.length > 0) throw new OAuthError(400, 'invalid_scope', `Scopes not granted to this client: ${denied.join(' ')}`);
       scopes = wanted;
     }
-    const token = await issueAccessToken(keyring.snapshot, config, { clientId: client.clientId, scopes, now });
+    const token = await issueAccessToken(keyring.snapshot, config, { clientId: client.clientId, secretVersion: client.secretVersion, scopes, now });
     await store.appendAudit(
       {
         type: 'seccft',

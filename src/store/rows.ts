@@ -143,16 +143,18 @@ export interface ApiClientRow {
   secret_hash: string;
   scopes: string | string[];
   created_at: TimeColumn;
+  secret_version: number;
 }
 
 export function apiClientFromRow(row: ApiClientRow): ApiClientRecord {
   const scopes = Array.isArray(row.scopes) ? row.scopes : row.scopes.split(' ');
-  return { clientId: row.client_id, name: row.name, secretHash: row.secret_hash, scopes: scopes.filter(Boolean), createdAt: asDate(row.created_at) };
+  const { client_id: clientId, name, secret_hash: secretHash, secret_version: secretVersion } = row;
+  return { clientId, name, secretHash, scopes: scopes.filter(Boolean), createdAt: asDate(row.created_at), secretVersion };
 }
 
 /** The values of statements.INSERT_API_CLIENT. */
 export function apiClientValues(client: ApiClientRecord, encoding: ColumnEncoding): unknown[] {
-  return [client.clientId, client.name, client.secretHash, encoding.words(client.scopes), encoding.time(client.createdAt)];
+  return [client.clientId, client.name, client.secretHash, encoding.words(client.scopes), encoding.time(client.createdAt), client.secretVersion];
 }
 
 export interface SessionRow {

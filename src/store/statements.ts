@@ -15,8 +15,12 @@ export const SELECT_AUDIT_PAGE = 'SELECT id, at, type, description, actor_type, 
 export const SELECT_BUCKET = 'SELECT tokens, updated_at FROM rate_limits WHERE bucket = ?';
 export const DELETE_IDLE_BUCKETS = 'DELETE FROM rate_limits WHERE updated_at <= ?';
 
-export const INSERT_API_CLIENT = 'INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)';
+export const INSERT_API_CLIENT = 'INSERT INTO api_clients (client_id, name, secret_hash, scopes, created_at, secret_version) VALUES (?, ?, ?, ?, ?, ?)';
 export const SELECT_API_CLIENT = 'SELECT * FROM api_clients WHERE client_id = ?';
+export const SELECT_API_CLIENTS = 'SELECT * FROM api_clients ORDER BY created_at, client_id';
+export const DELETE_API_CLIENT = 'DELETE FROM api_clients WHERE client_id = ?';
+/** Values: secretHash, clientId. */
+export const ROTATE_API_CLIENT_SECRET = 'UPDATE api_clients SET secret_hash = ?, secret_version = secret_version + 1 WHERE client_id = ? RETURNING *';
 
 export const SELECT_APPLICATIONS = 'SELECT * FROM applications ORDER BY created_at, client_id';
 export type ApplicationKey = 'client_id' | 'saml_audience' | 'wsfed_realm';

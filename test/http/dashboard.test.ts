@@ -210,6 +210,87 @@ describe('dashboard (/dashboard)', () => {
     });
   });
 
+  describe('API clients', () => {
+    const tokenFor = (credentials: { client_id: string; client_secret: string }) =>
+      fetch(`${server.url}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', ...credentials, audience: `${server.config.issuer}/api/v2/` }),
+      });
+    const keysWith = (token: string) => fetch(`${server.url}/api/v2/keys/signing`, { headers: { authorization: `Bearer ${token}` } });
+    const clientRow = (page: Page, clientId: string) => new RegExp(`<tr data-client-id="${clientId}">([\\s\\S]*?)</tr>`).exec(page.body);
+
+    it('lists every API client with its scopes (never a secret or hash) and is linked from the navigation', async () => {
+      const credentials = await addApiClient(server, 'read:signing_keys read:logs');
+      const { browser } = await signIn(server, 'admin@example.com');
+      const page = await browser.request(`${server.url}/dashboard/api-clients`);
+      expect(page.status).to.equal(200);
+      expect(page.body).to.include('<a href="/dashboard/api-clients" aria-current="page">API clients</a>');
+      expect(clientRow(page, credentials.client_id)![1]).to.include('read:signing_keys').and.include('read:logs');
+      expect(page.body).not.to.include(credentials.client_secret);
+      expect(page.body).not.to.include('scrypt');
+      const keysPage = await browser.request(`${server.url}/dashboard/signing-keys`);
+      expect(keysPage.body).to.include('<a href="/dashboard/api-clients">API clients</a>');
+    });
+
+    it('Rotate secret: confirmation, then the new secret shown once; the old secret and its tokens stop working; audited as the administrator', async () => {
+      const credentials = await addApiClient(server, 'read:signing_keys');
+      const oldToken = ((await (await tokenFor(credentials)).json()) as { access_token: string }).access_token;
+      const { browser } = await signIn(server, 'admin@example.com');
+      const { confirmation, result } = await confirm(browser, `${server.url}/dashboard/api-clients/${credentials.client_id}/rotate-secret`);
+      expect(confirmation.body).to.include(credentials.client_id);
+      expect(result.status).to.equal(200);
+      expect(result.headers.get('cache-control')).to.equal('no-store');
+      const secret = /<code class="secret" data-secret>([^<]+)<\/code>/.exec(result.body)![1]!;
+      expect(secret).not.to.equal(credentials.client_secret);
+      expect(result.body).to.include('shown only this once');
+
+      const stale = await keysWith(oldToken);
+      expect(stale.status).to.equal(401);
+      expect(((await stale.json()) as { errorCode: string }).errorCode).to.equal('invalid_token');
+      expect(((await (await tokenFor(credentials)).json()) as { error: string }).error).to.equal('invalid_client');
+      expect((await tokenFor({ client_id: credentials.client_id, client_secret: secret })).status).to.equal(200);
+      const list = await browser.request(`${server.url}/dashboard/api-clients`);
+      expect(list.body, 'the secret is not shown again').not.to.include(secret);
+      const [entry] = (await server.services.store.listAudit({ page: 0, perPage: 50 })).filter((e) => e.type === 'api_client_secret_rotated');
+      expect(entry).to.deep.include({ actor: { type: 'user', id: admin.userId }, details: { client_id: credentials.client_id } });
+    });
+
+    it('Remove: confirmation, then the client is gone and its tokens stop working; audited; an unknown id is 404 api_client_not_found', async () => {
+      const credentials = await addApiClient(server, 'read:signing_keys');
+      const token = ((await (await tokenFor(credentials)).json()) as { access_token: string }).access_token;
+      const { browser } = await signIn(server, 'admin@example.com');
+      const { result } = await confirm(browser, `${server.url}/dashboard/api-clients/${credentials.client_id}/remove`);
+      expect(result.url).to.equal(`${server.url}/dashboard/api-clients`);
+      expect(flashOf(result)?.[1]).to.equal('ok');
+      expect(clientRow(result, credentials.client_id)).to.equal(null);
+      const refused = await keysWith(token);
+      expect(refused.status).to.equal(401);
+      expect(((await refused.json()) as { errorCode: string }).errorCode).to.equal('invalid_token');
+      const [entry] = (await server.services.store.listAudit({ page: 0, perPage: 50 })).filter((e) => e.type === 'api_client_deleted');
+      expect(entry).to.deep.include({ actor: { type: 'user', id: admin.userId }, details: { client_id: credentials.client_id } });
+
+      for (const path of [`/dashboard/api-clients/${credentials.client_id}/remove`, '/dashboard/api-clients/no-such-client/rotate-secret']) {
+        const missing = await browser.request(`${server.url}${path}`);
+        expect(missing.status, path).to.equal(404);
+        expect(missing.body).to.include('api_client_not_found');
+      }
+    });
+
+    it('refuses Remove and Rotate secret without a valid CSRF token, and changes nothing', async () => {
+      const credentials = await addApiClient(server, 'read:signing_keys');
+      const { browser } = await signIn(server, 'admin@example.com');
+      for (const action of ['remove', 'rotate-secret']) {
+        for (const form of [{}, { csrf: 'forged' }] as Record<string, string>[]) {
+          const refused = await browser.request(`${server.url}/dashboard/api-clients/${credentials.client_id}/${action}`, { method: 'POST', form });
+          expect(refused.status, `${action} ${JSON.stringify(form)}`).to.equal(403);
+          expect(refused.body).to.include('csrf_rejected');
+        }
+      }
+      expect((await tokenFor(credentials)).status, 'the secret still works').to.equal(200);
+      expect((await server.services.store.findApiClient(credentials.client_id))!.secretVersion).to.equal(1);
+    });
+  });
+
   describe('Applications', () => {
     it('creates a SAML application from pasted SP metadata and lists its metadata URL and callbacks', async () => {
       const { browser } = await signIn(server, 'admin@example.com');

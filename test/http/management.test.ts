@@ -210,7 +210,16 @@ describe('Management API: signing keys', () => {
     it('rejects alg:none, HS256 (keyed with the public key), wrong audience, wrong issuer and expired tokens', async () => {
       const { signing } = server.services.keyring.snapshot;
       const now = Math.floor(Date.now() / 1000);
-      const claims = { iss: `${server.config.issuer}/`, aud: `${server.config.issuer}/api/v2/`, sub: 'x@clients', scope: 'read:signing_keys', iat: now, exp: now + 600 };
+      const claims = {
+        iss: `${server.config.issuer}/`,
+        aud: `${server.config.issuer}/api/v2/`,
+        sub: `${credentials.client_id}@clients`,
+        client_id: credentials.client_id,
+        cv: 1,
+        scope: 'read:signing_keys',
+        iat: now,
+        exp: now + 600,
+      };
       const sign = (payload: Record<string, unknown>, header: Record<string, unknown> = {}) =>
         new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: signing.kid, typ: 'at+jwt', ...header }).sign(signing.privateKey);
       // A correctly signed token is accepted, so the refusals below are about the one thing changed.
@@ -226,7 +235,7 @@ describe('Management API: signing keys', () => {
         audience: await sign({ ...claims, aud: 'https://other/api/' }),
         issuer: await sign({ ...claims, iss: 'https://evil/' }),
         expired: await sign({ ...claims, iat: now - 7200, exp: now - 3600 }),
-        noExp: await sign({ iss: claims.iss, aud: claims.aud, sub: claims.sub, scope: claims.scope, iat: now }),
+        noExp: await sign({ iss: claims.iss, aud: claims.aud, sub: claims.sub, client_id: claims.client_id, cv: 1, scope: claims.scope, iat: now }),
         typ: await sign(claims, { typ: 'JWT' }),
       };
       for (const [name, token] of Object.entries(tokens)) {

@@ -263,7 +263,7 @@ for (const backend of BACKENDS) {
       });
 
       it('creates an API client with its audit entry and finds it again', async () => {
-        const client = { clientId: 'api_1', name: 'ops', secretHash: 'scrypt$x', scopes: ['read:signing_keys', 'read:logs'], createdAt: later(5) };
+        const client = { clientId: 'api_1', name: 'ops', secretHash: 'scrypt$x', scopes: ['read:signing_keys', 'read:logs'], createdAt: later(5), secretVersion: 1 };
         await store.createApiClient(client, audit('api_client_created'));
         expect(await store.findApiClient('api_1')).to.deep.equal(client);
         expect(await opened.another().findApiClient('api_1')).to.deep.equal(client);
@@ -271,6 +271,33 @@ for (const backend of BACKENDS) {
         expect((await store.listAudit({ page: 0, perPage: 1 }))[0]).to.include({ type: 'api_client_created', date: later(5).toISOString() });
         await failure(store.createApiClient(client, audit('again')));
         expect(await store.listAudit({ page: 0, perPage: 10 }), 'a failed create writes no audit').to.have.length(1);
+      });
+
+      it('lists API clients oldest first; rotates a secret (new hash, version + 1) and deletes a client, each audited in one transaction', async () => {
+        const one = { clientId: 'api_1', name: 'one', secretHash: 'scrypt$1', scopes: ['read:logs'], createdAt: later(1), secretVersion: 1 };
+        const two = { clientId: 'api_2', name: 'two', secretHash: 'scrypt$2', scopes: ['read:clients'], createdAt: later(2), secretVersion: 1 };
+        await store.createApiClient(two, audit('api_client_created'));
+        await store.createApiClient(one, audit('api_client_created'));
+        expect(await store.listApiClients()).to.deep.equal([one, two]);
+
+        const rotated = await store.rotateApiClientSecret('api_1', 'scrypt$1b', audit('api_client_secret_rotated'), later(10));
+        expect(rotated).to.deep.equal({ ...one, secretHash: 'scrypt$1b', secretVersion: 2 });
+        expect(await opened.another().findApiClient('api_1'), 'visible to another connection').to.deep.equal(rotated);
+        expect((await store.rotateApiClientSecret('api_1', 'scrypt$1c', audit('api_client_secret_rotated'), later(11)))!.secretVersion).to.equal(3);
+        expect(await store.rotateApiClientSecret('nope', 'scrypt$n', audit('not_written'), later(12))).to.equal(undefined);
+
+        expect(await store.deleteApiClient('api_2', audit('api_client_deleted'), later(20))).to.equal(true);
+        expect(await store.deleteApiClient('api_2', audit('not_written'), later(21))).to.equal(false);
+        expect(await store.findApiClient('api_2')).to.equal(undefined);
+        expect((await store.listApiClients()).map((c) => c.clientId)).to.deep.equal(['api_1']);
+        const types = (await store.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.type);
+        expect(types, 'nothing audited for a missing client').to.deep.equal([
+          'api_client_deleted',
+          'api_client_secret_rotated',
+          'api_client_secret_rotated',
+          'api_client_created',
+          'api_client_created',
+        ]);
       });
     });
 

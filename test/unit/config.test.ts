@@ -52,6 +52,32 @@ describe('configuration', () => {
     }
   });
 
+  it('bounds HTTP timeouts and header size, and the metadata fetch time; inconsistent timeouts stop start-up', () => {
+    expect(load({}).http).to.deep.equal({
+      headersTimeoutMs: 15_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      socketTimeoutMs: 120_000,
+      maxHeaderBytes: 16_384,
+    });
+    expect(load({}).metadataFetchTimeoutMs).to.equal(10_000);
+    const cases: [Record<string, string>, string][] = [
+      [{ FEDMETA_HEADERS_TIMEOUT_MS: '0' }, 'FEDMETA_HEADERS_TIMEOUT_MS'],
+      [{ FEDMETA_HEADERS_TIMEOUT_MS: '40000' }, 'FEDMETA_HEADERS_TIMEOUT_MS'],
+      [{ FEDMETA_REQUEST_TIMEOUT_MS: '1e3' }, 'FEDMETA_REQUEST_TIMEOUT_MS'],
+      [{ FEDMETA_REQUEST_TIMEOUT_MS: '200000' }, 'FEDMETA_REQUEST_TIMEOUT_MS'],
+      [{ FEDMETA_KEEPALIVE_TIMEOUT_MS: '-1' }, 'FEDMETA_KEEPALIVE_TIMEOUT_MS'],
+      [{ FEDMETA_SOCKET_TIMEOUT_MS: '50' }, 'FEDMETA_SOCKET_TIMEOUT_MS'],
+      [{ FEDMETA_MAX_HEADER_BYTES: '1000000' }, 'FEDMETA_MAX_HEADER_BYTES'],
+      [{ FEDMETA_METADATA_FETCH_TIMEOUT_MS: '0' }, 'FEDMETA_METADATA_FETCH_TIMEOUT_MS'],
+    ];
+    for (const [env, variable] of cases) {
+      const error = failure(env);
+      expect(error.variable, JSON.stringify(env)).to.equal(variable);
+      expect(error.message).not.to.include('\n');
+    }
+  });
+
   it('derives the entity ID from the issuer host and accepts a 32-byte base64url KEK', () => {
     const config = load({ FEDMETA_ISSUER: 'https://idp.example.com', FEDMETA_KEK: Buffer.alloc(32, 1).toString('base64url') });
     expect(config.samlEntityId).to.equal('urn:idp.example.com');

@@ -6,6 +6,7 @@ import { dashboardPages } from './page.js';
 import { signingKeyHandlers } from './signing-keys.js';
 import { applicationHandlers } from './applications.js';
 import { logHandlers } from './logs.js';
+import { apiClientPages } from './api-clients.js';
 
 export function dashboardHandlers(deps: AppDeps) {
   const pages = dashboardPages(deps);
@@ -18,5 +19,6 @@ export function dashboardHandlers(deps: AppDeps) {
     keys: signingKeyHandlers(deps, pages),
     apps: applicationHandlers(deps, pages),
     logs: logHandlers(deps, pages),
+    apiClients: apiClientPages(deps, pages),
   };
 }

@@ -127,4 +127,10 @@ export const postgresMigrations: { version: number; sql: string }[] = [
       CREATE INDEX seen_request_ids_by_expiry ON seen_request_ids (expires_at);
     `,
   },
+  {
+    // Revocable Management API clients: the credential version goes into every access token (claim
+    // "cv"); rotating the secret bumps it, so tokens from before the rotation stop verifying at once.
+    version: 3,
+    sql: `ALTER TABLE api_clients ADD COLUMN secret_version integer NOT NULL DEFAULT 1;`,
+  },
 ];

@@ -108,3 +108,10 @@ sqliteMigrations.push({
     );
   `,
 });
+
+// Revocable Management API clients: the credential version goes into every access token (claim
+// "cv"); rotating the secret bumps it, so tokens from before the rotation stop verifying at once.
+sqliteMigrations.push({
+  version: 3,
+  sql: `ALTER TABLE api_clients ADD COLUMN secret_version INTEGER NOT NULL DEFAULT 1;`,
+});

@@ -19,7 +19,7 @@ import { makeSigningKey } from '../../helpers/xml-tools.js';
 
 const FIXTURES = new URL('../../../fixtures/requests/', import.meta.url);
 const fixture = (kind: 'valid' | 'hostile', name: string) => readFileSync(new URL(`${kind}/${name}`, FIXTURES), 'utf8');
-const authnFixtures = (kind: 'valid' | 'hostile') => readdirSync(new URL(kind, FIXTURES)).filter((name) => !name.startsWith('logout-'));
+const authnFixtures = (kind: 'valid' | 'hostile') => readdirSync(new URL(kind, FIXTURES)).filter((name) => name.endsWith('.xml') && !name.startsWith('logout-'));
 
 const ISSUER = 'https://sp.example.com/metadata';
 const ACS = 'https://sp.example.com/acs';

@@ -1,0 +1,70 @@
+// Issue 9: limits that protect the service itself. Slow or silent clients are cut off by the
+// server (not left open forever) and oversized headers are refused; normal requests still work.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const HOSTILE = new URL('../../fixtures/requests/hostile/', import.meta.url);
+
+/**
+ * Open a raw TCP connection, send `bytes` (possibly nothing) and never anything more; resolve with
+ * what the server sent once the server closes the connection. The bound is the mocha timeout.
+ */
+function sendAndWaitForClose(server: TestServer, bytes: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1', () => {
+      if (bytes.length > 0) socket.write(bytes);
+    });
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+describe('HTTP server limits (issue 9)', function () {
+  // The bound for "the server closes it": far above the configured 300/600 ms, far below forever.
+  this.timeout(15_000);
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer({
+      env: {
+        FEDMETA_HEADERS_TIMEOUT_MS: '300',
+        FEDMETA_REQUEST_TIMEOUT_MS: '600',
+        FEDMETA_KEEPALIVE_TIMEOUT_MS: '300',
+        FEDMETA_SOCKET_TIMEOUT_MS: '5000',
+      },
+    });
+  });
+  after(async () => server.destroy());
+
+  const cases: { fixture: string; status: string; what: string }[] = [
+    { fixture: 'slow-silent-connection.http', status: '408', what: 'a connection that sends nothing' },
+    { fixture: 'slow-half-request-line.http', status: '408', what: 'half a request line' },
+    { fixture: 'slow-headers-never-end.http', status: '408', what: 'headers that never end' },
+    { fixture: 'slow-body-never-ends.http', status: '408', what: 'a body shorter than its Content-Length' },
+    { fixture: 'slow-idle-keep-alive.http', status: '200', what: 'an idle keep-alive connection after a request' },
+    { fixture: 'header-too-large.http', status: '431', what: 'request headers over the size limit' },
+  ];
+  for (const { fixture, status, what } of cases) {
+    it(`closes ${what} (${fixture}), answering ${status}`, async () => {
+      const received = await sendAndWaitForClose(server, readFileSync(new URL(fixture, HOSTILE)));
+      expect(received.split('\r\n')[0]).to.match(new RegExp(`^HTTP/1\\.1 ${status} `));
+    });
+  }
+
+  it('still serves normal requests, several on one keep-alive connection', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const response = await fetch(`${server.url}/.well-known/jwks.json`);
+      expect(response.status).to.equal(200);
+      expect(((await response.json()) as { keys: unknown[] }).keys).to.have.length(2);
+    }
+  });
+
+  it('accepts a request whose headers are large but within the limit', async () => {
+    const response = await fetch(`${server.url}/.well-known/jwks.json`, { headers: { cookie: `pad=${'a'.repeat(8_000)}` } });
+    expect(response.status).to.equal(200);
+  });
+});
