@@ -5,7 +5,7 @@ import type { KeyRecord } from '../../keys/types.js';
 import type { KeyChangeOutcome, KeyChangeRequest, KeyStore } from '../../keys/key-store.js';
 import { keyFromRow, keyValues, type KeyRow } from '../rows.js';
 import { SELECT_KEYS, UPSERT_KEY } from '../statements.js';
-import { spendKeyChangeToken } from '../key-change.js';
+import { spendKeyChangeToken } from '../bucket-tokens.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';
 import { isUniqueViolation } from './errors.js';
 import { lockBucket, writeBucket } from './rate-limits.js';

@@ -1,7 +1,7 @@
 // PostgreSQL token buckets: a bucket's row is locked (FOR UPDATE) for the transaction that spends from it.
 import { check, take, type BucketState } from '../../limits/token-bucket.js';
 import type { RateLimitRequest, RateLimitStore } from '../../limits/rate-limit-store.js';
-import { returnToken } from '../key-change.js';
+import { returnToken } from '../bucket-tokens.js';
 import { DELETE_IDLE_BUCKETS, SELECT_BUCKET } from '../statements.js';
 import type { PostgresDatabase, Sql } from './database.js';
 

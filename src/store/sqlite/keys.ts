@@ -2,7 +2,7 @@
 import type { KeyChangeOutcome, KeyChangeRequest, KeyStore } from '../../keys/key-store.js';
 import { keyFromRow, keyValues, type KeyRow } from '../rows.js';
 import { SELECT_KEYS, UPSERT_KEY } from '../statements.js';
-import { spendKeyChangeToken } from '../key-change.js';
+import { spendKeyChangeToken } from '../bucket-tokens.js';
 import { all, immediate, run, sqliteEncoding, type SqliteDatabase } from './database.js';
 import { readBucket, writeBucket } from './rate-limits.js';
 import { insertAudit } from './audit.js';

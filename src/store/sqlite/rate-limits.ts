@@ -1,7 +1,7 @@
 // SQLite token buckets; a write transaction (BEGIN IMMEDIATE) is the lock.
 import { check, take, type BucketState } from '../../limits/token-bucket.js';
 import type { RateLimitStore } from '../../limits/rate-limit-store.js';
-import { returnToken } from '../key-change.js';
+import { returnToken } from '../bucket-tokens.js';
 import { DELETE_IDLE_BUCKETS, SELECT_BUCKET } from '../statements.js';
 import { immediate, one, run, type SqliteDatabase } from './database.js';
 

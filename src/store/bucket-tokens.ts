@@ -1,5 +1,5 @@
-// Application logic of a key change that both backends run inside their transaction: spend the
-// rate-limit token (or refuse with 429), and give a token back.
+// Token-bucket steps both backends run inside their transaction: spend a key change's token (or refuse
+// with 429, which aborts the change), and give a login-throttle token back.
 import { tooManyRequests, type FedmetaError } from '../errors.js';
 import { rateLimitHeaders, refill, take, type BucketDecision, type BucketState } from '../limits/token-bucket.js';
 import type { RateLimitRequest } from '../limits/rate-limit-store.js';
