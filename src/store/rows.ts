@@ -131,10 +131,13 @@ export function userFromRow(row: UserRow): User {
   };
 }
 
-/** The values of statements.INSERT_USER; emails are stored in lower case. */
+/** The form an e-mail address is stored and looked up in: NFKC, lower case (users/email.ts also trims and validates). */
+export const emailKey = (email: string) => email.normalize('NFKC').toLowerCase();
+
+/** The values of statements.INSERT_USER; emails are stored as their emailKey. */
 export function userValues(user: User, encoding: ColumnEncoding): unknown[] {
   const attributes = JSON.stringify(user.attributes);
-  return [user.userId, user.email.toLowerCase(), user.name, encoding.flag(user.admin), attributes, user.passwordHash, encoding.time(user.createdAt)];
+  return [user.userId, emailKey(user.email), user.name, encoding.flag(user.admin), attributes, user.passwordHash, encoding.time(user.createdAt)];
 }
 
 export interface ApiClientRow {

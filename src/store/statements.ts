@@ -44,6 +44,8 @@ export const SELECT_USER_BY_ID = 'SELECT * FROM users WHERE user_id = ?';
 export const SELECT_USER_BY_EMAIL = 'SELECT * FROM users WHERE email = ?';
 export const SELECT_USERS_PAGE = 'SELECT * FROM users ORDER BY created_at, user_id LIMIT ? OFFSET ?';
 export const DELETE_USER = 'DELETE FROM users WHERE user_id = ?';
+/** Values: admin flag, userId. */
+export const SET_USER_ADMIN = 'UPDATE users SET admin = ? WHERE user_id = ?';
 export const userConflict = (email: string) => `A user with email ${email} already exists`;
 
 export const INSERT_SESSION = 'INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)';

@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { runCli, serveProcess } from '../helpers/cli.js';
 import { startTestServer, tempDir, testEnv, type TestServer } from '../helpers/server.js';
+import { setSealedPrivateKey } from '../helpers/store-rows.js';
 
 interface Key {
   kid: string;
@@ -177,6 +178,41 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
     }
   });
 
+  it('users grant-admin / revoke-admin make and unmake an administrator (audited); bad names and addresses are refused', async () => {
+    const added = await cli('users', 'add', 'Ann.Admin@Example.com', '--name', 'Ann');
+    expect(added.code, 'no password on stdin: usage error').to.equal(2);
+    expect(added.stderr).to.match(/password/);
+    const created = await runCli(['users', 'add', 'Ann.Admin@Example.com', '--name', 'Ann', '--json'], server.env, 'correct horse battery\n');
+    expect(created.code, created.stderr).to.equal(0);
+    const user = JSON.parse(created.stdout.toString()) as { user_id: string; admin: boolean };
+    expect(user.admin).to.equal(false);
+    const granted = await cli('users', 'grant-admin', 'ＡＮＮ.admin@example.com');
+    expect(granted.code, granted.stderr).to.equal(0);
+    expect((await server.services.users.get(user.user_id)).admin).to.equal(true);
+    const [grant] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+    expect(grant).to.deep.include({ type: 'user_admin_granted' });
+    expect(grant!.actor.type).to.equal('cli');
+    const revoked = await cli('users', 'revoke-admin', 'ann.admin@example.com');
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    expect((await server.services.users.get(user.user_id)).admin).to.equal(false);
+    expect((await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]).to.deep.include({ type: 'user_admin_revoked' });
+
+    const refusals: [string[], RegExp][] = [
+      [['users', 'grant-admin', 'nobody@example.com'], /No user with email "nobody@example.com"/],
+      [['users', 'add', 'mallory@example.com', '--name', 'Mal\u0001lory'], /^fedmeta: name must not contain control characters/],
+      [['users', 'add', 'mal\u200blory@example.com'], /^fedmeta: email must not contain control, zero-width or bidirectional/],
+      [['users', 'add', 'mallory@example\u202e.com'], /^fedmeta: email must not contain control, zero-width or bidirectional/],
+      [['users', 'add', 'ＡＮＮ.ADMIN@example.com'], /already exists/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = await runCli(args, server.env, 'correct horse battery');
+      expect(refused.code, args.join(' ')).to.equal(1);
+      expect(refused.stderr, args.join(' ')).to.match(message);
+      expect(refused.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
+    }
+    expect((await cli('users', 'grant-admin')).code, 'usage').to.equal(2);
+  });
+
   it('invalid configuration stops with one line naming the variable', async () => {
     const result = await runCli(['keys', 'list'], { ...server.env, FEDMETA_KEY_SIZE: '1024' });
     expect(result.code).to.equal(1);
@@ -330,5 +366,37 @@ describe('CLI limits (issue 9)', function () {
       expect(app.addons.samlp.audience).to.match(/^https?:\/\//);
       expect((await server.services.clients.list()).map((a) => a.clientId)).to.deep.equal([app.client_id]);
     });
+  });
+});
+
+describe('CLI with a signing key that does not open (issue 9 item 4)', () => {
+  let server: TestServer;
+  const cli = (...args: string[]) => runCli(args, server.env);
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server.destroy());
+
+  it('keys rotate refuses a damaged next key (exit 1, one line, nothing changed); with a damaged current key the CLI can still rotate it away', async () => {
+    const before = await server.services.store.listKeys();
+    const next = before.find((key) => key.state === 'next')!;
+    await setSealedPrivateKey(server.config, next.kid, `${next.sealedPrivateKey.slice(0, -4)}AAAA`);
+    const damaged = await server.services.store.listKeys();
+    const refused = await cli('keys', 'rotate');
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr.trim().split('\n')).to.have.length(1);
+    expect(refused.stderr).to.include(`signing key ${next.kid} cannot be opened`);
+    expect(await server.services.store.listKeys()).to.deep.equal(damaged);
+
+    // Restore the next key, damage the current one: the CLI still opens the store and the emergency
+    // rotation (next → current, the damaged key revoked) recovers.
+    await setSealedPrivateKey(server.config, next.kid, next.sealedPrivateKey);
+    const current = before.find((key) => key.state === 'current')!;
+    await setSealedPrivateKey(server.config, current.kid, 'fmk1.damaged');
+    const recovered = await cli('keys', 'rotate', '--revoke-previous');
+    expect(recovered.code, recovered.stderr).to.equal(0);
+    const after = await server.services.store.listKeys();
+    expect(after.find((key) => key.kid === current.kid)!.state).to.equal('revoked');
+    expect(after.find((key) => key.state === 'current')!.kid).to.equal(next.kid);
   });
 });

@@ -1,9 +1,8 @@
 // The SQLite connection (better-sqlite3). WAL with synchronous=FULL: a change is on disk before the
 // call returns. BEGIN IMMEDIATE serialises writers across processes (server and CLI).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { ColumnEncoding } from '../rows.js';
+import { emailKey, type ColumnEncoding } from '../rows.js';
+import { secureSqliteFiles } from '../file-modes.js';
 import { sqliteMigrations } from '../migrations/sqlite.js';
 
 export type SqliteDatabase = Database.Database;
@@ -14,14 +13,18 @@ export const sqliteEncoding: ColumnEncoding = {
   words: (list) => list.join(' '),
 };
 
-export function openDatabase(path: string): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+/** Opens the database; `warnings` names files that were readable by others and were tightened (shown at start-up). */
+export function openDatabase(path: string): { db: SqliteDatabase; warnings: string[] } {
+  // Directory 0700 and database 0600 before SQLite opens it: -wal/-shm inherit the database's mode.
+  const warnings = path === ':memory:' ? [] : secureSqliteFiles(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 15000');
   db.pragma('foreign_keys = ON');
-  return db;
+  // The stored e-mail form (rows.ts emailKey), for migration 4.
+  db.function('fedmeta_email_key', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? emailKey(value) : value));
+  return { db, warnings };
 }
 
 /** One write transaction, BEGIN IMMEDIATE (takes the write lock first, so it never deadlocks on upgrade). */

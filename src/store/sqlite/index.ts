@@ -11,14 +11,16 @@ import { sqliteUsers } from './users.js';
 import { sqliteApiClients } from './api-clients.js';
 import { purgeExpiredSignIns, sqliteSessions } from './sessions.js';
 
-export type SqliteStore = Store & { readonly kind: 'sqlite'; readonly path: string };
+/** `warnings`: files that were readable by others and were tightened at open (shown at start-up). */
+export type SqliteStore = Store & { readonly kind: 'sqlite'; readonly path: string; readonly warnings: string[] };
 
 /** Opens (and creates the folder of) the database file; call migrate() before anything else. */
 export function openSqliteStore(path: string): SqliteStore {
-  const db = openDatabase(path);
+  const { db, warnings } = openDatabase(path);
   return {
     kind: 'sqlite',
     path,
+    warnings,
     migrate: async () => migrateDatabase(db),
     close: async () => void db.close(),
     purgeExpired: async (now, options) =>
