@@ -13,6 +13,9 @@ export function idleBucketMsFor(policies: BucketPolicy[]): number {
   return Math.max(DEFAULT_IDLE_BUCKET_MS, ...policies.map(fullAfterMs));
 }
 
+/** How often a server deletes expired rows. */
+export const DEFAULT_PURGE_INTERVAL_MS = 10 * 60_000;
+
 export interface ExpiryPurge {
   stop(): void;
 }
