@@ -9,7 +9,7 @@ import { buildIdpMetadata, signIdpMetadata } from '../src/saml/metadata.js';
 import { inflateRawSync, deflateRawSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { decodeRedirectMessage } from '../src/saml/bindings.js';
-import { PostgresStore } from '../src/store/postgres.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
 import { freePort, startTestServer } from '../test/helpers/server.js';
 import { runCli } from '../test/helpers/cli.js';
 import { until } from '../test/helpers/wait.js';
@@ -112,7 +112,7 @@ report(
 
 // 4. How fast an unreachable PostgreSQL is answered (test/postgres/postgres-store.test.ts and
 // instances.test.ts assert the 503, not the time): nothing listens on the port.
-const closed = new PostgresStore(`postgres://postgres@127.0.0.1:${await freePort()}/test`, { connectTimeoutMs: 1000 });
+const closed = openPostgresStore(`postgres://postgres@127.0.0.1:${await freePort()}/test`, { connectTimeoutMs: 1000 });
 const unreachableMs = await milliseconds(() => closed.listKeys().catch(() => undefined));
 await closed.close().catch(() => undefined);
 console.log(`PostgreSQL unreachable: a store call fails (503) after ${unreachableMs.toFixed(1)} ms on average\n`);
