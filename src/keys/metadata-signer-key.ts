@@ -6,7 +6,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { MetadataSignerStore } from './metadata-signer-store.js';
 import { metadataSignerSealId, type MetadataSignerRecord } from './metadata-signer-store.js';
 import type { CertificateForms, PublishedKeyCache } from './formats.js';
-import { unseal } from '../store/seal.js';
+import { unseal } from './seal.js';
 import { keyUnavailable } from '../errors.js';
 
 export type PublishedCertificate = CertificateForms;
@@ -34,7 +34,7 @@ export function openMetadataSigner(kek: Buffer, record: MetadataSignerRecord): K
 
 /** Read the active metadata signer; reuse `previous` when it is the same key and it opened. */
 export async function loadMetadataSigner(
-  store: MetadataSignerStore,
+  store: Pick<MetadataSignerStore, 'activeMetadataSigner'>,
   kek: Buffer,
   forms: PublishedKeyCache,
   previous?: MetadataSignerState,

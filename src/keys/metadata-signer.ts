@@ -3,15 +3,14 @@
 import type { Config } from '../config.js';
 import { logType, type Actor } from '../audit/types.js';
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/store.js';
-import { seal } from '../store/seal.js';
+import { seal } from './seal.js';
 import { notFound } from '../errors.js';
 import { generateSigningKey } from './generate.js';
-import { metadataSignerSealId, type MetadataSignerRecord } from './metadata-signer-store.js';
+import { metadataSignerSealId, type MetadataSignerRecord, type MetadataSignerStore } from './metadata-signer-store.js';
 
 export interface MetadataSignerDeps {
   config: Config;
-  store: Store;
+  store: MetadataSignerStore;
   kek: Buffer;
   clock: Clock;
   /** Called after a committed change, so this process re-signs its metadata at once. */

@@ -2,15 +2,18 @@
 // transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
 import type { Config } from '../config.js';
 import { logType, type Actor, type AuditInput } from '../audit/types.js';
-import type { Store } from '../store/store.js';
+import type { KeyStore } from './key-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
+import type { AuditStore } from '../audit/audit-store.js';
 import type { BucketDecision } from '../limits/token-bucket.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
-import { seal } from '../store/seal.js';
+import { seal } from './seal.js';
 import { FedmetaError, keyNotFound, tooManyRequests } from '../errors.js';
 import { openPrivateKey } from './keyring.js';
 import { generateSigningKey } from './generate.js';
 import { initialize, revoke, rotate, sortKeys } from './lifecycle.js';
 import type { KeyRecord } from './types.js';
+import type { ApplicationStore } from '../clients/application-store.js';
 import { checkRevocable, revocableAt, revokeWindow, type RevokeCheck, type RevokeWindow } from './revoke-guard.js';
 import { toKeyObject, type KeyObject } from './key-object.js';
 import type { PublishedKeyCache } from './formats.js';
@@ -22,7 +25,8 @@ export const EMERGENCY_ROTATION_BUCKET = 'signing_keys_emergency';
 
 export interface KeyServiceDeps {
   config: Config;
-  store: Store;
+  /** Applications: the revoke guard's window is the longest assertion lifetime of any of them. */
+  store: KeyStore & Pick<RateLimitStore, 'peekRateLimit'> & Pick<AuditStore, 'appendAudit'> & Pick<ApplicationStore, 'listApplications'>;
   kek: Buffer;
   clock: Clock;
   /** Called after a committed change, so this process serves it at once. */

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { runCli } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { publishedMetadataSigner } from '../helpers/metadata-signer.js';
 
 describe('CLI: metadata-signer and the revoke guard', () => {
   let server: TestServer;
@@ -20,7 +21,7 @@ describe('CLI: metadata-signer and the revoke guard', () => {
     expect(pem.stdout.toString()).to.equal(await pinned());
     const json = JSON.parse((await cli('metadata-signer', 'show', '--json')).stdout.toString()) as { kid: string; cert: string; signs_metadata: boolean };
     expect(json.cert).to.equal(await pinned());
-    expect(json).to.include({ kid: server.services.keyring.snapshot.metadataSigner.key!.kid, signs_metadata: true });
+    expect(json).to.include({ kid: (await publishedMetadataSigner(server)).kid, signs_metadata: true });
     const human = await cli('metadata-signer', 'show');
     expect(human.stdout.toString()).to.include(json.kid).and.include('BEGIN CERTIFICATE');
     expect((await cli('metadata-signer', 'show', '--format', 'jwk')).code).to.equal(2);

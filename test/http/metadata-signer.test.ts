@@ -7,6 +7,8 @@ import { X509Certificate } from 'node:crypto';
 import { startWithToken, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 import { requireTool, xmlsecVerify } from '../helpers/xml-tools.js';
 import { setSealedPrivateKey } from '../helpers/store-rows.js';
+import { publishedMetadataSigner } from '../helpers/metadata-signer.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/open.js';
 import { KeyService } from '../../src/keys/service.js';
@@ -49,20 +51,20 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
       const descriptors = xml.split('<ds:Signature')[0]! + xml.split('</ds:Signature>')[1]!;
       expect(descriptors, path).not.to.include(certBody(pemText));
     }
-    const kid = server.services.keyring.snapshot.metadataSigner.key!.kid;
+    const { kid } = await publishedMetadataSigner(server);
     expect((await get(`/pem?kid=${encodeURIComponent(kid)}`)).status).to.equal(404);
   });
 
   it('SAML and WS-Fed metadata verify with xmlsec1 against the pinned /metadata-signer.pem before and after two rotations', async function () {
     requireTool(this, 'xmlsec1');
-    const { api, get } = await start();
+    const { api, get, server } = await start();
     const pinned = await (await get('/metadata-signer.pem')).text();
     for (let round = 0; round < 3; round += 1) {
       for (const path of ['/samlp/metadata', WSFED]) {
         const xml = await (await get(path)).text();
         const verified = xmlsecVerify(xml, pinned, `${MD}:EntityDescriptor`);
         expect(verified.ok, `${path} after ${round} rotations: ${verified.output}`).to.equal(true);
-        expect(xmlsecVerify(xml, await (await get('/pem')).text(), `${MD}:EntityDescriptor`).ok).to.equal(false);
+        expect(xmlsecVerify(xml, (await currentKeyFromApi(server)).pem, `${MD}:EntityDescriptor`).ok).to.equal(false);
       }
       if (round < 2) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     }
@@ -88,8 +90,8 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
 
   it('FEDMETA_METADATA_SIGNER=current signs metadata with the current token key, and /metadata-signer.pem is that key', async function () {
     requireTool(this, 'xmlsec1');
-    const { get } = await start({ env: { FEDMETA_METADATA_SIGNER: 'current' } });
-    const currentPem = await (await get('/pem')).text();
+    const { get, server } = await start({ env: { FEDMETA_METADATA_SIGNER: 'current' } });
+    const currentPem = (await currentKeyFromApi(server)).pem;
     expect(certBody(await (await get('/metadata-signer.pem')).text())).to.equal(certBody(currentPem));
     const xml = await (await get('/samlp/metadata')).text();
     expect(xmlsecVerify(xml, currentPem, `${MD}:EntityDescriptor`).ok).to.equal(true);
@@ -97,7 +99,7 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
 
   it('fails closed: a metadata-signing key that does not open answers 503 key_unavailable for metadata, never signing with another key', async () => {
     const first = await start();
-    const kid = first.server.services.keyring.snapshot.metadataSigner.key!.kid;
+    const { kid } = await publishedMetadataSigner(first.server);
     await first.server.close();
     servers.splice(servers.indexOf(first.server), 1);
     await setSealedPrivateKey(first.server.config, kid, 'fmk1.garbage', 'metadata_signing_keys');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DOMParser } from '@xmldom/xmldom';
 import { startWithToken, getToken, addApiClient, type TestServer } from '../helpers/server.js';
 import { METADATA_SCHEMA, requireTool, xmllintValidate, xmlsecVerify } from '../helpers/xml-tools.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -18,7 +19,7 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
   let api: (path: string, init?: RequestInit) => Promise<Response>;
   let clientId: string;
   const get = async (path: string) => fetch(`${server.url}${path}`);
-  const currentPem = async () => (await get('/pem')).text();
+  const currentPem = async () => (await currentKeyFromApi(server)).pem;
   const metadataSignerPem = async () => (await get('/metadata-signer.pem')).text();
   const jwksKids = async () => ((await (await get('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
