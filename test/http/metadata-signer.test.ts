@@ -99,7 +99,8 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
 
   it('fails closed: a metadata-signing key that does not open answers 503 key_unavailable for metadata, never signing with another key', async () => {
     const first = await start();
-    const { kid } = await publishedMetadataSigner(first.server);
+    // The row to damage, straight from the store (no request: the next server may reuse the port).
+    const { kid } = (await first.server.services.store.activeMetadataSigner())!;
     await first.server.close();
     servers.splice(servers.indexOf(first.server), 1);
     await setSealedPrivateKey(first.server.config, kid, 'fmk1.garbage', 'metadata_signing_keys');
