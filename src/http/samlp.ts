@@ -20,7 +20,7 @@ import {
 import { checkAuthnRequest, noPassiveError, parseAuthnRequest, readSignedPostRequest, DEFAULT_SKEW_SECONDS, type AuthnRequestInfo } from '../saml/authn-request.js';
 import { checkLogoutRequest, parseLogoutRequest, readSignedPostLogoutRequest, type LogoutRequestInfo } from '../saml/logout-request.js';
 import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-response.js';
-import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
+import { buildLogoutResponse, logoutResponseElement, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { newSamlId } from '../saml/ids.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
@@ -242,13 +242,13 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       status = { ...error.samlStatus, message: error.message };
     }
     if (!status) await endMatchingSession(ctx, app, request);
-    const xml = buildLogoutResponse({ id: newSamlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status });
+    const logoutResponse = { id: newSamlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status };
     const samlp = app.addons.samlp;
     if (message.binding === 'redirect') {
       ctx.status = 303;
-      return ctx.redirect(signedRedirectUrl(responseUrl, 'SAMLResponse', xml, { key: keyring.snapshot.signing, relayState: message.relayState, signatureAlgorithm: samlp.signatureAlgorithm }));
+      return ctx.redirect(signedRedirectUrl(responseUrl, 'SAMLResponse', buildLogoutResponse(logoutResponse), { key: keyring.snapshot.signing, relayState: message.relayState, signatureAlgorithm: samlp.signatureAlgorithm }));
     }
-    const signedXml = signLogoutResponse(xml, { key: keyring.snapshot.signing, signatureAlgorithm: samlp.signatureAlgorithm, digestAlgorithm: samlp.digestAlgorithm });
+    const signedXml = signLogoutResponse(logoutResponseElement(logoutResponse), { key: keyring.snapshot.signing, signatureAlgorithm: samlp.signatureAlgorithm, digestAlgorithm: samlp.digestAlgorithm });
     postForm(ctx, responseUrl, { SAMLResponse: Buffer.from(signedXml, 'utf8').toString('base64'), RelayState: message.relayState });
   }
 

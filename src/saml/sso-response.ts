@@ -5,7 +5,7 @@ import type { User } from '../users/types.js';
 import { profileOf } from '../users/types.js';
 import type { SessionRecord } from '../store/store.js';
 import type { XmlSigningKey } from '../xml/sign.js';
-import { buildResponse, buildStatusResponse, signResponse, signStatusResponse, type SamlStatus } from './response.js';
+import { responseElement, signResponse, signStatusResponse, statusErrorElement, type SamlStatus } from './response.js';
 import { nameIdValue } from './assertion.js';
 import { newSamlId } from './ids.js';
 
@@ -34,7 +34,7 @@ export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
   const sessionIndex = newSamlId();
   const nameIdFormat = samlp.nameIdentifierFormat;
   const nameId = nameIdValue(nameIdFormat, { profile, transientNameId });
-  const xml = buildResponse({
+  const response = responseElement({
     id: newSamlId(),
     issuer: input.entityId,
     now: input.now,
@@ -48,7 +48,7 @@ export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
       session: { authnInstant: input.session.createdAt, sessionIndex, notOnOrAfter: input.session.expiresAt },
     },
   });
-  const signed = signResponse(xml, {
+  const signed = signResponse(response, {
     key: input.key,
     signResponse: samlp.signResponse,
     signatureAlgorithm: samlp.signatureAlgorithm,
@@ -67,9 +67,9 @@ export function buildSignedErrorResponse(input: {
   key: XmlSigningKey;
   now: Date;
 }): string {
-  const xml = buildStatusResponse(
+  const response = statusErrorElement(
     { id: newSamlId(), issuer: input.entityId, now: input.now, destination: input.destination, inResponseTo: input.inResponseTo },
     input.status,
   );
-  return signStatusResponse(xml, { key: input.key, signatureAlgorithm: input.samlp.signatureAlgorithm, digestAlgorithm: input.samlp.digestAlgorithm });
+  return signStatusResponse(response, { key: input.key, signatureAlgorithm: input.samlp.signatureAlgorithm, digestAlgorithm: input.samlp.digestAlgorithm });
 }
