@@ -42,8 +42,11 @@ export function element(
   children: readonly XmlNode[] = [],
 ): XmlElement {
   const list: XmlAttribute[] = [];
-  for (const [attribute, value] of Object.entries(attributes)) if (value !== undefined) list.push({ name: attribute, value });
-  return { name, ns, attributes: list, children };
+  for (const attribute in attributes) {
+    const value = attributes[attribute];
+    if (value !== undefined) list.push({ name: attribute, value });
+  }
+  return { name, ns, attributes: sortAttributes(list, name), children };
 }
 
 export interface CanonicalOptions {
@@ -68,13 +71,21 @@ interface Context {
 }
 
 function write(node: XmlElement, context: Context): string {
-  const inScope = scopeOf(node, context);
-  const { declarations, rendered } = namespacesToRender(node, context, inScope);
+  const inScope = context.inclusive.size === 0 ? context.inScope : scopeOf(node, context);
+  const declarations = namespacesToRender(node, context, inScope);
+  let rendered = context.rendered;
   let out = `<${node.name}`;
-  for (const [prefix, uri] of declarations) out += ` ${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}="${escapeAttribute(uri)}"`;
-  for (const attribute of sortedAttributes(node)) out += ` ${attribute.name}="${escapeAttribute(attribute.value)}"`;
+  if (declarations.length > 0) {
+    const next = new Map(rendered);
+    for (const [prefix, uri] of declarations.sort(byPrefix)) {
+      next.set(prefix, uri);
+      out += ` ${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}="${escapeAttribute(uri)}"`;
+    }
+    rendered = next;
+  }
+  for (const attribute of sortAttributes(node.attributes, node.name)) out += ` ${attribute.name}="${escapeAttribute(attribute.value)}"`;
   out += '>';
-  const child: Context = { rendered, inScope, inclusive: context.inclusive };
+  const child = rendered === context.rendered && inScope === context.inScope ? context : { rendered, inScope, inclusive: context.inclusive };
   for (const item of node.children) {
     out += typeof item === 'string' ? escapeText(item) : 'canonical' in item ? item.canonical : write(item, child);
   }
@@ -86,48 +97,55 @@ function prefixOf(qualifiedName: string): string {
   return colon < 0 ? '' : qualifiedName.slice(0, colon);
 }
 
+function localNameOf(qualifiedName: string): string {
+  const colon = qualifiedName.indexOf(':');
+  return colon < 0 ? qualifiedName : qualifiedName.slice(colon + 1);
+}
+
 /** Bindings this element adds for inclusive prefixes (declared, or implied by a name that uses them). */
 function scopeOf(node: XmlElement, context: Context): ReadonlyMap<string, string> {
-  if (context.inclusive.size === 0) return context.inScope;
   let scope: Map<string, string> | undefined;
-  const bind = (prefix: string, uri: string) => {
-    if (!context.inclusive.has(prefix) || (scope ?? context.inScope).get(prefix) === uri) return;
-    scope ??= new Map(context.inScope);
-    scope.set(prefix, uri);
-  };
-  for (const [prefix, uri] of Object.entries(node.declarations ?? {})) bind(prefix, uri);
-  bind(prefixOf(node.name), node.ns);
-  for (const attribute of node.attributes) if (attribute.ns) bind(prefixOf(attribute.name), attribute.ns);
+  const declarations = node.declarations ?? {};
+  for (const prefix in declarations) scope = bindInclusive(scope, context, prefix, declarations[prefix]!);
+  scope = bindInclusive(scope, context, prefixOf(node.name), node.ns);
+  for (const attribute of node.attributes) if (attribute.ns) scope = bindInclusive(scope, context, prefixOf(attribute.name), attribute.ns);
   return scope ?? context.inScope;
 }
+
+function bindInclusive(scope: Map<string, string> | undefined, context: Context, prefix: string, uri: string): Map<string, string> | undefined {
+  if (!context.inclusive.has(prefix) || (scope ?? context.inScope).get(prefix) === uri) return scope;
+  const next = scope ?? new Map(context.inScope);
+  next.set(prefix, uri);
+  return next;
+}
+
+type Declaration = [prefix: string, uri: string];
 
 /**
  * Exc-c14n section 3: a namespace node is rendered where it is visibly utilized (by the element's
  * or an attribute's prefix) or its prefix is an inclusive one in scope, unless an output ancestor
- * already rendered the same binding; sorted by prefix, the default namespace ('') first.
+ * already rendered the same binding.
  */
-function namespacesToRender(node: XmlElement, context: Context, inScope: ReadonlyMap<string, string>) {
-  const needed = new Map<string, string>([[prefixOf(node.name), node.ns]]);
+function namespacesToRender(node: XmlElement, context: Context, inScope: ReadonlyMap<string, string>): Declaration[] {
+  const declarations: Declaration[] = [];
+  consider(declarations, context, prefixOf(node.name), node.ns);
   for (const attribute of node.attributes) {
     const prefix = prefixOf(attribute.name);
-    if (prefix !== '' && prefix !== 'xml') needed.set(prefix, requireNamespace(attribute));
+    if (prefix !== '' && prefix !== 'xml') consider(declarations, context, prefix, requireNamespace(attribute));
   }
   for (const prefix of context.inclusive) {
     const uri = inScope.get(prefix);
-    if (uri !== undefined && !needed.has(prefix)) needed.set(prefix, uri);
+    if (uri !== undefined) consider(declarations, context, prefix, uri);
   }
-  const declarations: Array<[string, string]> = [];
-  for (const [prefix, uri] of needed) {
-    if (prefix !== '' && uri === '') throw new Error(`prefix ${prefix} is bound to no namespace`);
-    // No default namespace is the same as xmlns="": that is rendered only to undo a rendered default.
-    if ((context.rendered.get(prefix) ?? '') === uri) continue;
-    declarations.push([prefix, uri]);
-  }
-  if (declarations.length === 0) return { declarations, rendered: context.rendered };
-  declarations.sort(([a], [b]) => compareCodePoints(a, b));
-  const rendered = new Map(context.rendered);
-  for (const [prefix, uri] of declarations) rendered.set(prefix, uri);
-  return { declarations, rendered };
+  return declarations;
+}
+
+function consider(declarations: Declaration[], context: Context, prefix: string, uri: string): void {
+  if (prefix !== '' && uri === '') throw new Error(`prefix ${prefix} is bound to no namespace`);
+  // No default namespace is the same as xmlns="": that is rendered only to undo a rendered default.
+  if ((context.rendered.get(prefix) ?? '') === uri) return;
+  for (const [declared] of declarations) if (declared === prefix) return;
+  declarations.push([prefix, uri]);
 }
 
 function requireNamespace(attribute: XmlAttribute): string {
@@ -135,33 +153,39 @@ function requireNamespace(attribute: XmlAttribute): string {
   return attribute.ns;
 }
 
+/** Namespace declarations by prefix, the default namespace ('') first. */
+function byPrefix(a: Declaration, b: Declaration): number {
+  return compareCodePoints(a[0], b[0]);
+}
+
 /** C14N 1.0 section 2.2: by namespace URI, then local name; unqualified attributes (no URI) first. */
-function sortedAttributes(node: XmlElement): readonly XmlAttribute[] {
-  if (node.attributes.length < 2) return node.attributes;
-  const keyed = node.attributes.map((attribute) => ({
-    attribute,
-    ns: attribute.ns ?? '',
-    local: attribute.name.slice(attribute.name.indexOf(':') + 1),
-  }));
-  keyed.sort((a, b) => compareCodePoints(a.ns, b.ns) || compareCodePoints(a.local, b.local));
-  for (let i = 1; i < keyed.length; i++) {
-    if (keyed[i]!.ns === keyed[i - 1]!.ns && keyed[i]!.local === keyed[i - 1]!.local) {
-      throw new Error(`attribute ${keyed[i]!.attribute.name} appears twice on ${node.name}`);
+function compareAttributes(a: XmlAttribute, b: XmlAttribute): number {
+  return compareCodePoints(a.ns ?? '', b.ns ?? '') || compareCodePoints(localNameOf(a.name), localNameOf(b.name));
+}
+
+/** The attributes in canonical order (as given when they already are); a duplicate is refused. */
+export function sortAttributes(attributes: readonly XmlAttribute[], elementName: string): readonly XmlAttribute[] {
+  let sorted = attributes;
+  for (let i = 1; i < sorted.length; i++) {
+    const order = compareAttributes(sorted[i - 1]!, sorted[i]!);
+    if (order === 0) throw new Error(`attribute ${sorted[i]!.name} appears twice on ${elementName}`);
+    if (order > 0 && sorted === attributes) {
+      sorted = [...attributes].sort(compareAttributes);
+      i = 0;
     }
   }
-  return keyed.map((entry) => entry.attribute);
+  return sorted;
 }
 
 /** Lexicographic by Unicode code point, which UTF-16 code unit order is not above U+FFFF. */
 function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
-  for (let i = 0; ; ) {
-    const x = a.codePointAt(i);
-    const y = b.codePointAt(i);
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    if (x !== y) return x - y;
-    i += x > 0xffff ? 2 : 1;
-  }
+  const length = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === length) return a.length - b.length;
+  // At the first difference, codePointAt reads a whole surrogate pair: any astral character sorts after U+FFFF.
+  return a.codePointAt(i)! - b.codePointAt(i)!;
 }
 
 // Characters XML 1.0 (section 2.2, Char) cannot carry, lone surrogates included: no character
@@ -170,21 +194,29 @@ function compareCodePoints(a: string, b: string): number {
 const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 function checkCharacters(value: string): void {
+  // Most values have no control character and no surrogate at all: one quick test, then the exact one.
+  if (!MAYBE_NOT_XML_CHAR.test(value)) return;
   const bad = NOT_XML_CHAR.exec(value);
   if (bad) throw new Error(`U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} cannot be carried by XML 1.0`);
 }
 
-const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
-const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+const MAYBE_NOT_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const TEXT_SPECIAL = /[&<>\r]/g;
+const ATTRIBUTE_SPECIAL = /[&<"\t\n\r]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
 
-/** C14N 1.0 section 2.3 (text nodes). */
-export function escapeText(value: string): string {
-  checkCharacters(value);
-  return /[&<>\r]/.test(value) ? value.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!) : value;
+function escapeCharacter(character: string): string {
+  return ESCAPES[character]!;
 }
 
-/** C14N 1.0 section 2.3 (attribute nodes). */
+/** C14N 1.0 section 2.3 (text nodes): & < > and CR; quotes, TAB and LF stay. */
+export function escapeText(value: string): string {
+  checkCharacters(value);
+  return value.replace(TEXT_SPECIAL, escapeCharacter);
+}
+
+/** C14N 1.0 section 2.3 (attribute nodes): & < " TAB LF CR; > stays. */
 export function escapeAttribute(value: string): string {
   checkCharacters(value);
-  return /[&<"\t\n\r]/.test(value) ? value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
+  return value.replace(ATTRIBUTE_SPECIAL, escapeCharacter);
 }
