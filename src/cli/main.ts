@@ -19,6 +19,7 @@ const USAGE = `usage: fedmeta <command>
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
   clients add-saml --name N --audience A --callback URL   register a SAML service provider
   clients add-saml --metadata FILE_OR_URL [--name N]     … from its SAML metadata
+    … [--idp-initiated | --no-idp-initiated]             allow or refuse IdP-initiated sign-in (default: allowed unless the SP signs its requests)
   clients add-wsfed --name N --realm R --callback URL    register a WS-Federation relying party
   clients list [--json]
   users add EMAIL [--name N] [--admin]    create a user; the password is read from stdin
@@ -34,7 +35,7 @@ async function serve(io: Io): Promise<number> {
   const running = await startServer(loadConfig());
   const { config, warnings } = running.services;
   for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
-  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${running.services.keyring.snapshot.signing.kid})\n`);
+  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${running.services.keyring.snapshot.currentKid})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

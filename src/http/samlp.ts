@@ -4,7 +4,7 @@
 // certificate only, and the answer only ever goes to a URL registered for the application.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
-import type { Application, SamlpAddon } from '../clients/types.js';
+import { idpInitiatedAllowed, type Application, type SamlpAddon } from '../clients/types.js';
 import { readFields, type BodyFields } from './body.js';
 import { renderPage } from './render.js';
 import { currentSession, endSession, type ActiveSession } from '../auth/sessions.js';
@@ -23,10 +23,14 @@ import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-re
 import { buildLogoutResponse, logoutResponseElement, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { newSamlId } from '../saml/ids.js';
+import { STATUS } from '../saml/response.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
-import { invalidRequest, notFound } from '../errors.js';
+import { FedmetaError, invalidRequest, notFound } from '../errors.js';
 
 type SamlApp = Application & { addons: { samlp: SamlpAddon } };
+
+/** Second-level status (core 3.2.2.2): the request names a principal unknown to this session. */
+const UNKNOWN_PRINCIPAL = 'urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal';
 
 /** RelayState is opaque to us and echoed as is; bindings 3.4.3 asks for at most 80 bytes, SPs send more. */
 const MAX_RELAY_STATE = 2048;
@@ -100,20 +104,22 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     ctx: Context,
     message: IncomingMessage & { xml: string },
     parse: (xml: string) => T,
-    parseSigned: (xml: string, cert: string) => T,
+    parseSigned: (xml: string, cert: string, allowSha1: boolean) => T,
   ): { request: T; app: SamlApp; signed: boolean } {
     const unverified = parse(message.xml);
     const app = resolveApp(ctx, unverified.issuer);
     const cert = app.addons.samlp.signingCert;
     if (!cert) return { request: unverified, app, signed: false };
+    // SHA-1 only from an application registered for it (addons.samlp.signatureAlgorithm).
+    const allowSha1 = app.addons.samlp.signatureAlgorithm === 'rsa-sha1';
     if (message.binding === 'redirect') {
       if (!message.signaturePresent) return { request: unverified, app, signed: false };
-      verifyRedirectSignature(message.rawQuery, cert);
+      verifyRedirectSignature(message.rawQuery, cert, allowSha1);
       return { request: unverified, app, signed: true };
     }
     if (!unverified.hasSignature) return { request: unverified, app, signed: false };
     // Everything read from here on comes from the signed bytes only.
-    return { request: parseSigned(message.xml, cert), app, signed: true };
+    return { request: parseSigned(message.xml, cert, allowSha1), app, signed: true };
   }
 
   async function rejectReplay(request: { issuer: string; id: string; issueInstant: Date }, signed: boolean): Promise<void> {
@@ -177,6 +183,13 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     if (message.xml === undefined) {
       // IdP-initiated SSO (SAML profiles 4.1.5): unsolicited, to the application's first callback.
       const app = resolveApp(ctx, undefined);
+      if (!idpInitiatedAllowed(app.addons.samlp)) {
+        throw new FedmetaError(
+          403,
+          'idp_initiated_disabled',
+          'IdP-initiated sign-in is turned off for this application (addons.samlp.idpInitiated): start the sign-in at the application',
+        );
+      }
       return continueSignIn(ctx, app, { acsUrl: app.callbacks[0]!, relayState: message.relayState, forceAuthn: false, isPassive: false });
     }
     const { request, app, signed } = readRequest<AuthnRequestInfo>(ctx, message as IncomingMessage & { xml: string }, parseAuthnRequest, readSignedPostRequest);
@@ -241,7 +254,10 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       responseUrl = error.responseUrl;
       status = { ...error.samlStatus, message: error.message };
     }
-    if (!status) await endMatchingSession(ctx, app, request);
+    if (!status && (await endMatchingSession(ctx, app, request)) === 'mismatch') {
+      // Not this application's subject in this session: the session stays (core 3.7.3.2).
+      status = { code: STATUS.requester, subCode: UNKNOWN_PRINCIPAL, message: 'the NameID or SessionIndex does not match a session of this application' };
+    }
     const logoutResponse = { id: newSamlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status };
     const samlp = app.addons.samlp;
     if (message.binding === 'redirect') {
@@ -252,23 +268,32 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     postForm(ctx, responseUrl, { SAMLResponse: Buffer.from(signedXml, 'utf8').toString('base64'), RelayState: message.relayState });
   }
 
-  /** The browser's session if it has our cookie, else the one the SP's SessionIndex names (cross-site POST). */
-  async function endMatchingSession(ctx: Context, app: SamlApp, request: LogoutRequestInfo): Promise<void> {
+  /**
+   * Ends the session in which `app` issued exactly this NameID (and, when the request names any, one of
+   * its SessionIndexes): the browser's own session first, else the one a SessionIndex names (a
+   * cross-site POST carries no cookie). 'mismatch', and nothing ended, when there is a session but not
+   * one that matches; 'none' when there is no session at all (already signed out).
+   */
+  async function endMatchingSession(ctx: Context, app: SamlApp, request: LogoutRequestInfo): Promise<'ended' | 'none' | 'mismatch'> {
     const now = clock.now();
+    const matches = (session: { participants: Array<{ clientId: string; nameId: string; sessionIndex: string }> } | undefined) =>
+      session?.participants.some(
+        (p) => p.clientId === app.clientId && p.nameId === request.nameId && (request.sessionIndexes.length === 0 || request.sessionIndexes.includes(p.sessionIndex)),
+      ) ?? false;
     const fromCookie = await currentSession(ctx, store, now);
-    let session = fromCookie?.session;
+    let session = matches(fromCookie?.session) ? fromCookie!.session : undefined;
+    let found = fromCookie !== undefined;
     for (const index of request.sessionIndexes) {
       if (session) break;
-      session = await store.findSessionBySessionIndex(index, now);
+      const candidate = await store.findSessionBySessionIndex(index, now);
+      found ||= candidate !== undefined;
+      if (matches(candidate)) session = candidate;
     }
-    const participant = session?.participants.find((p) => p.clientId === app.clientId && p.nameId === request.nameId);
-    if (!session || !participant) {
-      if (fromCookie) await endSession(ctx, store, config);
-      return;
-    }
+    if (!session) return found ? 'mismatch' : 'none';
     await store.deleteSession(session.idHash);
     if (fromCookie && fromCookie.session.idHash === session.idHash) await endSession(ctx, store, config);
     await store.appendAudit({ type: 'slo', description: `Signed out from ${app.name} (SAML single logout)`, actor: { type: 'user', id: session.userId, ip: ctx.ip }, details: { client_id: app.clientId } }, now);
+    return 'ended';
   }
 
   return { sso, resume, logout };

@@ -1,10 +1,11 @@
 // /wsfed: WS-Federation passive requestor profile (WS-Federation 1.2 section 13): wsignin1.0 answers
 // an auto-POST form to a registered wreply carrying a signed token; wsignout1.0 and
-// wsignoutcleanup1.0 end the session. /wsfed/:client_id names the application, /wsfed finds it by
+// wsignoutcleanup1.0 end the session once confirmed by a CSRF-protected POST. /wsfed/:client_id names the application, /wsfed finds it by
 // wtrealm. Federation metadata is served from the published documents.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { renderPage } from './render.js';
+import { readFields } from './body.js';
 import { sendDocument } from './published.js';
 import { currentSession, endSession, type ActiveSession } from '../auth/sessions.js';
 import { resumePendingLogin, savePendingLogin } from '../auth/pending-login.js';
@@ -20,7 +21,10 @@ interface PendingSignIn {
   wctx: string | undefined;
 }
 
-export function wsfedHandlers({ config, store, keyring, catalog, clock }: AppDeps) {
+/** Sign-out form fields: wa, wtrealm, wreply, wctx and the CSRF token, nothing large. */
+const SIGNOUT_BODY_LIMIT = 16 * 1024;
+
+export function wsfedHandlers({ config, store, keyring, catalog, clock, csrf }: AppDeps) {
   const wsfedApp = (app: Application | undefined): WsfedApp | undefined => (app?.addons.wsfed ? (app as WsfedApp) : undefined);
 
   /** The application the URL names, or (at /wsfed) the one registered for wtrealm; undefined only when neither is given and it is optional. */
@@ -86,8 +90,12 @@ export function wsfedHandlers({ config, store, keyring, catalog, clock }: AppDep
     await answerWithToken(ctx, app, active, chooseWreply(app, payload.wreply), payload.wctx);
   }
 
-  /** wsignout1.0 / wsignoutcleanup1.0 (13.2.4): the wreply is checked first, then the session ends. */
-  async function signOut(ctx: Context, request: WsfedRequest): Promise<void> {
+  /**
+   * wsignout1.0 / wsignoutcleanup1.0 (13.2.4): the wreply is checked first. The request carries no
+   * token, so a plain GET (which any site can make the browser send) never ends a session: it shows a
+   * confirmation page whose POST, with a CSRF token, does (`confirmed`).
+   */
+  async function signOut(ctx: Context, request: WsfedRequest, confirmed: boolean): Promise<void> {
     const app = resolveApp(ctx, request, false);
     if (request.wreply !== undefined && !app) {
       throw wsfedError('wsfed_wreply_not_registered', 'A "wreply" needs the application: give "wtrealm" or use /wsfed/:client_id');
@@ -95,6 +103,18 @@ export function wsfedHandlers({ config, store, keyring, catalog, clock }: AppDep
     const wreply = request.wreply === undefined ? undefined : chooseWreply(app!, request.wreply);
     const now = clock.now();
     const active = await currentSession(ctx, store, now);
+    if (active && !confirmed) {
+      const fields = (['wa', 'wtrealm', 'wreply', 'wctx'] as const)
+        .filter((name) => request[name] !== undefined)
+        .map((name) => ({ name, value: request[name]! }));
+      // The POST answers with a redirect to wreply: form-action must allow its origin.
+      return renderPage(
+        ctx,
+        'wsfed-signout.html',
+        { action: ctx.path, fields, csrf: csrf.issue(ctx), application: app?.name, email: active.user.email },
+        { formAction: wreply ? [new URL(wreply).origin] : [] },
+      );
+    }
     await endSession(ctx, store, config);
     if (active) {
       await store.appendAudit(
@@ -112,7 +132,18 @@ export function wsfedHandlers({ config, store, keyring, catalog, clock }: AppDep
   return {
     endpoint: async (ctx: Context) => {
       const request = parseWsfedQuery(ctx.query);
-      return request.wa === 'wsignin1.0' ? signIn(ctx, request) : signOut(ctx, request);
+      return request.wa === 'wsignin1.0' ? signIn(ctx, request) : signOut(ctx, request, false);
+    },
+    /** The confirmation page's POST: a sign-out action with a valid CSRF token ends the session. */
+    confirmSignOut: async (ctx: Context) => {
+      const { csrf: token, ...fields } = await readFields(ctx, SIGNOUT_BODY_LIMIT);
+      csrf.verify(ctx, token);
+      for (const [name, value] of Object.entries(fields)) {
+        if (typeof value !== 'string') throw wsfedError('invalid_request', `"${name}" must be a string`);
+      }
+      const request = parseWsfedQuery(fields as Record<string, string>);
+      if (request.wa === 'wsignin1.0') throw wsfedError('wsfed_unsupported_action', 'Only wsignout1.0 and wsignoutcleanup1.0 are accepted by POST');
+      return signOut(ctx, request, true);
     },
     resume,
     metadata: (ctx: Context) => {

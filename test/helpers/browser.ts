@@ -21,6 +21,8 @@ export function readForm(html: string, baseUrl: string): Form {
   if (!form) throw new Error(`no form in page:\n${html.slice(0, 500)}`);
   const fields: Record<string, string> = {};
   for (const [tag] of form[2]!.matchAll(/<input\b[^>]*>/g)) {
+    // A browser sends a checkbox only when it is ticked.
+    if (/\btype="checkbox"/.test(tag) && !/\schecked\b/.test(tag)) continue;
     const name = /\bname="([^"]*)"/.exec(tag)?.[1];
     if (name !== undefined) fields[decodeEntities(name)] = decodeEntities(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
   }
