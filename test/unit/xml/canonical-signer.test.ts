@@ -174,7 +174,7 @@ describe('xml/signer: canonical-by-construction signatures (conformance)', () =>
     const changed = built.xml.replace('&lt;b&gt;', '&lt;i&gt;');
     expect(changed).to.not.equal(built.xml);
     for (const signature of built.signatures) expect(() => checkSignature(changed, signature, key, xmlsec)).to.throw();
-    expect(() => verifyXmlSignature(changed, [key.published.certBase64], { element: [RESPONSE] })).to.throw(/digest/);
+    expect(() => verifyXmlSignature(changed, [key.published.certBase64], { element: [RESPONSE] })).to.throw(/does not verify|digest/);
     if (xmlsec) expect(xmlsecVerify(changed, key.published.certPem, `${NS.samlp}:Response`).ok).to.equal(false);
     const rejected = await nodeSamlAccepts(key, changed, built.nodeSaml!, HOSTILE.markup!).then(() => false, () => true);
     expect(rejected).to.equal(true);
