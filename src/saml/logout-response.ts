@@ -5,7 +5,8 @@ import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
 import { NS } from '../xml/namespaces.js';
 import type { SigningChoice } from './assertion.js';
 import { assertSamlId, xsDateTime } from './ids.js';
-import { STATUS, samlp, signAfterIssuer, statusResponseElement, type SamlStatus, type StatusResponseHeader } from './response.js';
+import { samlp, signAfterIssuer, statusResponseElement, type StatusResponseHeader } from './response.js';
+import { STATUS, type SamlStatus } from './status.js';
 
 export interface LogoutResponseInput extends StatusResponseHeader {
   /** The LogoutRequest's ID (required: a LogoutResponse always answers a request). */
@@ -27,7 +28,7 @@ export function signLogoutResponse(response: XmlElement, options: SigningChoice)
 }
 
 export interface LogoutRequestInput {
-  /** A fresh newSamlId(). */
+  /** A fresh ids.samlId(). */
   id: string;
   /** The IdP's entityID. */
   issuer: string;

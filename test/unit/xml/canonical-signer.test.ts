@@ -6,10 +6,11 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { ASSERTION_PREFIXES, idOf } from '../../../src/saml/assertion.js';
-import { newSamlId } from '../../../src/saml/ids.js';
+import { randomIds } from '../../../src/ids.js';
 import { logoutRequestElement, logoutResponseElement, signLogoutRequest, signLogoutResponse } from '../../../src/saml/logout-response.js';
 import { idpMetadataElement, signIdpMetadata } from '../../../src/saml/metadata.js';
-import { STATUS, responseElement, signResponse, signStatusResponse, statusErrorElement, type ResponseInput } from '../../../src/saml/response.js';
+import { STATUS } from '../../../src/saml/status.js';
+import { responseElement, signResponse, signStatusResponse, statusErrorElement, type ResponseInput } from '../../../src/saml/response.js';
 import { federationMetadataElement, signFederationMetadata } from '../../../src/wsfed/metadata.js';
 import { saml11AssertionElement, signSaml11Assertion } from '../../../src/wsfed/saml11-assertion.js';
 import { WSFED_NS } from '../../../src/wsfed/namespaces.js';
@@ -55,13 +56,13 @@ interface Shape {
 function responseInput(value: string, now: Date): ResponseInput {
   const app = { audience: SP, mappings: { email: EMAIL, name: 'urn:oid:2.5.4.3', title: TITLE }, nameIdentifierFormat: NAMEID_FORMATS.emailAddress, lifetimeInSeconds: 600 };
   return {
-    id: newSamlId(),
+    id: randomIds.samlId(),
     issuer: IDP,
     now,
     destination: ACS,
     inResponseTo: '_request1',
     assertion: {
-      id: newSamlId(),
+      id: randomIds.samlId(),
       app,
       profile: { user_id: 'auth0|u1', email: value, name: value, title: value },
       // An attribute carrying the hostile value too: TAB, LF and CR must travel as character references.
@@ -80,7 +81,7 @@ function wsfedApp(tokenFormat: 'saml11' | 'saml20', now: Date): WsfedApp {
 function wresult(key: SigningKey, value: string, tokenFormat: 'saml11' | 'saml20', now: Date): string {
   const user = { userId: 'auth0|u1', email: value, name: value, admin: false, attributes: {}, passwordHash: 'x', createdAt: now };
   const session = { idHash: 'h', userId: 'auth0|u1', createdAt: now, expiresAt: new Date(now.getTime() + 3_600_000), participants: [] };
-  return buildSignedWresult({ entityId: IDP, app: wsfedApp(tokenFormat, now), wreply: 'https://rp.test/', user, session, key, now }).wresult;
+  return buildSignedWresult({ entityId: IDP, app: wsfedApp(tokenFormat, now), wreply: 'https://rp.test/', user, session, key, now, ids: randomIds }).wresult;
 }
 
 const SHAPES: Record<string, (key: SigningKey, value: string, now: Date) => Shape> = {
@@ -108,13 +109,13 @@ const SHAPES: Record<string, (key: SigningKey, value: string, now: Date) => Shap
     nodeSaml: { wantAssertionsSigned: true, wantAuthnResponseSigned: true },
   }),
   'SAML 2.0 error Response': (key, value, now) => ({
-    xml: signStatusResponse(statusErrorElement({ id: newSamlId(), issuer: IDP, now, destination: ACS }, { code: STATUS.requester, subCode: STATUS.requestDenied, message: value }), { key, ...SHA256 }),
+    xml: signStatusResponse(statusErrorElement({ id: randomIds.samlId(), issuer: IDP, now, destination: ACS }, { code: STATUS.requester, subCode: STATUS.requestDenied, message: value }), { key, ...SHA256 }),
     signatures: [plain([RESPONSE])],
     rootPrefixes: [],
   }),
   'SAML 1.1 assertion': (key, value, now) => {
     const claims: Array<[string, string]> = [['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name', value]];
-    const input = { id: newSamlId(), issuer: value, now, audience: 'urn:rp', lifetimeInSeconds: 600, nameIdentifier: value, claims, authenticationInstant: now };
+    const input = { id: randomIds.samlId(), issuer: value, now, audience: 'urn:rp', lifetimeInSeconds: 600, nameIdentifier: value, claims, authenticationInstant: now };
     return { xml: signSaml11Assertion(saml11AssertionElement(input), key), signatures: [plain([[NS.saml1, 'Assertion']], 'AssertionID')], rootPrefixes: [] };
   },
   'WS-Fed RSTR with a SAML 1.1 token': (key, value, now) => ({
@@ -128,24 +129,24 @@ const SHAPES: Record<string, (key: SigningKey, value: string, now: Date) => Shap
     rootPrefixes: ASSERTION_PREFIXES,
   }),
   LogoutResponse: (key, value, now) => ({
-    xml: signLogoutResponse(logoutResponseElement({ id: newSamlId(), issuer: IDP, now, destination: value, inResponseTo: '_r1', status: { code: STATUS.responder, subCode: STATUS.partialLogout, message: value } }), { key, ...SHA256 }),
+    xml: signLogoutResponse(logoutResponseElement({ id: randomIds.samlId(), issuer: IDP, now, destination: value, inResponseTo: '_r1', status: { code: STATUS.responder, subCode: STATUS.partialLogout, message: value } }), { key, ...SHA256 }),
     signatures: [plain([[NS.samlp, 'LogoutResponse']])],
     rootPrefixes: [],
   }),
   LogoutRequest: (key, value, now) => ({
-    xml: signLogoutRequest(logoutRequestElement({ id: newSamlId(), issuer: IDP, now, destination: ACS, nameId: { value, format: NAMEID_FORMATS.emailAddress }, sessionIndex: value, reason: value }), { key, ...SHA256 }),
+    xml: signLogoutRequest(logoutRequestElement({ id: randomIds.samlId(), issuer: IDP, now, destination: ACS, nameId: { value, format: NAMEID_FORMATS.emailAddress }, sessionIndex: value, reason: value }), { key, ...SHA256 }),
     signatures: [plain([[NS.samlp, 'LogoutRequest']])],
     rootPrefixes: [],
   }),
   'SAML IdP metadata': (key, value, now) => {
     const keys = [{ kid: value, certBase64: key.published.certBase64 }];
-    const metadata = idpMetadataElement({ entityId: value, keys, ssoUrl: ACS, sloUrl: ACS, validUntil: new Date(now.getTime() + 86_400_000), cacheDurationSeconds: 3600, id: newSamlId() });
+    const metadata = idpMetadataElement({ entityId: value, keys, ssoUrl: ACS, sloUrl: ACS, validUntil: new Date(now.getTime() + 86_400_000), cacheDurationSeconds: 3600, id: randomIds.samlId() });
     return { xml: signIdpMetadata(metadata, key), signatures: [plain([[NS.md, 'EntityDescriptor']])], rootPrefixes: [] };
   },
   'WS-Fed federation metadata': (key, value, now) => {
     const keys = [{ kid: value, certBase64: key.published.certBase64 }];
     const claims = [{ uri: 'urn:claim', displayName: value, description: value }];
-    const input = { entityId: value, id: newSamlId(), keys, endpointUrl: ACS, claims, validUntil: new Date(now.getTime() + 86_400_000), cacheDurationSeconds: 3600 };
+    const input = { entityId: value, id: randomIds.samlId(), keys, endpointUrl: ACS, claims, validUntil: new Date(now.getTime() + 86_400_000), cacheDurationSeconds: 3600 };
     return { xml: signFederationMetadata(federationMetadataElement(input), key), signatures: [plain([[NS.md, 'EntityDescriptor']])], rootPrefixes: ['fed', 'xsi'] };
   },
 };
