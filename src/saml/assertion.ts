@@ -6,6 +6,7 @@ import type { SamlpAddon } from '../clients/types.js';
 import { NAMEID_FORMATS, NS, elementPath } from '../xml/namespaces.js';
 import { signXml, type XmlSigningKey } from '../xml/sign.js';
 import { addSeconds, assertSamlId, xsDateTime } from './ids.js';
+import { normalizeLineEnds, releasedValues } from '../users/release.js';
 
 export type XmlNode = ReturnType<typeof create>;
 
@@ -108,7 +109,7 @@ export function appendAssertion(parent: XmlNode, input: AssertionInput): void {
     .ele(NS.saml, 'saml:AuthnContextClassRef')
     .txt(PASSWORD_PROTECTED_TRANSPORT);
 
-  const attributes = releasedAttributes(app.mappings, input.profile);
+  const attributes = releasedValues(app.mappings, input.profile);
   // The schema requires at least one Attribute in an AttributeStatement: none, no statement.
   if (attributes.length > 0) {
     const statement = assertion.ele(NS.saml, 'saml:AttributeStatement');
@@ -137,20 +138,3 @@ export function nameIdValue(format: string, input: Pick<AssertionInput, 'profile
   return normalizeLineEnds(value);
 }
 
-/** [attribute name, value] for each mapping whose profile field has a non-empty value, in mapping order. */
-function releasedAttributes(mappings: Record<string, string>, profile: Record<string, string>): Array<[string, string]> {
-  const released: Array<[string, string]> = [];
-  for (const [field, name] of Object.entries(mappings)) {
-    const value = Object.hasOwn(profile, field) ? profile[field] : undefined;
-    if (value) released.push([name, normalizeLineEnds(value)]);
-  }
-  return released;
-}
-
-/**
- * Every XML parser turns CR LF and lone CR into LF (XML 1.0 section 2.11), and xmlbuilder2 writes CR
- * unescaped; normalizing first makes the bytes we sign the bytes every verifier reads.
- */
-function normalizeLineEnds(value: string): string {
-  return value.replace(/\r\n?/g, '\n');
-}
