@@ -3,12 +3,12 @@
 import Koa from 'koa';
 import type { AppDeps } from './http/context.js';
 import type { Services } from './server.js';
-import { Csrf } from './auth/csrf.js';
+import { BrowserCsrf } from './http/csrf.js';
 import { handleErrors, securityHeaders } from './http/errors.js';
 import { buildRouter } from './routes.js';
 
 export function createApp(services: Services): Koa {
-  const deps: AppDeps = { ...services, csrf: new Csrf(services.kek, services.config) };
+  const deps: AppDeps = { ...services, csrf: new BrowserCsrf(services.kek, services.config) };
   const app = new Koa();
   app.silent = true; // errors are answered and logged by handleErrors
   const router = buildRouter(deps);

@@ -1,5 +1,5 @@
 // What every handler may use: the running services, plus the HTTP-only pieces.
 import type { Services } from '../server.js';
-import type { Csrf } from '../auth/csrf.js';
+import type { BrowserCsrf } from './csrf.js';
 
-export type AppDeps = Services & { csrf: Csrf };
+export type AppDeps = Services & { csrf: BrowserCsrf };

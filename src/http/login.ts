@@ -5,8 +5,11 @@ import type { AppDeps } from './context.js';
 import { readFields, optionalString } from './body.js';
 import { renderPage } from './render.js';
 import { verifySecret } from '../auth/passwords.js';
-import { currentSession, endSession, startSession } from '../auth/sessions.js';
-import { loginExpired, loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
+import { currentSession, endSession, startSession } from '../sso/sessions.js';
+import { loginExpired, loadPendingLogin, type PendingLogin } from '../sso/pending-login.js';
+import { signedOutPage } from '../sso/outcome.js';
+import { renderOutcome } from './outcome.js';
+import { applySessionEffect, sessionCookie } from './cookies.js';
 import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
 
 const LOGIN_BODY_LIMIT = 16 * 1024;
@@ -19,10 +22,8 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
     renderPage(ctx, 'login.html', { csrf: csrf.issue(ctx), state, application: pending?.applicationName, ...extra }, { status });
 
   /** Back to the pending request; with none, an administrator lands on the dashboard. */
-  const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined, admin = false) => {
-    ctx.status = 303;
-    ctx.redirect(pending?.returnTo ?? (admin ? '/dashboard' : '/login'));
-  };
+  const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined, admin = false) =>
+    renderOutcome(ctx, config, { kind: 'redirect', location: pending?.returnTo ?? (admin ? '/dashboard' : '/login') });
 
   return {
     show: async (ctx: Context) => {
@@ -30,7 +31,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       const now = clock.now();
       const pending = state ? await loadPendingLogin(store, state, now) : undefined;
       if (state && !pending) throw loginExpired();
-      const active = await currentSession(ctx, store, now);
+      const active = await currentSession(store, sessionCookie(ctx), now);
       if (active && pending && !pending.forceLogin) return resumeAfterLogin(ctx, pending);
       if (active && !pending) {
         if (active.user.admin) return resumeAfterLogin(ctx, undefined, true);
@@ -70,17 +71,18 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
         return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
       }
       for (const bucket of buckets) await store.returnRateLimit(bucket, now);
-      await startSession(ctx, store, config, user, now);
+      const { cookieValue } = await startSession(store, user, now);
+      applySessionEffect(ctx, config, { setSession: cookieValue });
       await store.appendAudit({ type: 's', description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
       resumeAfterLogin(ctx, pending, user.admin);
     },
 
     logout: async (ctx: Context) => {
       if (ctx.method === 'POST') csrf.verify(ctx, (await readFields(ctx, LOGIN_BODY_LIMIT)).csrf);
-      const active = await currentSession(ctx, store, clock.now());
-      await endSession(ctx, store, config);
+      const active = await currentSession(store, sessionCookie(ctx), clock.now());
+      await endSession(store, sessionCookie(ctx));
       if (active) await store.appendAudit({ type: 'slo', description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());
-      renderPage(ctx, 'error.html', { title: 'Signed out', message: 'You are signed out of fedmeta.', code: 'signed_out' });
+      renderOutcome(ctx, config, signedOutPage({ clearSession: true }));
     },
   };
 }

@@ -7,8 +7,10 @@ import type { User } from '../../users/types.js';
 import type { Actor } from '../../audit/types.js';
 import type { BodyFields } from '../body.js';
 import { readFields } from '../body.js';
-import { currentSession } from '../../auth/sessions.js';
-import { isLocalPath, savePendingLogin } from '../../auth/pending-login.js';
+import { currentSession } from '../../sso/sessions.js';
+import { isLocalPath, savePendingLogin } from '../../sso/pending-login.js';
+import { sessionCookie } from '../cookies.js';
+import { renderOutcome } from '../outcome.js';
 import { renderPage } from '../render.js';
 
 /** Pasted SP metadata can be large (several certificates); everything else is small. */
@@ -25,7 +27,7 @@ export const dashboardState = (ctx: Context): DashboardState => ctx.state.dashbo
 /** Who did it, for the audit log: the signed-in administrator and their address. */
 export const actorOf = (ctx: Context): Actor => ({ type: 'user', id: dashboardState(ctx).user.userId, ip: ctx.ip });
 
-export function dashboardGuard({ store, clock, csrf }: AppDeps) {
+export function dashboardGuard({ config, store, clock, csrf }: AppDeps) {
   return async (ctx: Context, next: Next): Promise<void> => {
     let form: BodyFields = {};
     if (ctx.method === 'POST') {
@@ -33,12 +35,11 @@ export function dashboardGuard({ store, clock, csrf }: AppDeps) {
       csrf.verify(ctx, form.csrf);
     }
     const now = clock.now();
-    const active = await currentSession(ctx, store, now);
+    const active = await currentSession(store, sessionCookie(ctx), now);
     if (!active) {
       const returnTo = ctx.method === 'GET' && isLocalPath(ctx.url) ? ctx.url : '/dashboard';
       const state = await savePendingLogin(store, () => ({ returnTo, applicationName: 'the fedmeta dashboard' }), now);
-      ctx.status = 303;
-      ctx.redirect(`/login?state=${state}`);
+      renderOutcome(ctx, config, { kind: 'login', state });
       return;
     }
     if (!active.user.admin) {

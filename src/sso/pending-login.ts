@@ -1,10 +1,10 @@
 // A sign-in in progress: what to resume after /login (the pending SAML or WS-Fed request),
 // kept server-side under a random id that travels in the login form's hidden `state` field.
 import { randomBytes } from 'node:crypto';
-import type { Context } from 'koa';
 import type { Store } from '../store/store.js';
 import { FedmetaError } from '../errors.js';
 import { currentSession, type ActiveSession } from './sessions.js';
+import type { Outcome } from './outcome.js';
 
 const TEN_MINUTES = 10 * 60_000;
 
@@ -12,7 +12,7 @@ export interface PendingLogin {
   /** A local path (never an absolute URL) to continue at after sign-in. */
   returnTo: string;
   applicationName?: string;
-  /** Protocol-specific data the resuming handler needs. */
+  /** Protocol-specific data the resuming use case needs. */
   payload?: unknown;
   /** Ask for the password even when a session exists (SAML ForceAuthn, WS-Fed wfresh). */
   forceLogin?: boolean;
@@ -23,13 +23,20 @@ export interface PendingLogin {
 export const loginExpired = () =>
   new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
 
+export const newPendingLoginId = () => randomBytes(24).toString('base64url');
+
 export function isLocalPath(path: string): boolean {
   return path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') && !/[\r\n]/.test(path);
 }
 
 /** Saves a pending sign-in; `describe` gets its id (to put in returnTo) and returns the record. */
-export async function savePendingLogin(store: Store, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
-  const id = randomBytes(24).toString('base64url');
+export async function savePendingLogin(
+  store: Store,
+  describe: (id: string) => PendingLogin,
+  now: Date,
+  newId: () => string = newPendingLoginId,
+): Promise<string> {
+  const id = newId();
   const pending = { ...describe(id), since: now.getTime() };
   if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
   await store.putLoginState(id, JSON.stringify(pending), new Date(now.getTime() + TEN_MINUTES));
@@ -42,20 +49,19 @@ export async function loadPendingLogin(store: Store, id: unknown, now: Date): Pr
   return data ? (JSON.parse(data) as PendingLogin) : undefined;
 }
 
+export type Resumed<T> = { payload: T; active: ActiveSession } | { outcome: Outcome };
+
 /**
  * After /login, at a `…/resume/:state` route: the request that was waiting and the session that answers
  * it, the state used up. Without a session (or, when a fresh sign-in was asked for, without one begun
- * after the request) the browser goes back to /login and the result is undefined.
+ * after the request) the outcome sends the browser back to /login.
  */
-export async function resumePendingLogin<T>(ctx: Context, store: Store, now: Date): Promise<{ payload: T; active: ActiveSession } | undefined> {
-  const state = String(ctx.params.state);
+export async function resumePendingLogin<T>(store: Store, state: string, sessionCookie: string | undefined, now: Date): Promise<Resumed<T>> {
   const pending = await loadPendingLogin(store, state, now);
   if (!pending) throw loginExpired();
-  const active = await currentSession(ctx, store, now);
+  const active = await currentSession(store, sessionCookie, now);
   if (!active || (pending.forceLogin && active.session.createdAt.getTime() < (pending.since ?? 0))) {
-    ctx.status = 303;
-    ctx.redirect(`/login?state=${state}`);
-    return undefined;
+    return { outcome: { kind: 'login', state } };
   }
   await store.deleteLoginState(state);
   return { payload: pending.payload as T, active };

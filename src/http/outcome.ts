@@ -1,0 +1,30 @@
+// Renders a use case's Outcome (src/sso/outcome.ts) as an HTTP response: an auto-POST form
+// (templates/form-post.html), a 303 redirect, the login page for a pending sign-in, or a page.
+import type { Context } from 'koa';
+import type { Config } from '../config.js';
+import type { Outcome } from '../sso/outcome.js';
+import { renderPage } from './render.js';
+import { applySessionEffect } from './cookies.js';
+
+function seeOther(ctx: Context, location: string): void {
+  ctx.status = 303;
+  ctx.redirect(location);
+}
+
+export function renderOutcome(ctx: Context, config: Config, outcome: Outcome): void {
+  applySessionEffect(ctx, config, outcome);
+  switch (outcome.kind) {
+    case 'post-form': {
+      const fields = Object.entries(outcome.fields)
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([name, value]) => ({ name, value }));
+      return renderPage(ctx, 'form-post.html', { action: outcome.action, fields }, { formAction: [new URL(outcome.action).origin] });
+    }
+    case 'redirect':
+      return seeOther(ctx, outcome.location);
+    case 'login':
+      return seeOther(ctx, `/login?state=${outcome.state}`);
+    case 'page':
+      return renderPage(ctx, outcome.template, outcome.data, outcome.status === undefined ? {} : { status: outcome.status });
+  }
+}
