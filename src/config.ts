@@ -22,6 +22,8 @@ export interface Config {
   certDays: number;
   metadataCacheSeconds: number;
   rotationRateLimit: { burst: number; perDay: number };
+  /** The emergency rotate-and-revoke's own allowance (never spent by plain rotations or revocations). */
+  emergencyRotationRateLimit: { burst: number; perDay: number };
   accessTokenLifetimeSeconds: number;
   /** HTTP server limits (node:http): slow or silent clients are cut off, oversized headers refused (431). */
   http: HttpLimits;
@@ -142,6 +144,10 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     rotationRateLimit: Object.freeze({
       burst: integer(env, 'FEDMETA_ROTATION_RATE_BURST', 5, 1, 1_000_000),
       perDay: integer(env, 'FEDMETA_ROTATION_RATE_PER_DAY', 5, 1, 1_000_000),
+    }),
+    emergencyRotationRateLimit: Object.freeze({
+      burst: integer(env, 'FEDMETA_EMERGENCY_ROTATION_RATE_BURST', 3, 1, 1_000_000),
+      perDay: integer(env, 'FEDMETA_EMERGENCY_ROTATION_RATE_PER_DAY', 3, 1, 1_000_000),
     }),
     accessTokenLifetimeSeconds: integer(env, 'FEDMETA_ACCESS_TOKEN_LIFETIME_SECONDS', 86400, 60, 2_592_000),
     http: parseHttpLimits(env),

@@ -29,6 +29,8 @@ export const payloadTooLarge = make(413, 'payload_too_large');
 export const unsupportedMediaType = make(415, 'unsupported_media_type');
 export const tooManyRequests = make(429, 'too_many_requests');
 export const serviceUnavailable = make(503, 'service_unavailable');
+/** A signing key's sealed private key does not open: fail closed instead of signing with another key. */
+export const keyUnavailable = make(503, 'key_unavailable');
 
 /** RFC 6749 section 5.2 errors of the token endpoint. */
 export class OAuthError extends FedmetaError {

@@ -16,6 +16,7 @@ import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 import { apiClientHandlers } from './http/management/api-clients.js';
+import { signingKeyRequired } from './http/key-guard.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -26,6 +27,7 @@ export function buildRouter(deps: AppDeps): Router {
   const login = loginHandlers(deps);
   const samlp = samlpHandlers(deps);
   const router = new Router();
+  const signs = signingKeyRequired(deps.keyring);
 
   router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
   router.get('/readyz', readinessHandler(deps));
@@ -39,22 +41,22 @@ export function buildRouter(deps: AppDeps): Router {
 
   router.get('/samlp/metadata', published.samlMetadata);
   router.get('/samlp/metadata/:client_id', published.samlMetadata);
-  router.get('/samlp/resume/:state', htmlErrors, samlp.resume);
-  router.get('/samlp/logout', htmlErrors, samlp.logout);
-  router.post('/samlp/logout', htmlErrors, samlp.logout);
-  router.get('/samlp', htmlErrors, samlp.sso);
-  router.post('/samlp', htmlErrors, samlp.sso);
-  router.get('/samlp/:client_id', htmlErrors, samlp.sso);
-  router.post('/samlp/:client_id', htmlErrors, samlp.sso);
-  router.get('/samlp/:client_id/logout', htmlErrors, samlp.logout);
-  router.post('/samlp/:client_id/logout', htmlErrors, samlp.logout);
+  router.get('/samlp/resume/:state', htmlErrors, signs, samlp.resume);
+  router.get('/samlp/logout', htmlErrors, signs, samlp.logout);
+  router.post('/samlp/logout', htmlErrors, signs, samlp.logout);
+  router.get('/samlp', htmlErrors, signs, samlp.sso);
+  router.post('/samlp', htmlErrors, signs, samlp.sso);
+  router.get('/samlp/:client_id', htmlErrors, signs, samlp.sso);
+  router.post('/samlp/:client_id', htmlErrors, signs, samlp.sso);
+  router.get('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
+  router.post('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
 
   const wsfed = wsfedHandlers(deps);
   router.get('/wsfed/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
   router.get('/wsfed/:client_id/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
-  router.get('/wsfed/resume/:state', htmlErrors, wsfed.resume);
-  router.get('/wsfed', htmlErrors, wsfed.endpoint);
-  router.get('/wsfed/:client_id', htmlErrors, wsfed.endpoint);
+  router.get('/wsfed/resume/:state', htmlErrors, signs, wsfed.resume);
+  router.get('/wsfed', htmlErrors, signs, wsfed.endpoint);
+  router.get('/wsfed/:client_id', htmlErrors, signs, wsfed.endpoint);
 
   router.get('/assets/:name', assetHandler());
   router.get('/login', htmlErrors, login.show);
@@ -83,7 +85,7 @@ export function buildRouter(deps: AppDeps): Router {
   router.get('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRotate);
   router.post('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.rotate);
 
-  router.post('/oauth/token', tokenHandler(deps));
+  router.post('/oauth/token', signingKeyRequired(deps.keyring, 'oauth'), tokenHandler(deps));
 
   const api = new Router({ prefix: '/api/v2' });
   api.use(limitDeclaredBody());

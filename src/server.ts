@@ -7,9 +7,8 @@ import { systemClock, type Clock } from './clock.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { resolveKek } from './store/kek.js';
-import { Keyring } from './keys/keyring.js';
+import { Keyring, openPrivateKey } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
-import { UnsealError } from './store/seal.js';
 import { ConfigError } from './config.js';
 import { createApp } from './app.js';
 import { ClientService } from './clients/service.js';
@@ -40,19 +39,28 @@ export async function openServices(config: Config, options: { clock?: Clock; cre
     const keyring = new Keyring(store, kek);
     const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
     if (options.createKeys ?? true) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
-    try {
-      await keyring.refresh();
-    } catch (error) {
-      if (error instanceof UnsealError) {
-        throw new ConfigError('FEDMETA_KEK', `${error.message}; refusing to start (keys are never regenerated)`);
+    const snapshot = await keyring.refresh();
+    if (snapshot.unavailable) {
+      // No published key opens: a wrong FEDMETA_KEK, not one damaged row. Refuse to start. One damaged
+      // current key instead starts not ready (fail closed) so that a rotation can recover it.
+      const opens = (record: (typeof snapshot.keys)[number]) => {
+        try {
+          openPrivateKey(kek, record);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (!snapshot.keys.some((record) => record.state !== 'revoked' && record.kid !== snapshot.currentKid && opens(record))) {
+        throw new ConfigError('FEDMETA_KEK', `the private key of ${snapshot.currentKid} does not open with this FEDMETA_KEK, nor does any other key; refusing to start (keys are never regenerated)`);
       }
-      throw error;
     }
     const catalog = new ApplicationCatalog(store);
     await catalog.refresh();
     const clients = new ClientService({ store, clock, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock });
-    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings: warning ? [warning] : [] };
+    const warnings = [...('warnings' in store && Array.isArray(store.warnings) ? (store.warnings as string[]) : []), ...(warning ? [warning] : [])];
+    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings };
   } catch (error) {
     await store.close();
     throw error;

@@ -34,7 +34,7 @@ async function serve(io: Io): Promise<number> {
   const running = await startServer(loadConfig());
   const { config, warnings } = running.services;
   for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
-  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${running.services.keyring.snapshot.signing.kid})\n`);
+  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${running.services.keyring.snapshot.currentKid})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

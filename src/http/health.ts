@@ -1,7 +1,8 @@
 // Probes for load balancers and orchestrators. Liveness (/healthz) is answered by the route table
-// itself: the process is up. Readiness (/readyz): the store answers and the key set is loaded, so
-// this instance can sign and accept changes. Published documents are served from memory either
-// way; a not-ready instance only refuses state-changing calls.
+// itself: the process is up. Readiness (/readyz): the store answers, the key set is loaded and the
+// current key's private key opens, so this instance can sign and accept changes (a current key that
+// does not open answers 503 with reason key_unavailable). Published documents are served from memory
+// either way; a not-ready instance only refuses state-changing calls.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 
@@ -17,10 +18,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export function readinessHandler({ store, keyring }: Pick<AppDeps, 'store' | 'keyring'>) {
   return async (ctx: Context) => {
-    let loaded: { version: number; current: string } | undefined;
+    let loaded: { version: number; current: string; unavailable?: string | undefined } | undefined;
     try {
       const snapshot = keyring.snapshot;
-      loaded = { version: snapshot.version, current: snapshot.signing.kid };
+      loaded = { version: snapshot.version, current: snapshot.currentKid, unavailable: snapshot.unavailable?.message };
     } catch {
       loaded = undefined;
     }
@@ -31,7 +32,8 @@ export function readinessHandler({ store, keyring }: Pick<AppDeps, 'store' | 'ke
     } catch (error) {
       database = { status: 'unreachable', message: (error as Error).message };
     }
-    const ready = database.status === 'ok' && loaded !== undefined;
+    // A current key that does not open: fail closed (sign-in and tokens answer 503 key_unavailable).
+    const ready = database.status === 'ok' && loaded !== undefined && loaded.unavailable === undefined;
     ctx.status = ready ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
@@ -39,7 +41,15 @@ export function readinessHandler({ store, keyring }: Pick<AppDeps, 'store' | 'ke
       store: store.kind,
       database: database.status,
       ...(database.status === 'unreachable' ? { message: database.message } : {}),
-      keys: loaded ? { loaded: true, version: loaded.version, current: loaded.current } : { loaded: false },
+      ...(loaded?.unavailable !== undefined ? { reason: 'key_unavailable' } : {}),
+      keys: loaded
+        ? {
+            loaded: true,
+            version: loaded.version,
+            current: loaded.current,
+            ...(loaded.unavailable !== undefined ? { signing: 'unavailable', message: loaded.unavailable } : {}),
+          }
+        : { loaded: false },
     };
   };
 }

@@ -1,9 +1,13 @@
 // The key set held in memory, ready to sign: the current private key is unsealed once into a
 // KeyObject, every published key's forms are computed once. A snapshot is immutable; a change in
 // the store (this process, the CLI or another instance) yields a new snapshot within a poll interval.
+// Published keys come from the store's public data (certificates) only, so a change is published even
+// when a private key does not open; then `signing` throws 503 key_unavailable (fail closed: nothing
+// is signed with any other key) until a key that opens becomes current.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { unseal } from '../store/seal.js';
+import { keyUnavailable } from '../errors.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
 import { publishKey, type PublishedKey } from './formats.js';
 import type { KeyRecord } from './types.js';
@@ -14,6 +18,21 @@ export interface SigningKey {
   published: PublishedKey;
 }
 
+/** Why the current key cannot sign (its sealed private key does not open). */
+export interface SigningUnavailable {
+  kid: string;
+  message: string;
+}
+
+/** Open a sealed private key; throws 503 key_unavailable when it does not open. */
+export function openPrivateKey(kek: Buffer, record: KeyRecord): KeyObject {
+  try {
+    return createPrivateKey(unseal(kek, record.kid, record.sealedPrivateKey));
+  } catch {
+    throw keyUnavailable(`The private key of signing key ${record.kid} cannot be opened (wrong FEDMETA_KEK, or the stored key is damaged)`);
+  }
+}
+
 export class KeySetSnapshot {
   private readonly memo = new Map<string, unknown>();
   readonly published: PublishedKey[];
@@ -22,10 +41,19 @@ export class KeySetSnapshot {
   constructor(
     readonly version: number,
     readonly keys: KeyRecord[],
-    readonly signing: SigningKey,
+    /** The current key ready to sign, or undefined when it does not open (see `unavailable`). */
+    readonly signingKey: SigningKey | undefined,
+    readonly currentKid: string,
+    readonly unavailable?: SigningUnavailable,
   ) {
     this.published = publishedKeys(keys).map(publishKey);
     this.byKid = new Map(this.published.map((key) => [key.kid, key]));
+  }
+
+  /** The current key; 503 key_unavailable when its private key does not open. */
+  get signing(): SigningKey {
+    if (!this.signingKey) throw keyUnavailable(`Signing is unavailable: ${this.unavailable?.message ?? 'no current key'}`);
+    return this.signingKey;
   }
 
   /** Build a value once per key-set version (published documents live here). */
@@ -75,20 +103,28 @@ export class Keyring {
     // Version first, keys second: if a change lands in between we hold newer keys under an older
     // version and simply reload once more on the next poll.
     const { keys: version } = await this.store.versions();
-    if (this.current && this.current.version === version) return this.current;
+    // A current key that did not open is tried again on every poll (the row may be restored).
+    if (this.current && this.current.version === version && !this.current.unavailable) return this.current;
     const keys = sortKeys(await this.store.listKeys());
     const record = keys.find((key) => key.state === 'current');
     if (!record) throw new Error('the key store has no current signing key');
-    const previousSigning = this.current?.signing;
-    const signing: SigningKey =
-      previousSigning && previousSigning.kid === record.kid
-        ? previousSigning
-        : {
-            kid: record.kid,
-            privateKey: createPrivateKey(unseal(this.kek, record.kid, record.sealedPrivateKey)),
-            published: publishKey(record),
-          };
-    const snapshot = new KeySetSnapshot(version, keys, signing);
+    const previousSigning = this.current?.signingKey;
+    let signing: SigningKey | undefined;
+    let unavailable: SigningUnavailable | undefined;
+    if (previousSigning && previousSigning.kid === record.kid) {
+      signing = previousSigning;
+    } else {
+      try {
+        signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: publishKey(record) };
+      } catch (error) {
+        unavailable = { kid: record.kid, message: (error as Error).message };
+      }
+    }
+    if (unavailable && this.current?.unavailable?.kid === unavailable.kid && this.current.version === version) return this.current;
+    if (unavailable) {
+      console.error(`fedmeta: ${unavailable.message}; not ready: sign-in and token endpoints answer 503 key_unavailable until a key that opens is current`);
+    }
+    const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, unavailable);
     this.current = snapshot;
     for (const listener of this.listeners) listener(snapshot);
     return snapshot;

@@ -6,13 +6,16 @@ import type { Store } from '../store/store.js';
 import type { BucketDecision } from '../limits/token-bucket.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
 import { seal } from '../store/seal.js';
-import { keyNotFound, tooManyRequests } from '../errors.js';
+import { FedmetaError, keyNotFound, tooManyRequests } from '../errors.js';
+import { openPrivateKey } from './keyring.js';
 import { generateSigningKey } from './generate.js';
 import { initialize, revoke, rotate, sortKeys } from './lifecycle.js';
 import type { KeyRecord } from './types.js';
 import type { Clock } from '../clock.js';
 
 export const ROTATION_BUCKET = 'signing_keys';
+/** The emergency rotate-and-revoke has an allowance of its own: plain rotations and revocations never spend it. */
+export const EMERGENCY_ROTATION_BUCKET = 'signing_keys_emergency';
 
 export interface KeyServiceDeps {
   config: Config;
@@ -49,13 +52,16 @@ export class KeyService {
     };
   }
 
-  private rateLimit(limited: boolean) {
-    return limited ? { bucket: ROTATION_BUCKET, policy: this.deps.config.rotationRateLimit } : undefined;
+  private rateLimit(limited: boolean, emergency = false) {
+    if (!limited) return undefined;
+    return emergency
+      ? { bucket: EMERGENCY_ROTATION_BUCKET, policy: this.deps.config.emergencyRotationRateLimit }
+      : { bucket: ROTATION_BUCKET, policy: this.deps.config.rotationRateLimit };
   }
 
   /** Refuse early (before generating a key) when the shared bucket is already empty. */
-  private async precheck(limited: boolean): Promise<void> {
-    const rateLimit = this.rateLimit(limited);
+  private async precheck(limited: boolean, emergency = false): Promise<void> {
+    const rateLimit = this.rateLimit(limited, emergency);
     if (!rateLimit) return;
     const decision = await this.deps.store.peekRateLimit(rateLimit, this.deps.clock.now());
     if (!decision.allowed) {
@@ -91,14 +97,22 @@ export class KeyService {
 
   async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean }): Promise<KeyChangeResult> {
     const limited = options.rateLimited ?? true;
-    await this.precheck(limited);
+    const revokePrevious = options.revokePrevious ?? false;
+    await this.precheck(limited, revokePrevious);
     const fresh = await this.newRecord();
     const now = this.deps.clock.now();
-    const revokePrevious = options.revokePrevious ?? false;
-    const { result, rate } = await this.deps.store.changeKeys({
+    let promoting: string | undefined;
+    const change = this.deps.store.changeKeys({
       now,
-      rateLimit: this.rateLimit(limited),
-      plan: (keys) => rotate(keys, fresh, now, revokePrevious),
+      rateLimit: this.rateLimit(limited, revokePrevious),
+      plan: (keys) => {
+        const plan = rotate(keys, fresh, now, revokePrevious);
+        // Open the next key before promoting it: a key that cannot sign must never become current
+        // (503 key_unavailable rolls the whole transaction back, the allowance included).
+        promoting = plan.result.current.kid;
+        openPrivateKey(this.deps.kek, plan.result.current);
+        return plan;
+      },
       audit: ({ current, retired }): AuditInput[] => [
         revokePrevious
           ? {
@@ -114,6 +128,21 @@ export class KeyService {
               details: { current: current.kid, previous: retired.kid, next: fresh.kid },
             },
       ],
+    });
+    const { result, rate } = await change.catch(async (error: unknown) => {
+      if (error instanceof FedmetaError && error.code === 'key_unavailable' && promoting) {
+        // Best effort: the refusal itself is what the caller must see.
+        await this.deps.store.appendAudit(
+          {
+            type: 'key_rotation_failed',
+            description: `${revokePrevious ? 'Emergency rotation' : 'Rotation'} refused: the next signing key ${promoting} cannot be opened; nothing changed`,
+            actor: options.actor,
+            details: { next: promoting, reason: 'key_unavailable', revoke_previous: revokePrevious },
+          },
+          this.deps.clock.now(),
+        ).catch((auditError: unknown) => console.error(`fedmeta: could not audit the refused rotation: ${(auditError as Error).message}`));
+      }
+      throw error;
     });
     await this.deps.afterChange?.();
     return { key: result.current, rate };

@@ -1,7 +1,8 @@
 // Where the key-encryption key comes from: FEDMETA_KEK, or (SQLite only) a key file beside the
 // database, generated on the very first start. A store that already holds keys never gets a new KEK.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tightenFile } from './file-modes.js';
 import { dirname, join } from 'node:path';
 import { ConfigError, parseKek, type Config } from '../config.js';
 import type { Store } from './store.js';
@@ -22,8 +23,7 @@ export async function resolveKek(config: Config, store: Store): Promise<Resolved
   const path = kekFilePath(config);
   if (!path) throw new ConfigError('FEDMETA_KEK', 'is required with a PostgreSQL database');
   if (existsSync(path)) {
-    const mode = statSync(path).mode & 0o777;
-    const warning = mode & 0o077 ? `${path} is readable by other users (mode ${mode.toString(8)}); run chmod 600 ${path}` : undefined;
+    const warning = tightenFile(path);
     return { kek: parseKek(readFileSync(path, 'utf8'), `key file ${path}`), source: 'file', path, ...(warning ? { warning } : {}) };
   }
   if ((await store.listKeys()).length > 0) {

@@ -1,8 +1,7 @@
 // Embedded store on SQLite (better-sqlite3). WAL with synchronous=FULL: a change is on disk before
 // the call returns. BEGIN IMMEDIATE serialises writers across processes (server and CLI).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { secureSqliteFiles } from './file-modes.js';
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
 import { take, check, refill, type BucketState } from '../limits/token-bucket.js';
@@ -53,9 +52,12 @@ function keyFromRow(row: KeyRow): KeyRecord {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  /** Files that were readable by others and were tightened at open (shown at start-up). */
+  readonly warnings: string[];
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Directory 0700 and database 0600 before SQLite opens it: -wal/-shm inherit the database's mode.
+    this.warnings = path === ':memory:' ? [] : secureSqliteFiles(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

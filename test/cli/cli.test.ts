@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { runCli, serveProcess } from '../helpers/cli.js';
 import { startTestServer, tempDir, testEnv, type TestServer } from '../helpers/server.js';
+import { setSealedPrivateKey } from '../helpers/store-rows.js';
 
 interface Key {
   kid: string;
@@ -330,5 +331,37 @@ describe('CLI limits (issue 9)', function () {
       expect(app.addons.samlp.audience).to.match(/^https?:\/\//);
       expect((await server.services.clients.list()).map((a) => a.clientId)).to.deep.equal([app.client_id]);
     });
+  });
+});
+
+describe('CLI with a signing key that does not open (issue 9 item 4)', () => {
+  let server: TestServer;
+  const cli = (...args: string[]) => runCli(args, server.env);
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server.destroy());
+
+  it('keys rotate refuses a damaged next key (exit 1, one line, nothing changed); with a damaged current key the CLI can still rotate it away', async () => {
+    const before = await server.services.store.listKeys();
+    const next = before.find((key) => key.state === 'next')!;
+    await setSealedPrivateKey(server.config, next.kid, `${next.sealedPrivateKey.slice(0, -4)}AAAA`);
+    const damaged = await server.services.store.listKeys();
+    const refused = await cli('keys', 'rotate');
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr.trim().split('\n')).to.have.length(1);
+    expect(refused.stderr).to.include(`signing key ${next.kid} cannot be opened`);
+    expect(await server.services.store.listKeys()).to.deep.equal(damaged);
+
+    // Restore the next key, damage the current one: the CLI still opens the store and the emergency
+    // rotation (next → current, the damaged key revoked) recovers.
+    await setSealedPrivateKey(server.config, next.kid, next.sealedPrivateKey);
+    const current = before.find((key) => key.state === 'current')!;
+    await setSealedPrivateKey(server.config, current.kid, 'fmk1.damaged');
+    const recovered = await cli('keys', 'rotate', '--revoke-previous');
+    expect(recovered.code, recovered.stderr).to.equal(0);
+    const after = await server.services.store.listKeys();
+    expect(after.find((key) => key.kid === current.kid)!.state).to.equal('revoked');
+    expect(after.find((key) => key.state === 'current')!.kid).to.equal(next.kid);
   });
 });

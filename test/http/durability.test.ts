@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { startTestServer, startWithToken, tempDir, testBackend, TEST_KEK, type TestServer } from '../helpers/server.js';
@@ -60,6 +60,40 @@ describe('durability: restart, KEK, and no private key in the clear', () => {
     expect(error.variable).to.equal('FEDMETA_KEK');
     expect(error.message).to.match(/never regenerated/);
     expect(existsSync(kekFile)).to.equal(false);
+  });
+
+  it('a fresh data directory is 0700 and the database, -wal, -shm and kek files 0600; looser existing modes are tightened with a warning', async function () {
+    if (testBackend() !== 'sqlite') this.skip();
+    // A permissive umask, as on most systems: the modes must not depend on it.
+    const umask = process.umask(0o022);
+    const dir = tempDir();
+    try {
+      const data = join(dir, 'data');
+      const env = { FEDMETA_DATABASE_URL: `sqlite:${join(data, 'fedmeta.db')}`, PORT: '0', FEDMETA_ENV_FILE: '/dev/null' };
+      const files = ['fedmeta.db', 'fedmeta.db-wal', 'fedmeta.db-shm', 'kek'].map((name) => join(data, name));
+      const mode = (path: string) => statSync(path).mode & 0o777;
+      const first = await startServer(loadConfig(env, dir));
+      try {
+        expect(mode(data)).to.equal(0o700);
+        for (const file of files) expect(mode(file), file).to.equal(0o600);
+        expect(first.services.warnings.join()).not.to.match(/readable by other users/);
+      } finally {
+        await first.close();
+      }
+      for (const file of files.filter((path) => existsSync(path))) chmodSync(file, 0o644);
+      const second = await startServer(loadConfig(env, dir));
+      try {
+        for (const file of files) expect(mode(file), file).to.equal(0o600);
+        const warnings = second.services.warnings.join('\n');
+        expect(warnings).to.include(`${join(data, 'fedmeta.db')} was readable by other users (mode 644); changed it to 600`);
+        expect(warnings).to.include(`${join(data, 'kek')} was readable by other users (mode 644)`);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      process.umask(umask);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the database files hold no private key in the clear', async function () {

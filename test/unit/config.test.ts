@@ -25,6 +25,9 @@ describe('configuration', () => {
       certDays: 3650,
       metadataCacheSeconds: 3600,
     });
+    expect(config.rotationRateLimit).to.deep.equal({ burst: 5, perDay: 5 });
+    expect(config.emergencyRotationRateLimit).to.deep.equal({ burst: 3, perDay: 3 });
+    expect(load({ FEDMETA_EMERGENCY_ROTATION_RATE_BURST: '7', FEDMETA_EMERGENCY_ROTATION_RATE_PER_DAY: '2' }).emergencyRotationRateLimit).to.deep.equal({ burst: 7, perDay: 2 });
     expect(config.database).to.deep.equal({ kind: 'sqlite', path: '/srv/data/fedmeta.db' });
     expect(config.kek).to.equal(undefined);
     expect(Object.isFrozen(config)).to.equal(true);
@@ -43,6 +46,9 @@ describe('configuration', () => {
       [{ FEDMETA_DATABASE_URL: 'mysql://x' }, 'FEDMETA_DATABASE_URL'],
       [{ FEDMETA_DATABASE_URL: 'postgres://localhost/test' }, 'FEDMETA_KEK'],
       [{ FEDMETA_CERT_DAYS: '0' }, 'FEDMETA_CERT_DAYS'],
+      [{ FEDMETA_EMERGENCY_ROTATION_RATE_BURST: '0' }, 'FEDMETA_EMERGENCY_ROTATION_RATE_BURST'],
+      [{ FEDMETA_EMERGENCY_ROTATION_RATE_BURST: 'many' }, 'FEDMETA_EMERGENCY_ROTATION_RATE_BURST'],
+      [{ FEDMETA_EMERGENCY_ROTATION_RATE_PER_DAY: '-1' }, 'FEDMETA_EMERGENCY_ROTATION_RATE_PER_DAY'],
     ];
     for (const [env, variable] of cases) {
       const error = failure(env);

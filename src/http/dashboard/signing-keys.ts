@@ -63,8 +63,13 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
   }
 
   /** A refused change (rate limit, a key in the wrong state) comes back to the list as a readable message. */
-  function refusal(error: unknown): string {
+  function refusal(error: unknown, emergency = false): string {
     if (!(error instanceof FedmetaError) || error.status >= 500) throw error;
+    if (error.status === 429 && emergency) {
+      const retry = Number(error.headers['Retry-After'] ?? 0);
+      const own = config.emergencyRotationRateLimit;
+      return `Nothing was changed: emergency rotations have their own allowance of ${plural(own.burst, 'time')} in a row (refilled by ${own.perDay} a day). Try again in ${formatDuration(retry)}.`;
+    }
     if (error.status === 429) {
       const retry = Number(error.headers['Retry-After'] ?? 0);
       return (
@@ -84,7 +89,7 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
         ? `Emergency rotation done: ${key.kid} is now the current key and ${before} is revoked.`
         : `Key rotated: ${key.kid} is now the current key; ${before} is previous and stays published until you revoke it.`;
     } catch (error) {
-      return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error));
+      return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error, revokePrevious));
     }
     pages.redirect(ctx, KEYS_PAGE, 'ok', message);
   }
