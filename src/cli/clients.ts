@@ -134,20 +134,26 @@ export async function clientsCommand(args: string[], services: Services, io: Io)
           metadata: { type: 'string' },
           'sign-response': { type: 'boolean' },
           'signature-algorithm': { type: 'string' },
+          'idp-initiated': { type: 'boolean' },
+          'no-idp-initiated': { type: 'boolean' },
           json: { type: 'boolean' },
         },
       });
+      if (values['idp-initiated'] && values['no-idp-initiated']) throw new UsageError('give --idp-initiated or --no-idp-initiated, not both');
+      // Neither: on, unless the application signs its requests (addons.samlp.idpInitiated).
+      const idpInitiated = values['idp-initiated'] ? true : values['no-idp-initiated'] ? false : undefined;
       if (values.metadata) {
         const xml = await readMetadataSource(values.metadata, services.config.metadataFetchTimeoutMs);
-        print(await services.clients.createFromSpMetadata(xml, cliActor(), values.name), values.json);
+        print(await services.clients.createFromSpMetadata(xml, cliActor(), values.name, idpInitiated), values.json);
         return 0;
       }
       if (!values.name || !values.audience || !values.callback?.length) {
-        throw new UsageError('usage: fedmeta clients add-saml --name N --audience A --callback URL [--callback URL…] | --metadata FILE_OR_URL');
+        throw new UsageError('usage: fedmeta clients add-saml --name N --audience A --callback URL [--callback URL…] | --metadata FILE_OR_URL [--idp-initiated | --no-idp-initiated]');
       }
       const samlp: Record<string, unknown> = { audience: values.audience };
       if (values['sign-response']) samlp.signResponse = true;
       if (values['signature-algorithm']) samlp.signatureAlgorithm = values['signature-algorithm'];
+      if (idpInitiated !== undefined) samlp.idpInitiated = idpInitiated;
       print(await services.clients.create({ name: values.name, callbacks: values.callback, addons: { samlp } }, cliActor()), values.json);
       return 0;
     }

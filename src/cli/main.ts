@@ -19,9 +19,12 @@ const USAGE = `usage: fedmeta <command>
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
   clients add-saml --name N --audience A --callback URL   register a SAML service provider
   clients add-saml --metadata FILE_OR_URL [--name N]     … from its SAML metadata
+    … [--idp-initiated | --no-idp-initiated]             allow or refuse IdP-initiated sign-in (default: allowed unless the SP signs its requests)
   clients add-wsfed --name N --realm R --callback URL    register a WS-Federation relying party
   clients list [--json]
   users add EMAIL [--name N] [--admin]    create a user; the password is read from stdin
+  users grant-admin EMAIL                 make a user a dashboard administrator
+  users revoke-admin EMAIL                remove a user's administrator role
   api-clients add --name N --scopes "…"  create a Management API client (secret printed once)
   api-clients list [--json]               list Management API clients (never their secrets)
   api-clients remove ID                   delete a client: its secret and tokens stop working at once

@@ -36,9 +36,9 @@ export class ClientService {
     return app;
   }
 
-  /** A SAML application from an SP's metadata XML (name defaults to the entityID's host). */
-  createFromSpMetadata(xml: string, actor: Actor, name?: string): Promise<Application> {
-    return this.create(applicationFromSpMetadata(parseSpMetadata(xml), name, Object.values(NAMEID_FORMATS)), actor);
+  /** A SAML application from an SP's metadata XML (name defaults to the entityID's host; idpInitiated to the rule in validate.ts). */
+  createFromSpMetadata(xml: string, actor: Actor, name?: string, idpInitiated?: boolean): Promise<Application> {
+    return this.create(applicationFromSpMetadata(parseSpMetadata(xml, this.deps.clock.now()), name, Object.values(NAMEID_FORMATS), idpInitiated), actor);
   }
 
   async update(clientId: string, body: Record<string, unknown>, actor: Actor): Promise<Application> {

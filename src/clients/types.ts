@@ -19,6 +19,17 @@ export interface SamlpAddon {
   /** The SP's certificate (PEM or base64 DER); when set, AuthnRequests must be signed with it. */
   signingCert?: string | undefined;
   logout?: { callback?: string | undefined } | undefined;
+  /**
+   * IdP-initiated (unsolicited) sign-in at GET /samlp/:client_id without a SAMLRequest. Validation
+   * sets it: true unless the application has a signingCert (an SP that signs its requests expects
+   * only answers to them). Absent on applications stored before the setting existed: see idpInitiatedAllowed.
+   */
+  idpInitiated?: boolean | undefined;
+}
+
+/** Whether IdP-initiated sign-in is allowed; the default for an application without the setting. */
+export function idpInitiatedAllowed(samlp: Pick<SamlpAddon, 'idpInitiated' | 'signingCert'>): boolean {
+  return samlp.idpInitiated ?? !samlp.signingCert;
 }
 
 export interface WsfedAddon {

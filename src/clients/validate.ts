@@ -77,8 +77,9 @@ function mappings(value: unknown): Record<string, string> {
 
 export function parseSamlpAddon(value: unknown): SamlpAddon {
   const input = object(value, 'addons.samlp');
-  only(input, ['audience', 'recipient', 'mappings', 'nameIdentifierFormat', 'signResponse', 'signatureAlgorithm', 'digestAlgorithm', 'lifetimeInSeconds', 'signingCert', 'logout'], 'addons.samlp');
+  only(input, ['audience', 'recipient', 'mappings', 'nameIdentifierFormat', 'signResponse', 'signatureAlgorithm', 'digestAlgorithm', 'lifetimeInSeconds', 'signingCert', 'logout', 'idpInitiated'], 'addons.samlp');
   if (input.signResponse !== undefined && typeof input.signResponse !== 'boolean') throw invalidBody('addons.samlp.signResponse must be true or false');
+  if (input.idpInitiated !== undefined && typeof input.idpInitiated !== 'boolean') throw invalidBody('addons.samlp.idpInitiated must be true or false');
   let logout: SamlpAddon['logout'];
   if (input.logout !== undefined) {
     const raw = object(input.logout, 'addons.samlp.logout');
@@ -96,6 +97,8 @@ export function parseSamlpAddon(value: unknown): SamlpAddon {
     lifetimeInSeconds: seconds(input.lifetimeInSeconds, 'addons.samlp.lifetimeInSeconds'),
     signingCert: input.signingCert === undefined ? undefined : normalizeCertificate(input.signingCert, 'addons.samlp.signingCert'),
     logout,
+    // On by default; off by default for an SP that signs its requests.
+    idpInitiated: input.idpInitiated === undefined ? input.signingCert === undefined : input.idpInitiated,
   };
 }
 

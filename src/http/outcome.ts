@@ -1,7 +1,7 @@
 // Renders a use case's Outcome (src/sso/outcome.ts) as an HTTP response: an auto-POST form
 // (templates/form-post.html), a 303 redirect, the login page for a pending sign-in, or a page.
 import type { Context } from 'koa';
-import type { Config } from '../config.js';
+import type { AppDeps } from './context.js';
 import type { Outcome } from '../sso/outcome.js';
 import { renderPage } from './render.js';
 import { applySessionEffect } from './cookies.js';
@@ -11,8 +11,8 @@ function seeOther(ctx: Context, location: string): void {
   ctx.redirect(location);
 }
 
-export function renderOutcome(ctx: Context, config: Config, outcome: Outcome): void {
-  applySessionEffect(ctx, config, outcome);
+export function renderOutcome(ctx: Context, deps: Pick<AppDeps, 'config' | 'csrf'>, outcome: Outcome): void {
+  applySessionEffect(ctx, deps.config, outcome);
   switch (outcome.kind) {
     case 'post-form': {
       const fields = Object.entries(outcome.fields)
@@ -24,7 +24,10 @@ export function renderOutcome(ctx: Context, config: Config, outcome: Outcome): v
       return seeOther(ctx, outcome.location);
     case 'login':
       return seeOther(ctx, `/login?state=${outcome.state}`);
-    case 'page':
-      return renderPage(ctx, outcome.template, outcome.data, outcome.status === undefined ? {} : { status: outcome.status });
+    case 'page': {
+      const data = outcome.withCsrf ? { ...outcome.data, csrf: deps.csrf.issue(ctx) } : outcome.data;
+      const { status, formAction } = outcome;
+      return renderPage(ctx, outcome.template, data, { ...(status === undefined ? {} : { status }), ...(formAction ? { formAction } : {}) });
+    }
   }
 }

@@ -23,8 +23,8 @@ export function samlpHandlers(deps: AppDeps) {
   const signIn = samlSignIn(deps);
   const slo = samlLogout(deps);
   return {
-    sso: async (ctx: Context) => renderOutcome(ctx, deps.config, await signIn.signIn(await bindingInput(ctx), visitorOf(ctx))),
-    resume: async (ctx: Context) => renderOutcome(ctx, deps.config, await signIn.resume(String(ctx.params.state), visitorOf(ctx))),
-    logout: async (ctx: Context) => renderOutcome(ctx, deps.config, await slo.logout(await bindingInput(ctx), visitorOf(ctx))),
+    sso: async (ctx: Context) => renderOutcome(ctx, deps, await signIn.signIn(await bindingInput(ctx), visitorOf(ctx))),
+    resume: async (ctx: Context) => renderOutcome(ctx, deps, await signIn.resume(String(ctx.params.state), visitorOf(ctx))),
+    logout: async (ctx: Context) => renderOutcome(ctx, deps, await slo.logout(await bindingInput(ctx), visitorOf(ctx))),
   };
 }

@@ -3,7 +3,7 @@
 // logout-request.ts reuses.
 import type { Application, SamlpAddon } from '../clients/types.js';
 import { BINDINGS, NS } from '../xml/namespaces.js';
-import { expectRoot, parseUntrustedXml } from '../xml/parse.js';
+import { expectRoot, parseUntrustedXml, parseXsBoolean } from '../xml/parse.js';
 import { MAX_MESSAGE_BYTES, SamlRequestError, verifyPostSignature, type SamlRequestErrorCode } from './bindings.js';
 import { STATUS, type SamlStatus } from './response.js';
 
@@ -55,6 +55,7 @@ export function parseAuthnRequest(xml: string): AuthnRequestInfo {
   }
   const policies = childElements(root, NS.samlp, 'NameIDPolicy');
   if (policies.length > 1) throw new SamlRequestError('saml_request_invalid_element', 'more than one NameIDPolicy');
+  if (policies[0]) booleanAttribute(policies[0], 'AllowCreate'); // not used, but a malformed value is refused
   return {
     ...envelope,
     assertionConsumerServiceUrl: acsUrl,
@@ -70,8 +71,8 @@ export function parseAuthnRequest(xml: string): AuthnRequestInfo {
  * HTTP-POST signed AuthnRequest: verifies the enveloped signature of the root with the SP's certificate
  * only, then parses the signed canonical bytes, so nothing outside the signature is ever read.
  */
-export function readSignedPostRequest(xml: string, certificate: string): AuthnRequestInfo {
-  return { ...parseAuthnRequest(verifyPostSignature(xml, certificate, 'AuthnRequest')), hasSignature: true };
+export function readSignedPostRequest(xml: string, certificate: string, allowSha1 = false): AuthnRequestInfo {
+  return { ...parseAuthnRequest(verifyPostSignature(xml, certificate, 'AuthnRequest', allowSha1)), hasSignature: true };
 }
 
 /**
@@ -216,9 +217,10 @@ export function attribute(element: Element, name: string): string | undefined {
 
 /** xs:boolean (absent is false). */
 export function booleanAttribute(element: Element, name: string): boolean {
-  const value = attribute(element, name)?.trim();
-  if (value === undefined || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1') return true;
+  const value = attribute(element, name);
+  if (value === undefined) return false;
+  const parsed = parseXsBoolean(value);
+  if (parsed !== undefined) return parsed;
   throw new SamlRequestError('saml_request_invalid_attribute', `${name} is not an xs:boolean`);
 }
 

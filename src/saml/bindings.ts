@@ -194,12 +194,13 @@ export function parseRedirectQuery(rawQueryString: string): RedirectQuery {
  * the query it covers. bindings 3.4.4.1: over `SAMLRequest=…&RelayState=…&SigAlg=…` with the values as
  * received, never re-encoded (an SP's %2F and another's / are different octets).
  */
-export function verifyRedirectSignature(rawQueryString: string, certificate: string): RedirectQuery {
+export function verifyRedirectSignature(rawQueryString: string, certificate: string, allowSha1 = false): RedirectQuery {
   const query = parseRedirectQuery(rawQueryString);
   if (query.signature === undefined) throw new SamlRequestError('saml_signature_missing', 'no Signature parameter');
   if (query.sigAlg === undefined) throw new SamlRequestError('saml_signature_invalid', 'Signature without SigAlg');
   const digest = REDIRECT_SIGNATURE_ALGORITHMS[query.sigAlg];
   if (!digest) throw new SamlRequestError('saml_signature_algorithm_not_allowed', 'SigAlg is not allowed');
+  if (digest === 'sha1' && !allowSha1) throw sha1NotAllowed();
   const publicKey = parseCertificate(certificate).publicKey;
   let valid = false;
   try {
@@ -220,13 +221,16 @@ export function verifyRedirectSignature(rawQueryString: string, certificate: str
  * HTTP-POST (3.5.4): the XML-DSig signature enveloped in the message's root element `rootName`,
  * verified with the SP's certificate only. Returns the signed canonical XML, the only bytes to read.
  */
-export function verifyPostSignature(xml: string, certificate: string, rootName: string): string {
+export function verifyPostSignature(xml: string, certificate: string, rootName: string, allowSha1 = false): string {
   try {
     return verifyXmlSignature(xml, [certificateBase64(certificate)], {
       element: [[NS.samlp, rootName]],
       maxBytes: MAX_MESSAGE_BYTES,
+      allowSha1,
+      sha1Setting: SHA1_SETTING,
     }).signedXml;
   } catch (error) {
+    if (error instanceof XmlError && error.code === 'xml_signature_algorithm_not_allowed') throw sha1NotAllowed();
     if (error instanceof XmlError && error.code === 'xml_signature_missing') {
       throw new SamlRequestError('saml_signature_missing', error.message);
     }
@@ -235,6 +239,16 @@ export function verifyPostSignature(xml: string, certificate: string, rootName: 
     }
     throw error;
   }
+}
+
+const SHA1_SETTING = 'addons.samlp.signatureAlgorithm';
+
+/** SHA-1 (SigAlg, SignatureMethod or DigestMethod) from an application not registered for rsa-sha1. */
+function sha1NotAllowed(): SamlRequestError {
+  return new SamlRequestError(
+    'saml_signature_algorithm_not_allowed',
+    `SHA-1 signatures are accepted only from an application whose ${SHA1_SETTING} is rsa-sha1`,
+  );
 }
 
 /** application/x-www-form-urlencoded decoding of one name or value. */

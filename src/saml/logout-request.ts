@@ -60,8 +60,8 @@ export function parseLogoutRequest(xml: string): LogoutRequestInfo {
 }
 
 /** HTTP-POST signed LogoutRequest: verified with the SP's certificate, then read from the signed bytes only. */
-export function readSignedPostLogoutRequest(xml: string, certificate: string): LogoutRequestInfo {
-  return { ...parseLogoutRequest(verifyPostSignature(xml, certificate, 'LogoutRequest')), hasSignature: true };
+export function readSignedPostLogoutRequest(xml: string, certificate: string, allowSha1 = false): LogoutRequestInfo {
+  return { ...parseLogoutRequest(verifyPostSignature(xml, certificate, 'LogoutRequest', allowSha1)), hasSignature: true };
 }
 
 /**

@@ -3,8 +3,9 @@
 // certificate (required only when the SP says AuthnRequestsSigned="true"), the SLO endpoint.
 import { X509Certificate } from 'node:crypto';
 import { BINDINGS, NS } from '../xml/namespaces.js';
-import { XmlError, childElements, expectRoot, parseUntrustedXml } from '../xml/parse.js';
-import { invalidBody } from '../errors.js';
+import { XmlError, childElements, expectRoot, parseUntrustedXml, parseXsBoolean } from '../xml/parse.js';
+import { FedmetaError, invalidBody } from '../errors.js';
+import { parseDateTime } from './authn-request.js';
 
 export interface SpMetadata {
   entityId: string;
@@ -17,6 +18,34 @@ export interface SpMetadata {
 }
 
 export const SP_METADATA_MAX_BYTES = 512 * 1024;
+/** One SP's metadata holds tens of elements; 20,000 leaves room for long certificate and ACS lists. */
+export const SP_METADATA_MAX_ELEMENTS = 20_000;
+
+export type SpMetadataErrorCode = 'sp_metadata_invalid_boolean' | 'sp_metadata_expired' | 'sp_metadata_multiple_sp_descriptors' | 'sp_metadata_invalid_date';
+
+const metadataError = (code: SpMetadataErrorCode, message: string) => new FedmetaError(400, code, message);
+
+/** An optional xs:boolean attribute (absent: `fallback`); a value that is not one is refused by name. */
+function booleanAttribute(element: Element, name: string, fallback: boolean): boolean {
+  const value = element.getAttributeNode(name)?.value;
+  if (value === undefined) return fallback;
+  const parsed = parseXsBoolean(value);
+  if (parsed === undefined) {
+    throw metadataError('sp_metadata_invalid_boolean', `${element.localName} ${name} must be an xs:boolean (true, false, 1 or 0)`);
+  }
+  return parsed;
+}
+
+/** saml-metadata 2.3.1: metadata past its validUntil must not be used. */
+function checkValidUntil(element: Element, now: Date): void {
+  const value = element.getAttributeNode('validUntil')?.value;
+  if (value === undefined) return;
+  const instant = parseDateTime(value.trim());
+  if (!instant) throw metadataError('sp_metadata_invalid_date', `${element.localName} validUntil is not an xs:dateTime with a time zone`);
+  if (instant.getTime() <= now.getTime()) {
+    throw metadataError('sp_metadata_expired', `the metadata expired at its ${element.localName} validUntil (${instant.toISOString()})`);
+  }
+}
 
 function text(element: Element): string {
   return (element.textContent ?? '').trim();
@@ -42,13 +71,19 @@ function signingCertificate(sp: Element): string | undefined {
   return undefined;
 }
 
-export function parseSpMetadata(xml: string): SpMetadata {
-  const doc = parseUntrustedXml(xml, { maxBytes: SP_METADATA_MAX_BYTES });
+export function parseSpMetadata(xml: string, now: Date = new Date()): SpMetadata {
+  const doc = parseUntrustedXml(xml, { maxBytes: SP_METADATA_MAX_BYTES, maxElements: SP_METADATA_MAX_ELEMENTS });
   const root = expectRoot(doc, NS.md, 'EntityDescriptor');
   const entityId = root.getAttribute('entityID')?.trim();
   if (!entityId) throw new XmlError('xml_malformed', 'EntityDescriptor has no entityID');
-  const [sp] = childElements(root, NS.md, 'SPSSODescriptor');
+  checkValidUntil(root, now);
+  const descriptors = childElements(root, NS.md, 'SPSSODescriptor');
+  const [sp] = descriptors;
   if (!sp) throw invalidBody('The metadata has no SPSSODescriptor: it does not describe a SAML service provider');
+  if (descriptors.length > 1) {
+    throw metadataError('sp_metadata_multiple_sp_descriptors', 'The metadata has more than one SPSSODescriptor: which one applies is ambiguous');
+  }
+  checkValidUntil(sp, now);
   if (!(sp.getAttribute('protocolSupportEnumeration') ?? '').split(/\s+/).includes(NS.samlp)) {
     throw invalidBody('The service provider does not support the SAML 2.0 protocol');
   }
@@ -57,7 +92,7 @@ export function parseSpMetadata(xml: string): SpMetadata {
     .filter((element) => element.getAttribute('Binding') === BINDINGS.httpPost && element.getAttribute('Location'))
     .map((element) => ({
       location: element.getAttribute('Location')!,
-      isDefault: element.getAttribute('isDefault') === 'true',
+      isDefault: booleanAttribute(element, 'isDefault', false),
       index: Number(element.getAttribute('index') ?? Number.MAX_SAFE_INTEGER),
     }))
     .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.index - b.index);
@@ -66,7 +101,8 @@ export function parseSpMetadata(xml: string): SpMetadata {
   const slo = childElements(sp, NS.md, 'SingleLogoutService').find((element) =>
     [BINDINGS.httpRedirect, BINDINGS.httpPost].includes(element.getAttribute('Binding') as never),
   );
-  const signed = sp.getAttribute('AuthnRequestsSigned') === 'true';
+  const signed = booleanAttribute(sp, 'AuthnRequestsSigned', false);
+  booleanAttribute(sp, 'WantAssertionsSigned', false); // always signed; a malformed value is still refused
   const signingCert = signed ? signingCertificate(sp) : undefined;
   if (signed && !signingCert) throw invalidBody('The SP signs its AuthnRequests but its metadata has no signing certificate');
   const [format] = childElements(sp, NS.md, 'NameIDFormat').map(text);
@@ -81,8 +117,9 @@ export function parseSpMetadata(xml: string): SpMetadata {
 }
 
 /** The Management API body of an application made from SP metadata. */
-export function applicationFromSpMetadata(metadata: SpMetadata, name?: string, knownFormats: readonly string[] = []) {
+export function applicationFromSpMetadata(metadata: SpMetadata, name?: string, knownFormats: readonly string[] = [], idpInitiated?: boolean) {
   const samlp: Record<string, unknown> = { audience: metadata.entityId };
+  if (idpInitiated !== undefined) samlp.idpInitiated = idpInitiated;
   if (metadata.signingCert) samlp.signingCert = metadata.signingCert;
   if (metadata.sloUrl) samlp.logout = { callback: metadata.sloUrl };
   if (metadata.nameIdFormat && knownFormats.includes(metadata.nameIdFormat)) samlp.nameIdentifierFormat = metadata.nameIdFormat;

@@ -15,7 +15,16 @@ export type Outcome = SessionEffect &
     | { kind: 'post-form'; action: string; fields: Record<string, string | undefined> }
     | { kind: 'redirect'; location: string }
     | { kind: 'login'; state: string }
-    | { kind: 'page'; template: string; data: Record<string, unknown>; status?: number }
+    | {
+        kind: 'page';
+        template: string;
+        data: Record<string, unknown>;
+        status?: number;
+        /** The page holds a form that posts to these origins too (CSP form-action). */
+        formAction?: string[];
+        /** The page holds a form of ours: the renderer adds the browser's CSRF token as `csrf`. */
+        withCsrf?: true;
+      }
   );
 
 /** What every use case reads from: configuration, the store, the key set, the applications and the time. */

@@ -3,7 +3,8 @@
 import { checkLogoutRequest, parseLogoutRequest, readSignedPostLogoutRequest, type LogoutRequestInfo } from '../saml/logout-request.js';
 import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
-import type { SamlStatus } from '../saml/response.js';
+import { STATUS, type SamlStatus } from '../saml/response.js';
+import type { SessionRecord } from '../store/store.js';
 import { newSamlId } from '../saml/ids.js';
 import { invalidRequest } from '../errors.js';
 import type { SamlApp } from './applications.js';
@@ -12,29 +13,43 @@ import { samlEndpointUrls } from './saml-signin.js';
 import { currentSession } from './sessions.js';
 import { postForm, type Outcome, type SessionEffect, type SsoDeps, type Visitor } from './outcome.js';
 
+/** Second-level status (core 3.2.2.2): the request names a principal unknown to this session. */
+const UNKNOWN_PRINCIPAL_STATUS: SamlStatus = {
+  code: STATUS.requester,
+  subCode: 'urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal',
+  message: 'the NameID or SessionIndex does not match a session of this application',
+};
+
 export function samlLogout(deps: SsoDeps) {
   const { config, store, keyring, catalog, clock } = deps;
 
-  /** The browser's session if it has our cookie, else the one the SP's SessionIndex names (cross-site POST). */
-  async function endMatchingSession(app: SamlApp, request: LogoutRequestInfo, visitor: Visitor): Promise<SessionEffect> {
+  /**
+   * Ends the session in which `app` issued exactly this NameID (and, when the request names any, one of
+   * its SessionIndexes): the browser's own session first, else the one a SessionIndex names (a
+   * cross-site POST carries no cookie). 'mismatch', and nothing ended, when there is a session but not
+   * one that matches; 'none' when there is no session at all (already signed out).
+   */
+  async function endMatchingSession(app: SamlApp, request: LogoutRequestInfo, visitor: Visitor): Promise<{ result: 'ended' | 'none' | 'mismatch' } & SessionEffect> {
     const now = clock.now();
+    const matches = (session: SessionRecord | undefined) =>
+      session?.participants.some(
+        (p) => p.clientId === app.clientId && p.nameId === request.nameId && (request.sessionIndexes.length === 0 || request.sessionIndexes.includes(p.sessionIndex)),
+      ) ?? false;
     const fromCookie = await currentSession(store, visitor.sessionCookie, now);
-    let session = fromCookie?.session;
+    let session = matches(fromCookie?.session) ? fromCookie!.session : undefined;
+    let found = fromCookie !== undefined;
     for (const index of request.sessionIndexes) {
       if (session) break;
-      session = await store.findSessionBySessionIndex(index, now);
+      const candidate = await store.findSessionBySessionIndex(index, now);
+      found ||= candidate !== undefined;
+      if (matches(candidate)) session = candidate;
     }
-    const participant = session?.participants.find((p) => p.clientId === app.clientId && p.nameId === request.nameId);
-    const endCookieSession = async (): Promise<SessionEffect> => {
-      await store.deleteSession(fromCookie!.session.idHash);
-      return { clearSession: true };
-    };
-    if (!session || !participant) return fromCookie ? endCookieSession() : {};
+    if (!session) return { result: found ? 'mismatch' : 'none' };
     await store.deleteSession(session.idHash);
-    const effect = fromCookie && fromCookie.session.idHash === session.idHash ? await endCookieSession() : {};
+    const effect: SessionEffect = fromCookie && fromCookie.session.idHash === session.idHash ? { clearSession: true } : {};
     const actor = { type: 'user' as const, id: session.userId, ip: visitor.ip };
     await store.appendAudit({ type: 'slo', description: `Signed out from ${app.name} (SAML single logout)`, actor, details: { client_id: app.clientId } }, now);
-    return effect;
+    return { result: 'ended', ...effect };
   }
 
   /** The LogoutResponse: redirected back over HTTP-Redirect, or auto-posted. */
@@ -66,7 +81,9 @@ export function samlLogout(deps: SsoDeps) {
       responseUrl = error.responseUrl;
       status = { ...error.samlStatus, message: error.message };
     }
-    const effect = status ? {} : await endMatchingSession(app, request, visitor);
+    const { result, ...effect } = status ? { result: 'refused' } : await endMatchingSession(app, request, visitor);
+    // Not this application's subject in this session: the session stays (core 3.7.3.2).
+    if (result === 'mismatch') status = UNKNOWN_PRINCIPAL_STATUS;
     return { ...answer(app, message, responseUrl, request.id, status), ...effect };
   }
 

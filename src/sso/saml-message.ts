@@ -86,20 +86,22 @@ export function readRequest<T extends { issuer: string; hasSignature: boolean }>
   clientId: string | undefined,
   message: IncomingMessage & { xml: string },
   parse: (xml: string) => T,
-  parseSigned: (xml: string, cert: string) => T,
+  parseSigned: (xml: string, cert: string, allowSha1: boolean) => T,
 ): ReadRequest<T> {
   const unverified = parse(message.xml);
   const app = resolveSamlApp(catalog, clientId, unverified.issuer);
   const cert = app.addons.samlp.signingCert;
   if (!cert) return { request: unverified, app, signed: false };
+  // SHA-1 only from an application registered for it (addons.samlp.signatureAlgorithm).
+  const allowSha1 = app.addons.samlp.signatureAlgorithm === 'rsa-sha1';
   if (message.binding === 'redirect') {
     if (!message.signaturePresent) return { request: unverified, app, signed: false };
-    verifyRedirectSignature(message.rawQuery, cert);
+    verifyRedirectSignature(message.rawQuery, cert, allowSha1);
     return { request: unverified, app, signed: true };
   }
   if (!unverified.hasSignature) return { request: unverified, app, signed: false };
   // Everything read from here on comes from the signed bytes only.
-  return { request: parseSigned(message.xml, cert), app, signed: true };
+  return { request: parseSigned(message.xml, cert, allowSha1), app, signed: true };
 }
 
 /** A signed request is accepted once: its ID is remembered for twice the allowed clock skew. */

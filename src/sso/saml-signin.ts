@@ -6,6 +6,8 @@ import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-re
 import type { SamlRequestError } from '../saml/bindings.js';
 import type { SigningKey } from '../keys/keyring.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
+import { idpInitiatedAllowed } from '../clients/types.js';
+import { FedmetaError } from '../errors.js';
 import { resolveSamlApp, resumedApp, type SamlApp } from './applications.js';
 import { isAnswerable, readMessage, readRequest, rejectReplay, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
 import { currentSession, type ActiveSession } from './sessions.js';
@@ -20,6 +22,9 @@ interface SignInRequest {
   forceAuthn: boolean;
   isPassive: boolean;
 }
+
+const idpInitiatedDisabled = () =>
+  new FedmetaError(403, 'idp_initiated_disabled', 'IdP-initiated sign-in is turned off for this application (addons.samlp.idpInitiated): start the sign-in at the application');
 
 const base64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
 
@@ -76,6 +81,7 @@ export function samlSignIn(deps: SsoDeps) {
     if (message.xml === undefined) {
       // IdP-initiated SSO (SAML profiles 4.1.5): unsolicited, to the application's first callback.
       const app = resolveSamlApp(catalog, input.clientId, undefined);
+      if (!idpInitiatedAllowed(app.addons.samlp)) throw idpInitiatedDisabled();
       return continueSignIn(app, { acsUrl: app.callbacks[0]!, relayState: message.relayState, forceAuthn: false, isPassive: false }, visitor);
     }
     const { request, app, signed } = readRequest<AuthnRequestInfo>(catalog, input.clientId, message as IncomingMessage & { xml: string }, parseAuthnRequest, readSignedPostRequest);

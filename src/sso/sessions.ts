@@ -1,15 +1,11 @@
-// Browser sessions for SSO, from the session cookie's value: a random value whose SHA-256 alone is
-// stored, so a copy of the database holds no usable session. Setting the cookie is the http layer's part.
-import { createHash, randomBytes } from 'node:crypto';
+// Browser sessions for SSO, from the session cookie's value (src/auth/sessions.ts says how it is
+// hashed). Setting the cookie is the http layer's part: a use case returns setSession/clearSession.
 import type { SessionRecord, Store } from '../store/store.js';
 import type { User } from '../users/types.js';
+import { hashToken, newSessionValue, sessionIdHash } from '../auth/sessions.js';
 
-export const SESSION_COOKIE = 'fedmeta_session';
+export { SESSION_COOKIE } from '../auth/sessions.js';
 const SESSION_HOURS = 8;
-/** Longer values are never ours: not even hashed. */
-const MAX_COOKIE_LENGTH = 100;
-
-export const hashToken = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 export interface ActiveSession {
   session: SessionRecord;
@@ -18,7 +14,7 @@ export interface ActiveSession {
 
 /** A new session for `user`: the record stored and the cookie value to give the browser. */
 export async function startSession(store: Store, user: User, now: Date): Promise<{ session: SessionRecord; cookieValue: string }> {
-  const cookieValue = randomBytes(32).toString('base64url');
+  const cookieValue = newSessionValue();
   const session: SessionRecord = {
     idHash: hashToken(cookieValue),
     userId: user.userId,
@@ -30,12 +26,11 @@ export async function startSession(store: Store, user: User, now: Date): Promise
   return { session, cookieValue };
 }
 
-const usableCookie = (value: string | undefined): value is string => !!value && value.length <= MAX_COOKIE_LENGTH;
-
 /** The live session (and its user) the cookie value names, if any. */
 export async function currentSession(store: Store, cookieValue: string | undefined, now: Date): Promise<ActiveSession | undefined> {
-  if (!usableCookie(cookieValue)) return undefined;
-  const session = await store.getSession(hashToken(cookieValue), now);
+  const idHash = sessionIdHash(cookieValue);
+  if (!idHash) return undefined;
+  const session = await store.getSession(idHash, now);
   if (!session) return undefined;
   const user = await store.getUser(session.userId);
   return user ? { session, user } : undefined;
@@ -43,5 +38,6 @@ export async function currentSession(store: Store, cookieValue: string | undefin
 
 /** Deletes the session the cookie value names; the caller clears the cookie (clearSession). */
 export async function endSession(store: Store, cookieValue: string | undefined): Promise<void> {
-  if (usableCookie(cookieValue)) await store.deleteSession(hashToken(cookieValue));
+  const idHash = sessionIdHash(cookieValue);
+  if (idHash) await store.deleteSession(idHash);
 }

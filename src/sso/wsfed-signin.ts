@@ -1,8 +1,8 @@
 // WS-Federation passive requestor profile (WS-Federation 1.2 section 13): wsignin1.0 answers an
 // auto-POST form to a registered wreply carrying a signed token; wsignout1.0 and wsignoutcleanup1.0
-// end the session. The key-set snapshot is read once per sign-in: the kid that signs is the kid logged.
+// end the session once confirmed by a CSRF-protected POST. The key-set snapshot is read once per sign-in: the kid that signs is the kid logged.
 import { buildSignedWresult } from '../wsfed/signin.js';
-import { chooseWreply, needsFreshLogin, wsfedError, type WsfedRequest } from '../wsfed/request.js';
+import { chooseWreply, needsFreshLogin, parseWsfedQuery, wsfedError, type WsfedRequest } from '../wsfed/request.js';
 import { resolveWsfedApp, resumedApp, type WsfedApp } from './applications.js';
 import { currentSession, endSession, type ActiveSession } from './sessions.js';
 import { resumePendingLogin, savePendingLogin } from './pending-login.js';
@@ -12,6 +12,21 @@ interface PendingSignIn {
   clientId: string;
   wreply: string;
   wctx: string | undefined;
+}
+
+interface SignOutConfirmation {
+  /** The user confirmed (the POST of the confirmation page). */
+  confirmed: boolean;
+  /** Where the confirmation form posts: the path the request came to. */
+  action: string;
+}
+
+/** Asks the signed-in user to confirm; the form carries the request's parameters back. */
+function confirmationPage(request: WsfedRequest, action: string, app: WsfedApp | undefined, active: ActiveSession, wreply: string | undefined): Outcome {
+  const fields = (['wa', 'wtrealm', 'wreply', 'wctx'] as const).filter((name) => request[name] !== undefined).map((name) => ({ name, value: request[name]! }));
+  const data = { action, fields, application: app?.name, email: active.user.email };
+  // The POST answers with a redirect to wreply: form-action must allow its origin.
+  return { kind: 'page', template: 'wsfed-signout.html', data, formAction: wreply ? [new URL(wreply).origin] : [], withCsrf: true };
 }
 
 export function wsfedSignIn(deps: SsoDeps) {
@@ -50,8 +65,12 @@ export function wsfedSignIn(deps: SsoDeps) {
     return answerWithToken(app, active, chooseWreply(app, payload.wreply), payload.wctx, visitor.ip);
   }
 
-  /** wsignout1.0 / wsignoutcleanup1.0 (13.2.4): the wreply is checked first, then the session ends. */
-  async function signOut(request: WsfedRequest, clientId: string | undefined, visitor: Visitor): Promise<Outcome> {
+  /**
+   * wsignout1.0 / wsignoutcleanup1.0 (13.2.4): the wreply is checked first. The request carries no
+   * token, so a plain GET (which any site can make the browser send) never ends a session: it asks for
+   * a confirmation whose POST back to `confirm.action`, with a CSRF token, does (`confirm.confirmed`).
+   */
+  async function signOut(request: WsfedRequest, clientId: string | undefined, visitor: Visitor, confirm: SignOutConfirmation): Promise<Outcome> {
     const app = resolveWsfedApp(catalog, clientId, request, false);
     if (request.wreply !== undefined && !app) {
       throw wsfedError('wsfed_wreply_not_registered', 'A "wreply" needs the application: give "wtrealm" or use /wsfed/:client_id');
@@ -59,6 +78,7 @@ export function wsfedSignIn(deps: SsoDeps) {
     const wreply = request.wreply === undefined ? undefined : chooseWreply(app!, request.wreply);
     const now = clock.now();
     const active = await currentSession(store, visitor.sessionCookie, now);
+    if (active && !confirm.confirmed) return confirmationPage(request, confirm.action, app, active, wreply);
     await endSession(store, visitor.sessionCookie);
     if (active) {
       const description = `Signed out${app ? ` from ${app.name}` : ''} (WS-Federation ${request.wa})`;
@@ -67,9 +87,19 @@ export function wsfedSignIn(deps: SsoDeps) {
     return wreply ? { kind: 'redirect', location: wreply, clearSession: true } : signedOutPage({ clearSession: true });
   }
 
-  /** The wa of a request says which: sign in, or sign out. */
-  const answer = (request: WsfedRequest, clientId: string | undefined, visitor: Visitor) =>
-    request.wa === 'wsignin1.0' ? signIn(request, clientId, visitor) : signOut(request, clientId, visitor);
+  /** A GET at /wsfed or /wsfed/:client_id (`action`): its wa says which, sign in or sign out. */
+  const answer = (request: WsfedRequest, clientId: string | undefined, visitor: Visitor, action: string) =>
+    request.wa === 'wsignin1.0' ? signIn(request, clientId, visitor) : signOut(request, clientId, visitor, { confirmed: false, action });
 
-  return { answer, signIn, resume, signOut };
+  /** The confirmation page's POST (its CSRF token already checked): a sign-out action ends the session. */
+  async function confirmSignOut(fields: Record<string, unknown>, clientId: string | undefined, visitor: Visitor, action: string): Promise<Outcome> {
+    for (const [name, value] of Object.entries(fields)) {
+      if (typeof value !== 'string') throw wsfedError('invalid_request', `"${name}" must be a string`);
+    }
+    const request = parseWsfedQuery(fields as Record<string, string>);
+    if (request.wa === 'wsignin1.0') throw wsfedError('wsfed_unsupported_action', 'Only wsignout1.0 and wsignoutcleanup1.0 are accepted by POST');
+    return signOut(request, clientId, visitor, { confirmed: true, action });
+  }
+
+  return { answer, signIn, resume, signOut, confirmSignOut };
 }

@@ -6,6 +6,9 @@ import { FedmetaError } from '../errors.js';
 
 export type XmlErrorCode =
   | 'xml_too_large'
+  | 'xml_too_deep'
+  | 'xml_too_many_elements'
+  | 'xml_encoding_unsupported'
   | 'xml_doctype_forbidden'
   | 'xml_entity_forbidden'
   | 'xml_pi_forbidden'
@@ -14,7 +17,8 @@ export type XmlErrorCode =
   | 'xml_content_outside_root'
   | 'xml_unexpected_root'
   | 'xml_signature_missing'
-  | 'xml_signature_invalid';
+  | 'xml_signature_invalid'
+  | 'xml_signature_algorithm_not_allowed';
 
 export class XmlError extends FedmetaError {
   constructor(
@@ -29,7 +33,16 @@ export class XmlError extends FedmetaError {
 export interface ParseOptions {
   /** Largest accepted input, in UTF-8 bytes. */
   maxBytes: number;
+  /** Deepest accepted element nesting (the root is depth 1); DEFAULT_MAX_DEPTH unless told. */
+  maxDepth?: number;
+  /** Most elements accepted in the document; DEFAULT_MAX_ELEMENTS unless told. */
+  maxElements?: number;
 }
+
+/** SAML and WS-Fed messages nest a dozen levels at most; 64 leaves room for any extension. */
+export const DEFAULT_MAX_DEPTH = 64;
+/** A SAML request holds a handful of elements; 10,000 is far beyond any real one. */
+export const DEFAULT_MAX_ELEMENTS = 10_000;
 
 // DOM node types (the DOM's Node constants are not globals in Node.js).
 const ELEMENT = 1;
@@ -49,16 +62,90 @@ export function parseUntrustedXml(text: string, options: ParseOptions): Document
   if (/<!DOCTYPE/i.test(text)) throw new XmlError('xml_doctype_forbidden', 'DOCTYPE declarations are not accepted');
   if (/<!ENTITY/i.test(text)) throw new XmlError('xml_entity_forbidden', 'ENTITY declarations are not accepted');
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const firstMarkup = body.indexOf('<');
-  if (!XML_WHITESPACE.test(firstMarkup < 0 ? body : body.slice(0, firstMarkup))) {
-    // xmldom silently drops text before the root element, so it is checked on the raw text.
-    throw new XmlError('xml_content_outside_root', 'text before the root element');
-  }
+  // Depth, element count, encoding and text outside the root, before any DOM is built.
+  preScan(body, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
 
   const doc = parseStrictly(body);
   checkDocumentChildren(doc, body);
   checkTree(rootElement(doc));
   return doc;
+}
+
+/**
+ * One linear pass over the text, without recursion and without building anything: xmldom and
+ * xml-crypto recurse over the tree, so a 20,000-deep document would block the event loop and then
+ * overflow the stack. Counts start tags (skipping comments, CDATA sections, processing instructions
+ * and quoted attribute values, which may hold '>'), and refuses on the first one over a limit. It
+ * also refuses what xmldom would silently drop or misread: character data outside the root element
+ * (e.g. between the XML declaration or a comment and the root) and an encoding other than UTF-8.
+ * Malformed markup it cannot skip is left to the parser, which refuses it.
+ */
+const TAG_STOP = /["'>]/g;
+
+function preScan(text: string, maxDepth: number, maxElements: number): void {
+  const malformed = () => new XmlError('xml_malformed', 'malformed XML');
+  let depth = 0;
+  let elements = 0;
+  let position = 0;
+  const end = (marker: string, from: number): number => {
+    const found = text.indexOf(marker, from);
+    if (found < 0) throw malformed();
+    return found + marker.length;
+  };
+  while (position < text.length) {
+    const open = text.indexOf('<', position);
+    const chunkEnd = open < 0 ? text.length : open;
+    if (depth === 0 && chunkEnd > position && !XML_WHITESPACE.test(text.slice(position, chunkEnd))) {
+      throw new XmlError('xml_content_outside_root', 'text outside the root element');
+    }
+    if (open < 0) return;
+    if (text.startsWith('<!--', open)) {
+      position = end('-->', open + 4);
+    } else if (text.startsWith('<![CDATA[', open)) {
+      position = end(']]>', open + 9);
+    } else if (text.startsWith('<?', open)) {
+      position = end('?>', open + 2);
+      if (open === 0 && /^<\?xml[ \t\r\n]/.test(text)) checkDeclaredEncoding(text.slice(0, position));
+    } else if (text.startsWith('<!', open)) {
+      position = end('>', open + 2);
+    } else if (text.startsWith('</', open)) {
+      position = end('>', open + 2);
+      depth -= 1;
+      if (depth < 0) throw malformed();
+    } else {
+      // A start or empty-element tag: '>' ends it unless inside a quoted attribute value.
+      let cursor = open + 1;
+      for (;;) {
+        TAG_STOP.lastIndex = cursor;
+        const next = TAG_STOP.exec(text);
+        if (!next) throw malformed();
+        cursor = next.index;
+        const char = text[cursor]!;
+        if (char === '>') break;
+        cursor = end(char, cursor + 1);
+      }
+      elements += 1;
+      if (elements > maxElements) {
+        throw new XmlError('xml_too_many_elements', `the document has more than ${maxElements} elements`);
+      }
+      if (text[cursor - 1] !== '/') {
+        depth += 1;
+        if (depth > maxDepth) throw new XmlError('xml_too_deep', `elements are nested more than ${maxDepth} deep`);
+      } else if (depth + 1 > maxDepth) {
+        throw new XmlError('xml_too_deep', `elements are nested more than ${maxDepth} deep`);
+      }
+      position = cursor + 1;
+    }
+  }
+}
+
+/** Only UTF-8 (the bytes were decoded as UTF-8), by any case, or no encoding declaration at all. */
+function checkDeclaredEncoding(declaration: string): void {
+  const match = /[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')/.exec(declaration);
+  if (!match) return;
+  if ((match[1] ?? match[2])!.toLowerCase() !== 'utf-8') {
+    throw new XmlError('xml_encoding_unsupported', 'only the UTF-8 encoding is accepted');
+  }
 }
 
 /** xmldom reports problems to a handler and carries on; here the first problem ends the parse. */
@@ -80,7 +167,9 @@ function parseStrictly(text: string): Document {
   if (problem !== undefined || !doc) {
     // xmldom refuses a second root element with a DOM hierarchy error, reported as a parse error.
     const code = /Only one element can be added/.test(problem ?? '') ? 'xml_multiple_roots' : 'xml_malformed';
-    throw new XmlError(code, `malformed XML: ${(problem ?? 'no document').split('\n')[0]}`);
+    // The parser's own words stay in the server log: the caller gets a stable code and a short sentence.
+    console.error(`fedmeta: XML refused (${code}): ${(problem ?? 'no document').split('\n')[0]!.slice(0, 300)}`);
+    throw new XmlError(code, code === 'xml_multiple_roots' ? 'more than one root element' : 'malformed XML');
   }
   return doc;
 }
@@ -132,6 +221,18 @@ function checkTree(root: Element): void {
     }
     for (const child of Array.from(element.childNodes)) stack.push(child);
   }
+}
+
+/**
+ * xs:boolean (XML Schema part 2, 3.2.2): whitespace collapsed, then 'true' or '1', 'false' or '0'.
+ * Anything else is undefined, for the caller to refuse naming the attribute. The one reading of
+ * every boolean attribute of untrusted XML (ForceAuthn, IsPassive, AuthnRequestsSigned, isDefault…).
+ */
+export function parseXsBoolean(value: string): boolean | undefined {
+  const collapsed = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  if (collapsed === 'true' || collapsed === '1') return true;
+  if (collapsed === 'false' || collapsed === '0') return false;
+  return undefined;
 }
 
 export function rootElement(doc: Document): Element {

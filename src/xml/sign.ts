@@ -72,6 +72,10 @@ export interface VerifyXmlOptions {
   idAttribute?: string;
   /** Input limit for the safe parser; 1 MiB unless told. */
   maxBytes?: number;
+  /** Accept rsa-sha1 and the SHA-1 digest (only for a party registered for rsa-sha1); refused unless told. */
+  allowSha1?: boolean;
+  /** Names the setting that would allow SHA-1, for the refusal's message. */
+  sha1Setting?: string;
 }
 
 export interface VerifiedXml {
@@ -106,12 +110,13 @@ export function verifyXmlSignature(xml: string, certBase64s: string[], options: 
     let valid = false;
     try {
       verifier.loadSignature(signatures[0]!);
-      checkAlgorithms(verifier);
+      checkAlgorithms(verifier, options);
       valid = verifier.checkSignature(xml);
     } catch (error) {
       if (error instanceof XmlError) throw error;
+      // xml-crypto's words (and the signature values they may quote) go to the log, never to the caller.
       problem = (error as Error).message.split('\n')[0]!.slice(0, 200);
-      continue; // a wrong certificate, or a signature no certificate verifies: the message tells
+      continue; // a wrong certificate, or a signature no certificate verifies
     }
     // checkSignature returns false when a digest does not match: no certificate will change that.
     if (!valid) {
@@ -125,7 +130,8 @@ export function verifyXmlSignature(xml: string, certBase64s: string[], options: 
     }
     return { signedXml: signed[0]!, certBase64 };
   }
-  throw new XmlError('xml_signature_invalid', `signature rejected: ${problem}`);
+  console.error(`fedmeta: XML signature rejected: ${problem}`);
+  throw new XmlError('xml_signature_invalid', 'the signature does not verify');
 }
 
 // What an incoming signature may use: RSA only (an HMAC "keyed" with our trusted public certificate
@@ -138,14 +144,23 @@ const ACCEPTED_SIGNATURES = new Set([
 ]);
 const ACCEPTED_DIGESTS = new Set([ALGORITHMS.sha1, ALGORITHMS.sha256, 'http://www.w3.org/2001/04/xmldsig-more#sha384', 'http://www.w3.org/2001/04/xmlenc#sha512']);
 
-function checkAlgorithms(verifier: SignedXml): void {
-  if (!ACCEPTED_SIGNATURES.has(String(verifier.signatureAlgorithm))) {
-    throw new XmlError('xml_signature_invalid', `signature algorithm ${String(verifier.signatureAlgorithm)} is not accepted`);
+function checkAlgorithms(verifier: SignedXml, options: VerifyXmlOptions): void {
+  const signatureAlgorithm = String(verifier.signatureAlgorithm);
+  if (!ACCEPTED_SIGNATURES.has(signatureAlgorithm)) {
+    throw new XmlError('xml_signature_invalid', 'the signature algorithm is not accepted');
   }
+  const sha1Refused = () =>
+    new XmlError(
+      'xml_signature_algorithm_not_allowed',
+      `SHA-1 signatures and digests are accepted only when ${options.sha1Setting ?? 'the signer'} is registered for rsa-sha1`,
+    );
+  if (signatureAlgorithm === ALGORITHMS.rsaSha1 && !options.allowSha1) throw sha1Refused();
   for (const reference of verifier.getReferences()) {
-    if (!ACCEPTED_DIGESTS.has(String(reference.digestAlgorithm))) {
-      throw new XmlError('xml_signature_invalid', `digest algorithm ${String(reference.digestAlgorithm)} is not accepted`);
+    const digestAlgorithm = String(reference.digestAlgorithm);
+    if (!ACCEPTED_DIGESTS.has(digestAlgorithm)) {
+      throw new XmlError('xml_signature_invalid', 'the digest algorithm is not accepted');
     }
+    if (digestAlgorithm === ALGORITHMS.sha1 && !options.allowSha1) throw sha1Refused();
   }
 }
 

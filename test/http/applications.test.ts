@@ -2,9 +2,27 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { addApiClient, getToken, startTestServer, type TestServer } from '../helpers/server.js';
 import { runCli } from '../helpers/cli.js';
+import { deflateRawSync } from 'node:zlib';
 import { parseSpMetadata } from '../../src/saml/sp-metadata.js';
+import { FedmetaError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/metadata/${name}`, import.meta.url), 'utf8');
+const hostilePath = (name: string) => new URL(`../../fixtures/requests/hostile/${name}`, import.meta.url).pathname;
+const hostile = (name: string) => readFileSync(hostilePath(name), 'utf8');
+
+/** SP metadata refused by the importer (CLI, dashboard paste): fixture, code, the attribute the message names. */
+const HOSTILE_SP_METADATA: Array<[fixture: string, code: string, named: string]> = [
+  ['sp-metadata-authn-requests-signed-yes.xml', 'sp_metadata_invalid_boolean', 'AuthnRequestsSigned'],
+  ['sp-metadata-authn-requests-signed-upper-case-true.xml', 'sp_metadata_invalid_boolean', 'AuthnRequestsSigned'],
+  ['sp-metadata-want-assertions-signed-invalid.xml', 'sp_metadata_invalid_boolean', 'WantAssertionsSigned'],
+  ['sp-metadata-acs-is-default-invalid.xml', 'sp_metadata_invalid_boolean', 'isDefault'],
+  ['sp-metadata-valid-until-past.xml', 'sp_metadata_expired', 'validUntil'],
+  ['sp-metadata-sp-descriptor-valid-until-past.xml', 'sp_metadata_expired', 'validUntil'],
+  ['sp-metadata-valid-until-not-a-date.xml', 'sp_metadata_invalid_date', 'validUntil'],
+  ['sp-metadata-two-sp-descriptors.xml', 'sp_metadata_multiple_sp_descriptors', 'SPSSODescriptor'],
+  ['sp-metadata-nested-100-deep.xml', 'xml_too_deep', 'nested more than 64 deep'],
+];
 
 interface AppView {
   client_id: string;
@@ -44,6 +62,7 @@ describe('applications and users (Management API and CLI)', () => {
       digestAlgorithm: 'sha256',
       lifetimeInSeconds: 3600,
       nameIdentifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+      idpInitiated: true,
     });
     expect((await (await api(`/api/v2/clients/${app.client_id}`)).json()) as AppView).to.deep.equal(app);
     const patched = await api(`/api/v2/clients/${app.client_id}`, { method: 'PATCH', json: { name: 'Payroll 2', addons: { samlp: { audience: 'urn:payroll', signResponse: true } } } });
@@ -70,6 +89,7 @@ describe('applications and users (Management API and CLI)', () => {
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', signatureAlgorithm: 'rsa-md5' } } }, 'algorithm'],
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', signingCert: 'not a cert' } } }, 'certificate'],
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', audiance: 'typo' } } }, 'unknown field'],
+      [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'a', idpInitiated: 'yes' } } }, 'idpInitiated not a boolean'],
       [{ name: 'x', callbacks: ['https://a.example.com/'], addons: { wsfed: { realm: 'r', tokenFormat: 'jwt' } } }, 'token format'],
       [{ callbacks: ['https://a.example.com/'] }, 'no name'],
     ];
@@ -107,6 +127,60 @@ describe('applications and users (Management API and CLI)', () => {
     expect(parseSpMetadata(signing).signingCert).to.match(/^MII/);
     expect(() => parseSpMetadata('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).to.throw().with.property('code', 'xml_doctype_forbidden');
     expect(() => parseSpMetadata('<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>')).to.throw().with.property('code', 'invalid_body');
+  });
+
+  for (const [name, code, named] of HOSTILE_SP_METADATA) {
+    it(`refuses SP metadata ${name} with ${code}, naming ${named}`, () => {
+      const error = thrown(() => parseSpMetadata(hostile(name)), FedmetaError);
+      expect(error?.code).to.equal(code);
+      expect(error?.status).to.equal(400);
+      expect(error?.message).to.include(named);
+    });
+  }
+
+  it('reads AuthnRequestsSigned as an xs:boolean: "1" and " true " require signed requests, with the signing certificate', () => {
+    for (const name of ['sp-metadata-authn-requests-signed-1.xml', 'sp-metadata-authn-requests-signed-padded-true.xml']) {
+      expect(parseSpMetadata(hostile(name)).signingCert, name).to.match(/^MII/);
+    }
+  });
+
+  it('clients add-saml --metadata with AuthnRequestsSigned="1" makes an application whose unsigned requests are refused; an invalid boolean is refused', async () => {
+    const added = await runCli(['clients', 'add-saml', '--metadata', hostilePath('sp-metadata-authn-requests-signed-1.xml'), '--json'], server.env);
+    expect(added.code, added.stderr).to.equal(0);
+    const app = JSON.parse(added.stdout.toString()) as AppView;
+    expect(app.addons.samlp!.signingCert).to.match(/^MII/);
+    while (!server.services.catalog.get(app.client_id)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const request =
+      `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_unsigned1" Version="2.0" IssueInstant="${new Date().toISOString()}">` +
+      '<saml:Issuer>https://signed-one.example.com/sp</saml:Issuer></samlp:AuthnRequest>';
+    const page = await fetch(`${server.url}/samlp/${app.client_id}?SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(request)).toString('base64'))}`, { redirect: 'manual' });
+    const html = await page.text();
+    const response = Buffer.from(/name="SAMLResponse" value="([^"]+)"/.exec(html)![1]!, 'base64').toString('utf8');
+    expect(response).to.include('status:Requester').and.include('status:RequestDenied').and.not.include('status:Success');
+    expect(response).not.to.include('<saml:Assertion');
+
+    const refused = await runCli(['clients', 'add-saml', '--metadata', hostilePath('sp-metadata-authn-requests-signed-yes.xml')], server.env);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr.trim().split('\n')).to.have.length(1);
+    expect(refused.stderr).to.include('AuthnRequestsSigned');
+  });
+
+  it('addons.samlp.idpInitiated: off by default with a signingCert (API), and set by clients add-saml --idp-initiated / --no-idp-initiated', async () => {
+    const cert = new URL('../../fixtures/metadata/simplesamlphp-1.19-sp.xml', import.meta.url);
+    const pem = /<ds:X509Certificate>([^<]+)</.exec(readFileSync(cert, 'utf8'))![1]!;
+    const signing = await api('/api/v2/clients', { method: 'POST', json: { name: 'Signs', callbacks: ['https://signs.example.com/acs'], addons: { samlp: { audience: 'urn:signs', signingCert: pem } } } });
+    expect(((await signing.json()) as AppView).addons.samlp!.idpInitiated).to.equal(false);
+    const cli = async (audience: string, flags: string[]) => {
+      const result = await runCli(['clients', 'add-saml', '--name', audience, '--audience', audience, '--callback', `https://${audience}.example.com/acs`, ...flags, '--json'], server.env);
+      expect(result.code, result.stderr).to.equal(0);
+      return (JSON.parse(result.stdout.toString()) as AppView).addons.samlp!.idpInitiated;
+    };
+    expect(await cli('cli-default', [])).to.equal(true);
+    expect(await cli('cli-off', ['--no-idp-initiated'])).to.equal(false);
+    expect(await cli('cli-on', ['--idp-initiated'])).to.equal(true);
+    const both = await runCli(['clients', 'add-saml', '--name', 'b', '--audience', 'b', '--callback', 'https://b.example.com/acs', '--idp-initiated', '--no-idp-initiated'], server.env);
+    expect(both.code).to.equal(2);
+    expect(both.stderr.trim().split('\n')).to.have.length(1);
   });
 
   it('fedmeta clients add-saml --metadata FILE, add-wsfed and list work from the shell', async () => {

@@ -300,11 +300,23 @@ describe('dashboard (/dashboard)', () => {
       expect(list.url).to.equal(`${server.url}/dashboard/applications`);
       const app = (await server.services.clients.list()).find((candidate) => candidate.name === 'Wiki')!;
       expect(flashOf(list)?.[2]).to.include('Application &quot;Wiki&quot; created');
+      expect(app.addons.samlp!.idpInitiated, 'the checkbox left unticked: the default').to.equal(true);
       expect(list.body).to.include(`${server.config.issuer}/samlp/metadata/${app.clientId}`);
       for (const callback of app.callbacks) expect(list.body).to.include(callback);
       expect(list.body).to.include(`value="${server.config.issuer}/.well-known/jwks.json"`);
       const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
       expect(entry).to.deep.include({ type: 'client_created', actor: { type: 'user', id: admin.userId } });
+    });
+
+    it('new SAML application: the "Refuse IdP-initiated sign-in" checkbox, unticked by default, turns IdP-initiated sign-in off', async () => {
+      const { browser } = await signIn(server, 'admin@example.com');
+      const form = await browser.request(`${server.url}/dashboard/applications/new-saml`);
+      expect(form.body).to.match(/<input type="checkbox" name="refuseIdpInitiated" value="on">/);
+      expect(mainForm(form).fields).not.to.have.property('refuseIdpInitiated');
+      const metadata = readFileSync('fixtures/metadata/shibboleth-sp3-sp.xml', 'utf8');
+      await browser.follow(mainForm(form).action, { form: { ...mainForm(form).fields, name: 'Refusing', metadata, refuseIdpInitiated: 'on' } });
+      const refusing = (await server.services.clients.list()).find((candidate) => candidate.name === 'Refusing')!;
+      expect(refusing.addons.samlp!.idpInitiated).to.equal(false);
     });
 
     it('creates a WS-Fed application from a realm and callback, and lists its federation metadata URL', async () => {

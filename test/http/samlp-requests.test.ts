@@ -45,6 +45,7 @@ describe('SAML requests at /samlp: hostile and wrong input', () => {
   let server: TestServer;
   let clientId: string;
   let signedClientId: string;
+  let sha1ClientId: string;
   let spKey: Awaited<ReturnType<typeof generateSigningKey>>;
   const browser = () => new Browser();
   const redirect = (path: string, query: string) => browser().request(`${server.url}${path}?${query}`);
@@ -58,6 +59,12 @@ describe('SAML requests at /samlp: hostile and wrong input', () => {
     signedClientId = (
       await server.services.clients.create(
         { name: 'Signing SP', callbacks: ['https://signing.example.com/acs'], addons: { samlp: { audience: 'https://signing.example.com', signingCert: spKey.certPem } } },
+        actor,
+      )
+    ).clientId;
+    sha1ClientId = (
+      await server.services.clients.create(
+        { name: 'SHA-1 SP', callbacks: ['https://sha1.example.com/acs'], addons: { samlp: { audience: 'https://sha1.example.com', signingCert: spKey.certPem, signatureAlgorithm: 'rsa-sha1' } } },
         actor,
       )
     ).clientId;
@@ -77,6 +84,59 @@ describe('SAML requests at /samlp: hostile and wrong input', () => {
       expect(page.headers.get('location'), name).to.equal(null);
       expect(page.body, name).not.to.include('form-post');
       expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    }
+  });
+
+  // Refused by the linear pre-scan of the text, before any DOM or signature work, whichever binding.
+  const preScanned: Array<[fixture: string, code: string, bindings: Array<'redirect' | 'post'>]> = [
+    // 140 KB with closing tags: over the HTTP-Redirect inflation cap, so POST only.
+    ['nested-20000-deep-with-dummy-signature.xml', 'xml_too_deep', ['post']],
+    // 60 KB, under the HTTP-Redirect inflation cap: refused at depth 65, long before the missing end tags.
+    ['nested-20000-deep-unclosed.xml', 'xml_too_deep', ['redirect', 'post']],
+    ['element-count-10001-siblings.xml', 'xml_too_many_elements', ['redirect', 'post']],
+    ['encoding-utf-7.xml', 'xml_encoding_unsupported', ['redirect', 'post']],
+    ['text-between-declaration-and-root.xml', 'xml_content_outside_root', ['redirect', 'post']],
+    ['text-between-comment-and-root.xml', 'xml_content_outside_root', ['redirect', 'post']],
+  ];
+  for (const [fixture, code, bindings] of preScanned) {
+    for (const binding of bindings) {
+      it(`refuses ${fixture} over HTTP-${binding === 'post' ? 'POST' : 'Redirect'} with a 400 page and ${code}, naming no library`, async () => {
+        // The application with a signingCert: the dummy ds:Signature must not reach signature verification.
+        const xml = hostile(fixture);
+        const page =
+          binding === 'post'
+            ? await browser().request(`${server.url}/samlp/${signedClientId}`, { form: { SAMLRequest: Buffer.from(xml).toString('base64') } })
+            : await redirect(`/samlp/${signedClientId}`, `SAMLRequest=${encodeURIComponent(deflate(xml))}`);
+        expect(page.status).to.equal(400);
+        expect(page.headers.get('content-type')).to.match(/^text\/html/);
+        expect(errorCode(page)).to.equal(code);
+        expect(page.body).not.to.include('form-post');
+        expect(page.body).not.to.match(/stack|Maximum call|RangeError|xmldom|xml-crypto|SignedXml|\bat [\w.]+ \(|node_modules|\.ts:\d/i);
+      });
+    }
+  }
+
+  it('IdP-initiated sign-in (GET without SAMLRequest): on by default, off by default with a signingCert, per addons.samlp.idpInitiated', async () => {
+    const actor = { type: 'system' as const, id: 'test' };
+    const create = async (name: string, samlp: Record<string, unknown>) =>
+      (await server.services.clients.create({ name, callbacks: [`https://${name}.example.com/acs`], addons: { samlp: { audience: `urn:${name}`, ...samlp } } }, actor)).clientId;
+    const cases: Array<[name: string, clientId: string, allowed: boolean]> = [
+      ['no signingCert (default: on)', clientId, true],
+      ['a signingCert (default: off)', signedClientId, false],
+      ['idpInitiated: false', await create('idp-off', { idpInitiated: false }), false],
+      ['a signingCert and idpInitiated: true', await create('idp-on-signed', { signingCert: spKey.certPem, idpInitiated: true }), true],
+    ];
+    for (const [name, id, allowed] of cases) {
+      const page = await redirect(`/samlp/${id}`, 'RelayState=home');
+      if (allowed) {
+        expect(page.status, name).to.equal(303);
+        expect(page.headers.get('location'), name).to.match(/^\/login\?state=/);
+      } else {
+        expect(page.status, name).to.equal(403);
+        expect(errorCode(page), name).to.equal('idp_initiated_disabled');
+        expect(page.headers.get('location'), name).to.equal(null);
+        expect(page.body, name).to.include('addons.samlp.idpInitiated').and.not.include('form-post');
+      }
     }
   });
 
@@ -179,6 +239,37 @@ describe('SAML requests at /samlp: hostile and wrong input', () => {
       const replay = await redirect(`/samlp/${signedClientId}`, once);
       expect(replay.status).to.equal(400);
       expect(errorCode(replay)).to.equal('saml_request_replayed');
+    });
+
+    it('refuses rsa-sha1 (query SigAlg, SignatureMethod, DigestMethod) from an application registered for rsa-sha256, naming the setting', async () => {
+      const sha1Query = (xml: string) => {
+        const signed = `SAMLRequest=${encodeURIComponent(deflate(xml))}&SigAlg=${encodeURIComponent('http://www.w3.org/2000/09/xmldsig#rsa-sha1')}`;
+        const signature = sign('sha1', Buffer.from(signed), createPrivateKey(spKey.privateKeyPem)).toString('base64');
+        return `${signed}&Signature=${encodeURIComponent(signature)}`;
+      };
+      const spSigningKey = { privateKey: createPrivateKey(spKey.privateKeyPem), published: publishKey({ kid: spKey.kid, state: 'current', certPem: spKey.certPem }) };
+      const root = elementPath([SAMLP, 'AuthnRequest']);
+      const postSigned = (xml: string, signatureAlgorithm: 'rsa-sha1' | 'rsa-sha256', digestAlgorithm: 'sha1' | 'sha256') =>
+        Buffer.from(
+          signXml(xml, { key: spSigningKey, reference: { xpath: root }, location: { reference: `${root}/*[local-name()='Issuer']`, action: 'after' }, signatureAlgorithm, digestAlgorithm }),
+        ).toString('base64');
+      const sha1Endpoint = `${server.url}/samlp/${sha1ClientId}`;
+      const sha1Request = () => authnRequest({ issuer: 'https://sha1.example.com', acs: 'https://sha1.example.com/acs', destination: sha1Endpoint });
+
+      const refused: Array<[name: string, page: Promise<Page>]> = [
+        ['HTTP-Redirect SigAlg rsa-sha1', redirect(`/samlp/${signedClientId}`, sha1Query(request()))],
+        ['HTTP-POST SignatureMethod rsa-sha1', browser().request(endpoint(), { form: { SAMLRequest: postSigned(request(), 'rsa-sha1', 'sha1') } })],
+        ['HTTP-POST DigestMethod sha1 under rsa-sha256', browser().request(endpoint(), { form: { SAMLRequest: postSigned(request(), 'rsa-sha256', 'sha1') } })],
+      ];
+      for (const [name, pending] of refused) {
+        const page = await pending;
+        expect(page.status, name).to.equal(400);
+        expect(errorCode(page), name).to.equal('saml_signature_algorithm_not_allowed');
+        expect(page.body, name).to.include('addons.samlp.signatureAlgorithm');
+      }
+      // The application registered for rsa-sha1 may use it, by either binding.
+      expect((await redirect(`/samlp/${sha1ClientId}`, sha1Query(sha1Request()))).status).to.equal(303);
+      expect((await browser().request(sha1Endpoint, { form: { SAMLRequest: postSigned(sha1Request(), 'rsa-sha1', 'sha1') } })).status).to.equal(303);
     });
 
     it('accepts an enveloped signature over HTTP-POST, and reads only the signed bytes', async () => {

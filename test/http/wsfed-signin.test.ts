@@ -126,14 +126,25 @@ describe('WS-Fed sign-in at /wsfed: flows and hostile input', () => {
     expect(readForm(answered.body, answered.url).fields.wctx).to.equal(wctx);
   });
 
+  /** The sign-out confirmation page's form, posted as the browser would (without following the redirect). */
+  async function confirm(browser: Browser, page: Page, override: Record<string, string> = {}): Promise<Page> {
+    expect(page.status, page.body.slice(0, 300)).to.equal(200);
+    expect(errorCode(page)).to.equal('wsfed_signout_confirm');
+    const form = readForm(page.body, page.url);
+    return browser.request(form.action, { form: { ...form.fields, ...override } });
+  }
+
   for (const wa of ['wsignout1.0', 'wsignoutcleanup1.0']) {
-    it(`${wa}: checks wreply first, ends the session, returns to a registered wreply or shows the signed-out page`, async () => {
+    it(`${wa}: checks wreply first, asks for confirmation, ends the session on the POST and returns to a registered wreply or shows the signed-out page`, async () => {
       const browser = await signedInBrowser();
       expectRefused(await browser.request(url(`/wsfed/${appA}`, { wa, wreply: 'https://evil.example.com/' })), 'wsfed_wreply_not_registered');
       expectRefused(await browser.request(url('/wsfed', { wa, wreply: CALLBACK })), 'wsfed_wreply_not_registered');
       const cookie = browser.cookies.get('fedmeta_session');
       expect(cookie, 'a refused sign-out changes nothing').to.be.a('string');
-      const out = await browser.request(url('/wsfed', { wa, wtrealm: 'urn:rp:a', wreply: OTHER_CALLBACK }));
+      const asked = await browser.request(url('/wsfed', { wa, wtrealm: 'urn:rp:a', wreply: OTHER_CALLBACK }));
+      expect(asked.headers.get('content-security-policy')).to.include(`form-action 'self' https://rp-a.example.com`);
+      expect(browser.cookies.get('fedmeta_session'), 'the GET alone ends nothing').to.equal(cookie);
+      const out = await confirm(browser, asked);
       expect(out.status).to.equal(303);
       expect(out.headers.get('location')).to.equal(OTHER_CALLBACK);
       expect(browser.cookies.has('fedmeta_session')).to.equal(false);
@@ -144,10 +155,60 @@ describe('WS-Fed sign-in at /wsfed: flows and hostile input', () => {
       expect((await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0' }))).status).to.equal(303);
 
       const again = await signedInBrowser();
-      const page = await again.request(url(`/wsfed/${appA}`, { wa }));
+      const page = await confirm(again, await again.request(url(`/wsfed/${appA}`, { wa })));
       expect(page.status).to.equal(200);
       expect(errorCode(page)).to.equal('signed_out');
       expect((await again.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0' }))).status).to.equal(303);
     });
+  }
+
+  // Logout CSRF: sign-out requests a third-party site can make the browser send, none of which may end the session.
+  const forgedSignOuts: Array<[name: string, send: (browser: Browser, confirmation: Page) => Promise<Page>, status: number, code: string]> = [
+    ['a POST without the CSRF token', (browser, page) => confirm(browser, page, { csrf: '' }), 403, 'csrf_rejected'],
+    ['a POST with another browser\'s CSRF token', (browser, page) => confirm(browser, page, { csrf: 'A'.repeat(43) }), 403, 'csrf_rejected'],
+    [
+      'a cross-site POST (Sec-Fetch-Site: cross-site)',
+      (browser, page) => {
+        const form = readForm(page.body, page.url);
+        return browser.request(form.action, { form: form.fields, headers: { 'sec-fetch-site': 'cross-site' } });
+      },
+      403,
+      'csrf_rejected',
+    ],
+    [
+      'a POST from another origin',
+      (browser, page) => {
+        const form = readForm(page.body, page.url);
+        return browser.request(form.action, { form: form.fields, headers: { origin: 'https://evil.example.com' } });
+      },
+      403,
+      'csrf_rejected',
+    ],
+    ['a POST turned into wsignin1.0', (browser, page) => confirm(browser, page, { wa: 'wsignin1.0' }), 400, 'wsfed_unsupported_action'],
+  ];
+  for (const wa of ['wsignout1.0', 'wsignoutcleanup1.0']) {
+    it(`${wa}: a plain cross-site GET shows the confirmation page and keeps the session`, async () => {
+      const browser = await signedInBrowser();
+      const cookie = browser.cookies.get('fedmeta_session');
+      for (const path of ['/wsfed', `/wsfed/${appA}`]) {
+        const page = await browser.request(url(path, { wa, wtrealm: 'urn:rp:a' }), { headers: { 'sec-fetch-site': 'cross-site' } });
+        expect(page.status).to.equal(200);
+        expect(errorCode(page)).to.equal('wsfed_signout_confirm');
+        expect(page.headers.get('location')).to.equal(null);
+      }
+      expect(browser.cookies.get('fedmeta_session')).to.equal(cookie);
+      expect((await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0' }))).body).to.include('wresult');
+    });
+    for (const [name, send, status, code] of forgedSignOuts) {
+      it(`${wa}: ${name} is refused with ${code} and keeps the session`, async () => {
+        const browser = await signedInBrowser();
+        const cookie = browser.cookies.get('fedmeta_session');
+        const page = await send(browser, await browser.request(url(`/wsfed/${appA}`, { wa, wreply: CALLBACK })));
+        expectRefused(page, code, status);
+        expect(browser.cookies.get('fedmeta_session')).to.equal(cookie);
+        // Still signed in: wsignin answers with a token at once.
+        expect((await browser.request(url(`/wsfed/${appA}`, { wa: 'wsignin1.0' }))).body).to.include('wresult');
+      });
+    }
   }
 });

@@ -5,6 +5,8 @@ import { ValidateInResponseTo } from '@node-saml/node-saml';
 import { managementClient, startTestServer, type ManagementCall, type TestServer } from '../helpers/server.js';
 import { Browser, readForm, type Page } from '../helpers/browser.js';
 import { startNodeSamlSp, type SpResult, type TestSp } from '../helpers/node-saml-sp.js';
+import { inflateRawSync } from 'node:zlib';
+import { generateSigningKey } from '../../src/keys/generate.js';
 
 const PASSWORD = 'correct horse battery';
 const MARKUP_NAME = '<b>Ann & "Bo"</b> ]]> Zoë';
@@ -145,5 +147,72 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
     expect(spAnswer.loggedOut).to.equal(true);
     // The session is gone: the next sign-in asks for the password again.
     await signIn(browser, sp, { expectLogin: true });
+  });
+
+  it('single logout: a signed LogoutRequest naming another NameID or SessionIndex gets a non-success LogoutResponse and the session stays', async () => {
+    const spKey = await generateSigningKey({ modulusLength: 2048, commonName: 'slo-sp', validityDays: 30, now: new Date() });
+    const { sp, clientId } = await registerSp({ privateKey: spKey.privateKeyPem });
+    // The SP signs its requests: registered with its certificate, fedmeta requires and checks the signature.
+    const patched = await admin(`/api/v2/clients/${clientId}`, {
+      method: 'PATCH',
+      json: { addons: { samlp: { audience: sp.entityId, signingCert: spKey.certPem, logout: { callback: sp.sloUrl } } } },
+    });
+    expect(patched.status).to.equal(200);
+    const browser = new Browser();
+    const result = await deliver(await signIn(browser, sp, { expectLogin: true }));
+    expect(result.status, result.error).to.equal(200);
+    const profile = result.profile!;
+
+    /** The status codes of the LogoutResponse fedmeta redirects the browser to the SP with. */
+    const logoutStatus = async (changed: Partial<typeof profile>): Promise<string[]> => {
+      const page = await browser.request(await sp.logoutUrl({ ...profile, ...changed }));
+      expect(page.status).to.equal(303);
+      const location = new URL(page.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).to.equal(sp.sloUrl);
+      expect(location.searchParams.get('Signature')).to.be.a('string');
+      const xml = inflateRawSync(Buffer.from(location.searchParams.get('SAMLResponse')!, 'base64')).toString('utf8');
+      return [...xml.matchAll(/StatusCode Value="urn:oasis:names:tc:SAML:2\.0:status:(\w+)"/g)].map((match) => match[1]!);
+    };
+    const mismatches: Array<[name: string, changed: Partial<typeof profile>]> = [
+      ['another NameID', { nameID: 'mallory@example.com' }],
+      ['another SessionIndex', { sessionIndex: '_not-this-session' }],
+    ];
+    for (const [name, changed] of mismatches) {
+      expect(await logoutStatus(changed), name).to.deep.equal(['Requester', 'UnknownPrincipal']);
+      // The session is kept: signing in again needs no password.
+      await signIn(browser, sp, { expectLogin: false });
+    }
+    expect(await logoutStatus({})).to.deep.equal(['Success']);
+    await signIn(browser, sp, { expectLogin: true });
+  });
+
+  it('rsa-sha1 signed AuthnRequests and LogoutRequests (HTTP-Redirect SigAlg) are refused unless addons.samlp.signatureAlgorithm is rsa-sha1', async () => {
+    const spKey = await generateSigningKey({ modulusLength: 2048, commonName: 'sha1-sp', validityDays: 30, now: new Date() });
+    const { sp, clientId } = await registerSp({ privateKey: spKey.privateKeyPem, signatureAlgorithm: 'sha1' });
+    const register = async (signatureAlgorithm: string) => {
+      const patched = await admin(`/api/v2/clients/${clientId}`, {
+        method: 'PATCH',
+        json: { addons: { samlp: { audience: sp.entityId, signingCert: spKey.certPem, signatureAlgorithm, logout: { callback: sp.sloUrl } } } },
+      });
+      expect(patched.status).to.equal(200);
+    };
+    const errorCode = (page: Page) => /<code>([a-z_]+)<\/code>/.exec(page.body)?.[1];
+    await register('rsa-sha256');
+    const browser = new Browser();
+    const login = await browser.request(await sp.loginUrl());
+    expect(login.status).to.equal(400);
+    expect(errorCode(login)).to.equal('saml_signature_algorithm_not_allowed');
+    const profile = { issuer: sp.entityId, nameID: 'ann@example.com', nameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' };
+    const logout = await browser.request(await sp.logoutUrl(profile));
+    expect(logout.status).to.equal(400);
+    expect(errorCode(logout)).to.equal('saml_signature_algorithm_not_allowed');
+    expect(logout.body).to.include('addons.samlp.signatureAlgorithm');
+
+    await register('rsa-sha1');
+    const result = await deliver(await signIn(browser, sp, { expectLogin: true }));
+    expect(result.status, result.error).to.equal(200);
+    const accepted = await browser.request(await sp.logoutUrl(result.profile!));
+    expect(accepted.status).to.equal(303);
+    expect(accepted.headers.get('location')!.startsWith(`${sp.sloUrl}?SAMLResponse=`)).to.equal(true);
   });
 });

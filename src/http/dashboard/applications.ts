@@ -65,10 +65,16 @@ export function applicationHandlers({ clients, config }: AppDeps, pages: Dashboa
 
     createSaml: async (ctx: Context) => {
       const form = dashboardState(ctx).form;
-      const values = { name: optionalString(form, 'name') ?? '', metadata: optionalString(form, 'metadata') ?? '' };
+      const values = {
+        name: optionalString(form, 'name') ?? '',
+        metadata: optionalString(form, 'metadata') ?? '',
+        // Ticked: IdP-initiated sign-in off; unticked: the default (on, off for an SP that signs its requests).
+        refuseIdpInitiated: optionalString(form, 'refuseIdpInitiated') === 'on',
+      };
       try {
         if (!values.metadata.trim()) throw new FedmetaError(400, 'invalid_body', "Paste the service provider's SAML metadata XML");
-        created(ctx, await clients.createFromSpMetadata(values.metadata, actorOf(ctx), values.name.trim() || undefined));
+        const idpInitiated = values.refuseIdpInitiated ? false : undefined;
+        created(ctx, await clients.createFromSpMetadata(values.metadata, actorOf(ctx), values.name.trim() || undefined, idpInitiated));
       } catch (error) {
         pages.render(ctx, 'new-saml.html', 'applications', { title: 'New SAML application', values, error: formError(error) }, 400);
       }

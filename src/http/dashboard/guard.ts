@@ -39,7 +39,7 @@ export function dashboardGuard({ config, store, clock, csrf }: AppDeps) {
     if (!active) {
       const returnTo = ctx.method === 'GET' && isLocalPath(ctx.url) ? ctx.url : '/dashboard';
       const state = await savePendingLogin(store, () => ({ returnTo, applicationName: 'the fedmeta dashboard' }), now);
-      renderOutcome(ctx, config, { kind: 'login', state });
+      renderOutcome(ctx, { config, csrf }, { kind: 'login', state });
       return;
     }
     if (!active.user.admin) {

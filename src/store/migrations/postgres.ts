@@ -134,3 +134,15 @@ export const postgresMigrations: { version: number; sql: string }[] = [
     sql: `ALTER TABLE api_clients ADD COLUMN secret_version integer NOT NULL DEFAULT 1;`,
   },
 ];
+
+// E-mail addresses are NFKC-normalised and lower-cased (src/users/email.ts). Rows written before were
+// only lower-cased: bring them to the same form, except where that would collide with another row
+// (left as they were, for an operator to resolve).
+postgresMigrations.push({
+  version: 4,
+  sql: `
+    UPDATE users SET email = lower(normalize(email, NFKC))
+    WHERE email <> lower(normalize(email, NFKC))
+      AND NOT EXISTS (SELECT 1 FROM users other WHERE other.user_id <> users.user_id AND lower(normalize(other.email, NFKC)) = lower(normalize(users.email, NFKC)));
+  `,
+});

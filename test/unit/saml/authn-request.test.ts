@@ -19,7 +19,8 @@ import { makeSigningKey } from '../../helpers/xml-tools.js';
 
 const FIXTURES = new URL('../../../fixtures/requests/', import.meta.url);
 const fixture = (kind: 'valid' | 'hostile', name: string) => readFileSync(new URL(`${kind}/${name}`, FIXTURES), 'utf8');
-const authnFixtures = (kind: 'valid' | 'hostile') => readdirSync(new URL(kind, FIXTURES)).filter((name) => name.endsWith('.xml') && !name.startsWith('logout-'));
+const authnFixtures = (kind: 'valid' | 'hostile') =>
+  readdirSync(new URL(kind, FIXTURES)).filter((name) => name.endsWith('.xml') && !name.startsWith('logout-') && !name.startsWith('sp-metadata-'));
 
 const ISSUER = 'https://sp.example.com/metadata';
 const ACS = 'https://sp.example.com/acs';
@@ -140,11 +141,34 @@ describe('saml/authn-request', () => {
       'acs-index-not-a-number.xml': 'saml_request_invalid_attribute',
       'force-authn-not-boolean.xml': 'saml_request_invalid_attribute',
       'two-nameid-policies.xml': 'saml_request_invalid_element',
+      'nested-20000-deep-with-dummy-signature.xml': 'xml_too_deep',
+      'nested-20000-deep-unclosed.xml': 'xml_too_deep',
+      'element-count-10001-siblings.xml': 'xml_too_many_elements',
+      'encoding-utf-7.xml': 'xml_encoding_unsupported',
+      'text-between-declaration-and-root.xml': 'xml_content_outside_root',
+      'text-between-comment-and-root.xml': 'xml_content_outside_root',
+      'allow-create-not-boolean.xml': 'saml_request_invalid_attribute',
     };
     const refusedByCheck: Record<string, string> = {
       'wrong-version.xml': STATUS.versionMismatch,
       'version-too-high.xml': STATUS.versionMismatch,
     };
+    it('reads ForceAuthn and IsPassive as xs:boolean (true/1, false/0, whitespace collapsed); anything else names the attribute', () => {
+      const flags: Array<[attributes: string, forceAuthn: boolean, isPassive: boolean]> = [
+        ['ForceAuthn="1" IsPassive="0"', true, false],
+        ['ForceAuthn=" true " IsPassive="false"', true, false],
+        ['ForceAuthn="0" IsPassive="1"', false, true],
+      ];
+      for (const [attributes, forceAuthn, isPassive] of flags) {
+        expect(parseAuthnRequest(withAttributes(attributes)), attributes).to.deep.include({ forceAuthn, isPassive });
+      }
+      for (const attributes of ['ForceAuthn="TRUE"', 'IsPassive="yes"', 'IsPassive=""']) {
+        const error = failure(() => parseAuthnRequest(withAttributes(attributes)));
+        expect(error.code, attributes).to.equal('saml_request_invalid_attribute');
+        expect(error.message, attributes).to.include(attributes.split('=')[0]!);
+      }
+    });
+
     it('covers every hostile AuthnRequest fixture', () => {
       expect(authnFixtures('hostile')).to.have.members([...Object.keys(hostile), ...Object.keys(refusedByCheck)]);
     });
@@ -335,6 +359,19 @@ describe('saml/authn-request', () => {
         [evilRoot('_a1b2c3d4e5f6', `${signature}<samlp:Extensions>${original}</samlp:Extensions>`), 'saml_signature_invalid'],
       ];
       for (const [xml, code] of cases) expect(plainCode(() => readSignedPostRequest(xml, sp.published.certBase64))).to.equal(code);
+    });
+
+    it('refuses a 20,000-deep request before any signature work, and SHA-1 unless allowed', () => {
+      expect(plainCode(() => readSignedPostRequest(fixture('hostile', 'nested-20000-deep-with-dummy-signature.xml'), sp.published.certBase64))).to.equal('xml_too_deep');
+      const sha1 = signXml(request, {
+        key: sp,
+        reference: { xpath: elementPath([NS.samlp, 'AuthnRequest']) },
+        location: { reference: elementPath([NS.samlp, 'AuthnRequest'], [NS.saml, 'Issuer']), action: 'after' },
+        signatureAlgorithm: 'rsa-sha1',
+        digestAlgorithm: 'sha1',
+      });
+      expect(plainCode(() => readSignedPostRequest(sha1, sp.published.certBase64))).to.equal('saml_signature_algorithm_not_allowed');
+      expect(readSignedPostRequest(sha1, sp.published.certBase64, true).issuer).to.equal(ISSUER);
     });
 
     it('refuses content outside the signed root', () => {

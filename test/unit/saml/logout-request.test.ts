@@ -92,6 +92,8 @@ describe('saml/logout-request', () => {
       'logout-encrypted-id.xml': 'saml_logout_identifier_not_supported',
       'logout-comment-in-nameid.xml': 'saml_request_unexpected_content',
       'logout-not-on-or-after-not-a-date.xml': 'saml_request_invalid_attribute',
+      'logout-nested-100-deep.xml': 'xml_too_deep',
+      'logout-encoding-utf-7.xml': 'xml_encoding_unsupported',
     };
     it('covers every LogoutRequest fixture', () => {
       expect(logoutFixtures('valid')).to.have.members(Object.keys(valid));

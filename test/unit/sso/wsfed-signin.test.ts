@@ -16,7 +16,7 @@ describe('sso/wsfed-signin (no HTTP)', () => {
 
   it('with a session posts wa, wresult and wctx to the wreply and logs the kid that signed', async () => {
     const { services } = fixture;
-    const outcome = await wsfedSignIn(services).answer(request('wsignin1.0', { wctx: 'ctx' }), undefined, await fixture.signedIn());
+    const outcome = await wsfedSignIn(services).answer(request('wsignin1.0', { wctx: 'ctx' }), undefined, await fixture.signedIn(), '/wsfed');
     expect(outcome).to.include({ kind: 'post-form', action: WREPLY });
     const fields = (outcome as { fields: Record<string, string> }).fields;
     expect(fields).to.include({ wa: 'wsignin1.0', wctx: 'ctx' });
@@ -34,10 +34,15 @@ describe('sso/wsfed-signin (no HTTP)', () => {
     expect(answer).to.include({ kind: 'post-form', action: WREPLY });
   });
 
-  it('wsignout1.0 ends the session, clears the cookie and returns to the registered wreply', async () => {
+  it('wsignout1.0 asks the signed-in user first; the confirmed POST ends the session and returns to the wreply', async () => {
     const { services } = fixture;
     const visitor = await fixture.signedIn();
-    const outcome = await wsfedSignIn(services).answer(request('wsignout1.0', { wreply: WREPLY }), undefined, visitor);
+    const wsfed = wsfedSignIn(services);
+    const asked = await wsfed.answer(request('wsignout1.0', { wreply: WREPLY }), undefined, visitor, '/wsfed');
+    expect(asked).to.include({ kind: 'page', template: 'wsfed-signout.html', withCsrf: true });
+    expect((asked as { formAction: string[] }).formAction).to.deep.equal(['https://rp.example.com']);
+    expect(await currentSession(services.store, visitor.sessionCookie, NOW)).not.to.equal(undefined);
+    const outcome = await wsfed.confirmSignOut({ wa: 'wsignout1.0', wtrealm: 'urn:rp', wreply: WREPLY }, undefined, visitor, '/wsfed');
     expect(outcome).to.deep.equal({ kind: 'redirect', location: WREPLY, clearSession: true });
     expect(await currentSession(services.store, visitor.sessionCookie, NOW)).to.equal(undefined);
     expect(await lastAudit(services)).to.include({ type: 'slo' });

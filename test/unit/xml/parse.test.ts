@@ -1,9 +1,9 @@
 import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
-import { XmlError, expectRoot, parseUntrustedXml, type XmlErrorCode } from '../../../src/xml/parse.js';
+import { XmlError, expectRoot, parseUntrustedXml, parseXsBoolean, type XmlErrorCode } from '../../../src/xml/parse.js';
 import { NS } from '../../../src/xml/namespaces.js';
 
-const LIMIT = { maxBytes: 64 * 1024 };
+const LIMIT = { maxBytes: 256 * 1024 };
 
 const BILLION_LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -36,6 +36,19 @@ const hostile: Array<[name: string, xml: string, code: XmlErrorCode]> = [
   ['processing instruction inside the root', '<a><b><?php echo 1; ?></b></a>', 'xml_pi_forbidden'],
   ['processing instruction after the root', '<a/><?pi x?>', 'xml_pi_forbidden'],
   ['XML declaration not at the start', ' <?xml version="1.0"?><a/>', 'xml_pi_forbidden'],
+  ['text between the XML declaration and the root', '<?xml version="1.0"?>hidden<a/>', 'xml_content_outside_root'],
+  ['text between a leading comment and the root', '<!-- c -->hidden<a/>', 'xml_content_outside_root'],
+  ['text between the root and a trailing comment', '<a/><!-- c -->hidden', 'xml_content_outside_root'],
+  ['encoding="UTF-7"', '<?xml version="1.0" encoding="UTF-7"?><a/>', 'xml_encoding_unsupported'],
+  ["encoding='ISO-8859-1'", "<?xml version='1.0' encoding='ISO-8859-1'?><a/>", 'xml_encoding_unsupported'],
+  ['encoding="UTF-16"', '<?xml version="1.0" encoding="UTF-16"?><a/>', 'xml_encoding_unsupported'],
+  ['65 nested elements', `${'<a>'.repeat(65)}${'</a>'.repeat(65)}`, 'xml_too_deep'],
+  ['an empty element at depth 65', `${'<a>'.repeat(64)}<b/>${'</a>'.repeat(64)}`, 'xml_too_deep'],
+  ['20,000 nested elements', `${'<a>'.repeat(20_000)}${'</a>'.repeat(20_000)}`, 'xml_too_deep'],
+  ['20,000 unclosed nested elements', '<a>'.repeat(20_000), 'xml_too_deep'],
+  ['10,001 elements', `<a>${'<b/>'.repeat(10_000)}</a>`, 'xml_too_many_elements'],
+  ['unterminated comment', '<a/><!-- c', 'xml_malformed'],
+  ['unterminated attribute value', '<a x="1>', 'xml_malformed'],
 ];
 
 const codeOf = (run: () => unknown) => thrown(run, XmlError)?.code;
@@ -46,6 +59,33 @@ describe('xml/parse: parseUntrustedXml', () => {
       expect(codeOf(() => parseUntrustedXml(xml, LIMIT))).to.equal(code);
     });
   }
+
+  it("counts depth and elements without being fooled by '>' or '<' in attribute values, comments, CDATA and PIs", () => {
+    const nested = (inner: string) => `${'<a>'.repeat(63)}${inner}${'</a>'.repeat(63)}`;
+    // 64 deep is the limit itself.
+    expect(parseUntrustedXml(nested('<b/>'), LIMIT).documentElement?.localName).to.equal('a');
+    expect(parseUntrustedXml(nested(`<b x="/>" y='>'>t</b>`), LIMIT).documentElement?.localName).to.equal('a');
+    expect(parseUntrustedXml(nested('<!-- <b><c><d> --><![CDATA[<b><c>]]><b/>'), LIMIT).documentElement?.localName).to.equal('a');
+    // '/>' inside a value does not make the tag empty: this <b> is open, so <c/> is at depth 65.
+    expect(codeOf(() => parseUntrustedXml(nested('<b x="/"><c/></b>'), LIMIT))).to.equal('xml_too_deep');
+    // 10,000 elements is the limit itself; the limits can be set per caller.
+    expect(parseUntrustedXml(`<a>${'<b/>'.repeat(9_999)}</a>`, LIMIT).documentElement?.childNodes.length).to.equal(9_999);
+    expect(codeOf(() => parseUntrustedXml('<a><b><c/></b></a>', { ...LIMIT, maxDepth: 2 }))).to.equal('xml_too_deep');
+    expect(codeOf(() => parseUntrustedXml('<a><b/><b/></a>', { ...LIMIT, maxElements: 2 }))).to.equal('xml_too_many_elements');
+  });
+
+  it('accepts UTF-8 declared in any case, or no encoding', () => {
+    for (const declaration of ['<?xml version="1.0" encoding="UTF-8"?>', "<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0" encoding = "Utf-8" ?>', '<?xml version="1.0"?>']) {
+      expect(parseUntrustedXml(`${declaration}<a/>`, LIMIT).documentElement?.localName, declaration).to.equal('a');
+    }
+  });
+
+  it('error messages are a short sentence, never the parser\'s own words', () => {
+    for (const xml of ['<a><b></a>', '<a', '<a x="1" x="2"/>', '<r>&x;</r>', '<a/><![CDATA[x]]>']) {
+      const error = thrown(() => parseUntrustedXml(xml, LIMIT), XmlError)!;
+      expect(error.message, xml).to.equal('malformed XML');
+    }
+  });
 
   it('rejects input over maxBytes, counting UTF-8 bytes rather than characters', () => {
     expect(codeOf(() => parseUntrustedXml(`<a>${'x'.repeat(100)}</a>`, { maxBytes: 100 }))).to.equal('xml_too_large');
@@ -83,4 +123,27 @@ describe('xml/parse: parseUntrustedXml', () => {
     const doc = parseUntrustedXml('<AuthnRequest ID="_1"/>', LIMIT);
     expect(codeOf(() => expectRoot(doc, NS.samlp, 'AuthnRequest'))).to.equal('xml_unexpected_root');
   });
+});
+
+describe('xml/parse: parseXsBoolean (XML Schema 3.2.2, whitespace collapsed)', () => {
+  const cases: Array<[value: string, expected: boolean | undefined]> = [
+    ['true', true],
+    ['1', true],
+    [' true ', true],
+    ['\t1\n', true],
+    ['false', false],
+    ['0', false],
+    [' false', false],
+    ['TRUE', undefined],
+    ['True', undefined],
+    ['yes', undefined],
+    ['', undefined],
+    ['t rue', undefined],
+    ['01', undefined],
+  ];
+  for (const [value, expected] of cases) {
+    it(`${JSON.stringify(value)} is ${String(expected)}`, () => {
+      expect(parseXsBoolean(value)).to.equal(expected);
+    });
+  }
 });
