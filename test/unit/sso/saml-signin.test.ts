@@ -55,12 +55,13 @@ describe('sso/saml-signin and sso/saml-logout (no HTTP)', () => {
     expect(audit.details.kid).to.equal(before.signing.kid);
   });
 
-  it('single logout ends the session the LogoutRequest names and clears the cookie', async () => {
+  /** A browser signed in to the SP, and a LogoutRequest (HTTP-POST) for the NameID it was given, or another. */
+  async function signedInAndLogout(nameIdOverride?: string) {
     const { services } = fixture;
     const visitor = await fixture.signedIn();
     const signedIn = samlResponseOf(await samlSignIn(services).signIn(idpInitiated(fixture.samlClientId), visitor));
     const sessionIndex = /SessionIndex="([^"]+)"/.exec(signedIn)![1];
-    const nameId = /<saml:NameID[^>]*>([^<]+)</.exec(signedIn)![1]!;
+    const nameId = nameIdOverride ?? /<saml:NameID[^>]*>([^<]+)</.exec(signedIn)![1]!;
     const xml = buildLogoutRequest({
       id: newSamlId(),
       issuer: 'https://sp.example.com',
@@ -70,10 +71,26 @@ describe('sso/saml-signin and sso/saml-logout (no HTTP)', () => {
       sessionIndex,
     });
     const fields = { SAMLRequest: Buffer.from(xml).toString('base64') };
-    const outcome = await samlLogout(services).logout({ binding: 'post', rawQuery: '', fields, clientId: fixture.samlClientId }, visitor);
+    return { visitor, input: { binding: 'post' as const, rawQuery: '', fields, clientId: fixture.samlClientId } };
+  }
+
+  it('single logout ends the session the LogoutRequest names and clears the cookie', async () => {
+    const { services } = fixture;
+    const { visitor, input } = await signedInAndLogout();
+    const outcome = await samlLogout(services).logout(input, visitor);
     expect(outcome).to.include({ kind: 'post-form', action: SLO, clearSession: true });
     expect(samlResponseOf(outcome)).to.include('urn:oasis:names:tc:SAML:2.0:status:Success');
     expect(await currentSession(services.store, visitor.sessionCookie, NOW)).to.equal(undefined);
     expect(await lastAudit(services)).to.include({ type: 'slo' });
+  });
+
+  it('a LogoutRequest for another NameID answers UnknownPrincipal and keeps the session', async () => {
+    const { services } = fixture;
+    const { visitor, input } = await signedInAndLogout('someone-else');
+    const outcome = await samlLogout(services).logout(input, visitor);
+    expect(outcome).to.include({ kind: 'post-form', action: SLO });
+    expect(outcome).not.to.have.property('clearSession');
+    expect(samlResponseOf(outcome)).to.include('urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal');
+    expect(await currentSession(services.store, visitor.sessionCookie, NOW)).not.to.equal(undefined);
   });
 });
