@@ -7,8 +7,8 @@
 // A POST must carry the matching token and, when the browser says where it comes from, come from
 // our own origin. No web framework here: the http layer (src/http/csrf.ts) passes the cookie and
 // header values and sets the pre-session cookie.
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { FedmetaError } from '../errors.js';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { csrfRejected } from '../errors.js';
 import { sessionIdHash } from './sessions.js';
 
 /** The browser's cookies that a token can be bound to. */
@@ -52,9 +52,8 @@ export class Csrf {
     return `pre-session:${match[1]}`;
   }
 
-  /** A new server-signed pre-session: the cookie value to set and the binding it gives. */
-  newPreSession(): { cookieValue: string; binding: string } {
-    const nonce = randomBytes(32).toString('base64url');
+  /** A server-signed pre-session from a fresh random `nonce`: the cookie value to set and the binding it gives. */
+  preSession(nonce: string): { cookieValue: string; binding: string } {
     return { cookieValue: `${nonce}.${this.mac('pre-session cookie', nonce)}`, binding: `pre-session:${nonce}` };
   }
 
@@ -65,14 +64,13 @@ export class Csrf {
 
   /** Throws 403 `csrf_rejected` unless the request comes from our origin with the token of its session (or pre-session). */
   verify(evidence: CsrfEvidence): void {
-    const forbidden = (message: string) => new FedmetaError(403, 'csrf_rejected', message);
     const site = evidence.fetchSite;
-    if (site && site !== 'same-origin' && site !== 'none') throw forbidden('Cross-site form submission refused');
-    if (evidence.origin && evidence.origin !== this.origin) throw forbidden('Form submitted from another origin');
+    if (site && site !== 'same-origin' && site !== 'none') throw csrfRejected('Cross-site form submission refused');
+    if (evidence.origin && evidence.origin !== this.origin) throw csrfRejected('Form submitted from another origin');
     const binding = this.binding(evidence.cookies);
     const { token } = evidence;
     if (!binding || typeof token !== 'string' || !equal(this.tokenFor(binding), token)) {
-      throw forbidden('The form has expired; reload the page and try again');
+      throw csrfRejected('The form has expired; reload the page and try again');
     }
   }
 }

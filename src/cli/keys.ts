@@ -1,9 +1,8 @@
 // fedmeta keys list|rotate|revoke|show — the same KeyService as the Management API.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
+import type { Services } from '../services.js';
 import { toKeyObject } from '../keys/key-object.js';
-import { publishKey } from '../keys/formats.js';
 import type { Actor } from '../audit/types.js';
 import { table, UsageError, type Io } from './output.js';
 
@@ -16,7 +15,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
   switch (sub) {
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
-      const keys = (await services.keys.list()).map(toKeyObject);
+      const keys = (await services.keys.list()).map((key) => toKeyObject(key, services.publishedKeys));
       if (values.json) {
         io.out(`${JSON.stringify(keys, null, 2)}\n`);
         return 0;
@@ -33,7 +32,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
     case 'rotate': {
       const { values } = parseArgs({ args: rest, options: { 'revoke-previous': { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
       const { key } = await services.keys.rotate({ actor: cliActor(), revokePrevious: values['revoke-previous'] ?? false, rateLimited: false });
-      if (values.json) io.out(`${JSON.stringify({ cert: toKeyObject(key).cert, kid: key.kid })}\n`);
+      if (values.json) io.out(`${JSON.stringify({ cert: toKeyObject(key, services.publishedKeys).cert, kid: key.kid })}\n`);
       else io.out(`rotated: ${key.kid} is now the current signing key${values['revoke-previous'] ? ' (the previous key is revoked)' : ''}\n`);
       return 0;
     }
@@ -52,10 +51,10 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
         throw new UsageError(`--format must be one of ${KEY_FORMATS.join(', ')} (got "${format}")`);
       }
       const record = await services.keys.get(positionals[0]!);
-      const forms = publishKey(record);
+      const forms = services.publishedKeys.of(record);
       switch (format) {
         case undefined:
-          io.out(`${JSON.stringify(toKeyObject(record), null, 2)}\n`);
+          io.out(`${JSON.stringify(toKeyObject(record, services.publishedKeys), null, 2)}\n`);
           break;
         case 'pem':
           io.out(forms.certPem);

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { Csrf, type CsrfCookies } from '../auth/csrf.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { setCookie } from './cookies.js';
+import type { Ids } from '../ids.js';
 
 const PRE_SESSION_COOKIE = 'fedmeta_csrf';
 
@@ -18,6 +19,7 @@ export class BrowserCsrf {
   constructor(
     kek: Buffer,
     private readonly config: Config,
+    private readonly ids: Pick<Ids, 'secret'>,
   ) {
     this.csrf = new Csrf(kek, new URL(config.issuer).origin);
   }
@@ -26,7 +28,7 @@ export class BrowserCsrf {
   issue(ctx: Context): string {
     let binding = this.csrf.binding(cookiesOf(ctx)) ?? this.issuedInRequest.get(ctx);
     if (!binding) {
-      const fresh = this.csrf.newPreSession();
+      const fresh = this.csrf.preSession(this.ids.secret());
       setCookie(ctx, this.config, PRE_SESSION_COOKIE, fresh.cookieValue);
       binding = fresh.binding;
       this.issuedInRequest.set(ctx, binding);

@@ -3,31 +3,27 @@
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import type { Outcome } from '../sso/outcome.js';
-import { renderPage } from './render.js';
 import { applySessionEffect } from './cookies.js';
+import { pathFor } from '../route-paths.js';
 
 function seeOther(ctx: Context, location: string): void {
   ctx.status = 303;
   ctx.redirect(location);
 }
 
-export function renderOutcome(ctx: Context, deps: Pick<AppDeps, 'config' | 'csrf'>, outcome: Outcome): void {
+export function renderOutcome(ctx: Context, deps: Pick<AppDeps, 'config' | 'csrf' | 'renderer'>, outcome: Outcome): void {
   applySessionEffect(ctx, deps.config, outcome);
   switch (outcome.kind) {
-    case 'post-form': {
-      const fields = Object.entries(outcome.fields)
-        .filter((entry): entry is [string, string] => entry[1] !== undefined)
-        .map(([name, value]) => ({ name, value }));
-      return renderPage(ctx, 'form-post.html', { action: outcome.action, fields }, { formAction: [new URL(outcome.action).origin] });
-    }
+    case 'post-form':
+      return deps.renderer.postForm(ctx, outcome.action, outcome.fields);
     case 'redirect':
       return seeOther(ctx, outcome.location);
     case 'login':
-      return seeOther(ctx, `/login?state=${outcome.state}`);
+      return seeOther(ctx, pathFor('login', {}, { state: outcome.state }));
     case 'page': {
       const data = outcome.withCsrf ? { ...outcome.data, csrf: deps.csrf.issue(ctx) } : outcome.data;
       const { status, formAction } = outcome;
-      return renderPage(ctx, outcome.template, data, { ...(status === undefined ? {} : { status }), ...(formAction ? { formAction } : {}) });
+      return deps.renderer.render(ctx, outcome.template, data, { ...(status === undefined ? {} : { status }), ...(formAction ? { formAction } : {}) });
     }
   }
 }

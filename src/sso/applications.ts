@@ -3,9 +3,8 @@
 import type { ApplicationCatalog } from '../clients/catalog.js';
 import type { Application, SamlpAddon } from '../clients/types.js';
 import type { WsfedApp } from '../wsfed/signin.js';
-import { SamlRequestError } from '../saml/bindings.js';
-import { checkRealm, wsfedError, type WsfedRequest } from '../wsfed/request.js';
-import { notFound } from '../errors.js';
+import { checkRealm, type WsfedRequest } from '../wsfed/request.js';
+import { SamlRequestError, notFound, wsfedError } from '../errors.js';
 
 export type SamlApp = Application & { addons: { samlp: SamlpAddon } };
 export type { WsfedApp };

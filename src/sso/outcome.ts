@@ -1,6 +1,6 @@
 // What a sign-in or sign-out use case answers, as a value: the http layer renders it (src/http/outcome.ts).
 // Nothing here knows about Koa; a use case returns one of these and the adapter turns it into a response.
-import type { Services } from '../server.js';
+import type { Services } from '../services.js';
 
 /** Effects on the browser's session cookie that go with an outcome. */
 export interface SessionEffect {
@@ -27,11 +27,8 @@ export type Outcome = SessionEffect &
       }
   );
 
-/** What every use case reads from: configuration, the store, the key set, the applications and the time. */
-export type SsoDeps = Pick<Services, 'config' | 'store' | 'keyring' | 'catalog' | 'clock'> & {
-  /** A fresh random id (pending sign-ins); defaults to 24 random bytes in base64url. */
-  newId?: () => string;
-};
+/** What every use case reads from: configuration, the store, the key set, the applications, the time and the id source. */
+export type SsoDeps = Pick<Services, 'config' | 'store' | 'keyring' | 'catalog' | 'clock' | 'ids'>;
 
 /** Who is asking: the browser's session cookie (if any) and its address, for the audit log. */
 export interface Visitor {

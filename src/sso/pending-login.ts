@@ -1,8 +1,8 @@
 // A sign-in in progress: what to resume after /login (the pending SAML or WS-Fed request),
 // kept server-side under a random id that travels in the login form's hidden `state` field.
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import { FedmetaError } from '../errors.js';
+import { loginExpired } from '../errors.js';
+import type { Ids } from '../ids.js';
 import { currentSession, type ActiveSession } from './sessions.js';
 import type { Outcome } from './outcome.js';
 
@@ -20,23 +20,13 @@ export interface PendingLogin {
   since?: number;
 }
 
-export const loginExpired = () =>
-  new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
-
-export const newPendingLoginId = () => randomBytes(24).toString('base64url');
-
 export function isLocalPath(path: string): boolean {
   return path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') && !/[\r\n]/.test(path);
 }
 
 /** Saves a pending sign-in; `describe` gets its id (to put in returnTo) and returns the record. */
-export async function savePendingLogin(
-  store: Store,
-  describe: (id: string) => PendingLogin,
-  now: Date,
-  newId: () => string = newPendingLoginId,
-): Promise<string> {
-  const id = newId();
+export async function savePendingLogin(store: Store, ids: Pick<Ids, 'pendingLoginId'>, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
+  const id = ids.pendingLoginId();
   const pending = { ...describe(id), since: now.getTime() };
   if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
   await store.putLoginState(id, JSON.stringify(pending), new Date(now.getTime() + TEN_MINUTES));

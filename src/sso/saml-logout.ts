@@ -3,10 +3,10 @@
 import { checkLogoutRequest, parseLogoutRequest, readSignedPostLogoutRequest, type LogoutRequestInfo } from '../saml/logout-request.js';
 import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
-import { STATUS, type SamlStatus } from '../saml/response.js';
+import { STATUS, type SamlStatus } from '../saml/status.js';
 import type { SessionRecord } from '../store/store.js';
-import { newSamlId } from '../saml/ids.js';
 import { invalidRequest } from '../errors.js';
+import { logType } from '../audit/types.js';
 import type { SamlApp } from './applications.js';
 import { isAnswerable, readMessage, readRequest, rejectReplay, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
 import { samlEndpointUrls } from './saml-signin.js';
@@ -21,7 +21,7 @@ const UNKNOWN_PRINCIPAL_STATUS: SamlStatus = {
 };
 
 export function samlLogout(deps: SsoDeps) {
-  const { config, store, keyring, catalog, clock } = deps;
+  const { config, store, keyring, catalog, clock, ids } = deps;
 
   /**
    * Ends the session in which `app` issued exactly this NameID (and, when the request names any, one of
@@ -48,14 +48,14 @@ export function samlLogout(deps: SsoDeps) {
     await store.deleteSession(session.idHash);
     const effect: SessionEffect = fromCookie && fromCookie.session.idHash === session.idHash ? { clearSession: true } : {};
     const actor = { type: 'user' as const, id: session.userId, ip: visitor.ip };
-    await store.appendAudit({ type: 'slo', description: `Signed out from ${app.name} (SAML single logout)`, actor, details: { client_id: app.clientId } }, now);
+    await store.appendAudit({ type: logType('logout'), description: `Signed out from ${app.name} (SAML single logout)`, actor, details: { client_id: app.clientId } }, now);
     return { result: 'ended', ...effect };
   }
 
   /** The LogoutResponse: redirected back over HTTP-Redirect, or auto-posted. */
   function answer(app: SamlApp, message: IncomingMessage, destination: string, inResponseTo: string, status: SamlStatus | undefined): Outcome {
     const now = clock.now();
-    const xml = buildLogoutResponse({ id: newSamlId(), issuer: config.samlEntityId, now, destination, inResponseTo, status });
+    const xml = buildLogoutResponse({ id: ids.samlId(), issuer: config.samlEntityId, now, destination, inResponseTo, status });
     const { signatureAlgorithm, digestAlgorithm } = app.addons.samlp;
     const key = keyring.snapshot.signing;
     if (message.binding === 'redirect') {

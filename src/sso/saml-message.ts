@@ -4,14 +4,13 @@
 import type { Store } from '../store/store.js';
 import type { ApplicationCatalog } from '../clients/catalog.js';
 import {
-  SamlRequestError,
   decodePostMessage,
   decodeRedirectMessage,
   parseRedirectQuery,
   verifyRedirectSignature,
 } from '../saml/bindings.js';
 import { DEFAULT_SKEW_SECONDS } from '../saml/authn-request.js';
-import { invalidRequest } from '../errors.js';
+import { SamlRequestError, invalidRequest } from '../errors.js';
 import { resolveSamlApp, type SamlApp } from './applications.js';
 
 /** RelayState is opaque to us and echoed as is; bindings 3.4.3 asks for at most 80 bytes, SPs send more. */

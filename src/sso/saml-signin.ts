@@ -3,11 +3,12 @@
 // for the application. The key-set snapshot is read once per sign-in: the kid that signs is the kid logged.
 import { checkAuthnRequest, noPassiveError, parseAuthnRequest, readSignedPostRequest, type AuthnRequestInfo } from '../saml/authn-request.js';
 import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-response.js';
-import type { SamlRequestError } from '../saml/bindings.js';
 import type { SigningKey } from '../keys/keyring.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
 import { idpInitiatedAllowed } from '../clients/types.js';
-import { FedmetaError } from '../errors.js';
+import { idpInitiatedDisabled, type SamlRequestError } from '../errors.js';
+import { logType } from '../audit/types.js';
+import { pathFor } from '../route-paths.js';
 import { resolveSamlApp, resumedApp, type SamlApp } from './applications.js';
 import { isAnswerable, readMessage, readRequest, rejectReplay, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
 import { currentSession, type ActiveSession } from './sessions.js';
@@ -23,9 +24,6 @@ interface SignInRequest {
   isPassive: boolean;
 }
 
-const idpInitiatedDisabled = () =>
-  new FedmetaError(403, 'idp_initiated_disabled', 'IdP-initiated sign-in is turned off for this application (addons.samlp.idpInitiated): start the sign-in at the application');
-
 const base64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
 
 export const samlEndpointUrls = (config: SsoDeps['config'], app: SamlApp, kind: 'sso' | 'slo') => [
@@ -34,18 +32,18 @@ export const samlEndpointUrls = (config: SsoDeps['config'], app: SamlApp, kind: 
 ];
 
 export function samlSignIn(deps: SsoDeps) {
-  const { config, store, keyring, catalog, clock } = deps;
+  const { config, store, keyring, catalog, clock, ids } = deps;
 
   /** Sign the user in to `app`: a Response posted to the ACS, and the app recorded in the session. */
   async function answerWithAssertion(app: SamlApp, active: ActiveSession, signIn: SignInRequest, ip: string): Promise<Outcome> {
     const now = clock.now();
     const key: SigningKey = keyring.snapshot.signing;
     const { acsUrl, inResponseTo } = signIn;
-    const response = buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, user: active.user, session: active.session, key, now });
+    const response = buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, user: active.user, session: active.session, key, now, ids });
     const { sessionIndex, nameId, nameIdFormat } = response;
     await store.addSessionParticipant(active.session.idHash, { clientId: app.clientId, sessionIndex, nameId, nameIdFormat });
     await store.appendAudit(
-      { type: 'ssa', description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { client_id: app.clientId, kid: key.kid } },
+      { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { client_id: app.clientId, kid: key.kid } },
       now,
     );
     return postForm(acsUrl, { SAMLResponse: base64(response.xml), RelayState: signIn.relayState });
@@ -61,6 +59,7 @@ export function samlSignIn(deps: SsoDeps) {
       status: { ...error.samlStatus!, message: error.message },
       key: keyring.snapshot.signing,
       now: clock.now(),
+      ids,
     });
     return postForm(error.responseUrl!, { SAMLResponse: base64(xml), RelayState: relayState });
   }
@@ -71,8 +70,8 @@ export function samlSignIn(deps: SsoDeps) {
     if (active && !signIn.forceAuthn) return answerWithAssertion(app, active, signIn, visitor.ip);
     if (signIn.isPassive) return answerWithStatus(app, noPassiveError({ id: signIn.inResponseTo }, signIn.acsUrl), signIn.relayState);
     const payload = { clientId: app.clientId, ...signIn };
-    const describe = (id: string) => ({ returnTo: `/samlp/resume/${id}`, applicationName: app.name, forceLogin: signIn.forceAuthn, payload });
-    return { kind: 'login', state: await savePendingLogin(store, describe, now, deps.newId) };
+    const describe = (id: string) => ({ returnTo: pathFor('saml-resume', { state: id }), applicationName: app.name, forceLogin: signIn.forceAuthn, payload });
+    return { kind: 'login', state: await savePendingLogin(store, ids, describe, now) };
   }
 
   /** An AuthnRequest (or none: IdP-initiated) at /samlp or /samlp/:client_id. */
@@ -81,7 +80,7 @@ export function samlSignIn(deps: SsoDeps) {
     if (message.xml === undefined) {
       // IdP-initiated SSO (SAML profiles 4.1.5): unsolicited, to the application's first callback.
       const app = resolveSamlApp(catalog, input.clientId, undefined);
-      if (!idpInitiatedAllowed(app.addons.samlp)) throw idpInitiatedDisabled();
+      if (!idpInitiatedAllowed(app.addons.samlp)) throw idpInitiatedDisabled('IdP-initiated sign-in is turned off for this application (addons.samlp.idpInitiated): start the sign-in at the application');
       return continueSignIn(app, { acsUrl: app.callbacks[0]!, relayState: message.relayState, forceAuthn: false, isPassive: false }, visitor);
     }
     const { request, app, signed } = readRequest<AuthnRequestInfo>(catalog, input.clientId, message as IncomingMessage & { xml: string }, parseAuthnRequest, readSignedPostRequest);

@@ -2,7 +2,8 @@
 // hashed). Setting the cookie is the http layer's part: a use case returns setSession/clearSession.
 import type { SessionRecord, Store } from '../store/store.js';
 import type { User } from '../users/types.js';
-import { hashToken, newSessionValue, sessionIdHash } from '../auth/sessions.js';
+import type { Ids } from '../ids.js';
+import { hashToken, sessionIdHash } from '../auth/sessions.js';
 
 export { SESSION_COOKIE } from '../auth/sessions.js';
 const SESSION_HOURS = 8;
@@ -13,8 +14,8 @@ export interface ActiveSession {
 }
 
 /** A new session for `user`: the record stored and the cookie value to give the browser. */
-export async function startSession(store: Store, user: User, now: Date): Promise<{ session: SessionRecord; cookieValue: string }> {
-  const cookieValue = newSessionValue();
+export async function startSession(store: Store, ids: Pick<Ids, 'secret'>, user: User, now: Date): Promise<{ session: SessionRecord; cookieValue: string }> {
+  const cookieValue = ids.secret();
   const session: SessionRecord = {
     idHash: hashToken(cookieValue),
     userId: user.userId,

@@ -2,7 +2,10 @@
 // auto-POST form to a registered wreply carrying a signed token; wsignout1.0 and wsignoutcleanup1.0
 // end the session once confirmed by a CSRF-protected POST. The key-set snapshot is read once per sign-in: the kid that signs is the kid logged.
 import { buildSignedWresult } from '../wsfed/signin.js';
-import { chooseWreply, needsFreshLogin, parseWsfedQuery, wsfedError, type WsfedRequest } from '../wsfed/request.js';
+import { chooseWreply, needsFreshLogin, parseWsfedQuery, type WsfedRequest } from '../wsfed/request.js';
+import { wsfedError } from '../errors.js';
+import { logType } from '../audit/types.js';
+import { pathFor } from '../route-paths.js';
 import { resolveWsfedApp, resumedApp, type WsfedApp } from './applications.js';
 import { currentSession, endSession, type ActiveSession } from './sessions.js';
 import { resumePendingLogin, savePendingLogin } from './pending-login.js';
@@ -30,14 +33,14 @@ function confirmationPage(request: WsfedRequest, action: string, app: WsfedApp |
 }
 
 export function wsfedSignIn(deps: SsoDeps) {
-  const { config, store, keyring, catalog, clock } = deps;
+  const { config, store, keyring, catalog, clock, ids } = deps;
 
   async function answerWithToken(app: WsfedApp, active: ActiveSession, wreply: string, wctx: string | undefined, ip: string): Promise<Outcome> {
     const now = clock.now();
     const key = keyring.snapshot.signing;
-    const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, user: active.user, session: active.session, key, now });
+    const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, user: active.user, session: active.session, key, now, ids });
     const details = { client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId };
-    await store.appendAudit({ type: 'ssa', description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details }, now);
+    await store.appendAudit({ type: logType('sso_succeeded'), description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details }, now);
     return postForm(wreply, { wa: 'wsignin1.0', wresult, wctx });
   }
 
@@ -51,8 +54,8 @@ export function wsfedSignIn(deps: SsoDeps) {
     const forceLogin = needsFreshLogin(request.wfresh, active?.session.createdAt ?? now, now);
     if (active && !forceLogin) return answerWithToken(app, active, wreply, request.wctx, visitor.ip);
     const payload: PendingSignIn = { clientId: app.clientId, wreply, wctx: request.wctx };
-    const describe = (id: string) => ({ returnTo: `/wsfed/resume/${id}`, applicationName: app.name, forceLogin, payload });
-    return { kind: 'login', state: await savePendingLogin(store, describe, now, deps.newId) };
+    const describe = (id: string) => ({ returnTo: pathFor('wsfed-resume', { state: id }), applicationName: app.name, forceLogin, payload });
+    return { kind: 'login', state: await savePendingLogin(store, ids, describe, now) };
   }
 
   /** After /login: answer the sign-in that was waiting. */
@@ -82,7 +85,7 @@ export function wsfedSignIn(deps: SsoDeps) {
     await endSession(store, visitor.sessionCookie);
     if (active) {
       const description = `Signed out${app ? ` from ${app.name}` : ''} (WS-Federation ${request.wa})`;
-      await store.appendAudit({ type: 'slo', description, actor: { type: 'user', id: active.user.userId, ip: visitor.ip }, details: app ? { client_id: app.clientId } : {} }, now);
+      await store.appendAudit({ type: logType('logout'), description, actor: { type: 'user', id: active.user.userId, ip: visitor.ip }, details: app ? { client_id: app.clientId } : {} }, now);
     }
     return wreply ? { kind: 'redirect', location: wreply, clearSession: true } : signedOutPage({ clearSession: true });
   }

@@ -11,7 +11,7 @@ import { currentSession } from '../../sso/sessions.js';
 import { isLocalPath, savePendingLogin } from '../../sso/pending-login.js';
 import { sessionCookie } from '../cookies.js';
 import { renderOutcome } from '../outcome.js';
-import { renderPage } from '../render.js';
+import { pathFor } from '../../route-paths.js';
 
 /** Pasted SP metadata can be large (several certificates); everything else is small. */
 const FORM_LIMIT = 256 * 1024;
@@ -25,9 +25,10 @@ export interface DashboardState {
 export const dashboardState = (ctx: Context): DashboardState => ctx.state.dashboard as DashboardState;
 
 /** Who did it, for the audit log: the signed-in administrator and their address. */
-export const actorOf = (ctx: Context): Actor => ({ type: 'user', id: dashboardState(ctx).user.userId, ip: ctx.ip });
+export const adminActor = (ctx: Context): Actor => ({ type: 'user', id: dashboardState(ctx).user.userId, ip: ctx.ip });
 
-export function dashboardGuard({ config, store, clock, csrf }: AppDeps) {
+export function dashboardGuard(deps: AppDeps) {
+  const { store, clock, ids, csrf, renderer } = deps;
   return async (ctx: Context, next: Next): Promise<void> => {
     let form: BodyFields = {};
     if (ctx.method === 'POST') {
@@ -37,13 +38,13 @@ export function dashboardGuard({ config, store, clock, csrf }: AppDeps) {
     const now = clock.now();
     const active = await currentSession(store, sessionCookie(ctx), now);
     if (!active) {
-      const returnTo = ctx.method === 'GET' && isLocalPath(ctx.url) ? ctx.url : '/dashboard';
-      const state = await savePendingLogin(store, () => ({ returnTo, applicationName: 'the fedmeta dashboard' }), now);
-      renderOutcome(ctx, { config, csrf }, { kind: 'login', state });
+      const returnTo = ctx.method === 'GET' && isLocalPath(ctx.url) ? ctx.url : pathFor('dashboard');
+      const state = await savePendingLogin(store, ids, () => ({ returnTo, applicationName: 'the fedmeta dashboard' }), now);
+      renderOutcome(ctx, deps, { kind: 'login', state });
       return;
     }
     if (!active.user.admin) {
-      renderPage(ctx, 'dashboard/forbidden.html', { email: active.user.email, csrf: csrf.issue(ctx) }, { status: 403 });
+      renderer.render(ctx, 'dashboard/forbidden.html', { email: active.user.email, csrf: csrf.issue(ctx) }, { status: 403 });
       return;
     }
     ctx.state.dashboard = { user: active.user, form } satisfies DashboardState;

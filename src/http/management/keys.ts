@@ -4,8 +4,9 @@ import type { AppDeps } from '../context.js';
 import { toKeyObject } from '../../keys/key-object.js';
 import { rateLimitHeaders } from '../../limits/token-bucket.js';
 import type { KeyChangeResult } from '../../keys/service.js';
+import type { PublishedKeyCache } from '../../keys/formats.js';
 import { invalidRequest } from '../../errors.js';
-import { actorOf } from './authenticate.js';
+import { apiClientActor } from './authenticate.js';
 
 function booleanQuery(ctx: Context, name: string): boolean {
   const value = ctx.query[name];
@@ -15,26 +16,26 @@ function booleanQuery(ctx: Context, name: string): boolean {
   throw invalidRequest(`Query parameter "${name}" must be true or false`);
 }
 
-function answerChange(ctx: Context, status: number, change: KeyChangeResult): void {
+function answerChange(ctx: Context, status: number, change: KeyChangeResult, publishedKeys: PublishedKeyCache): void {
   if (change.rate) ctx.set(rateLimitHeaders(change.rate));
   ctx.status = status;
-  ctx.body = { cert: toKeyObject(change.key).cert, kid: change.key.kid };
+  ctx.body = { cert: toKeyObject(change.key, publishedKeys).cert, kid: change.key.kid };
 }
 
-export function keyHandlers({ keys }: AppDeps) {
+export function keyHandlers({ keys, publishedKeys }: AppDeps) {
   return {
     list: async (ctx: Context) => {
-      ctx.body = (await keys.list()).map(toKeyObject);
+      ctx.body = (await keys.list()).map((key) => toKeyObject(key, publishedKeys));
     },
     get: async (ctx: Context) => {
-      ctx.body = toKeyObject(await keys.get(String(ctx.params.kid)));
+      ctx.body = toKeyObject(await keys.get(String(ctx.params.kid)), publishedKeys);
     },
     rotate: async (ctx: Context) => {
       const revokePrevious = booleanQuery(ctx, 'revoke_previous');
-      answerChange(ctx, 201, await keys.rotate({ actor: actorOf(ctx), revokePrevious }));
+      answerChange(ctx, 201, await keys.rotate({ actor: apiClientActor(ctx), revokePrevious }), publishedKeys);
     },
     revoke: async (ctx: Context) => {
-      answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: actorOf(ctx) }));
+      answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: apiClientActor(ctx) }), publishedKeys);
     },
   };
 }

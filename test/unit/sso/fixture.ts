@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { loadConfig } from '../../../src/config.js';
-import { openServices, type Services } from '../../../src/server.js';
+import { openServices, type Services } from '../../../src/services.js';
 import { startSession } from '../../../src/sso/sessions.js';
 import type { Visitor } from '../../../src/sso/outcome.js';
 import { TEST_KEK, tempDir } from '../../helpers/server.js';
@@ -26,7 +26,7 @@ export interface SsoFixture {
 export async function openSsoFixture(): Promise<SsoFixture> {
   const dir = tempDir('fedmeta-sso-');
   const env = { FEDMETA_DATABASE_URL: `sqlite:${join(dir, 'fedmeta.db')}`, FEDMETA_KEK: TEST_KEK, FEDMETA_ISSUER: 'https://id.example.com', FEDMETA_ENV_FILE: '/dev/null' };
-  const services = await openServices(loadConfig(env, dir), { clock: { now: () => NOW } });
+  const services = await openServices({ config: loadConfig(env, dir), clock: { now: () => NOW } });
   const actor = { type: 'system' as const, id: 'test' };
   const user = await services.users.create({ email: 'ann@example.com', password: 'correct horse battery', name: 'Ann' }, actor);
   const create = async (name: string, callbacks: string[], addons: object) => (await services.clients.create({ name, callbacks, addons }, actor)).clientId;
@@ -38,7 +38,7 @@ export async function openSsoFixture(): Promise<SsoFixture> {
     wsfedClientId,
     userId: user.userId,
     async signedIn() {
-      const { cookieValue } = await startSession(services.store, user, NOW);
+      const { cookieValue } = await startSession(services.store, services.ids, user, NOW);
       return { sessionCookie: cookieValue, ip: '192.0.2.1' };
     },
     async destroy() {

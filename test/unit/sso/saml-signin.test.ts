@@ -6,7 +6,6 @@ import type { Outcome } from '../../../src/sso/outcome.js';
 import { currentSession } from '../../../src/sso/sessions.js';
 import type { Keyring } from '../../../src/keys/keyring.js';
 import { buildLogoutRequest } from '../../../src/saml/logout-response.js';
-import { newSamlId } from '../../../src/saml/ids.js';
 import { NAMEID_FORMATS } from '../../../src/xml/namespaces.js';
 import { ACS, NOW, SLO, lastAudit, openSsoFixture, type SsoFixture } from './fixture.js';
 
@@ -63,7 +62,7 @@ describe('sso/saml-signin and sso/saml-logout (no HTTP)', () => {
     const sessionIndex = /SessionIndex="([^"]+)"/.exec(signedIn)![1];
     const nameId = nameIdOverride ?? /<saml:NameID[^>]*>([^<]+)</.exec(signedIn)![1]!;
     const xml = buildLogoutRequest({
-      id: newSamlId(),
+      id: services.ids.samlId(),
       issuer: 'https://sp.example.com',
       now: NOW,
       destination: `${services.config.issuer}/samlp/${fixture.samlClientId}/logout`,
