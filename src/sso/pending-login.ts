@@ -1,9 +1,9 @@
 // A sign-in in progress: what to resume after /login (the pending SAML or WS-Fed request),
 // kept server-side under a random id that travels in the login form's hidden `state` field.
-import type { Store } from '../store/store.js';
+import type { LoginStateStore } from '../auth/session-store.js';
 import { loginExpired } from '../errors.js';
 import type { Ids } from '../ids.js';
-import { currentSession, type ActiveSession } from './sessions.js';
+import { currentSession, type ActiveSession, type SessionReader } from './sessions.js';
 import type { Outcome } from './outcome.js';
 
 const TEN_MINUTES = 10 * 60_000;
@@ -25,7 +25,7 @@ export function isLocalPath(path: string): boolean {
 }
 
 /** Saves a pending sign-in; `describe` gets its id (to put in returnTo) and returns the record. */
-export async function savePendingLogin(store: Store, ids: Pick<Ids, 'pendingLoginId'>, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
+export async function savePendingLogin(store: Pick<LoginStateStore, 'putLoginState'>, ids: Pick<Ids, 'pendingLoginId'>, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
   const id = ids.pendingLoginId();
   const pending = { ...describe(id), since: now.getTime() };
   if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
@@ -33,7 +33,7 @@ export async function savePendingLogin(store: Store, ids: Pick<Ids, 'pendingLogi
   return id;
 }
 
-export async function loadPendingLogin(store: Store, id: unknown, now: Date): Promise<PendingLogin | undefined> {
+export async function loadPendingLogin(store: Pick<LoginStateStore, 'getLoginState'>, id: unknown, now: Date): Promise<PendingLogin | undefined> {
   if (typeof id !== 'string' || !/^[\w-]{32}$/.test(id)) return undefined;
   const data = await store.getLoginState(id, now);
   return data ? (JSON.parse(data) as PendingLogin) : undefined;
@@ -46,7 +46,7 @@ export type Resumed<T> = { payload: T; active: ActiveSession } | { outcome: Outc
  * it, the state used up. Without a session (or, when a fresh sign-in was asked for, without one begun
  * after the request) the outcome sends the browser back to /login.
  */
-export async function resumePendingLogin<T>(store: Store, state: string, sessionCookie: string | undefined, now: Date): Promise<Resumed<T>> {
+export async function resumePendingLogin<T>(store: LoginStateStore & SessionReader, state: string, sessionCookie: string | undefined, now: Date): Promise<Resumed<T>> {
   const pending = await loadPendingLogin(store, state, now);
   if (!pending) throw loginExpired();
   const active = await currentSession(store, sessionCookie, now);

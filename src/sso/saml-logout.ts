@@ -4,12 +4,11 @@ import { checkLogoutRequest, parseLogoutRequest, readSignedPostLogoutRequest, ty
 import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { STATUS, type SamlStatus } from '../saml/status.js';
-import type { SessionRecord } from '../store/store.js';
+import type { SessionRecord } from '../auth/session-store.js';
 import { invalidRequest } from '../errors.js';
 import { logType } from '../audit/types.js';
 import type { SamlApp } from './applications.js';
-import { isAnswerable, readMessage, readRequest, rejectReplay, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
-import { samlEndpointUrls } from './saml-signin.js';
+import { isAnswerable, readMessage, readRequest, rejectReplay, samlEndpointUrls, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
 import { currentSession } from './sessions.js';
 import { postForm, type Outcome, type SessionEffect, type SsoDeps, type Visitor } from './outcome.js';
 

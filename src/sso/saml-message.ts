@@ -1,7 +1,7 @@
 // An incoming SAML request message (AuthnRequest or LogoutRequest) from its binding's raw parts:
 // decoded with hard size caps, then parsed and (when the application has a signingCert) verified
 // with that certificate only, and a signed request remembered so it cannot be replayed.
-import type { Store } from '../store/store.js';
+import type { RequestIdStore } from '../auth/session-store.js';
 import type { ApplicationCatalog } from '../clients/catalog.js';
 import {
   decodePostMessage,
@@ -11,6 +11,8 @@ import {
 } from '../saml/bindings.js';
 import { DEFAULT_SKEW_SECONDS } from '../saml/authn-request.js';
 import { SamlRequestError, invalidRequest } from '../errors.js';
+import type { Config } from '../config.js';
+import { samlEndpoints } from '../published/saml-metadata.js';
 import { resolveSamlApp, type SamlApp } from './applications.js';
 
 /** RelayState is opaque to us and echoed as is; bindings 3.4.3 asks for at most 80 bytes, SPs send more. */
@@ -104,13 +106,16 @@ export function readRequest<T extends { issuer: string; hasSignature: boolean }>
 }
 
 /** A signed request is accepted once: its ID is remembered for twice the allowed clock skew. */
-export async function rejectReplay(store: Store, request: { issuer: string; id: string; issueInstant: Date }, signed: boolean, now: Date): Promise<void> {
+export async function rejectReplay(store: RequestIdStore, request: { issuer: string; id: string; issueInstant: Date }, signed: boolean, now: Date): Promise<void> {
   if (!signed) return;
   const expires = new Date(request.issueInstant.getTime() + 2 * DEFAULT_SKEW_SECONDS * 1000);
   if (!(await store.rememberRequestId(request.issuer, request.id, expires, now))) {
     throw new SamlRequestError('saml_request_replayed', 'This signed request was already used');
   }
 }
+
+/** The URLs a request may name as its Destination: the application's own endpoint and the shared one. */
+export const samlEndpointUrls = (config: Config, app: SamlApp, kind: 'sso' | 'slo') => [samlEndpoints(config, app.clientId)[kind], samlEndpoints(config)[kind]];
 
 /** A refusal the SP should hear about (a SAML status and a registered URL to send it to). */
 export const isAnswerable = (error: unknown): error is SamlRequestError & { samlStatus: NonNullable<SamlRequestError['samlStatus']>; responseUrl: string } =>

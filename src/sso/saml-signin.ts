@@ -4,13 +4,12 @@
 import { checkAuthnRequest, noPassiveError, parseAuthnRequest, readSignedPostRequest, type AuthnRequestInfo } from '../saml/authn-request.js';
 import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-response.js';
 import type { SigningKey } from '../keys/keyring.js';
-import { samlEndpoints } from '../published/saml-metadata.js';
 import { idpInitiatedAllowed } from '../clients/types.js';
 import { idpInitiatedDisabled, type SamlRequestError } from '../errors.js';
 import { logType } from '../audit/types.js';
 import { pathFor } from '../route-paths.js';
 import { resolveSamlApp, resumedApp, type SamlApp } from './applications.js';
-import { isAnswerable, readMessage, readRequest, rejectReplay, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
+import { isAnswerable, readMessage, readRequest, rejectReplay, samlEndpointUrls, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
 import { currentSession, type ActiveSession } from './sessions.js';
 import { resumePendingLogin, savePendingLogin } from './pending-login.js';
 import { postForm, type Outcome, type SsoDeps, type Visitor } from './outcome.js';
@@ -25,11 +24,6 @@ interface SignInRequest {
 }
 
 const base64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
-
-export const samlEndpointUrls = (config: SsoDeps['config'], app: SamlApp, kind: 'sso' | 'slo') => [
-  samlEndpoints(config, app.clientId)[kind],
-  samlEndpoints(config)[kind],
-];
 
 export function samlSignIn(deps: SsoDeps) {
   const { config, store, keyring, catalog, clock, ids } = deps;
