@@ -6,7 +6,6 @@ import type { SamlpAddon } from '../clients/types.js';
 import { NAMEID_FORMATS, NS, elementPath } from '../xml/namespaces.js';
 import { signXml, type XmlSigningKey } from '../xml/sign.js';
 import { addSeconds, assertSamlId, xsDateTime } from './ids.js';
-import { normalizeLineEnds, releasedValues } from '../users/release.js';
 
 export type XmlNode = ReturnType<typeof create>;
 
@@ -138,3 +137,20 @@ export function nameIdValue(format: string, input: Pick<AssertionInput, 'profile
   return normalizeLineEnds(value);
 }
 
+/**
+ * Every XML parser turns CR LF and lone CR into LF (XML 1.0 section 2.11), and xmlbuilder2 writes CR
+ * unescaped; normalizing first makes the bytes we sign the bytes every verifier reads.
+ */
+export function normalizeLineEnds(value: string): string {
+  return value.replace(/\r\n?/g, '\n');
+}
+
+/** [name, value] for each mapped profile field (SAML attributes and WS-Fed claims alike) with a non-empty value, in mapping order. */
+export function releasedValues(mappings: Readonly<Record<string, string>>, profile: Record<string, string>): Array<[string, string]> {
+  const released: Array<[string, string]> = [];
+  for (const [field, name] of Object.entries(mappings)) {
+    const value = Object.hasOwn(profile, field) ? profile[field] : undefined;
+    if (value) released.push([name, normalizeLineEnds(value)]);
+  }
+  return released;
+}
