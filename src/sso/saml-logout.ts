@@ -1,7 +1,7 @@
 // SP-initiated single logout (SAML profiles 4.4): end the session the LogoutRequest names and answer
 // a signed LogoutResponse on the binding the request came by.
 import { checkLogoutRequest, parseLogoutRequest, readSignedPostLogoutRequest, type LogoutRequestInfo } from '../saml/logout-request.js';
-import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
+import { buildLogoutResponse, logoutResponseElement, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { STATUS, type SamlStatus } from '../saml/status.js';
 import type { SessionRecord } from '../auth/session-store.js';
@@ -54,13 +54,13 @@ export function samlLogout(deps: SsoDeps) {
   /** The LogoutResponse: redirected back over HTTP-Redirect, or auto-posted. */
   function answer(app: SamlApp, message: IncomingMessage, destination: string, inResponseTo: string, status: SamlStatus | undefined): Outcome {
     const now = clock.now();
-    const xml = buildLogoutResponse({ id: ids.samlId(), issuer: config.samlEntityId, now, destination, inResponseTo, status });
+    const logoutResponse = { id: ids.samlId(), issuer: config.samlEntityId, now, destination, inResponseTo, status };
     const { signatureAlgorithm, digestAlgorithm } = app.addons.samlp;
     const key = keyring.snapshot.signing;
     if (message.binding === 'redirect') {
-      return { kind: 'redirect', location: signedRedirectUrl(destination, 'SAMLResponse', xml, { key, relayState: message.relayState, signatureAlgorithm }) };
+      return { kind: 'redirect', location: signedRedirectUrl(destination, 'SAMLResponse', buildLogoutResponse(logoutResponse), { key, relayState: message.relayState, signatureAlgorithm }) };
     }
-    const signedXml = signLogoutResponse(xml, { key, signatureAlgorithm, digestAlgorithm });
+    const signedXml = signLogoutResponse(logoutResponseElement(logoutResponse), { key, signatureAlgorithm, digestAlgorithm });
     return postForm(destination, { SAMLResponse: Buffer.from(signedXml, 'utf8').toString('base64'), RelayState: message.relayState });
   }
 
