@@ -1,6 +1,7 @@
 // SAML 2.0 Web Browser SSO (SAML profiles 4.1): SP-initiated over HTTP-Redirect or HTTP-POST, and
 // IdP-initiated. Everything that arrives is untrusted; the answer only ever goes to a URL registered
 // for the application. The key-set snapshot is read once per sign-in: the kid that signs is the kid logged.
+import { profileOf } from '../users/types.js';
 import { checkAuthnRequest, noPassiveError, parseAuthnRequest, readSignedPostRequest, type AuthnRequestInfo } from '../saml/authn-request.js';
 import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-response.js';
 import type { SigningKey } from '../keys/keyring.js';
@@ -33,7 +34,7 @@ export function samlSignIn(deps: SsoDeps) {
     const now = clock.now();
     const key: SigningKey = keyring.snapshot.signing;
     const { acsUrl, inResponseTo } = signIn;
-    const response = buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, user: active.user, session: active.session, key, now, ids });
+    const response = buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, profile: profileOf(active.user), session: active.session, key, now, ids });
     const { sessionIndex, nameId, nameIdFormat } = response;
     await store.addSessionParticipant(active.session.idHash, { clientId: app.clientId, sessionIndex, nameId, nameIdFormat });
     await store.appendAudit(

@@ -1,6 +1,7 @@
 // WS-Federation passive requestor profile (WS-Federation 1.2 section 13): wsignin1.0 answers an
 // auto-POST form to a registered wreply carrying a signed token; wsignout1.0 and wsignoutcleanup1.0
 // end the session once confirmed by a CSRF-protected POST. The key-set snapshot is read once per sign-in: the kid that signs is the kid logged.
+import { profileOf } from '../users/types.js';
 import { buildSignedWresult } from '../wsfed/signin.js';
 import { chooseWreply, needsFreshLogin, parseWsfedQuery, type WsfedRequest } from '../wsfed/request.js';
 import { wsfedError } from '../errors.js';
@@ -38,7 +39,7 @@ export function wsfedSignIn(deps: SsoDeps) {
   async function answerWithToken(app: WsfedApp, active: ActiveSession, wreply: string, wctx: string | undefined, ip: string): Promise<Outcome> {
     const now = clock.now();
     const key = keyring.snapshot.signing;
-    const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, user: active.user, session: active.session, key, now, ids });
+    const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, profile: profileOf(active.user), session: active.session, key, now, ids });
     const details = { client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId };
     await store.appendAudit({ type: logType('sso_succeeded'), description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details }, now);
     return postForm(wreply, { wa: 'wsignin1.0', wresult, wctx });

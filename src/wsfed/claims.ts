@@ -1,6 +1,6 @@
 // The claims a WS-Fed token carries: user profile field → claim type URI, the idea of an
 // application's mappings (addons.samlp.mappings) with the claims WIF-era relying parties expect.
-import { DEFAULT_SAML_MAPPINGS } from '../clients/types.js';
+import { DEFAULT_SAML_MAPPINGS } from '../xml/namespaces.js';
 import { releasedValues } from '../saml/assertion.js';
 
 export interface ClaimDescription {
