@@ -7,6 +7,8 @@ export class FedmetaError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra members of the JSON error body (e.g. the list behind a refusal). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'FedmetaError';
@@ -39,4 +41,6 @@ export class OAuthError extends FedmetaError {
     this.name = 'OAuthError';
   }
 }
+/** Strict rollover (FEDMETA_ROTATION_REQUIRE_READY): a relying party does not trust the next key yet. */
+export const rolloverNotReady = (message: string, details: Record<string, unknown>) => new FedmetaError(409, 'rollover_not_ready', message, {}, details);
 export const apiClientNotFound = make(404, 'api_client_not_found');

@@ -17,6 +17,7 @@ import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 import { apiClientHandlers } from './http/management/api-clients.js';
 import { signingKeyRequired } from './http/key-guard.js';
+import { rolloverHandlers } from './http/management/rollover.js';
 
 export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
@@ -94,6 +95,9 @@ export function buildRouter(deps: AppDeps): Router {
   api.use(authenticate(deps));
   api.get('/keys/signing', needs('read:signing_keys'), keys.list);
   api.post('/keys/signing/rotate', needs('create:signing_keys', 'update:signing_keys'), keys.rotate);
+  const rollover = rolloverHandlers(deps);
+  api.get('/keys/signing/rollover', needs('read:signing_keys'), rollover.report);
+  api.post('/keys/signing/rollover/acknowledge', needs('update:signing_keys'), rollover.acknowledge);
   api.get('/keys/signing/:kid', needs('read:signing_keys'), keys.get);
   api.put('/keys/signing/:kid/revoke', needs('update:signing_keys'), keys.revoke);
   api.get('/clients', needs('read:clients'), clients.list);

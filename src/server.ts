@@ -15,6 +15,8 @@ import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
 import { ApplicationCatalog } from './clients/catalog.js';
 import { watchStore, type StoreWatch } from './store/watch.js';
+import { SightingRecorder } from './rollover/sighting-recorder.js';
+import { RolloverService } from './rollover/service.js';
 
 export interface Services {
   config: Config;
@@ -26,6 +28,9 @@ export interface Services {
   clients: ClientService;
   catalog: ApplicationCatalog;
   users: UserService;
+  /** Consumer sightings, buffered; a running server flushes them in the background. */
+  sightings: SightingRecorder;
+  rollover: RolloverService;
   warnings: string[];
 }
 
@@ -59,8 +64,10 @@ export async function openServices(config: Config, options: { clock?: Clock; cre
     await catalog.refresh();
     const clients = new ClientService({ store, clock, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock });
+    const sightings = new SightingRecorder({ store: store.sightings, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
+    const rollover = new RolloverService({ config, store, clock, keys, sightings });
     const warnings = [...('warnings' in store && Array.isArray(store.warnings) ? (store.warnings as string[]) : []), ...(warning ? [warning] : [])];
-    return { config, store, kek, keyring, keys, clock, clients, catalog, users, warnings };
+    return { config, store, kek, keyring, keys, clock, clients, catalog, users, sightings, rollover, warnings };
   } catch (error) {
     await store.close();
     throw error;
@@ -124,6 +131,7 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
     options.pollMs ?? 250,
     services.store,
   );
+  services.sightings.start(config.rollover.sightingFlushSeconds * 1000);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -136,6 +144,7 @@ export async function startServer(config: Config, options: { clock?: Clock; poll
       await watch.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.sightings.stop();
       await services.store.close();
     },
   };

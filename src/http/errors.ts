@@ -44,7 +44,7 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     ctx.body =
       error instanceof OAuthError
         ? { error: error.code, error_description: error.message }
-        : { statusCode: error.status, error: STATUS_CODES[error.status] ?? 'Error', message: error.message, errorCode: error.code };
+        : { statusCode: error.status, error: STATUS_CODES[error.status] ?? 'Error', message: error.message, errorCode: error.code, ...error.details };
   }
 }
 

@@ -14,6 +14,8 @@ import { buildSignedWresult, type WsfedApp } from '../wsfed/signin.js';
 import { checkRealm, chooseWreply, needsFreshLogin, parseWsfedQuery, wsfedError, type WsfedRequest } from '../wsfed/request.js';
 import type { Application } from '../clients/types.js';
 import { notFound } from '../errors.js';
+import { publishedCacheSeconds } from '../published/cache-policy.js';
+import { sightingRecorder } from './sightings.js';
 
 interface PendingSignIn {
   clientId: string;
@@ -24,7 +26,9 @@ interface PendingSignIn {
 /** Sign-out form fields: wa, wtrealm, wreply, wctx and the CSRF token, nothing large. */
 const SIGNOUT_BODY_LIMIT = 16 * 1024;
 
-export function wsfedHandlers({ config, store, keyring, catalog, clock, csrf }: AppDeps) {
+export function wsfedHandlers(deps: AppDeps) {
+  const { config, store, keyring, catalog, clock, csrf } = deps;
+  const seen = sightingRecorder(deps);
   const wsfedApp = (app: Application | undefined): WsfedApp | undefined => (app?.addons.wsfed ? (app as WsfedApp) : undefined);
 
   /** The application the URL names, or (at /wsfed) the one registered for wtrealm; undefined only when neither is given and it is optional. */
@@ -149,7 +153,8 @@ export function wsfedHandlers({ config, store, keyring, catalog, clock, csrf }: 
     metadata: (ctx: Context) => {
       const clientId = ctx.params.client_id as string | undefined;
       if (clientId !== undefined && !wsfedApp(catalog.get(clientId))) throw notFound(`No WS-Federation application with client_id "${clientId}"`);
-      sendDocument(ctx, wsfedMetadataDocument(keyring.snapshot, config, clock.now(), clientId), config.metadataCacheSeconds);
+      seen(ctx, 'wsfed-metadata', { clientId });
+      sendDocument(ctx, wsfedMetadataDocument(keyring.snapshot, config, clock.now(), clientId), publishedCacheSeconds(keyring.snapshot.keys, config, clock.now()));
     },
   };
 }

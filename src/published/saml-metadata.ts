@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
 import { buildIdpMetadata, signIdpMetadata } from '../saml/metadata.js';
 import { makeDocument, type PublishedDocument } from './document.js';
+import { publishedCacheSeconds } from './cache-policy.js';
 
 const DAY = 86_400_000;
 /** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
@@ -16,7 +17,8 @@ export const samlEndpoints = (config: Config, clientId?: string) => {
 };
 
 export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
-  return snapshot.onceFresh(`samlp-metadata:${clientId ?? ''}`, DAY, now, () => {
+  const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);
+  return snapshot.onceFresh(`samlp-metadata:${clientId ?? ''}:${cacheSeconds}`, DAY, now, () => {
     const endpoints = samlEndpoints(config, clientId);
     const id = `_${createHash('sha256').update(`${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
     const xml = buildIdpMetadata({
@@ -25,7 +27,7 @@ export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, n
       ssoUrl: endpoints.sso,
       sloUrl: endpoints.slo,
       validUntil: new Date(now.getTime() + VALIDITY),
-      cacheDurationSeconds: config.metadataCacheSeconds,
+      cacheDurationSeconds: cacheSeconds,
       id,
     });
     return makeDocument(signIdpMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');

@@ -6,6 +6,7 @@ import type { KeySetSnapshot } from '../keys/keyring.js';
 import { buildFederationMetadata, signFederationMetadata } from '../wsfed/metadata.js';
 import { offeredClaims } from '../wsfed/claims.js';
 import { makeDocument, type PublishedDocument } from './document.js';
+import { publishedCacheSeconds } from './cache-policy.js';
 
 const DAY = 86_400_000;
 /** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
@@ -18,7 +19,8 @@ export const wsfedEndpoint = (config: Config, clientId?: string) =>
   clientId ? `${config.issuer}/wsfed/${encodeURIComponent(clientId)}` : `${config.issuer}/wsfed`;
 
 export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
-  return snapshot.onceFresh(`wsfed-metadata:${clientId ?? ''}`, DAY, now, () => {
+  const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);
+  return snapshot.onceFresh(`wsfed-metadata:${clientId ?? ''}:${cacheSeconds}`, DAY, now, () => {
     const id = `_${createHash('sha256').update(`wsfed:${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
     const xml = buildFederationMetadata({
       entityId: config.samlEntityId,
@@ -27,7 +29,7 @@ export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, 
       endpointUrl: wsfedEndpoint(config, clientId),
       claims: offeredClaims(),
       validUntil: new Date(now.getTime() + VALIDITY),
-      cacheDurationSeconds: config.metadataCacheSeconds,
+      cacheDurationSeconds: cacheSeconds,
     });
     return makeDocument(signFederationMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
   });

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
+import { PostgresSightings } from './postgres-sightings.js';
 import { take, check, refill, type BucketState } from '../limits/token-bucket.js';
 import type {
   ApiClientRecord,
@@ -70,6 +71,11 @@ export class PostgresStore implements Store {
   private readonly clientConfig: pg.ClientConfig;
   private readonly listeners = new Set<ChangeListener>();
   private closing: Promise<void> | undefined;
+  readonly sightings = new PostgresSightings({
+    query: (text, values) => this.query(text, values),
+    transaction: (work) => this.transaction(work),
+    insertAudit: (db, entry, now) => this.insertAudit(db, entry, now),
+  });
 
   constructor(readonly url: string, options: PostgresStoreOptions = {}) {
     this.clientConfig = {

@@ -21,6 +21,7 @@ import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
 import { FedmetaError } from '../errors.js';
 import { sqliteMigrations } from './migrations/sqlite.js';
+import { SqliteSightings } from './sqlite-sightings.js';
 
 interface KeyRow {
   kid: string;
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Files that were readable by others and were tightened at open (shown at start-up). */
   readonly warnings: string[];
+  readonly sightings: SqliteSightings;
 
   constructor(readonly path: string) {
     // Directory 0700 and database 0600 before SQLite opens it: -wal/-shm inherit the database's mode.
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 15000');
     this.db.pragma('foreign_keys = ON');
+    this.sightings = new SqliteSightings(this.db, (entry, now) => this.insertAudit(entry, now));
   }
 
   async migrate(): Promise<void> {

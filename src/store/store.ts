@@ -6,6 +6,7 @@ import type { AuditEntry, AuditInput } from '../audit/types.js';
 import type { BucketDecision, BucketPolicy } from '../limits/token-bucket.js';
 import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
+import type { SightingStore } from '../rollover/types.js';
 
 export interface ApiClientRecord {
   clientId: string;
@@ -73,6 +74,8 @@ export interface ChangeSubscription {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Rollover readiness: consumer sightings and acknowledgements (rollover/types.ts). */
+  readonly sightings: SightingStore;
   /** Creates or upgrades the schema; safe to run concurrently and repeatedly. */
   migrate(): Promise<void>;
   close(): Promise<void>;

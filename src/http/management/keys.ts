@@ -4,6 +4,7 @@ import type { AppDeps } from '../context.js';
 import { toKeyObject } from '../../keys/key-object.js';
 import { rateLimitHeaders } from '../../limits/token-bucket.js';
 import type { KeyChangeResult } from '../../keys/service.js';
+import type { RolloverWarning } from '../../rollover/warnings.js';
 import { invalidRequest } from '../../errors.js';
 import { actorOf } from './authenticate.js';
 
@@ -15,13 +16,14 @@ function booleanQuery(ctx: Context, name: string): boolean {
   throw invalidRequest(`Query parameter "${name}" must be true or false`);
 }
 
-function answerChange(ctx: Context, status: number, change: KeyChangeResult): void {
+function answerChange(ctx: Context, status: number, change: KeyChangeResult & { warnings?: RolloverWarning[] }): void {
   if (change.rate) ctx.set(rateLimitHeaders(change.rate));
   ctx.status = status;
-  ctx.body = { cert: toKeyObject(change.key).cert, kid: change.key.kid };
+  const warnings = change.warnings?.length ? { warnings: change.warnings } : {};
+  ctx.body = { cert: toKeyObject(change.key).cert, kid: change.key.kid, ...warnings };
 }
 
-export function keyHandlers({ keys }: AppDeps) {
+export function keyHandlers({ keys, rollover }: AppDeps) {
   return {
     list: async (ctx: Context) => {
       ctx.body = (await keys.list()).map(toKeyObject);
@@ -31,7 +33,8 @@ export function keyHandlers({ keys }: AppDeps) {
     },
     rotate: async (ctx: Context) => {
       const revokePrevious = booleanQuery(ctx, 'revoke_previous');
-      answerChange(ctx, 201, await keys.rotate({ actor: actorOf(ctx), revokePrevious }));
+      const force = booleanQuery(ctx, 'force');
+      answerChange(ctx, 201, await rollover.rotate({ actor: actorOf(ctx), revokePrevious, force }));
     },
     revoke: async (ctx: Context) => {
       answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: actorOf(ctx) }));
