@@ -74,6 +74,7 @@ export function buildRouter(deps: AppDeps): Router {
   router.post('/dashboard/signing-keys/rotate', htmlErrors, dashboard.guard, dashboard.keys.rotate(false));
   router.get('/dashboard/signing-keys/rotate-and-revoke', htmlErrors, dashboard.guard, dashboard.keys.confirmRotate(true));
   router.post('/dashboard/signing-keys/rotate-and-revoke', htmlErrors, dashboard.guard, dashboard.keys.rotate(true));
+  router.post('/dashboard/signing-keys/rollover/acknowledge', htmlErrors, dashboard.guard, dashboard.rollover.acknowledge);
   router.get('/dashboard/signing-keys/:kid/revoke', htmlErrors, dashboard.guard, dashboard.keys.confirmRevoke);
   router.post('/dashboard/signing-keys/:kid/revoke', htmlErrors, dashboard.guard, dashboard.keys.revoke);
   router.get('/dashboard/applications', htmlErrors, dashboard.guard, dashboard.apps.list);

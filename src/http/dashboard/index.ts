@@ -7,6 +7,7 @@ import { signingKeyHandlers } from './signing-keys.js';
 import { applicationHandlers } from './applications.js';
 import { logHandlers } from './logs.js';
 import { apiClientPages } from './api-clients.js';
+import { rolloverPages } from './rollover.js';
 
 export function dashboardHandlers(deps: AppDeps) {
   const pages = dashboardPages(deps);
@@ -20,5 +21,6 @@ export function dashboardHandlers(deps: AppDeps) {
     apps: applicationHandlers(deps, pages),
     logs: logHandlers(deps, pages),
     apiClients: apiClientPages(deps, pages),
+    rollover: rolloverPages(deps, pages),
   };
 }

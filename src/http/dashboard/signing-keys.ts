@@ -7,9 +7,10 @@ import type { KeyRecord } from '../../keys/types.js';
 import { publishKey } from '../../keys/formats.js';
 import { ROTATION_BUCKET } from '../../keys/service.js';
 import { FedmetaError, keyStateConflict } from '../../errors.js';
-import { actorOf } from './guard.js';
+import { actorOf, dashboardState } from './guard.js';
 import type { DashboardPages } from './page.js';
 import { formatDate, formatDuration, KEY_STATE_LABELS, plural } from './format.js';
+import { readinessView } from './rollover.js';
 
 const KEYS_PAGE = '/dashboard/signing-keys';
 
@@ -41,7 +42,7 @@ export function keyView(record: KeyRecord) {
   };
 }
 
-export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, pages: DashboardPages) {
+export function signingKeyHandlers({ keys, store, config, clock, rollover }: AppDeps, pages: DashboardPages) {
   const policy = config.rotationRateLimit;
 
   async function rateStatus() {
@@ -84,10 +85,12 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
     let message: string;
     try {
       const before = (await keys.list()).find((key) => key.state === 'current')?.kid ?? '';
-      const { key } = await keys.rotate({ actor: actorOf(ctx), revokePrevious, rateLimited: true });
-      message = revokePrevious
+      const force = dashboardState(ctx).form.force === 'on';
+      const { key, warnings } = await rollover.rotate({ actor: actorOf(ctx), revokePrevious, rateLimited: true, force });
+      const notice = warnings.length ? ` ${warnings.length} relying part${warnings.length === 1 ? 'y' : 'ies'} did not trust it yet: check them below.` : '';
+      message = (revokePrevious
         ? `Emergency rotation done: ${key.kid} is now the current key and ${before} is revoked.`
-        : `Key rotated: ${key.kid} is now the current key; ${before} is previous and stays published until you revoke it.`;
+        : `Key rotated: ${key.kid} is now the current key; ${before} is previous and stays published until you revoke it.`) + notice;
     } catch (error) {
       return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error, revokePrevious));
     }
@@ -97,7 +100,8 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
   return {
     list: async (ctx: Context) => {
       const { all } = await keySet();
-      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus() });
+      const readiness = readinessView(await rollover.report());
+      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus(), readiness });
     },
 
     confirmRotate: (revokePrevious: boolean) => async (ctx: Context) => {
@@ -110,6 +114,8 @@ export function signingKeyHandlers({ keys, store, config, clock }: AppDeps, page
         previousCount: previous.length,
         cacheFor: formatDuration(config.metadataCacheSeconds),
         rate: await rateStatus(),
+        readiness: readinessView(await rollover.report()),
+        strict: config.rollover.requireReady && !revokePrevious,
       });
     },
 
