@@ -55,7 +55,7 @@ describe('rollover readiness', () => {
 
     const refused = await api('/api/v2/keys/signing/rollover/acknowledge', { method: 'POST', json: { client_id: stale.clientId, kid: next.kid } });
     expect(refused.status, 'only manual-delivery applications are acknowledged').to.equal(400);
-    const wrongKid = await api('/api/v2/keys/signing/rollover/acknowledge', { method: 'POST', json: { client_id: manual.clientId, kid: body.applications[0]!.kids[0] } });
+    const wrongKid = await api('/api/v2/keys/signing/rollover/acknowledge', { method: 'POST', json: { client_id: manual.clientId, kid: server!.services.keyring.snapshot.currentKid } });
     expect(((await wrongKid.json()) as { errorCode: string }).errorCode).to.equal('key_state_conflict');
     const ack = await api('/api/v2/keys/signing/rollover/acknowledge', { method: 'POST', json: { client_id: manual.clientId, kid: next.kid } });
     expect(ack.status).to.equal(200);
