@@ -33,6 +33,9 @@ export const tooManyRequests = make(429, 'too_many_requests');
 export const serviceUnavailable = make(503, 'service_unavailable');
 /** A signing key's sealed private key does not open: fail closed instead of signing with another key. */
 export const keyUnavailable = make(503, 'key_unavailable');
+/** The Management API never makes administrators (POST /api/v2/users with an `admin` field). */
+export const adminNotAllowed = () =>
+  new FedmetaError(400, 'admin_not_allowed', 'The Management API cannot create or promote administrators; use the CLI (fedmeta users add --admin, fedmeta users grant-admin EMAIL) or the dashboard');
 
 /** RFC 6749 section 5.2 errors of the token endpoint. */
 export class OAuthError extends FedmetaError {

@@ -82,6 +82,11 @@ export function buildRouter(deps: AppDeps): Router {
   router.post('/dashboard/applications/new-saml', htmlErrors, dashboard.guard, dashboard.apps.createSaml);
   router.get('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.newWsfed);
   router.post('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.createWsfed);
+  router.get('/dashboard/users', htmlErrors, dashboard.guard, dashboard.users.list);
+  router.get('/dashboard/users/:id/grant-admin', htmlErrors, dashboard.guard, dashboard.users.confirm(true));
+  router.post('/dashboard/users/:id/grant-admin', htmlErrors, dashboard.guard, dashboard.users.change(true));
+  router.get('/dashboard/users/:id/revoke-admin', htmlErrors, dashboard.guard, dashboard.users.confirm(false));
+  router.post('/dashboard/users/:id/revoke-admin', htmlErrors, dashboard.guard, dashboard.users.change(false));
   router.get('/dashboard/logs', htmlErrors, dashboard.guard, dashboard.logs.list);
   router.get('/dashboard/api-clients', htmlErrors, dashboard.guard, dashboard.apiClients.list);
   router.get('/dashboard/api-clients/:id/remove', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRemove);

@@ -26,6 +26,8 @@ const USAGE = `usage: fedmeta <command>
     … [--certificate-delivery metadata|manual]           add-saml / add-wsfed: how it gets our certificates (default metadata)
   clients list [--json]
   users add EMAIL [--name N] [--admin]    create a user; the password is read from stdin
+  users grant-admin EMAIL                 make a user a dashboard administrator
+  users revoke-admin EMAIL                remove a user's administrator role
   api-clients add --name N --scopes "…"  create a Management API client (secret printed once)
   api-clients list [--json]               list Management API clients (never their secrets)
   api-clients remove ID                   delete a client: its secret and tokens stop working at once

@@ -1,13 +1,26 @@
 // fedmeta users add EMAIL [--name N] [--admin] — the password is read from standard input.
+// fedmeta users grant-admin EMAIL / revoke-admin EMAIL — the only ways besides the dashboard to make
+// or unmake an administrator (the Management API refuses).
 import { parseArgs } from 'node:util';
 import type { Services } from '../server.js';
 import { userView } from '../users/types.js';
 import { UsageError, type Io } from './output.js';
 import { cliActor } from './keys.js';
 
+const USAGE = 'usage: fedmeta users add EMAIL [--name N] [--admin]  (password on stdin) | users grant-admin EMAIL | users revoke-admin EMAIL';
+
 export async function usersCommand(args: string[], services: Services, io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'add') throw new UsageError('usage: fedmeta users add EMAIL [--name N] [--admin]  (password on stdin)');
+  if (sub === 'grant-admin' || sub === 'revoke-admin') {
+    const { positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: {} });
+    if (positionals.length !== 1) throw new UsageError(`usage: fedmeta users ${sub} EMAIL`);
+    const admin = sub === 'grant-admin';
+    const found = await services.users.findByEmail(positionals[0]);
+    const user = await services.users.setAdmin(found.userId, admin, cliActor());
+    io.out(`${user.email} (${user.userId}) is ${admin ? 'an administrator' : 'no longer an administrator'}\n`);
+    return 0;
+  }
+  if (sub !== 'add') throw new UsageError(USAGE);
   const { values, positionals } = parseArgs({
     args: rest,
     strict: true,

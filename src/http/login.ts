@@ -8,11 +8,18 @@ import { verifySecret } from '../auth/passwords.js';
 import { currentSession, endSession, startSession } from '../auth/sessions.js';
 import { loginExpired, loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
 import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
+import { lookupEmail } from '../users/email.js';
 
 const LOGIN_BODY_LIMIT = 16 * 1024;
-/** Per account: 5 attempts at once, then one every 5 minutes. Per IP: 20, then one every 30 s. */
-const ACCOUNT_POLICY: BucketPolicy = { burst: 5, perDay: 288 };
-const IP_POLICY: BucketPolicy = { burst: 20, perDay: 2880 };
+/**
+ * Sign-in throttle (OWASP authentication guidance), checked in this order, stopping at the first refusal:
+ * per IP: 20 attempts, then one every 30 s; per account and IP: 5, then one every 5 minutes (so one
+ * address cannot lock the real user out); per account from all addresses together: 50, then one a
+ * minute (so many addresses still cannot brute-force it). A refused attempt spends nothing further down.
+ */
+export const IP_POLICY: BucketPolicy = { burst: 20, perDay: 2880 };
+export const ACCOUNT_IP_POLICY: BucketPolicy = { burst: 5, perDay: 288 };
+export const ACCOUNT_POLICY: BucketPolicy = { burst: 50, perDay: 1440 };
 
 export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
   const form = (ctx: Context, state: string, pending: PendingLogin | undefined, extra: Record<string, unknown> = {}, status = 200) =>
@@ -46,12 +53,16 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       const state = optionalString(fields, 'state') ?? '';
       const pending = state ? await loadPendingLogin(store, state, now) : undefined;
       if (state && !pending) throw loginExpired();
-      const username = (optionalString(fields, 'username') ?? '').trim().toLowerCase().slice(0, 320);
+      const typed = (optionalString(fields, 'username') ?? '').slice(0, 320);
+      // The canonical address (NFKC, lower case), as stored; text that cannot be an address matches no one.
+      const email = lookupEmail(typed);
+      const username = email ?? typed.trim().toLowerCase();
       const password = optionalString(fields, 'password') ?? '';
 
       // Every attempt takes a token before the password is checked (no race); a right password gives them back.
       const buckets = [
         { bucket: `login:ip:${ctx.ip}`, policy: IP_POLICY },
+        { bucket: `login:account-ip:${username}|${ctx.ip}`, policy: ACCOUNT_IP_POLICY },
         { bucket: `login:account:${username}`, policy: ACCOUNT_POLICY },
       ];
       for (const bucket of buckets) {
@@ -63,7 +74,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
         }
       }
 
-      const user = username ? await store.findUserByEmail(username) : undefined;
+      const user = email ? await store.findUserByEmail(email) : undefined;
       const valid = await verifySecret(password.slice(0, 1024), user?.passwordHash);
       if (!valid || !user) {
         await store.appendAudit({ type: 'f', description: 'Failed sign-in: wrong email or password', actor: { type: 'user', id: username || '(empty)', ip: ctx.ip } }, now);
@@ -75,8 +86,14 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       resumeAfterLogin(ctx, pending, user.admin);
     },
 
+    /** GET only asks (a link or an <img> must not sign anyone out); POST with the session's CSRF token signs out. */
     logout: async (ctx: Context) => {
-      if (ctx.method === 'POST') csrf.verify(ctx, (await readFields(ctx, LOGIN_BODY_LIMIT)).csrf);
+      if (ctx.method !== 'POST') {
+        const active = await currentSession(ctx, store, clock.now());
+        if (active) return renderPage(ctx, 'logout.html', { email: active.user.email, csrf: csrf.issue(ctx) });
+        return renderPage(ctx, 'error.html', { title: 'Signed out', message: 'You are not signed in to fedmeta.', code: 'signed_out' });
+      }
+      csrf.verify(ctx, (await readFields(ctx, LOGIN_BODY_LIMIT)).csrf);
       const active = await currentSession(ctx, store, clock.now());
       await endSession(ctx, store, config);
       if (active) await store.appendAudit({ type: 'slo', description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());

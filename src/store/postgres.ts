@@ -424,7 +424,7 @@ export class PostgresStore implements Store {
       await this.transaction(async (db) => {
         await db.query(
           'INSERT INTO users (user_id, email, name, admin, attributes, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-          [user.userId, user.email.toLowerCase(), user.name, user.admin, JSON.stringify(user.attributes), user.passwordHash, user.createdAt],
+          [user.userId, user.email.normalize('NFKC').toLowerCase(), user.name, user.admin, JSON.stringify(user.attributes), user.passwordHash, user.createdAt],
         );
         await this.insertAudit(db, audit, user.createdAt);
       });
@@ -439,7 +439,7 @@ export class PostgresStore implements Store {
   }
 
   async findUserByEmail(email: string) {
-    const row = (await this.query<UserRow>('SELECT * FROM users WHERE email = $1', [email.toLowerCase()])).rows[0];
+    const row = (await this.query<UserRow>('SELECT * FROM users WHERE email = $1', [email.normalize('NFKC').toLowerCase()])).rows[0];
     return row ? userFromRow(row) : undefined;
   }
 
@@ -451,6 +451,14 @@ export class PostgresStore implements Store {
   async deleteUser(userId: string, audit: AuditInput, now: Date): Promise<boolean> {
     return this.transaction(async (db) => {
       const { rowCount } = await db.query('DELETE FROM users WHERE user_id = $1', [userId]);
+      if (rowCount) await this.insertAudit(db, audit, now);
+      return Boolean(rowCount);
+    });
+  }
+
+  async setUserAdmin(userId: string, admin: boolean, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.transaction(async (db) => {
+      const { rowCount } = await db.query('UPDATE users SET admin = $1 WHERE user_id = $2', [admin, userId]);
       if (rowCount) await this.insertAudit(db, audit, now);
       return Boolean(rowCount);
     });

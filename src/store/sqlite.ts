@@ -66,6 +66,8 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 15000');
     this.db.pragma('foreign_keys = ON');
     this.sightings = new SqliteSightings(this.db, (entry, now) => this.insertAudit(entry, now));
+    // The canonical e-mail form (as src/users/email.ts makes it), for migration 3.
+    this.db.function('fedmeta_email_key', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.normalize('NFKC').toLowerCase() : value));
   }
 
   async migrate(): Promise<void> {
@@ -290,7 +292,7 @@ export class SqliteStore implements Store {
         .transaction(() => {
           this.db
             .prepare('INSERT INTO users (user_id, email, name, admin, attributes, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(user.userId, user.email.toLowerCase(), user.name, user.admin ? 1 : 0, JSON.stringify(user.attributes), user.passwordHash, user.createdAt.getTime());
+            .run(user.userId, user.email.normalize('NFKC').toLowerCase(), user.name, user.admin ? 1 : 0, JSON.stringify(user.attributes), user.passwordHash, user.createdAt.getTime());
           this.insertAudit(audit, user.createdAt);
         })
         .immediate();
@@ -305,7 +307,7 @@ export class SqliteStore implements Store {
   }
 
   async findUserByEmail(email: string) {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as UserRow | undefined;
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.normalize('NFKC').toLowerCase()) as UserRow | undefined;
     return row ? userFromRow(row) : undefined;
   }
 
@@ -317,6 +319,16 @@ export class SqliteStore implements Store {
     return this.db
       .transaction(() => {
         const { changes } = this.db.prepare('DELETE FROM users WHERE user_id = ?').run(userId);
+        if (changes > 0) this.insertAudit(audit, now);
+        return changes > 0;
+      })
+      .immediate();
+  }
+
+  async setUserAdmin(userId: string, admin: boolean, audit: AuditInput, now: Date): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db.prepare('UPDATE users SET admin = ? WHERE user_id = ?').run(admin ? 1 : 0, userId);
         if (changes > 0) this.insertAudit(audit, now);
         return changes > 0;
       })

@@ -115,6 +115,8 @@ export interface Store {
   findUserByEmail(email: string): Promise<User | undefined>;
   listUsers(options: { page: number; perPage: number }): Promise<User[]>;
   deleteUser(userId: string, audit: AuditInput, now: Date): Promise<boolean>;
+  /** Grants or removes the administrator role; false (and no audit entry) when there is no such user. */
+  setUserAdmin(userId: string, admin: boolean, audit: AuditInput, now: Date): Promise<boolean>;
 
   createSession(session: SessionRecord): Promise<void>;
   getSession(idHash: string, now: Date): Promise<SessionRecord | undefined>;

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import type { Actor } from '../audit/types.js';
-import { invalidBody, notFound } from '../errors.js';
+import { FedmetaError, invalidBody, notFound } from '../errors.js';
+import { normalizeEmail } from './email.js';
+import { hasControlCharacters } from './text.js';
 import { hashSecret } from '../auth/passwords.js';
 import type { User } from './types.js';
 
@@ -15,29 +17,33 @@ export interface NewUserInput {
   user_metadata?: unknown;
 }
 
-const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,255}$/;
-
 function attributes(value: unknown): Record<string, string> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidBody('user_metadata must be an object of strings');
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > 50) throw invalidBody('user_metadata may hold at most 50 fields');
   for (const [key, text] of entries) {
-    if (typeof text !== 'string' || text.length > 4096 || key.length > 256) throw invalidBody(`user_metadata.${key} must be a string of at most 4096 characters`);
+    if (hasControlCharacters(key) || key.length > 256) throw invalidBody('user_metadata field names must be at most 256 characters without control characters');
+    if (typeof text !== 'string' || text.length > 4096) throw invalidBody(`user_metadata.${key} must be a string of at most 4096 characters`);
+    if (hasControlCharacters(text, true)) throw invalidBody(`user_metadata.${key} must not contain control characters`);
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
+
+/** 409: an administrator removing their own role (the dashboard could be left with none). */
+export const ownAdminRole = () =>
+  new FedmetaError(409, 'cannot_remove_own_admin', 'You cannot remove your own administrator role; ask another administrator.');
 
 export class UserService {
   constructor(private readonly deps: { store: Store; clock: Clock }) {}
 
   async create(input: NewUserInput, actor: Actor): Promise<User> {
-    const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
-    if (!EMAIL.test(email)) throw invalidBody('email must be an email address');
+    const email = normalizeEmail(input.email, 'email');
     if (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 1024) {
       throw invalidBody('password must be 8 to 1024 characters');
     }
     if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 200)) throw invalidBody('name must be a string of at most 200 characters');
+    if (typeof input.name === 'string' && hasControlCharacters(input.name)) throw invalidBody('name must not contain control characters');
     if (input.admin !== undefined && typeof input.admin !== 'boolean') throw invalidBody('admin must be true or false');
     const now = this.deps.clock.now();
     const user: User = {
@@ -66,6 +72,37 @@ export class UserService {
     const user = await this.deps.store.getUser(userId);
     if (!user) throw notFound(`No user with user_id "${userId}"`);
     return user;
+  }
+
+  async findByEmail(email: unknown): Promise<User> {
+    const normalized = normalizeEmail(email, 'email');
+    const user = await this.deps.store.findUserByEmail(normalized);
+    if (!user) throw notFound(`No user with email "${normalized}"`);
+    return user;
+  }
+
+  /**
+   * Grants or removes the dashboard administrator role (CLI, or an administrator in the dashboard;
+   * never the Management API). An administrator cannot remove their own role.
+   */
+  async setAdmin(userId: string, admin: boolean, actor: Actor): Promise<User> {
+    const user = await this.get(userId);
+    if (!admin && actor.type === 'user' && actor.id === userId) {
+      throw ownAdminRole();
+    }
+    if (user.admin === admin) return user;
+    await this.deps.store.setUserAdmin(
+      userId,
+      admin,
+      {
+        type: admin ? 'user_admin_granted' : 'user_admin_revoked',
+        description: admin ? `Made ${user.email} an administrator` : `Removed the administrator role of ${user.email}`,
+        actor,
+        details: { user_id: userId },
+      },
+      this.deps.clock.now(),
+    );
+    return { ...user, admin };
   }
 
   async remove(userId: string, actor: Actor): Promise<void> {

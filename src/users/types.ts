@@ -1,3 +1,5 @@
+import { xmlSafe } from './text.js';
+
 export interface User {
   userId: string;
   email: string;
@@ -11,7 +13,9 @@ export interface User {
 
 /** The profile an application's mappings read from: user_id, email, name and the extra attributes. */
 export function profileOf(user: User): Record<string, string> {
-  return { ...user.attributes, user_id: user.userId, email: user.email, name: user.name };
+  // Stored data must never break a sign-in: what XML 1.0 cannot carry is dropped from every value.
+  const profile: Record<string, string> = { ...user.attributes, user_id: user.userId, email: user.email, name: user.name };
+  return Object.fromEntries(Object.entries(profile).map(([key, value]) => [key, typeof value === 'string' ? xmlSafe(value) : ''])) as Record<string, string>;
 }
 
 /** A user as the Management API shows it: never the password hash. */

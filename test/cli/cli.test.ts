@@ -178,6 +178,41 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
     }
   });
 
+  it('users grant-admin / revoke-admin make and unmake an administrator (audited); bad names and addresses are refused', async () => {
+    const added = await cli('users', 'add', 'Ann.Admin@Example.com', '--name', 'Ann');
+    expect(added.code, 'no password on stdin: usage error').to.equal(2);
+    expect(added.stderr).to.match(/password/);
+    const created = await runCli(['users', 'add', 'Ann.Admin@Example.com', '--name', 'Ann', '--json'], server.env, 'correct horse battery\n');
+    expect(created.code, created.stderr).to.equal(0);
+    const user = JSON.parse(created.stdout.toString()) as { user_id: string; admin: boolean };
+    expect(user.admin).to.equal(false);
+    const granted = await cli('users', 'grant-admin', 'ＡＮＮ.admin@example.com');
+    expect(granted.code, granted.stderr).to.equal(0);
+    expect((await server.services.users.get(user.user_id)).admin).to.equal(true);
+    const [grant] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+    expect(grant).to.deep.include({ type: 'user_admin_granted' });
+    expect(grant!.actor.type).to.equal('cli');
+    const revoked = await cli('users', 'revoke-admin', 'ann.admin@example.com');
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    expect((await server.services.users.get(user.user_id)).admin).to.equal(false);
+    expect((await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]).to.deep.include({ type: 'user_admin_revoked' });
+
+    const refusals: [string[], RegExp][] = [
+      [['users', 'grant-admin', 'nobody@example.com'], /No user with email "nobody@example.com"/],
+      [['users', 'add', 'mallory@example.com', '--name', 'Mal\u0001lory'], /^fedmeta: name must not contain control characters/],
+      [['users', 'add', 'mal\u200blory@example.com'], /^fedmeta: email must not contain control, zero-width or bidirectional/],
+      [['users', 'add', 'mallory@example\u202e.com'], /^fedmeta: email must not contain control, zero-width or bidirectional/],
+      [['users', 'add', 'ＡＮＮ.ADMIN@example.com'], /already exists/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = await runCli(args, server.env, 'correct horse battery');
+      expect(refused.code, args.join(' ')).to.equal(1);
+      expect(refused.stderr, args.join(' ')).to.match(message);
+      expect(refused.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
+    }
+    expect((await cli('users', 'grant-admin')).code, 'usage').to.equal(2);
+  });
+
   it('invalid configuration stops with one line naming the variable', async () => {
     const result = await runCli(['keys', 'list'], { ...server.env, FEDMETA_KEY_SIZE: '1024' });
     expect(result.code).to.equal(1);

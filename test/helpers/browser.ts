@@ -1,5 +1,25 @@
 // A minimal browser for flow tests: a cookie jar, redirects followed by hand (so each hop can be
 // inspected), and the forms of our HTML pages read back out.
+import { request as httpRequest } from 'node:http';
+
+/** One HTTP request from a chosen local (source) address; fetch cannot bind one. */
+function requestFrom(localAddress: string, url: string, method: string, headers: Record<string, string>, body?: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const responseHeaders = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+        resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode!, headers: responseHeaders }));
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export interface Page {
   status: number;
   url: string;
@@ -32,7 +52,11 @@ export function readForm(html: string, baseUrl: string): Form {
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(private readonly extraHeaders: Record<string, string> = {}) {}
+  /** `localAddress` (127.0.0.2, 127.0.0.3…: Linux routes all of 127/8 to lo) is the client address the server sees. */
+  constructor(
+    private readonly extraHeaders: Record<string, string> = {},
+    private readonly localAddress?: string,
+  ) {}
 
   async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
     const headers: Record<string, string> = { ...this.extraHeaders, ...(init.headers ?? {}) };
@@ -42,7 +66,10 @@ export class Browser {
       body = new URLSearchParams(init.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const method = init.method ?? (body ? 'POST' : 'GET');
+    const response = this.localAddress
+      ? await requestFrom(this.localAddress, url, method, headers, body)
+      : await fetch(url, { method, headers, body, redirect: 'manual' });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
       const [name, ...value] = pair!.split('=');

@@ -78,7 +78,7 @@ describe('end-user login (/login, /logout)', () => {
     for (let i = 0; i < 6; i++) {
       const ok = await browser.submit(page, { username: 'ann@example.com', password: 'correct horse' });
       expect(ok.status, `good sign-in ${i}`).to.equal(200);
-      await browser.request(`${server.url}/logout`);
+      await browser.submit(await browser.request(`${server.url}/logout`));
       page = await browser.request(loginUrl());
     }
     for (let i = 0; i < 5; i++) expect((await browser.submit(page, { username: 'carol@example.com', password: `guess ${i}` })).status).to.equal(401);

@@ -145,7 +145,7 @@ describe('PostgreSQL: several instances in one process share one store', functio
     const done = await ann.request(`${a.server.url}/login`, { form: { ...readForm(form.body, form.url).fields, username: 'ann@example.com', password: 'correct horse' } });
     expect(done.status).to.equal(303);
     expect((await ann.request(`${b.server.url}/login`)).body).to.include('ann@example.com');
-    await ann.request(`${b.server.url}/logout`);
+    await ann.submit(await ann.request(`${b.server.url}/logout`));
     expect((await ann.request(`${a.server.url}/login`)).body).to.include('name="password"');
   });
 

@@ -2,6 +2,8 @@
 // to open a second, independent handle on the same store (another process or instance).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { PostgresStore } from '../../src/store/postgres.js';
@@ -13,6 +15,8 @@ export interface OpenedStore {
   store: Store;
   /** Another handle on the same store, not migrated (call migrate() if needed). */
   another(): Store;
+  /** Run SQL straight on the database, past the store (to plant rows an older version wrote). */
+  sql(statement: string): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -23,7 +27,7 @@ export interface Backend {
   open(): Promise<OpenedStore>;
 }
 
-async function opened(make: () => Store, cleanup: () => Promise<void>): Promise<OpenedStore> {
+async function opened(make: () => Store, cleanup: () => Promise<void>, sql: (statement: string) => Promise<void>): Promise<OpenedStore> {
   const handles: Store[] = [];
   const another = () => {
     const handle = make();
@@ -35,6 +39,7 @@ async function opened(make: () => Store, cleanup: () => Promise<void>): Promise<
   return {
     store,
     another,
+    sql,
     async destroy() {
       await Promise.all(handles.map((handle) => handle.close()));
       await cleanup();
@@ -51,6 +56,14 @@ export const sqliteBackend: Backend = {
     return opened(
       () => new SqliteStore(path),
       async () => rmSync(dir, { recursive: true, force: true }),
+      async (statement) => {
+        const db = new Database(path);
+        try {
+          db.exec(statement);
+        } finally {
+          db.close();
+        }
+      },
     );
   },
 };
@@ -64,6 +77,15 @@ export const postgresBackend: Backend = {
     return opened(
       () => new PostgresStore(url),
       () => dropSchema(schema),
+      async (statement) => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(statement);
+        } finally {
+          await client.end();
+        }
+      },
     );
   },
 };

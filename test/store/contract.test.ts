@@ -344,12 +344,13 @@ for (const backend of BACKENDS) {
     });
 
     describe('users, sessions, login states, replay cache', () => {
-      it('users: create (email folded to lower case), look up, page, refuse a duplicate email, delete with audit', async () => {
+      it('users: create (email NFKC-normalised and folded to lower case), look up, page, refuse a duplicate email, delete with audit', async () => {
         await store.createUser(user('u1', 'Alice@Example.com'), audit('user_created'));
         await store.createUser(user('u2', 'bob@example.com', later(1)), audit('user_created'));
         await store.createUser(user('u3', 'carol@example.com', later(2)), audit('user_created'));
         expect(await store.getUser('u1')).to.deep.equal({ ...user('u1', 'alice@example.com') });
         expect((await store.findUserByEmail('ALICE@example.com'))?.userId).to.equal('u1');
+        expect((await store.findUserByEmail('ａｌｉｃｅ@ｅｘａｍｐｌｅ.com'))?.userId).to.equal('u1');
         expect((await store.listUsers({ page: 0, perPage: 2 })).map((u) => u.userId)).to.deep.equal(['u1', 'u2']);
         expect((await store.listUsers({ page: 1, perPage: 2 })).map((u) => u.userId)).to.deep.equal(['u3']);
         const duplicate = await failure(store.createUser(user('u4', 'alice@example.COM'), audit('user_created')));
@@ -358,6 +359,30 @@ for (const backend of BACKENDS) {
         expect(await store.deleteUser('u2', audit('user_deleted'), later(5))).to.equal(true);
         expect(await store.deleteUser('u2', audit('user_deleted'), later(6))).to.equal(false);
         expect((await store.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.type)).to.deep.equal(['user_deleted', 'user_created', 'user_created', 'user_created']);
+      });
+
+      it('users: grant and remove the administrator role with an audit entry; an unknown user changes nothing', async () => {
+        await store.createUser(user('u1', 'alice@example.com'), audit('user_created'));
+        expect(await store.setUserAdmin('u1', true, audit('user_admin_granted'), later(1))).to.equal(true);
+        expect((await opened.another().getUser('u1'))?.admin).to.equal(true);
+        expect((await store.findUserByEmail('alice@example.com'))?.admin).to.equal(true);
+        expect(await store.setUserAdmin('u1', false, audit('user_admin_revoked'), later(2))).to.equal(true);
+        expect((await store.getUser('u1'))?.admin).to.equal(false);
+        expect(await store.setUserAdmin('nobody', true, audit('user_admin_granted'), later(3))).to.equal(false);
+        expect((await store.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.type)).to.deep.equal(['user_admin_revoked', 'user_admin_granted', 'user_created']);
+      });
+
+      it('migration 4 brings e-mail addresses written before to their NFKC, lower-case form, except where two would collide', async () => {
+        const row = (id: string, email: string) =>
+          `INSERT INTO users (user_id, email, name, admin, attributes, password_hash, created_at) VALUES ('${id}', '${email}', 'n', false, '{}', 'scrypt$x', ${backend.name === 'sqlite' ? '0' : 'to_timestamp(0)'});`;
+        await opened.sql(
+          [row('u1', 'ｆｕｌｌ@example.com'), row('u2', 'ｄｕｐ@example.com'), row('u3', 'dup@example.com'), "DELETE FROM schema_migrations WHERE version = 4;"].join('\n'),
+        );
+        await store.migrate();
+        expect((await store.getUser('u1'))?.email).to.equal('full@example.com');
+        expect((await store.findUserByEmail('ＦＵＬＬ@example.com'))?.userId).to.equal('u1');
+        expect((await store.getUser('u2'))?.email, 'would collide with u3: left as it was').to.equal('ｄｕｐ@example.com');
+        expect((await store.findUserByEmail('DUP@example.com'))?.userId).to.equal('u3');
       });
 
       it('sessions are shared by every handle, keep their participants in order, expire, and go with their user', async () => {

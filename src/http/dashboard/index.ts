@@ -8,6 +8,7 @@ import { applicationHandlers } from './applications.js';
 import { logHandlers } from './logs.js';
 import { apiClientPages } from './api-clients.js';
 import { rolloverPages } from './rollover.js';
+import { userPageHandlers } from './users.js';
 
 export function dashboardHandlers(deps: AppDeps) {
   const pages = dashboardPages(deps);
@@ -22,5 +23,6 @@ export function dashboardHandlers(deps: AppDeps) {
     logs: logHandlers(deps, pages),
     apiClients: apiClientPages(deps, pages),
     rollover: rolloverPages(deps, pages),
+    users: userPageHandlers(deps, pages),
   };
 }

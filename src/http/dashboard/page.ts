@@ -6,7 +6,7 @@ import { renderPage } from '../render.js';
 import { dashboardState } from './guard.js';
 import { Flasher, type FlashKind } from './flash.js';
 
-export type Section = 'signing-keys' | 'applications' | 'logs' | 'api-clients';
+export type Section = 'signing-keys' | 'applications' | 'users' | 'api-clients' | 'logs';
 
 export function dashboardPages({ csrf, config, clock }: AppDeps) {
   const flasher = new Flasher(csrf, config);

@@ -4,6 +4,7 @@ import type { AppDeps } from '../context.js';
 import { applicationView } from '../../clients/validate.js';
 import { userView } from '../../users/types.js';
 import { readFields } from '../body.js';
+import { adminNotAllowed } from '../../errors.js';
 import { actorOf } from './authenticate.js';
 import { pageNumber } from './logs.js';
 
@@ -41,6 +42,8 @@ export function userHandlers({ users }: AppDeps) {
     },
     create: async (ctx: Context) => {
       const { connection: _connection, ...fields } = await readFields(ctx);
+      // An API token must never make a dashboard administrator, whatever its scopes.
+      if ('admin' in fields) throw adminNotAllowed();
       ctx.status = 201;
       ctx.body = userView(await users.create(fields as { email: unknown; password: unknown }, actorOf(ctx)));
     },

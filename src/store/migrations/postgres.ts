@@ -133,29 +133,42 @@ export const postgresMigrations: { version: number; sql: string }[] = [
     version: 3,
     sql: `ALTER TABLE api_clients ADD COLUMN secret_version integer NOT NULL DEFAULT 1;`,
   },
-  {
-    // Rollover readiness: one row per consumer of a published document (bounded: written from an
-    // in-memory buffer), and administrators' confirmations of manual certificate uploads.
-    version: 4,
-    sql: `
-      CREATE TABLE consumer_sightings (
-        consumer_key text PRIMARY KEY,
-        document text NOT NULL,
-        client_id text,
-        user_agent text,
-        address text,
-        key_set_version bigint NOT NULL,
-        kids text NOT NULL,
-        seen_at timestamptz NOT NULL
-      );
-      CREATE INDEX consumer_sightings_anonymous ON consumer_sightings (seen_at) WHERE client_id IS NULL;
-      CREATE TABLE rollover_acknowledgements (
-        client_id text NOT NULL,
-        kid text NOT NULL,
-        acknowledged_at timestamptz NOT NULL,
-        actor_id text NOT NULL,
-        PRIMARY KEY (client_id, kid)
-      );
-    `,
-  },
 ];
+
+// E-mail addresses are NFKC-normalised and lower-cased (src/users/email.ts). Rows written before were
+// only lower-cased: bring them to the same form, except where that would collide with another row
+// (left as they were, for an operator to resolve).
+postgresMigrations.push({
+  version: 4,
+  sql: `
+    UPDATE users SET email = lower(normalize(email, NFKC))
+    WHERE email <> lower(normalize(email, NFKC))
+      AND NOT EXISTS (SELECT 1 FROM users other WHERE other.user_id <> users.user_id AND lower(normalize(other.email, NFKC)) = lower(normalize(users.email, NFKC)));
+  `,
+});
+
+// Rollover readiness: one row per consumer of a published document (bounded: written from an
+// in-memory buffer), and administrators' confirmations of manual certificate uploads.
+postgresMigrations.push({
+  version: 5,
+  sql: `
+    CREATE TABLE consumer_sightings (
+      consumer_key text PRIMARY KEY,
+      document text NOT NULL,
+      client_id text,
+      user_agent text,
+      address text,
+      key_set_version bigint NOT NULL,
+      kids text NOT NULL,
+      seen_at timestamptz NOT NULL
+    );
+    CREATE INDEX consumer_sightings_anonymous ON consumer_sightings (seen_at) WHERE client_id IS NULL;
+    CREATE TABLE rollover_acknowledgements (
+      client_id text NOT NULL,
+      kid text NOT NULL,
+      acknowledged_at timestamptz NOT NULL,
+      actor_id text NOT NULL,
+      PRIMARY KEY (client_id, kid)
+    );
+  `,
+});

@@ -116,10 +116,22 @@ sqliteMigrations.push({
   sql: `ALTER TABLE api_clients ADD COLUMN secret_version INTEGER NOT NULL DEFAULT 1;`,
 });
 
+// E-mail addresses are NFKC-normalised and lower-cased (src/users/email.ts). Rows written before were
+// only lower-cased: bring them to the same form, except where that would collide with another row
+// (left as they were, for an operator to resolve). fedmeta_email_key is registered by SqliteStore.
+sqliteMigrations.push({
+  version: 4,
+  sql: `
+    UPDATE users SET email = fedmeta_email_key(email)
+    WHERE email <> fedmeta_email_key(email)
+      AND NOT EXISTS (SELECT 1 FROM users other WHERE other.user_id <> users.user_id AND fedmeta_email_key(other.email) = fedmeta_email_key(users.email));
+  `,
+});
+
 // Rollover readiness: one row per consumer of a published document (bounded: written from an
 // in-memory buffer), and administrators' confirmations of manual certificate uploads.
 sqliteMigrations.push({
-  version: 4,
+  version: 5,
   sql: `
     CREATE TABLE consumer_sightings (
       consumer_key TEXT PRIMARY KEY,
