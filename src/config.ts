@@ -36,7 +36,7 @@ export interface Config {
 export interface RolloverSettings {
   /** FEDMETA_ROTATION_REQUIRE_READY: refuse a rotation (409 rollover_not_ready) unless forced. */
   requireReady: boolean;
-  /** Cache lifetime of metadata and JWKS while the next key is younger than metadataCacheSeconds. */
+  /** Cache lifetime of metadata and JWKS while the next key is younger than metadataCacheSeconds (default: no shorter). */
   youngKeyCacheSeconds: number;
   /** Buffered consumer sightings are written at most this often. */
   sightingFlushSeconds: number;
@@ -86,7 +86,8 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 function parseRollover(env: Env, metadataCacheSeconds: number): RolloverSettings {
   return Object.freeze({
     requireReady: boolean(env, 'FEDMETA_ROTATION_REQUIRE_READY', false),
-    youngKeyCacheSeconds: integer(env, 'FEDMETA_YOUNG_KEY_CACHE_SECONDS', Math.min(300, metadataCacheSeconds), 0, metadataCacheSeconds),
+    // Off unless set (the same as the cache duration): e.g. 300 for five minutes.
+    youngKeyCacheSeconds: integer(env, 'FEDMETA_YOUNG_KEY_CACHE_SECONDS', metadataCacheSeconds, 0, metadataCacheSeconds),
     sightingFlushSeconds: integer(env, 'FEDMETA_SIGHTING_FLUSH_SECONDS', 5, 1, 3600),
     sightingRetentionDays: integer(env, 'FEDMETA_SIGHTING_RETENTION_DAYS', 30, 1, 3650),
   });

@@ -63,7 +63,7 @@ export function publishedHandlers(deps: AppDeps) {
       const doc = certificateDocument(keyring.snapshot, config, format, kid);
       if (!doc) throw notFound(`No published signing key with kid "${kid}" (it is unknown or revoked)`);
       seen(ctx, 'certificate', { kids: [kid ?? keyring.snapshot.currentKid] });
-      sendDocument(ctx, doc, maxAge());
+      sendDocument(ctx, doc, config.metadataCacheSeconds);
     },
   };
 }
