@@ -4,7 +4,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { generateSigningKey } from '../src/keys/generate.js';
 import { publishKey } from '../src/keys/formats.js';
 import { buildResponse, signResponse } from '../src/saml/response.js';
-import { newSamlId } from '../src/saml/ids.js';
+import { randomIds } from '../src/ids.js';
 import { buildIdpMetadata, signIdpMetadata } from '../src/saml/metadata.js';
 import { startTestServer } from '../test/helpers/server.js';
 
@@ -37,12 +37,12 @@ const keyObject: KeyObject = createPrivateKey(key.privateKeyPem);
 const app = { audience: 'urn:sp', mappings: { email: 'email', name: 'name' }, nameIdentifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', lifetimeInSeconds: 3600 };
 const response = () =>
   buildResponse({
-    id: newSamlId(),
+    id: randomIds.samlId(),
     issuer: 'urn:idp',
     now: new Date(),
     destination: 'https://sp.example.com/acs',
     inResponseTo: '_req',
-    assertion: { id: newSamlId(), app, profile: { user_id: 'u1', email: 'ann@example.com', name: 'Ann' }, session: { authnInstant: new Date(), sessionIndex: newSamlId() } },
+    assertion: { id: randomIds.samlId(), app, profile: { user_id: 'u1', email: 'ann@example.com', name: 'Ann' }, session: { authnInstant: new Date(), sessionIndex: randomIds.samlId() } },
   });
 const sign = (privateKey: KeyObject) => signResponse(response(), { key: { privateKey, published }, signResponse: false, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
 
@@ -63,7 +63,7 @@ report(
   await measure('built and signed per request (same server, same HTTP)', async () => {
     await (await fetch(`${server.url}/healthz`)).arrayBuffer();
     signIdpMetadata(
-      buildIdpMetadata({ entityId: 'urn:idp', keys: snapshot.published, ssoUrl: url, sloUrl: url, validUntil: new Date(Date.now() + 86_400_000), cacheDurationSeconds: 3600, id: newSamlId() }),
+      buildIdpMetadata({ entityId: 'urn:idp', keys: snapshot.published, ssoUrl: url, sloUrl: url, validUntil: new Date(Date.now() + 86_400_000), cacheDurationSeconds: 3600, id: randomIds.samlId() }),
       snapshot.signing,
     );
   }),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // The compiled CLI; `npm install` builds dist/ through the "prepare" script.
-import { main } from '../dist/cli/main.js';
+import { main } from '../dist/main.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,12 +1,20 @@
-// One error class with an HTTP status and a stable snake_case code; the error middleware maps it
-// to the surface's format (Auth0 JSON for the Management API, RFC 6749 JSON for /oauth/token).
+// Every error fedmeta raises: one base class with an HTTP status and a code from the closed ErrorCode
+// union, a factory per code, and the two refusals that carry more (bad XML, a refused SAML request).
+// The error middleware (src/http/errors.ts) maps them to each surface's format; nothing re-wraps them.
+import type { ErrorCode, SamlRequestErrorCode, SpMetadataErrorCode, WsfedErrorCode, XmlErrorCode } from './error-codes.js';
+import type { SamlStatus } from './saml/status.js';
+
+export type { ErrorCode } from './error-codes.js';
+
+type Headers = Record<string, string>;
+
 export class FedmetaError extends Error {
   readonly expose: boolean;
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    readonly headers: Record<string, string> = {},
+    readonly headers: Headers = {},
     /** Extra members of the JSON error body (e.g. the list behind a refusal). */
     readonly details: Record<string, unknown> = {},
   ) {
@@ -17,33 +25,84 @@ export class FedmetaError extends Error {
   }
 }
 
-const make = (status: number, code: string) => (message: string, headers?: Record<string, string>) =>
+const make = (status: number, code: ErrorCode) => (message: string, headers?: Headers) =>
   new FedmetaError(status, code, message, headers);
 
+// 4xx: the request, its credentials or the state it asks to change.
 export const invalidRequest = make(400, 'invalid_request');
 export const invalidBody = make(400, 'invalid_body');
-export const unauthorized = make(401, 'invalid_token');
-export const insufficientScope = make(403, 'insufficient_scope');
-export const notFound = make(404, 'not_found');
-export const keyNotFound = make(404, 'key_not_found');
-export const keyStateConflict = make(409, 'key_state_conflict');
-export const payloadTooLarge = make(413, 'payload_too_large');
-export const unsupportedMediaType = make(415, 'unsupported_media_type');
-export const tooManyRequests = make(429, 'too_many_requests');
-export const serviceUnavailable = make(503, 'service_unavailable');
-/** A signing key's sealed private key does not open: fail closed instead of signing with another key. */
-export const keyUnavailable = make(503, 'key_unavailable');
 /** The Management API never makes administrators (POST /api/v2/users with an `admin` field). */
 export const adminNotAllowed = () =>
   new FedmetaError(400, 'admin_not_allowed', 'The Management API cannot create or promote administrators; use the CLI (fedmeta users add --admin, fedmeta users grant-admin EMAIL) or the dashboard');
+export const loginExpired = () =>
+  new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
+export const unauthorized = make(401, 'invalid_token');
+export const insufficientScope = make(403, 'insufficient_scope');
+export const csrfRejected = make(403, 'csrf_rejected');
+export const idpInitiatedDisabled = make(403, 'idp_initiated_disabled');
+export const notFound = make(404, 'not_found');
+export const keyNotFound = make(404, 'key_not_found');
+export const apiClientNotFound = make(404, 'api_client_not_found');
+export const methodNotAllowed = make(405, 'method_not_allowed');
+export const keyStateConflict = make(409, 'key_state_conflict');
+/** 409: an administrator removing their own role (the dashboard could be left with none). */
+export const ownAdminRole = () =>
+  new FedmetaError(409, 'cannot_remove_own_admin', 'You cannot remove your own administrator role; ask another administrator.');
+export const payloadTooLarge = make(413, 'payload_too_large');
+export const unsupportedMediaType = make(415, 'unsupported_media_type');
+export const tooManyRequests = make(429, 'too_many_requests');
 
-/** RFC 6749 section 5.2 errors of the token endpoint. */
-export class OAuthError extends FedmetaError {
-  constructor(status: number, code: string, description: string, headers: Record<string, string> = {}) {
-    super(status, code, description, headers);
-    this.name = 'OAuthError';
+// The token endpoint's own codes (RFC 6749 section 5.2).
+export const invalidClient = make(401, 'invalid_client');
+export const unsupportedGrantType = make(400, 'unsupported_grant_type');
+export const invalidScope = make(400, 'invalid_scope');
+export const accessDenied = make(403, 'access_denied');
+export const temporarilyUnavailable = make(503, 'temporarily_unavailable');
+
+// 5xx: our side.
+export const internalError = make(500, 'internal_error');
+export const keySetCorrupt = make(500, 'key_set_corrupt');
+export const keySetIncomplete = make(500, 'key_set_incomplete');
+export const keyExists = make(500, 'key_exists');
+export const spCertificateInvalid = make(500, 'saml_sp_certificate_invalid');
+export const serviceUnavailable = make(503, 'service_unavailable');
+/** A signing key's sealed private key does not open: fail closed instead of signing with another key. */
+export const keyUnavailable = make(503, 'key_unavailable');
+
+/** A refused WS-Fed passive request: a 400 page, never a redirect or a post. */
+export const wsfedError = (code: WsfedErrorCode, message: string) => new FedmetaError(400, code, message);
+
+/** SP metadata refused at registration for a reason of its own (a 400, like invalid_body). */
+export const spMetadataError = (code: SpMetadataErrorCode, message: string) => new FedmetaError(400, code, message);
+
+/** Untrusted XML refused before or after parsing (DTDs, entities, bad signatures…): always 400. */
+export class XmlError extends FedmetaError {
+  constructor(
+    override readonly code: XmlErrorCode,
+    message: string,
+  ) {
+    super(400, code, message);
+    this.name = 'XmlError';
   }
 }
+
+/**
+ * A refused SAML message. Without `samlStatus` it is a plain 400 page: the sender or its ACS cannot be
+ * trusted. With `samlStatus` (and `responseUrl`, always a registered URL of the application) the
+ * HTTP layer answers with a SAML response carrying that status, InResponseTo `inResponseTo`.
+ */
+export class SamlRequestError extends FedmetaError {
+  constructor(
+    override readonly code: SamlRequestErrorCode,
+    message: string,
+    readonly samlStatus?: SamlStatus,
+    readonly responseUrl?: string,
+    readonly inResponseTo?: string,
+  ) {
+    super(400, code, message);
+    this.name = 'SamlRequestError';
+  }
+}
+
 /** Strict rollover (FEDMETA_ROTATION_REQUIRE_READY): a relying party does not trust the next key yet. */
 export const rolloverNotReady = (message: string, details: Record<string, unknown>) => new FedmetaError(409, 'rollover_not_ready', message, {}, details);
-export const apiClientNotFound = make(404, 'api_client_not_found');

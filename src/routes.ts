@@ -1,126 +1,145 @@
-// THE route table: one line per route. Handlers live in src/http/, grouped by surface.
+// THE route table: one line per route, each bound by name to its path in src/route-paths.ts.
+// Handlers live in src/http/, grouped by surface; errorSurface says how a route's errors are answered.
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { AppDeps } from './http/context.js';
+import { API_PREFIX, ROUTE_PATHS, apiPath, type ApiRouteName, type RouteName } from './route-paths.js';
 import { publishedHandlers } from './http/published.js';
 import { tokenHandler } from './http/oauth-token.js';
 import { authenticate, needs } from './http/management/authenticate.js';
+import { rolloverHandlers } from './http/management/rollover.js';
 import { keyHandlers } from './http/management/keys.js';
-import { logHandlers } from './http/management/logs.js';
+import { logApiHandlers } from './http/management/logs.js';
 import { limitDeclaredBody } from './http/body.js';
 import { clientHandlers, userHandlers } from './http/management/clients.js';
 import { loginHandlers } from './http/login.js';
 import { assetHandler } from './http/assets.js';
-import { htmlErrors } from './http/errors.js';
+import { errorSurface } from './http/errors.js';
 import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 import { apiClientHandlers } from './http/management/api-clients.js';
 import { signingKeyRequired } from './http/key-guard.js';
-import { rolloverHandlers } from './http/management/rollover.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Handler = Middleware;
+
+/** Binds `handlers` to the named route for each method; `router.url(name)` then knows the route too. */
+function bind(router: Router, methods: Method[], name: RouteName, path: string, handlers: Handler[]): void {
+  for (const method of methods) router[method](name, path, ...(handlers as [Handler]));
+}
 
 export function buildRouter(deps: AppDeps): Router {
-  const published = publishedHandlers(deps);
-  const keys = keyHandlers(deps);
-  const logs = logHandlers(deps);
-  const clients = clientHandlers(deps);
-  const users = userHandlers(deps);
-  const login = loginHandlers(deps);
-  const samlp = samlpHandlers(deps);
   const router = new Router();
+  const on = (methods: Method[], name: RouteName, ...handlers: Handler[]) => bind(router, methods, name, ROUTE_PATHS[name], handlers);
+  const page = (methods: Method[], name: RouteName, ...handlers: Handler[]) => on(methods, name, errorSurface('html'), ...handlers);
+  /** Sign-in and sign-out answer 503 key_unavailable while the current key cannot sign. */
   const signs = signingKeyRequired(deps.keyring);
+  const GET: Method[] = ['get'];
+  const POST: Method[] = ['post'];
+  const BOTH: Method[] = ['get', 'post'];
 
-  router.get('/healthz', (ctx) => void (ctx.body = { status: 'ok' }));
-  router.get('/readyz', readinessHandler(deps));
-  router.get('/.well-known/jwks.json', published.jwks);
-  router.get('/.well-known/openid-configuration', published.discovery);
-  router.get('/cer', published.certificate('cer'));
-  router.get('/pem', published.certificate('pem'));
-  router.get('/rawpem', published.certificate('rawpem'));
-  router.get('/pb7', published.certificate('pb7'));
-  router.get('/fingerprint', published.certificate('fingerprint'));
+  const published = publishedHandlers(deps);
+  on(GET, 'healthz', (ctx) => void (ctx.body = { status: 'ok' }));
+  on(GET, 'readyz', readinessHandler(deps));
+  on(GET, 'jwks', published.jwks);
+  on(GET, 'openid-configuration', published.discovery);
+  on(GET, 'certificate-cer', published.certificate('cer'));
+  on(GET, 'certificate-pem', published.certificate('pem'));
+  on(GET, 'certificate-rawpem', published.certificate('rawpem'));
+  on(GET, 'certificate-pkcs7', published.certificate('pkcs7'));
+  on(GET, 'certificate-fingerprint', published.certificate('fingerprint'));
 
-  router.get('/samlp/metadata', published.samlMetadata);
-  router.get('/samlp/metadata/:client_id', published.samlMetadata);
-  router.get('/samlp/resume/:state', htmlErrors, signs, samlp.resume);
-  router.get('/samlp/logout', htmlErrors, signs, samlp.logout);
-  router.post('/samlp/logout', htmlErrors, signs, samlp.logout);
-  router.get('/samlp', htmlErrors, signs, samlp.sso);
-  router.post('/samlp', htmlErrors, signs, samlp.sso);
-  router.get('/samlp/:client_id', htmlErrors, signs, samlp.sso);
-  router.post('/samlp/:client_id', htmlErrors, signs, samlp.sso);
-  router.get('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
-  router.post('/samlp/:client_id/logout', htmlErrors, signs, samlp.logout);
+  const samlp = samlpHandlers(deps);
+  on(GET, 'saml-metadata', published.samlMetadata);
+  on(GET, 'saml-app-metadata', published.samlMetadata);
+  page(GET, 'saml-resume', signs, samlp.resume);
+  page(BOTH, 'saml-logout', signs, samlp.logout);
+  page(BOTH, 'saml-sso', signs, samlp.sso);
+  page(BOTH, 'saml-app-sso', signs, samlp.sso);
+  page(BOTH, 'saml-app-logout', signs, samlp.logout);
 
   const wsfed = wsfedHandlers(deps);
-  router.get('/wsfed/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
-  router.get('/wsfed/:client_id/FederationMetadata/2007-06/FederationMetadata.xml', wsfed.metadata);
-  router.get('/wsfed/resume/:state', htmlErrors, signs, wsfed.resume);
-  router.get('/wsfed', htmlErrors, signs, wsfed.endpoint);
-  router.get('/wsfed/:client_id', htmlErrors, signs, wsfed.endpoint);
-  router.post('/wsfed', htmlErrors, wsfed.confirmSignOut);
-  router.post('/wsfed/:client_id', htmlErrors, wsfed.confirmSignOut);
+  on(GET, 'wsfed-metadata', wsfed.metadata);
+  on(GET, 'wsfed-app-metadata', wsfed.metadata);
+  page(GET, 'wsfed-resume', signs, wsfed.resume);
+  page(GET, 'wsfed', signs, wsfed.endpoint);
+  page(GET, 'wsfed-app', signs, wsfed.endpoint);
+  page(POST, 'wsfed', wsfed.confirmSignOut);
+  page(POST, 'wsfed-app', wsfed.confirmSignOut);
 
-  router.get('/assets/:name', assetHandler());
-  router.get('/login', htmlErrors, login.show);
-  router.post('/login', htmlErrors, login.submit);
-  router.get('/logout', htmlErrors, login.logout);
-  router.post('/logout', htmlErrors, login.logout);
+  const login = loginHandlers(deps);
+  on(GET, 'asset', assetHandler());
+  page(GET, 'login', login.show);
+  page(POST, 'login', login.submit);
+  page(BOTH, 'logout', login.logout);
 
   const dashboard = dashboardHandlers(deps);
-  router.get('/dashboard', htmlErrors, dashboard.guard, dashboard.home);
-  router.get('/dashboard/signing-keys', htmlErrors, dashboard.guard, dashboard.keys.list);
-  router.get('/dashboard/signing-keys/rotate', htmlErrors, dashboard.guard, dashboard.keys.confirmRotate(false));
-  router.post('/dashboard/signing-keys/rotate', htmlErrors, dashboard.guard, dashboard.keys.rotate(false));
-  router.get('/dashboard/signing-keys/rotate-and-revoke', htmlErrors, dashboard.guard, dashboard.keys.confirmRotate(true));
-  router.post('/dashboard/signing-keys/rotate-and-revoke', htmlErrors, dashboard.guard, dashboard.keys.rotate(true));
-  router.post('/dashboard/signing-keys/rollover/acknowledge', htmlErrors, dashboard.guard, dashboard.rollover.acknowledge);
-  router.get('/dashboard/signing-keys/:kid/revoke', htmlErrors, dashboard.guard, dashboard.keys.confirmRevoke);
-  router.post('/dashboard/signing-keys/:kid/revoke', htmlErrors, dashboard.guard, dashboard.keys.revoke);
-  router.get('/dashboard/applications', htmlErrors, dashboard.guard, dashboard.apps.list);
-  router.get('/dashboard/applications/new-saml', htmlErrors, dashboard.guard, dashboard.apps.newSaml);
-  router.post('/dashboard/applications/new-saml', htmlErrors, dashboard.guard, dashboard.apps.createSaml);
-  router.get('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.newWsfed);
-  router.post('/dashboard/applications/new-wsfed', htmlErrors, dashboard.guard, dashboard.apps.createWsfed);
-  router.get('/dashboard/users', htmlErrors, dashboard.guard, dashboard.users.list);
-  router.get('/dashboard/users/:id/grant-admin', htmlErrors, dashboard.guard, dashboard.users.confirm(true));
-  router.post('/dashboard/users/:id/grant-admin', htmlErrors, dashboard.guard, dashboard.users.change(true));
-  router.get('/dashboard/users/:id/revoke-admin', htmlErrors, dashboard.guard, dashboard.users.confirm(false));
-  router.post('/dashboard/users/:id/revoke-admin', htmlErrors, dashboard.guard, dashboard.users.change(false));
-  router.get('/dashboard/logs', htmlErrors, dashboard.guard, dashboard.logs.list);
-  router.get('/dashboard/api-clients', htmlErrors, dashboard.guard, dashboard.apiClients.list);
-  router.get('/dashboard/api-clients/:id/remove', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRemove);
-  router.post('/dashboard/api-clients/:id/remove', htmlErrors, dashboard.guard, dashboard.apiClients.remove);
-  router.get('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.confirmRotate);
-  router.post('/dashboard/api-clients/:id/rotate-secret', htmlErrors, dashboard.guard, dashboard.apiClients.rotate);
+  const admin = (methods: Method[], name: RouteName, handler: Handler) => page(methods, name, dashboard.guard, handler);
+  admin(GET, 'dashboard', dashboard.home);
+  admin(GET, 'dashboard-signing-keys', dashboard.keys.list);
+  admin(GET, 'dashboard-rotate', dashboard.keys.confirmRotate(false));
+  admin(POST, 'dashboard-rotate', dashboard.keys.rotate(false));
+  admin(GET, 'dashboard-rotate-and-revoke', dashboard.keys.confirmRotate(true));
+  admin(POST, 'dashboard-rotate-and-revoke', dashboard.keys.rotate(true));
+  admin(POST, 'dashboard-rollover-acknowledge', dashboard.rollover.acknowledge);
+  admin(GET, 'dashboard-revoke', dashboard.keys.confirmRevoke);
+  admin(POST, 'dashboard-revoke', dashboard.keys.revoke);
+  admin(GET, 'dashboard-applications', dashboard.apps.list);
+  admin(GET, 'dashboard-new-saml', dashboard.apps.newSaml);
+  admin(POST, 'dashboard-new-saml', dashboard.apps.createSaml);
+  admin(GET, 'dashboard-new-wsfed', dashboard.apps.newWsfed);
+  admin(POST, 'dashboard-new-wsfed', dashboard.apps.createWsfed);
+  admin(GET, 'dashboard-users', dashboard.users.list);
+  admin(GET, 'dashboard-user-grant-admin', dashboard.users.confirm(true));
+  admin(POST, 'dashboard-user-grant-admin', dashboard.users.change(true));
+  admin(GET, 'dashboard-user-revoke-admin', dashboard.users.confirm(false));
+  admin(POST, 'dashboard-user-revoke-admin', dashboard.users.change(false));
+  admin(GET, 'dashboard-logs', dashboard.logs.list);
+  admin(GET, 'dashboard-api-clients', dashboard.apiClients.list);
+  admin(GET, 'dashboard-api-client-remove', dashboard.apiClients.confirmRemove);
+  admin(POST, 'dashboard-api-client-remove', dashboard.apiClients.remove);
+  admin(GET, 'dashboard-api-client-rotate-secret', dashboard.apiClients.confirmRotate);
+  admin(POST, 'dashboard-api-client-rotate-secret', dashboard.apiClients.rotate);
 
-  router.post('/oauth/token', signingKeyRequired(deps.keyring, 'oauth'), tokenHandler(deps));
+  on(POST, 'oauth-token', errorSurface('oauth'), signingKeyRequired(deps.keyring), tokenHandler(deps));
 
-  const api = new Router({ prefix: '/api/v2' });
+  const managementApi = buildManagementApi(deps);
+  router.use(managementApi.routes(), managementApi.allowedMethods());
+  return router;
+}
+
+/** /api/v2: Bearer-authenticated, every route guarded by the scopes it needs. */
+function buildManagementApi(deps: AppDeps): Router {
+  const api = new Router({ prefix: API_PREFIX });
+  const on = (method: Method, name: ApiRouteName, ...handlers: Handler[]) => bind(api, [method], name, apiPath(name), handlers);
+  const keys = keyHandlers(deps);
+  const clients = clientHandlers(deps);
+  const users = userHandlers(deps);
+  const logs = logApiHandlers(deps);
+  const apiClients = apiClientHandlers(deps);
   api.use(limitDeclaredBody());
   api.use(authenticate(deps));
-  api.get('/keys/signing', needs('read:signing_keys'), keys.list);
-  api.post('/keys/signing/rotate', needs('create:signing_keys', 'update:signing_keys'), keys.rotate);
+  on('get', 'api-signing-keys', needs('read:signing_keys'), keys.list);
+  on('post', 'api-signing-keys-rotate', needs('create:signing_keys', 'update:signing_keys'), keys.rotate);
   const rollover = rolloverHandlers(deps);
-  api.get('/keys/signing/rollover', needs('read:signing_keys'), rollover.report);
-  api.post('/keys/signing/rollover/acknowledge', needs('update:signing_keys'), rollover.acknowledge);
-  api.get('/keys/signing/:kid', needs('read:signing_keys'), keys.get);
-  api.put('/keys/signing/:kid/revoke', needs('update:signing_keys'), keys.revoke);
-  api.get('/clients', needs('read:clients'), clients.list);
-  api.post('/clients', needs('create:clients'), clients.create);
-  api.get('/clients/:id', needs('read:clients'), clients.get);
-  api.patch('/clients/:id', needs('update:clients'), clients.update);
-  api.delete('/clients/:id', needs('delete:clients'), clients.remove);
-  api.get('/users', needs('read:users'), users.list);
-  api.post('/users', needs('create:users'), users.create);
-  api.get('/users/:id', needs('read:users'), users.get);
-  api.delete('/users/:id', needs('delete:users'), users.remove);
-  api.get('/logs', needs('read:logs'), logs.list);
-  const apiClients = apiClientHandlers(deps);
-  api.get('/api-clients', needs('read:api_clients'), apiClients.list);
-  api.delete('/api-clients/:id', needs('delete:api_clients'), apiClients.remove);
-  api.post('/api-clients/:id/rotate-secret', needs('update:api_clients'), apiClients.rotateSecret);
-  router.use(api.routes(), api.allowedMethods());
-
-  return router;
+  on('get', 'api-signing-keys-rollover', needs('read:signing_keys'), rollover.report);
+  on('post', 'api-signing-keys-rollover-acknowledge', needs('update:signing_keys'), rollover.acknowledge);
+  on('get', 'api-signing-key', needs('read:signing_keys'), keys.get);
+  on('put', 'api-signing-key-revoke', needs('update:signing_keys'), keys.revoke);
+  on('get', 'api-clients', needs('read:clients'), clients.list);
+  on('post', 'api-clients', needs('create:clients'), clients.create);
+  on('get', 'api-client', needs('read:clients'), clients.get);
+  on('patch', 'api-client', needs('update:clients'), clients.update);
+  on('delete', 'api-client', needs('delete:clients'), clients.remove);
+  on('get', 'api-users', needs('read:users'), users.list);
+  on('post', 'api-users', needs('create:users'), users.create);
+  on('get', 'api-user', needs('read:users'), users.get);
+  on('delete', 'api-user', needs('delete:users'), users.remove);
+  on('get', 'api-logs', needs('read:logs'), logs.list);
+  on('get', 'api-api-clients', needs('read:api_clients'), apiClients.list);
+  on('delete', 'api-api-client', needs('delete:api_clients'), apiClients.remove);
+  on('post', 'api-api-client-rotate-secret', needs('update:api_clients'), apiClients.rotateSecret);
+  return api;
 }

@@ -1,10 +1,10 @@
 // Management API clients: list, remove, rotate secret. One code path for the CLI, the Management
 // API and the dashboard, so each change is audited the same way. Secrets are returned once, at
 // creation or rotation; hashes never leave the store.
-import { randomBytes } from 'node:crypto';
 import type { Store, ApiClientRecord } from '../store/store.js';
 import type { Clock } from '../clock.js';
-import type { Actor } from '../audit/types.js';
+import { logType, type Actor } from '../audit/types.js';
+import type { Ids } from '../ids.js';
 import { apiClientNotFound } from '../errors.js';
 import { hashSecret } from './passwords.js';
 
@@ -21,8 +21,6 @@ export function apiClientView(client: ApiClientRecord) {
 
 export type ApiClientView = ReturnType<typeof apiClientView>;
 
-export const newClientSecret = () => randomBytes(32).toString('base64url');
-
 export async function listApiClients(store: Store): Promise<ApiClientView[]> {
   return (await store.listApiClients()).map(apiClientView);
 }
@@ -31,7 +29,7 @@ export async function listApiClients(store: Store): Promise<ApiClientView[]> {
 export async function removeApiClient(deps: { store: Store; clock: Clock }, clientId: string, actor: Actor): Promise<void> {
   const removed = await deps.store.deleteApiClient(
     clientId,
-    { type: 'api_client_deleted', description: `Deleted Management API client ${clientId}`, actor, details: { client_id: clientId } },
+    { type: logType('api_client_deleted'), description: `Deleted Management API client ${clientId}`, actor, details: { client_id: clientId } },
     deps.clock.now(),
   );
   if (!removed) throw apiClientNotFound(`No Management API client with client_id "${clientId}"`);
@@ -39,16 +37,16 @@ export async function removeApiClient(deps: { store: Store; clock: Clock }, clie
 
 /** A new secret (returned once); the old secret and every token issued before stop working at once. */
 export async function rotateApiClientSecret(
-  deps: { store: Store; clock: Clock },
+  deps: { store: Store; clock: Clock; ids: Pick<Ids, 'secret'> },
   clientId: string,
   actor: Actor,
 ): Promise<{ client: ApiClientView; clientSecret: string }> {
-  const clientSecret = newClientSecret();
+  const clientSecret = deps.ids.secret();
   const secretHash = await hashSecret(clientSecret);
   const updated = await deps.store.rotateApiClientSecret(
     clientId,
     secretHash,
-    { type: 'api_client_secret_rotated', description: `Rotated the secret of Management API client ${clientId}`, actor, details: { client_id: clientId } },
+    { type: logType('api_client_secret_rotated'), description: `Rotated the secret of Management API client ${clientId}`, actor, details: { client_id: clientId } },
     deps.clock.now(),
   );
   if (!updated) throw apiClientNotFound(`No Management API client with client_id "${clientId}"`);

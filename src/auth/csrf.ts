@@ -6,11 +6,12 @@
 //     (`nonce.HMAC(nonce)`), so a client cannot choose it.
 // A POST must carry the matching token and, when the browser says where it comes from, come from
 // our own origin.
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
 import { hashToken, SESSION_COOKIE, setCookie } from './sessions.js';
-import { FedmetaError } from '../errors.js';
+import { csrfRejected } from '../errors.js';
+import type { Ids } from '../ids.js';
 
 const PRE_SESSION_COOKIE = 'fedmeta_csrf';
 
@@ -18,7 +19,11 @@ export class Csrf {
   private readonly key: Buffer;
   private readonly issuedInRequest = new WeakMap<Context, string>();
 
-  constructor(kek: Buffer, private readonly config: Config) {
+  constructor(
+    kek: Buffer,
+    private readonly config: Config,
+    private readonly ids: Pick<Ids, 'secret'>,
+  ) {
     this.key = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'fedmeta csrf v2', 32));
   }
 
@@ -44,7 +49,7 @@ export class Csrf {
   issue(ctx: Context): string {
     let binding = this.sessionBinding(ctx) ?? this.preSessionBinding(ctx) ?? this.issuedInRequest.get(ctx);
     if (!binding) {
-      const nonce = randomBytes(32).toString('base64url');
+      const nonce = this.ids.secret();
       setCookie(ctx, this.config, PRE_SESSION_COOKIE, `${nonce}.${this.mac('pre-session cookie', nonce)}`);
       binding = `pre-session:${nonce}`;
       // Later calls in this request (the flash signature) must bind to the same value.
@@ -55,14 +60,13 @@ export class Csrf {
 
   /** Throws 403 `csrf_rejected` unless the request comes from our origin with the token of its session (or pre-session). */
   verify(ctx: Context, token: unknown): void {
-    const forbidden = (message: string) => new FedmetaError(403, 'csrf_rejected', message);
     const site = ctx.get('Sec-Fetch-Site');
-    if (site && site !== 'same-origin' && site !== 'none') throw forbidden('Cross-site form submission refused');
+    if (site && site !== 'same-origin' && site !== 'none') throw csrfRejected('Cross-site form submission refused');
     const origin = ctx.get('Origin');
-    if (origin && origin !== new URL(this.config.issuer).origin) throw forbidden('Form submitted from another origin');
+    if (origin && origin !== new URL(this.config.issuer).origin) throw csrfRejected('Form submitted from another origin');
     const binding = this.sessionBinding(ctx) ?? this.preSessionBinding(ctx);
     if (!binding || typeof token !== 'string' || !equal(this.mac('form token', binding), token)) {
-      throw forbidden('The form has expired; reload the page and try again');
+      throw csrfRejected('The form has expired; reload the page and try again');
     }
   }
 }

@@ -1,9 +1,10 @@
 // A sign-in in progress: what to resume after /login (the pending SAML or WS-Fed request),
 // kept server-side under a random id that travels in the login form's hidden `state` field.
-import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Store } from '../store/store.js';
-import { FedmetaError } from '../errors.js';
+import { loginExpired } from '../errors.js';
+import type { Ids } from '../ids.js';
+import { pathFor } from '../route-paths.js';
 import { currentSession, type ActiveSession } from './sessions.js';
 
 const TEN_MINUTES = 10 * 60_000;
@@ -20,16 +21,13 @@ export interface PendingLogin {
   since?: number;
 }
 
-export const loginExpired = () =>
-  new FedmetaError(400, 'login_expired', 'This sign-in has expired. Go back to the application and start again.');
-
 export function isLocalPath(path: string): boolean {
   return path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') && !/[\r\n]/.test(path);
 }
 
 /** Saves a pending sign-in; `describe` gets its id (to put in returnTo) and returns the record. */
-export async function savePendingLogin(store: Store, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
-  const id = randomBytes(24).toString('base64url');
+export async function savePendingLogin(store: Store, ids: Pick<Ids, 'pendingLoginId'>, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
+  const id = ids.pendingLoginId();
   const pending = { ...describe(id), since: now.getTime() };
   if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
   await store.putLoginState(id, JSON.stringify(pending), new Date(now.getTime() + TEN_MINUTES));
@@ -54,7 +52,7 @@ export async function resumePendingLogin<T>(ctx: Context, store: Store, now: Dat
   const active = await currentSession(ctx, store, now);
   if (!active || (pending.forceLogin && active.session.createdAt.getTime() < (pending.since ?? 0))) {
     ctx.status = 303;
-    ctx.redirect(`/login?state=${state}`);
+    ctx.redirect(pathFor('login', {}, { state }));
     return undefined;
   }
   await store.deleteLoginState(state);

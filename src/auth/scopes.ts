@@ -15,7 +15,6 @@ export const MANAGEMENT_SCOPES = [
   'delete:api_clients',
 ] as const;
 
-export type Scope = (typeof MANAGEMENT_SCOPES)[number];
 
 export function parseScopes(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter(Boolean))];

@@ -1,10 +1,11 @@
 // Browser sessions for SSO: a random cookie value; the store keeps only its SHA-256, so a copy of
 // the database holds no usable session.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
 import type { SessionRecord, Store } from '../store/store.js';
 import type { User } from '../users/types.js';
+import type { Ids } from '../ids.js';
 
 export const SESSION_COOKIE = 'fedmeta_session';
 const SESSION_HOURS = 8;
@@ -22,8 +23,8 @@ export function setCookie(ctx: Context, config: Config, name: string, value: str
   ctx.cookies.set(name, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', overwrite: true, ...(maxAge !== undefined ? { maxAge } : {}) });
 }
 
-export async function startSession(ctx: Context, store: Store, config: Config, user: User, now: Date): Promise<SessionRecord> {
-  const value = randomBytes(32).toString('base64url');
+export async function startSession(ctx: Context, store: Store, config: Config, ids: Pick<Ids, 'secret'>, user: User, now: Date): Promise<SessionRecord> {
+  const value = ids.secret();
   const session: SessionRecord = {
     idHash: hashToken(value),
     userId: user.userId,

@@ -5,14 +5,16 @@
 // lifetime (both with CLOCK_SKEW_SECONDS). Each token carries its client's credential version
 // (claim "cv"): the caller checks it against the store, so removing a client or rotating its
 // secret ends its tokens at once.
-import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, createLocalJWKSet, errors as joseErrors, type JWTPayload } from 'jose';
 import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
+import type { Ids } from '../ids.js';
 import { FedmetaError, insufficientScope, unauthorized } from '../errors.js';
+import { API_PREFIX } from '../route-paths.js';
 
 export const tokenIssuer = (config: Config) => `${config.issuer}/`;
-export const managementAudience = (config: Config) => `${config.issuer}/api/v2/`;
+/** The Management API's identifier (Auth0's audience form: the API's base URL with a trailing slash). */
+export const managementAudience = (config: Config) => `${config.issuer}${API_PREFIX}/`;
 const TOKEN_TYPE = 'at+jwt'; // RFC 9068
 /** Tolerated clock difference between instances, for `iat`, `exp` and the lifetime bound. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -28,6 +30,7 @@ export async function issueAccessToken(
   snapshot: KeySetSnapshot,
   config: Config,
   grant: { clientId: string; secretVersion: number; scopes: string[]; now: Date },
+  ids: Pick<Ids, 'tokenId'>,
 ): Promise<IssuedToken> {
   const iat = Math.floor(grant.now.getTime() / 1000);
   const scope = grant.scopes.join(' ');
@@ -38,7 +41,7 @@ export async function issueAccessToken(
     .setAudience(managementAudience(config))
     .setIssuedAt(iat)
     .setExpirationTime(iat + config.accessTokenLifetimeSeconds)
-    .setJti(randomUUID())
+    .setJti(ids.tokenId())
     .sign(snapshot.signing.privateKey);
   return { access_token: accessToken, token_type: 'Bearer', expires_in: config.accessTokenLifetimeSeconds, scope };
 }

@@ -1,11 +1,11 @@
 // fedmeta api-clients add --name N --scopes "…": a Management API client; the secret is printed once.
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
+import type { Services } from '../services.js';
 import { hashSecret } from '../auth/passwords.js';
 import { MANAGEMENT_SCOPES, parseScopes, unknownScopes } from '../auth/scopes.js';
 import { table, UsageError, type Io } from './output.js';
-import { listApiClients, newClientSecret, removeApiClient, rotateApiClientSecret } from '../auth/api-clients.js';
+import { listApiClients, removeApiClient, rotateApiClientSecret } from '../auth/api-clients.js';
+import { logType } from '../audit/types.js';
 import { cliActor } from './keys.js';
 
 const USAGE = 'usage: fedmeta api-clients add --name N --scopes "read:signing_keys …" [--json] | list [--json] | remove ID | rotate-secret ID [--json]';
@@ -63,12 +63,12 @@ export async function apiClientsCommand(args: string[], services: Services, io: 
   if (unknown.length > 0) throw new UsageError(`unknown scope(s): ${unknown.join(' ')}; choose from: ${MANAGEMENT_SCOPES.join(' ')}`);
   const name = (values.name ?? 'Management API client').trim();
   if (name.length === 0 || name.length > 200) throw new UsageError('--name must be 1 to 200 characters');
-  const clientId = randomBytes(16).toString('base64url');
-  const clientSecret = newClientSecret();
+  const clientId = services.ids.clientId();
+  const clientSecret = services.ids.secret();
   const now = services.clock.now();
   await services.store.createApiClient(
     { clientId, name, secretHash: await hashSecret(clientSecret), scopes, createdAt: now, secretVersion: 1 },
-    { type: 'api_client_created', description: `Created Management API client "${name}"`, actor: cliActor(), details: { client_id: clientId, scopes } },
+    { type: logType('api_client_created'), description: `Created Management API client "${name}"`, actor: cliActor(), details: { client_id: clientId, scopes } },
   );
   if (values.json) {
     io.out(`${JSON.stringify({ client_id: clientId, client_secret: clientSecret, name, scopes })}\n`);

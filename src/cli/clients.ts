@@ -1,10 +1,11 @@
 // fedmeta clients add-saml|add-wsfed|list — the same ClientService as the Management API.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
-import { applicationView, checkCallbackUrl } from '../clients/validate.js';
+import type { Services } from '../services.js';
+import { toClientObject, checkCallbackUrl } from '../clients/validate.js';
+import { wsfedMetadataUrl } from '../published/wsfed-metadata.js';
 import { SP_METADATA_MAX_BYTES } from '../saml/sp-metadata.js';
-import { samlEndpoints } from '../published/saml-metadata.js';
+import { samlEndpoints, samlMetadataUrl } from '../published/saml-metadata.js';
 import type { Application } from '../clients/types.js';
 import { table, UsageError, type Io } from './output.js';
 import { cliActor } from './keys.js';
@@ -113,15 +114,16 @@ function readBoundedFile(path: string): string {
 
 function describe(app: Application, services: Services): string {
   const lines = [`client_id: ${app.clientId}`, `name:      ${app.name}`];
-  if (app.addons.samlp) lines.push(`metadata:  ${services.config.issuer}/samlp/metadata/${app.clientId}`, `sso:       ${samlEndpoints(services.config, app.clientId).sso}`);
-  if (app.addons.wsfed) lines.push(`metadata:  ${services.config.issuer}/wsfed/${app.clientId}/FederationMetadata/2007-06/FederationMetadata.xml`);
+  const { config } = services;
+  if (app.addons.samlp) lines.push(`metadata:  ${samlMetadataUrl(config, app.clientId)}`, `sso:       ${samlEndpoints(config, app.clientId).sso}`);
+  if (app.addons.wsfed) lines.push(`metadata:  ${wsfedMetadataUrl(config, app.clientId)}`);
   return `${lines.join('\n')}\n`;
 }
 
 export async function clientsCommand(args: string[], services: Services, io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const print = (app: Application, json: boolean | undefined) =>
-    io.out(json ? `${JSON.stringify(applicationView(app), null, 2)}\n` : describe(app, services));
+    io.out(json ? `${JSON.stringify(toClientObject(app), null, 2)}\n` : describe(app, services));
   switch (sub) {
     case 'add-saml': {
       const { values } = parseArgs({
@@ -185,7 +187,7 @@ export async function clientsCommand(args: string[], services: Services, io: Io)
       const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean' } } });
       const apps = await services.clients.list();
       if (values.json) {
-        io.out(`${JSON.stringify(apps.map(applicationView), null, 2)}\n`);
+        io.out(`${JSON.stringify(apps.map(toClientObject), null, 2)}\n`);
         return 0;
       }
       io.out(

@@ -1,7 +1,7 @@
 // fedmeta keys status [--json] | acknowledge CLIENT_ID [--kid KID]: rollover readiness, the same
 // RolloverService as the Management API and the dashboard.
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
+import type { Services } from '../services.js';
 import type { RolloverReport } from '../rollover/report.js';
 import type { RolloverWarning } from '../rollover/warnings.js';
 import { table, UsageError, type Io } from './output.js';

@@ -1,9 +1,8 @@
 // fedmeta keys list|rotate|revoke|show — the same KeyService as the Management API.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
+import type { Services } from '../services.js';
 import { toKeyObject } from '../keys/key-object.js';
-import { publishKey } from '../keys/formats.js';
 import type { Actor } from '../audit/types.js';
 import { table, UsageError, type Io } from './output.js';
 import { printRefusal, printWarnings, rolloverCommand } from './keys-rollover.js';
@@ -17,7 +16,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
   switch (sub) {
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
-      const keys = (await services.keys.list()).map(toKeyObject);
+      const keys = (await services.keys.list()).map((key) => toKeyObject(key, services.publishedKeys));
       if (values.json) {
         io.out(`${JSON.stringify(keys, null, 2)}\n`);
         return 0;
@@ -35,7 +34,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       const { values } = parseArgs({ args: rest, options: { 'revoke-previous': { type: 'boolean' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
       const { key, warnings } = await services.rollover.rotate({ actor: cliActor(), revokePrevious: values['revoke-previous'] ?? false, rateLimited: false, force: values.force ?? false }).catch((error: unknown) => printRefusal(error, io));
       printWarnings(warnings, io);
-      if (values.json) io.out(`${JSON.stringify({ cert: toKeyObject(key).cert, kid: key.kid })}\n`);
+      if (values.json) io.out(`${JSON.stringify({ cert: toKeyObject(key, services.publishedKeys).cert, kid: key.kid })}\n`);
       else io.out(`rotated: ${key.kid} is now the current signing key${values['revoke-previous'] ? ' (the previous key is revoked)' : ''}\n`);
       return 0;
     }
@@ -54,10 +53,10 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
         throw new UsageError(`--format must be one of ${KEY_FORMATS.join(', ')} (got "${format}")`);
       }
       const record = await services.keys.get(positionals[0]!);
-      const forms = publishKey(record);
+      const forms = services.publishedKeys.of(record);
       switch (format) {
         case undefined:
-          io.out(`${JSON.stringify(toKeyObject(record), null, 2)}\n`);
+          io.out(`${JSON.stringify(toKeyObject(record, services.publishedKeys), null, 2)}\n`);
           break;
         case 'pem':
           io.out(forms.certPem);

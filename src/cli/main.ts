@@ -1,8 +1,9 @@
-// fedmeta CLI entry: works on the same store as the server; a running server serves the change
+// The fedmeta commands: they work on the same store as the server; a running server serves the change
 // within a second. Exit 0 on success; otherwise one clear line on stderr and a non-zero code.
+// `serve` is passed in by src/main.ts (the process entry), so the CLI does not depend on the HTTP layer.
 import { loadConfig, ConfigError } from '../config.js';
 import { FedmetaError } from '../errors.js';
-import { openServices, startServer } from '../server.js';
+import { openServices } from '../services.js';
 import { openStore } from '../store/open.js';
 import { keysCommand } from './keys.js';
 import { apiClientsCommand } from './api-clients.js';
@@ -36,20 +37,6 @@ const USAGE = `usage: fedmeta <command>
 
 const COMMANDS = { keys: keysCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand } as const;
 
-async function serve(io: Io): Promise<number> {
-  const running = await startServer(loadConfig());
-  const { config, warnings } = running.services;
-  for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
-  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${running.services.keyring.snapshot.currentKid})\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await running.close();
-  return 0;
-}
-
 /** Schema only: no KEK unsealing, no keys created. Safe while instances run or start. */
 async function migrate(args: string[], io: Io): Promise<number> {
   if (args.length > 0) throw new UsageError('usage: fedmeta migrate');
@@ -64,13 +51,16 @@ async function migrate(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+/** Starts the HTTP service and returns its exit code when it stops. */
+export type ServeCommand = (io: Io) => Promise<number>;
+
+export async function runCli(argv: string[], serve: ServeCommand, io: Io = processIo): Promise<number> {
   const [command, ...args] = argv;
   try {
     if (command === 'serve') return await serve(io);
     if (command === 'migrate') return await migrate(args, io);
     if (command !== undefined && command in COMMANDS) {
-      const services = await openServices(loadConfig());
+      const services = await openServices({ config: loadConfig() });
       try {
         for (const warning of services.warnings) io.err(`fedmeta: warning: ${warning}\n`);
         return await COMMANDS[command as keyof typeof COMMANDS](args, services, io);

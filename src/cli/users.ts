@@ -2,7 +2,7 @@
 // fedmeta users grant-admin EMAIL / revoke-admin EMAIL — the only ways besides the dashboard to make
 // or unmake an administrator (the Management API refuses).
 import { parseArgs } from 'node:util';
-import type { Services } from '../server.js';
+import type { Services } from '../services.js';
 import { userView } from '../users/types.js';
 import { UsageError, type Io } from './output.js';
 import { cliActor } from './keys.js';

@@ -1,8 +1,8 @@
 // Application operations shared by the Management API, the dashboard and the CLI.
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
-import type { Actor } from '../audit/types.js';
+import type { Ids } from '../ids.js';
+import { logType, type Actor } from '../audit/types.js';
 import { notFound } from '../errors.js';
 import { parseApplication } from './validate.js';
 import type { Application } from './types.js';
@@ -10,7 +10,7 @@ import { applicationFromSpMetadata, parseSpMetadata } from '../saml/sp-metadata.
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
 
 export class ClientService {
-  constructor(private readonly deps: { store: Store; clock: Clock; afterChange?: () => Promise<unknown> }) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; ids: Pick<Ids, 'clientId'>; afterChange?: () => Promise<unknown> }) {}
 
   list(): Promise<Application[]> {
     return this.deps.store.listApplications();
@@ -25,9 +25,9 @@ export class ClientService {
   async create(body: Record<string, unknown>, actor: Actor): Promise<Application> {
     const fields = parseApplication(body);
     const now = this.deps.clock.now();
-    const app: Application = { clientId: randomBytes(16).toString('base64url'), ...fields, createdAt: now, updatedAt: now };
+    const app: Application = { clientId: this.deps.ids.clientId(), ...fields, createdAt: now, updatedAt: now };
     await this.deps.store.saveApplication(app, {
-      type: 'client_created',
+      type: logType('client_created'),
       description: `Created application "${app.name}"`,
       actor,
       details: { client_id: app.clientId, protocols: Object.keys(app.addons) },
@@ -47,7 +47,7 @@ export class ClientService {
     const existing = await this.get(clientId);
     const app: Application = { ...existing, ...parseApplication(body, existing), updatedAt: this.deps.clock.now() };
     await this.deps.store.saveApplication(app, {
-      type: 'client_updated',
+      type: logType('client_updated'),
       description: `Updated application "${app.name}"`,
       actor,
       details: { client_id: clientId, fields: Object.keys(body) },
@@ -59,7 +59,7 @@ export class ClientService {
   async remove(clientId: string, actor: Actor): Promise<void> {
     const app = await this.get(clientId);
     const now = this.deps.clock.now();
-    await this.deps.store.deleteApplication(clientId, { type: 'client_deleted', description: `Deleted application "${app.name}"`, actor, details: { client_id: clientId } }, now);
+    await this.deps.store.deleteApplication(clientId, { type: logType('client_deleted'), description: `Deleted application "${app.name}"`, actor, details: { client_id: clientId } }, now);
     await this.deps.afterChange?.();
   }
 }

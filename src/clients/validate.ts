@@ -145,7 +145,7 @@ export function parseApplication(body: Input, existing?: ApplicationFields): App
 }
 
 /** The application as the Management API and `clients list --json` show it. */
-export function applicationView(app: Application) {
+export function toClientObject(app: Application) {
   return {
     client_id: app.clientId,
     name: app.name,

@@ -1,17 +1,12 @@
 // Fail closed before a sign-in or token request does anything: when the current signing key does
-// not open, these endpoints answer 503 key_unavailable (nothing is signed with any other key).
+// not open, these endpoints answer 503 key_unavailable (nothing is signed with any other key), in
+// the format of the route's error surface.
 import type { Context, Next } from 'koa';
 import type { Keyring } from '../keys/keyring.js';
-import { FedmetaError, OAuthError } from '../errors.js';
 
-export function signingKeyRequired(keyring: Keyring, surface: 'html' | 'oauth' = 'html') {
-  return async (ctx: Context, next: Next): Promise<void> => {
-    try {
-      void keyring.snapshot.signing;
-    } catch (error) {
-      if (surface === 'oauth' && error instanceof FedmetaError) throw new OAuthError(error.status, error.code, error.message);
-      throw error;
-    }
+export function signingKeyRequired(keyring: Keyring) {
+  return async (_ctx: Context, next: Next): Promise<void> => {
+    void keyring.snapshot.signing;
     await next();
   };
 }

@@ -3,11 +3,13 @@
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { readFields, optionalString } from './body.js';
-import { renderPage } from './render.js';
 import { verifySecret } from '../auth/passwords.js';
 import { currentSession, endSession, startSession } from '../auth/sessions.js';
-import { loginExpired, loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
+import { loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
+import { loginExpired } from '../errors.js';
+import { pathFor } from '../route-paths.js';
 import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
+import { logType } from '../audit/types.js';
 import { lookupEmail } from '../users/email.js';
 
 const LOGIN_BODY_LIMIT = 16 * 1024;
@@ -21,14 +23,14 @@ export const IP_POLICY: BucketPolicy = { burst: 20, perDay: 2880 };
 export const ACCOUNT_IP_POLICY: BucketPolicy = { burst: 5, perDay: 288 };
 export const ACCOUNT_POLICY: BucketPolicy = { burst: 50, perDay: 1440 };
 
-export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
+export function loginHandlers({ config, store, clock, ids, csrf, renderer }: AppDeps) {
   const form = (ctx: Context, state: string, pending: PendingLogin | undefined, extra: Record<string, unknown> = {}, status = 200) =>
-    renderPage(ctx, 'login.html', { csrf: csrf.issue(ctx), state, application: pending?.applicationName, ...extra }, { status });
+    renderer.render(ctx, 'login.html', { csrf: csrf.issue(ctx), state, application: pending?.applicationName, ...extra }, { status });
 
   /** Back to the pending request; with none, an administrator lands on the dashboard. */
   const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined, admin = false) => {
     ctx.status = 303;
-    ctx.redirect(pending?.returnTo ?? (admin ? '/dashboard' : '/login'));
+    ctx.redirect(pending?.returnTo ?? pathFor(admin ? 'dashboard' : 'login'));
   };
 
   return {
@@ -41,7 +43,7 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       if (active && pending && !pending.forceLogin) return resumeAfterLogin(ctx, pending);
       if (active && !pending) {
         if (active.user.admin) return resumeAfterLogin(ctx, undefined, true);
-        return renderPage(ctx, 'signed-in.html', { email: active.user.email, csrf: csrf.issue(ctx) });
+        return renderer.render(ctx, 'signed-in.html', { email: active.user.email, csrf: csrf.issue(ctx) });
       }
       form(ctx, state, pending);
     },
@@ -77,12 +79,12 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
       const user = email ? await store.findUserByEmail(email) : undefined;
       const valid = await verifySecret(password.slice(0, 1024), user?.passwordHash);
       if (!valid || !user) {
-        await store.appendAudit({ type: 'f', description: 'Failed sign-in: wrong email or password', actor: { type: 'user', id: username || '(empty)', ip: ctx.ip } }, now);
+        await store.appendAudit({ type: logType('login_failed'), description: 'Failed sign-in: wrong email or password', actor: { type: 'user', id: username || '(empty)', ip: ctx.ip } }, now);
         return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
       }
       for (const bucket of buckets) await store.returnRateLimit(bucket, now);
-      await startSession(ctx, store, config, user, now);
-      await store.appendAudit({ type: 's', description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
+      await startSession(ctx, store, config, ids, user, now);
+      await store.appendAudit({ type: logType('login_succeeded'), description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
       resumeAfterLogin(ctx, pending, user.admin);
     },
 
@@ -90,14 +92,14 @@ export function loginHandlers({ config, store, clock, csrf }: AppDeps) {
     logout: async (ctx: Context) => {
       if (ctx.method !== 'POST') {
         const active = await currentSession(ctx, store, clock.now());
-        if (active) return renderPage(ctx, 'logout.html', { email: active.user.email, csrf: csrf.issue(ctx) });
-        return renderPage(ctx, 'error.html', { title: 'Signed out', message: 'You are not signed in to fedmeta.', code: 'signed_out' });
+        if (active) return renderer.render(ctx, 'logout.html', { email: active.user.email, csrf: csrf.issue(ctx) });
+        return renderer.render(ctx, 'error.html', { title: 'Signed out', message: 'You are not signed in to fedmeta.', code: 'signed_out' });
       }
       csrf.verify(ctx, (await readFields(ctx, LOGIN_BODY_LIMIT)).csrf);
       const active = await currentSession(ctx, store, clock.now());
       await endSession(ctx, store, config);
-      if (active) await store.appendAudit({ type: 'slo', description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());
-      renderPage(ctx, 'error.html', { title: 'Signed out', message: 'You are signed out of fedmeta.', code: 'signed_out' });
+      if (active) await store.appendAudit({ type: logType('logout'), description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());
+      renderer.render(ctx, 'error.html', { title: 'Signed out', message: 'You are signed out of fedmeta.', code: 'signed_out' });
     },
   };
 }

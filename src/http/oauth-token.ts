@@ -6,7 +6,9 @@
 // request is refused at once (503 temporarily_unavailable), so a flood cannot starve valid clients.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
-import { OAuthError } from '../errors.js';
+import { accessDenied, invalidClient, invalidRequest, invalidScope, temporarilyUnavailable, tooManyRequests, unsupportedGrantType } from '../errors.js';
+import { logType } from '../audit/types.js';
+import type { ApiClientRecord, Store } from '../store/store.js';
 import { readFields, type BodyFields } from './body.js';
 import { verifySecret } from '../auth/passwords.js';
 import { issueAccessToken, managementAudience } from '../auth/tokens.js';
@@ -25,8 +27,21 @@ export const SECRET_QUEUE = 32;
 function field(fields: BodyFields, name: string): string | undefined {
   const value = fields[name];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new OAuthError(400, 'invalid_request', `"${name}" must be a string`);
+  if (typeof value !== 'string') throw invalidRequest(`"${name}" must be a string`);
   return value;
+}
+
+/** RFC 6749 2.3.1: HTTP Basic credentials whose two parts are form-urlencoded before Base64. */
+function decodeBasic(encoded: string): { clientId: string; clientSecret: string } {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw invalidRequest('Malformed HTTP Basic credentials');
+  try {
+    const formDecode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    throw invalidRequest('Malformed HTTP Basic credentials');
+  }
 }
 
 interface ClientCredentials {
@@ -41,49 +56,45 @@ function clientCredentials(ctx: Context, fields: BodyFields): ClientCredentials 
   const bodySecret = field(fields, 'client_secret');
   if (header) {
     const match = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(header);
-    if (!match) throw new OAuthError(400, 'invalid_request', 'Authorization header must be HTTP Basic');
-    if (bodySecret) throw new OAuthError(400, 'invalid_request', 'Use one client authentication method, not both');
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) throw new OAuthError(400, 'invalid_request', 'Malformed HTTP Basic credentials');
-    try {
-      // RFC 6749 2.3.1: both parts are form-urlencoded before Base64.
-      const clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      const clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
-      if (bodyId && bodyId !== clientId) throw new OAuthError(400, 'invalid_request', 'client_id differs from the Basic credentials');
-      return { clientId, clientSecret, basic: true };
-    } catch (error) {
-      if (error instanceof OAuthError) throw error;
-      throw new OAuthError(400, 'invalid_request', 'Malformed HTTP Basic credentials');
-    }
+    if (!match) throw invalidRequest('Authorization header must be HTTP Basic');
+    if (bodySecret) throw invalidRequest('Use one client authentication method, not both');
+    const { clientId, clientSecret } = decodeBasic(match[1]!);
+    if (bodyId && bodyId !== clientId) throw invalidRequest('client_id differs from the Basic credentials');
+    return { clientId, clientSecret, basic: true };
   }
-  if (!bodyId || !bodySecret) throw new OAuthError(401, 'invalid_client', 'Client authentication is required (client_id and client_secret, or HTTP Basic)');
+  if (!bodyId || !bodySecret) throw invalidClient('Client authentication is required (client_id and client_secret, or HTTP Basic)');
   return { clientId: bodyId, clientSecret: bodySecret, basic: false };
 }
 
-export function tokenHandler({ config, store, keyring, clock }: AppDeps) {
+/** The grant's own parameters: grant_type client_credentials and our Management API audience. */
+function checkGrant(fields: BodyFields): void {
+  const grantType = field(fields, 'grant_type');
+  if (!grantType) throw invalidRequest('grant_type is required');
+  if (grantType !== 'client_credentials') {
+    throw unsupportedGrantType(`grant_type "${grantType}" is not supported; use client_credentials`);
+  }
+}
+
+function checkAudience(fields: BodyFields, expected: string): void {
+  const audience = field(fields, 'audience');
+  if (!audience) throw invalidRequest(`audience is required (${expected})`);
+  if (audience !== expected) throw accessDenied(`Service not found: ${audience}; the Management API audience is ${expected}`);
+}
+
+/** The scopes asked for (all the client's when absent); asking for one not granted is invalid_scope. */
+function grantedScopes(fields: BodyFields, client: ApiClientRecord): string[] {
+  const requested = field(fields, 'scope');
+  if (requested === undefined) return client.scopes;
+  const wanted = parseScopes(requested);
+  const denied = wanted.filter((scope) => !client.scopes.includes(scope));
+  if (denied.length > 0) throw invalidScope(`Scopes not granted to this client: ${denied.join(' ')}`);
+  return wanted;
+}
+
+/** Client authentication, throttled and bounded as described at the top of this file. */
+function clientAuthenticator(store: Store) {
   const secretChecks = new Semaphore(SECRET_CHECKS, SECRET_QUEUE);
-  return async (ctx: Context) => {
-    ctx.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    let fields: BodyFields;
-    try {
-      fields = await readFields(ctx, TOKEN_BODY_LIMIT);
-    } catch (error) {
-      const fedmeta = error as { status?: number; message: string };
-      throw new OAuthError(fedmeta.status ?? 400, 'invalid_request', fedmeta.message);
-    }
-    const grantType = field(fields, 'grant_type');
-    if (!grantType) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
-    if (grantType !== 'client_credentials') {
-      throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported; use client_credentials`);
-    }
-    const credentials = clientCredentials(ctx, fields);
-    const audience = field(fields, 'audience');
-    if (!audience) throw new OAuthError(400, 'invalid_request', `audience is required (${managementAudience(config)})`);
-    if (audience !== managementAudience(config)) {
-      throw new OAuthError(403, 'access_denied', `Service not found: ${audience}; the Management API audience is ${managementAudience(config)}`);
-    }
-    const now = clock.now();
+  return async (ctx: Context, credentials: ClientCredentials, now: Date): Promise<ApiClientRecord> => {
     // Every attempt takes a token before the secret is checked (no race); a right secret gives them back.
     const buckets = [
       { bucket: `oauth-token:ip:${ctx.ip}`, policy: TOKEN_IP_POLICY },
@@ -92,7 +103,7 @@ export function tokenHandler({ config, store, keyring, clock }: AppDeps) {
     for (const bucket of buckets) {
       const decision = await store.takeRateLimit(bucket, now);
       if (!decision.allowed) {
-        throw new OAuthError(429, 'too_many_requests', `Too many failed client authentications; retry in ${decision.retryAfterSeconds} s`, rateLimitHeaders(decision));
+        throw tooManyRequests(`Too many failed client authentications; retry in ${decision.retryAfterSeconds} s`, rateLimitHeaders(decision));
       }
     }
     const client = await store.findApiClient(credentials.clientId);
@@ -102,28 +113,35 @@ export function tokenHandler({ config, store, keyring, clock }: AppDeps) {
     } catch (error) {
       if (!(error instanceof SemaphoreFull)) throw error;
       for (const bucket of buckets) await store.returnRateLimit(bucket, now); // no secret was checked: it does not count
-      throw new OAuthError(503, 'temporarily_unavailable', 'Too many client authentications in progress; retry shortly', { 'Retry-After': '1' });
+      throw temporarilyUnavailable('Too many client authentications in progress; retry shortly', { 'Retry-After': '1' });
     }
     if (!valid || !client) {
       await store.appendAudit(
-        { type: 'feccft', description: 'Failed exchange of client credentials for an access token', actor: { type: 'api_client', id: credentials.clientId.slice(0, 128), ip: ctx.ip } },
+        { type: logType('token_refused'), description: 'Failed exchange of client credentials for an access token', actor: { type: 'api_client', id: credentials.clientId.slice(0, 128), ip: ctx.ip } },
         now,
       );
-      throw new OAuthError(401, 'invalid_client', 'Unknown client or wrong client secret', credentials.basic ? { 'WWW-Authenticate': 'Basic realm="fedmeta"' } : {});
+      throw invalidClient('Unknown client or wrong client secret', credentials.basic ? { 'WWW-Authenticate': 'Basic realm="fedmeta"' } : {});
     }
     for (const bucket of buckets) await store.returnRateLimit(bucket, now);
-    const requested = field(fields, 'scope');
-    let scopes = client.scopes;
-    if (requested !== undefined) {
-      const wanted = parseScopes(requested);
-      const denied = wanted.filter((scope) => !client.scopes.includes(scope));
-      if (denied.length > 0) throw new OAuthError(400, 'invalid_scope', `Scopes not granted to this client: ${denied.join(' ')}`);
-      scopes = wanted;
-    }
-    const token = await issueAccessToken(keyring.snapshot, config, { clientId: client.clientId, secretVersion: client.secretVersion, scopes, now });
+    return client;
+  };
+}
+
+export function tokenHandler({ config, store, keyring, clock, ids }: AppDeps) {
+  const authenticateClient = clientAuthenticator(store);
+  return async (ctx: Context) => {
+    ctx.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    const fields = await readFields(ctx, TOKEN_BODY_LIMIT);
+    checkGrant(fields);
+    const credentials = clientCredentials(ctx, fields);
+    checkAudience(fields, managementAudience(config));
+    const now = clock.now();
+    const client = await authenticateClient(ctx, credentials, now);
+    const scopes = grantedScopes(fields, client);
+    const token = await issueAccessToken(keyring.snapshot, config, { clientId: client.clientId, secretVersion: client.secretVersion, scopes, now }, ids);
     await store.appendAudit(
       {
-        type: 'seccft',
+        type: logType('token_issued'),
         description: 'Issued a Management API access token (client credentials)',
         actor: { type: 'api_client', id: client.clientId, ip: ctx.ip },
         details: { scope: token.scope, kid: keyring.snapshot.signing.kid },

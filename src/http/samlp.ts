@@ -6,12 +6,10 @@ import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { idpInitiatedAllowed, type Application, type SamlpAddon } from '../clients/types.js';
 import { readFields, type BodyFields } from './body.js';
-import { renderPage } from './render.js';
 import { currentSession, endSession, type ActiveSession } from '../auth/sessions.js';
 import { resumePendingLogin, savePendingLogin } from '../auth/pending-login.js';
 import {
   DEFAULT_POST_LIMITS,
-  SamlRequestError,
   decodePostMessage,
   decodeRedirectMessage,
   parseRedirectQuery,
@@ -22,10 +20,11 @@ import { checkLogoutRequest, parseLogoutRequest, readSignedPostLogoutRequest, ty
 import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-response.js';
 import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
-import { newSamlId } from '../saml/ids.js';
-import { STATUS } from '../saml/response.js';
+import { STATUS } from '../saml/status.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
-import { FedmetaError, invalidRequest, notFound } from '../errors.js';
+import { pathFor } from '../route-paths.js';
+import { SamlRequestError, idpInitiatedDisabled, invalidRequest, notFound } from '../errors.js';
+import { logType } from '../audit/types.js';
 
 type SamlApp = Application & { addons: { samlp: SamlpAddon } };
 
@@ -81,7 +80,7 @@ async function readMessage(ctx: Context, parameter: 'SAMLRequest'): Promise<Inco
   };
 }
 
-export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDeps) {
+export function samlpHandlers({ config, store, keyring, catalog, clock, ids, renderer }: AppDeps) {
   const samlApp = (app: Application | undefined): SamlApp | undefined => (app?.addons.samlp ? (app as SamlApp) : undefined);
 
   /** /samlp/:client_id names the application; /samlp finds it by the message's Issuer. */
@@ -130,13 +129,6 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     }
   }
 
-  function postForm(ctx: Context, action: string, fields: Record<string, string | undefined>): void {
-    const list = Object.entries(fields)
-      .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .map(([name, value]) => ({ name, value }));
-    renderPage(ctx, 'form-post.html', { action, fields: list }, { formAction: [new URL(action).origin] });
-  }
-
   /** Sign the user in to `app`: a Response posted to the ACS, and the app recorded in the session. */
   async function answerWithAssertion(ctx: Context, app: SamlApp, active: ActiveSession, acsUrl: string, inResponseTo: string | undefined, relayState: string | undefined) {
     const now = clock.now();
@@ -149,6 +141,7 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       session: active.session,
       key: keyring.snapshot.signing,
       now,
+      ids,
     });
     await store.addSessionParticipant(active.session.idHash, {
       clientId: app.clientId,
@@ -157,10 +150,10 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       nameIdFormat: response.nameIdFormat,
     });
     await store.appendAudit(
-      { type: 'ssa', description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip: ctx.ip }, details: { client_id: app.clientId, kid: keyring.snapshot.signing.kid } },
+      { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip: ctx.ip }, details: { client_id: app.clientId, kid: keyring.snapshot.signing.kid } },
       now,
     );
-    postForm(ctx, acsUrl, { SAMLResponse: Buffer.from(response.xml, 'utf8').toString('base64'), RelayState: relayState });
+    renderer.postForm(ctx, acsUrl, { SAMLResponse: Buffer.from(response.xml, 'utf8').toString('base64'), RelayState: relayState });
   }
 
   /** A refused request the SP should hear about: a signed error Response posted to its registered ACS. */
@@ -173,8 +166,9 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       status: { ...error.samlStatus!, message: error.message },
       key: keyring.snapshot.signing,
       now: clock.now(),
+      ids,
     });
-    postForm(ctx, error.responseUrl!, { SAMLResponse: Buffer.from(xml, 'utf8').toString('base64'), RelayState: relayState });
+    renderer.postForm(ctx, error.responseUrl!, { SAMLResponse: Buffer.from(xml, 'utf8').toString('base64'), RelayState: relayState });
   }
 
   async function sso(ctx: Context): Promise<void> {
@@ -184,11 +178,7 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       // IdP-initiated SSO (SAML profiles 4.1.5): unsolicited, to the application's first callback.
       const app = resolveApp(ctx, undefined);
       if (!idpInitiatedAllowed(app.addons.samlp)) {
-        throw new FedmetaError(
-          403,
-          'idp_initiated_disabled',
-          'IdP-initiated sign-in is turned off for this application (addons.samlp.idpInitiated): start the sign-in at the application',
-        );
+        throw idpInitiatedDisabled('IdP-initiated sign-in is turned off for this application (addons.samlp.idpInitiated): start the sign-in at the application');
       }
       return continueSignIn(ctx, app, { acsUrl: app.callbacks[0]!, relayState: message.relayState, forceAuthn: false, isPassive: false });
     }
@@ -221,11 +211,12 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     }
     const state = await savePendingLogin(
       store,
-      (id) => ({ returnTo: `/samlp/resume/${id}`, applicationName: app.name, forceLogin: signIn.forceAuthn, payload: { clientId: app.clientId, ...signIn } }),
+      ids,
+      (id) => ({ returnTo: pathFor('saml-resume', { state: id }), applicationName: app.name, forceLogin: signIn.forceAuthn, payload: { clientId: app.clientId, ...signIn } }),
       now,
     );
     ctx.status = 303;
-    ctx.redirect(`/login?state=${state}`);
+    ctx.redirect(pathFor('login', {}, { state }));
   }
 
   /** After /login: answer the request that was waiting. */
@@ -258,14 +249,14 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
       // Not this application's subject in this session: the session stays (core 3.7.3.2).
       status = { code: STATUS.requester, subCode: UNKNOWN_PRINCIPAL, message: 'the NameID or SessionIndex does not match a session of this application' };
     }
-    const xml = buildLogoutResponse({ id: newSamlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status });
+    const xml = buildLogoutResponse({ id: ids.samlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status });
     const samlp = app.addons.samlp;
     if (message.binding === 'redirect') {
       ctx.status = 303;
       return ctx.redirect(signedRedirectUrl(responseUrl, 'SAMLResponse', xml, { key: keyring.snapshot.signing, relayState: message.relayState, signatureAlgorithm: samlp.signatureAlgorithm }));
     }
     const signedXml = signLogoutResponse(xml, { key: keyring.snapshot.signing, signatureAlgorithm: samlp.signatureAlgorithm, digestAlgorithm: samlp.digestAlgorithm });
-    postForm(ctx, responseUrl, { SAMLResponse: Buffer.from(signedXml, 'utf8').toString('base64'), RelayState: message.relayState });
+    renderer.postForm(ctx, responseUrl, { SAMLResponse: Buffer.from(signedXml, 'utf8').toString('base64'), RelayState: message.relayState });
   }
 
   /**
@@ -292,7 +283,7 @@ export function samlpHandlers({ config, store, keyring, catalog, clock }: AppDep
     if (!session) return found ? 'mismatch' : 'none';
     await store.deleteSession(session.idHash);
     if (fromCookie && fromCookie.session.idHash === session.idHash) await endSession(ctx, store, config);
-    await store.appendAudit({ type: 'slo', description: `Signed out from ${app.name} (SAML single logout)`, actor: { type: 'user', id: session.userId, ip: ctx.ip }, details: { client_id: app.clientId } }, now);
+    await store.appendAudit({ type: logType('logout'), description: `Signed out from ${app.name} (SAML single logout)`, actor: { type: 'user', id: session.userId, ip: ctx.ip }, details: { client_id: app.clientId } }, now);
     return 'ended';
   }
 

@@ -4,16 +4,17 @@
 // wtrealm. Federation metadata is served from the published documents.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
-import { renderPage } from './render.js';
 import { readFields } from './body.js';
 import { sendDocument } from './published.js';
 import { currentSession, endSession, type ActiveSession } from '../auth/sessions.js';
 import { resumePendingLogin, savePendingLogin } from '../auth/pending-login.js';
 import { wsfedMetadataDocument } from '../published/wsfed-metadata.js';
 import { buildSignedWresult, type WsfedApp } from '../wsfed/signin.js';
-import { checkRealm, chooseWreply, needsFreshLogin, parseWsfedQuery, wsfedError, type WsfedRequest } from '../wsfed/request.js';
+import { checkRealm, chooseWreply, needsFreshLogin, parseWsfedQuery, type WsfedRequest } from '../wsfed/request.js';
 import type { Application } from '../clients/types.js';
-import { notFound } from '../errors.js';
+import { notFound, wsfedError } from '../errors.js';
+import { pathFor } from '../route-paths.js';
+import { logType } from '../audit/types.js';
 import { publishedCacheSeconds } from '../published/cache-policy.js';
 import { sightingRecorder } from './sightings.js';
 
@@ -27,7 +28,7 @@ interface PendingSignIn {
 const SIGNOUT_BODY_LIMIT = 16 * 1024;
 
 export function wsfedHandlers(deps: AppDeps) {
-  const { config, store, keyring, catalog, clock, csrf } = deps;
+  const { config, store, keyring, catalog, clock, ids, csrf, renderer } = deps;
   const seen = sightingRecorder(deps);
   const wsfedApp = (app: Application | undefined): WsfedApp | undefined => (app?.addons.wsfed ? (app as WsfedApp) : undefined);
 
@@ -46,27 +47,20 @@ export function wsfedHandlers(deps: AppDeps) {
     return app;
   }
 
-  function postForm(ctx: Context, action: string, fields: Record<string, string | undefined>): void {
-    const list = Object.entries(fields)
-      .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .map(([name, value]) => ({ name, value }));
-    renderPage(ctx, 'form-post.html', { action, fields: list }, { formAction: [new URL(action).origin] });
-  }
-
   async function answerWithToken(ctx: Context, app: WsfedApp, active: ActiveSession, wreply: string, wctx: string | undefined): Promise<void> {
     const now = clock.now();
     const key = keyring.snapshot.signing;
-    const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, user: active.user, session: active.session, key, now });
+    const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, user: active.user, session: active.session, key, now, ids });
     await store.appendAudit(
       {
-        type: 'ssa',
+        type: logType('sso_succeeded'),
         description: `Signed in to ${app.name} (WS-Federation)`,
         actor: { type: 'user', id: active.user.userId, ip: ctx.ip },
         details: { client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId },
       },
       now,
     );
-    postForm(ctx, wreply, { wa: 'wsignin1.0', wresult, wctx });
+    renderer.postForm(ctx, wreply, { wa: 'wsignin1.0', wresult, wctx });
   }
 
   async function signIn(ctx: Context, request: WsfedRequest): Promise<void> {
@@ -78,9 +72,9 @@ export function wsfedHandlers(deps: AppDeps) {
     const forceLogin = needsFreshLogin(request.wfresh, active?.session.createdAt ?? now, now);
     if (active && !forceLogin) return answerWithToken(ctx, app, active, wreply, request.wctx);
     const payload: PendingSignIn = { clientId: app.clientId, wreply, wctx: request.wctx };
-    const state = await savePendingLogin(store, (id) => ({ returnTo: `/wsfed/resume/${id}`, applicationName: app.name, forceLogin, payload }), now);
+    const state = await savePendingLogin(store, ids, (id) => ({ returnTo: pathFor('wsfed-resume', { state: id }), applicationName: app.name, forceLogin, payload }), now);
     ctx.status = 303;
-    ctx.redirect(`/login?state=${state}`);
+    ctx.redirect(pathFor('login', {}, { state }));
   }
 
   /** After /login: answer the sign-in that was waiting. */
@@ -112,7 +106,7 @@ export function wsfedHandlers(deps: AppDeps) {
         .filter((name) => request[name] !== undefined)
         .map((name) => ({ name, value: request[name]! }));
       // The POST answers with a redirect to wreply: form-action must allow its origin.
-      return renderPage(
+      return renderer.render(
         ctx,
         'wsfed-signout.html',
         { action: ctx.path, fields, csrf: csrf.issue(ctx), application: app?.name, email: active.user.email },
@@ -122,7 +116,7 @@ export function wsfedHandlers(deps: AppDeps) {
     await endSession(ctx, store, config);
     if (active) {
       await store.appendAudit(
-        { type: 'slo', description: `Signed out${app ? ` from ${app.name}` : ''} (WS-Federation ${request.wa})`, actor: { type: 'user', id: active.user.userId, ip: ctx.ip }, details: app ? { client_id: app.clientId } : {} },
+        { type: logType('logout'), description: `Signed out${app ? ` from ${app.name}` : ''} (WS-Federation ${request.wa})`, actor: { type: 'user', id: active.user.userId, ip: ctx.ip }, details: app ? { client_id: app.clientId } : {} },
         now,
       );
     }
@@ -130,7 +124,7 @@ export function wsfedHandlers(deps: AppDeps) {
       ctx.status = 303;
       return ctx.redirect(wreply);
     }
-    renderPage(ctx, 'error.html', { title: 'Signed out', message: 'You are signed out of fedmeta.', code: 'signed_out' });
+    renderer.render(ctx, 'error.html', { title: 'Signed out', message: 'You are signed out of fedmeta.', code: 'signed_out' });
   }
 
   return {

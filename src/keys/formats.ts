@@ -39,19 +39,28 @@ function pkcs7Of(certPem: string): string {
   return forge.pkcs7.messageToPem(p7).replace(/\r\n/g, '\n');
 }
 
-const cache = new Map<string, Omit<PublishedKey, 'state'>>();
+type CertificateForms = Omit<PublishedKey, 'state'>;
 
-/** Published forms of a key; the certificate-derived part is cached by kid (a kid's certificate never changes). */
+/** Published forms of a key, computed afresh (tests, benchmarks); the service uses a PublishedKeyCache. */
 export function publishKey(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
-  let forms = cache.get(record.kid);
-  if (!forms) {
-    forms = computeForms(record.kid, record.certPem);
-    cache.set(record.kid, forms);
-  }
-  return { ...forms, state: record.state };
+  return { ...computeForms(record.kid, record.certPem), state: record.state };
 }
 
-function computeForms(kid: string, certPem: string): Omit<PublishedKey, 'state'> {
+/** Published forms cached by kid (a kid's certificate never changes); owned by the running services. */
+export class PublishedKeyCache {
+  private readonly forms = new Map<string, CertificateForms>();
+
+  of(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
+    let forms = this.forms.get(record.kid);
+    if (!forms) {
+      forms = computeForms(record.kid, record.certPem);
+      this.forms.set(record.kid, forms);
+    }
+    return { ...forms, state: record.state };
+  }
+}
+
+function computeForms(kid: string, certPem: string): CertificateForms {
   const x509 = new X509Certificate(certPem);
   const certDer = Buffer.from(x509.raw);
   const sha1 = createHash('sha1').update(certDer).digest();

@@ -1,5 +1,5 @@
 // The key object of the Management API and `fedmeta keys list --json` (Auth0's shape).
-import { publishKey } from './formats.js';
+import type { PublishedKeyCache } from './formats.js';
 import type { KeyRecord } from './types.js';
 
 export interface KeyObject {
@@ -18,8 +18,8 @@ export interface KeyObject {
   revoked_at?: string;
 }
 
-export function toKeyObject(record: KeyRecord): KeyObject {
-  const forms = publishKey(record);
+export function toKeyObject(record: KeyRecord, publishedKeys: PublishedKeyCache): KeyObject {
+  const forms = publishedKeys.of(record);
   return {
     kid: record.kid,
     cert: forms.certPem,

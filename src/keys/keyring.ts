@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { unseal } from '../store/seal.js';
 import { keyUnavailable } from '../errors.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
-import { publishKey, type PublishedKey } from './formats.js';
+import type { PublishedKey, PublishedKeyCache } from './formats.js';
 import type { KeyRecord } from './types.js';
 
 export interface SigningKey {
@@ -44,9 +44,10 @@ export class KeySetSnapshot {
     /** The current key ready to sign, or undefined when it does not open (see `unavailable`). */
     readonly signingKey: SigningKey | undefined,
     readonly currentKid: string,
+    forms: PublishedKeyCache,
     readonly unavailable?: SigningUnavailable,
   ) {
-    this.published = publishedKeys(keys).map(publishKey);
+    this.published = publishedKeys(keys).map((key) => forms.of(key));
     this.byKid = new Map(this.published.map((key) => [key.kid, key]));
   }
 
@@ -75,20 +76,16 @@ export class KeySetSnapshot {
 export class Keyring {
   private current: KeySetSnapshot | undefined;
   private refreshing: Promise<KeySetSnapshot> | undefined;
-  private readonly listeners = new Set<(snapshot: KeySetSnapshot) => void>();
 
   constructor(
     private readonly store: Store,
     private readonly kek: Buffer,
+    private readonly forms: PublishedKeyCache,
   ) {}
 
   get snapshot(): KeySetSnapshot {
     if (!this.current) throw new Error('keyring not loaded');
     return this.current;
-  }
-
-  onChange(listener: (snapshot: KeySetSnapshot) => void): void {
-    this.listeners.add(listener);
   }
 
   /** Reload when the store's key version moved; concurrent callers share one reload. */
@@ -115,7 +112,7 @@ export class Keyring {
       signing = previousSigning;
     } else {
       try {
-        signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: publishKey(record) };
+        signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: this.forms.of(record) };
       } catch (error) {
         unavailable = { kid: record.kid, message: (error as Error).message };
       }
@@ -124,9 +121,8 @@ export class Keyring {
     if (unavailable) {
       console.error(`fedmeta: ${unavailable.message}; not ready: sign-in and token endpoints answer 503 key_unavailable until a key that opens is current`);
     }
-    const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, unavailable);
+    const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, this.forms, unavailable);
     this.current = snapshot;
-    for (const listener of this.listeners) listener(snapshot);
     return snapshot;
   }
 

@@ -1,6 +1,6 @@
 // The key lifecycle as pure functions over a key set: no I/O, no clock, no randomness.
 // The store runs one of these inside a transaction and writes back `changes` in order.
-import { keyNotFound, keyStateConflict, FedmetaError } from '../errors.js';
+import { keyExists, keyNotFound, keySetCorrupt, keyStateConflict } from '../errors.js';
 import type { KeyRecord } from './types.js';
 
 export interface KeyPlan<R> {
@@ -14,7 +14,7 @@ export type KeyEventType = 'keys_created' | 'key_rotated' | 'key_rotated_and_rev
 function single(keys: KeyRecord[], state: 'current' | 'next'): KeyRecord {
   const found = keys.filter((key) => key.state === state);
   if (found.length !== 1) {
-    throw new FedmetaError(500, 'key_set_corrupt', `the key set has ${found.length} ${state} keys instead of one`);
+    throw keySetCorrupt(`the key set has ${found.length} ${state} keys instead of one`);
   }
   return found[0]!;
 }
@@ -44,13 +44,13 @@ export function rotate(
   const current = single(keys, 'current');
   const next = single(keys, 'next');
   if (keys.some((key) => key.kid === fresh.kid)) {
-    throw new FedmetaError(500, 'key_exists', `a key with kid ${fresh.kid} already exists`);
+    throw keyExists(`a key with kid ${fresh.kid} already exists`);
   }
   const retired: KeyRecord = revokePrevious
     ? { ...current, state: 'revoked', currentUntil: now, revokedAt: now }
     : { ...current, state: 'previous', currentUntil: now };
   const promoted: KeyRecord = { ...next, state: 'current', currentSince: now };
-  const queued: KeyRecord = { ...fresh, state: 'next', createdAt: fresh.createdAt };
+  const queued: KeyRecord = { ...fresh, state: 'next' };
   return { changes: [retired, promoted, queued], result: { current: promoted, retired } };
 }
 

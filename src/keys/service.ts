@@ -1,7 +1,7 @@
 // Key operations shared by the Management API, the dashboard and the CLI: generate outside the
 // transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
 import type { Config } from '../config.js';
-import type { Actor, AuditInput } from '../audit/types.js';
+import { logType, type Actor, type AuditInput } from '../audit/types.js';
 import type { Store } from '../store/store.js';
 import type { BucketDecision } from '../limits/token-bucket.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
@@ -88,7 +88,7 @@ export class KeyService {
       now,
       plan: (keys) => initialize(keys, current, next, now),
       audit: (): AuditInput[] => [
-        { type: 'keys_created', description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
+        { type: logType('keys_created'), description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
       ],
     });
     await this.deps.afterChange?.();
@@ -116,13 +116,13 @@ export class KeyService {
       audit: ({ current, retired }): AuditInput[] => [
         revokePrevious
           ? {
-              type: 'key_rotated_and_revoked',
+              type: logType('key_rotated_and_revoked'),
               description: `Emergency rotation: ${current.kid} is now current, ${retired.kid} is revoked`,
               actor: options.actor,
               details: { current: current.kid, revoked: retired.kid, next: fresh.kid, ...options.auditDetails },
             }
           : {
-              type: 'key_rotated',
+              type: logType('key_rotated'),
               description: `Rotated signing key: ${current.kid} is now current, ${retired.kid} is previous`,
               actor: options.actor,
               details: { current: current.kid, previous: retired.kid, next: fresh.kid, ...options.auditDetails },
@@ -134,7 +134,7 @@ export class KeyService {
         // Best effort: the refusal itself is what the caller must see.
         await this.deps.store.appendAudit(
           {
-            type: 'key_rotation_failed',
+            type: logType('key_rotation_failed'),
             description: `${revokePrevious ? 'Emergency rotation' : 'Rotation'} refused: the next signing key ${promoting} cannot be opened; nothing changed`,
             actor: options.actor,
             details: { next: promoting, reason: 'key_unavailable', revoke_previous: revokePrevious },
@@ -157,7 +157,7 @@ export class KeyService {
       rateLimit: this.rateLimit(limited),
       plan: (keys) => revoke(keys, kid, now),
       audit: (key): AuditInput[] => [
-        { type: 'key_revoked', description: `Revoked signing key ${key.kid}`, actor: options.actor, details: { kid: key.kid } },
+        { type: logType('key_revoked'), description: `Revoked signing key ${key.kid}`, actor: options.actor, details: { kid: key.kid } },
       ],
     });
     await this.deps.afterChange?.();

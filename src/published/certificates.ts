@@ -4,8 +4,8 @@ import type { KeySetSnapshot } from '../keys/keyring.js';
 import type { PublishedKey } from '../keys/formats.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 
-export const CERTIFICATE_FORMATS = ['cer', 'pem', 'rawpem', 'pb7', 'fingerprint'] as const;
-export type CertificateFormat = (typeof CERTIFICATE_FORMATS)[number];
+/** The published certificate forms; "pkcs7" is served at Auth0's /pb7 URL. */
+export type CertificateFormat = 'cer' | 'pem' | 'rawpem' | 'pkcs7' | 'fingerprint';
 
 function build(key: PublishedKey, format: CertificateFormat, config: Config): PublishedDocument {
   const attachment = (extension: string) => ({ 'Content-Disposition': `attachment; filename="${config.issuerHost}-${key.kid.slice(0, 8)}.${extension}"` });
@@ -16,7 +16,7 @@ function build(key: PublishedKey, format: CertificateFormat, config: Config): Pu
       return makeDocument(key.certPem, 'application/x-pem-file', attachment('pem'));
     case 'rawpem':
       return makeDocument(key.certBase64, 'text/plain; charset=utf-8');
-    case 'pb7':
+    case 'pkcs7':
       return makeDocument(key.pkcs7Pem, 'application/x-pkcs7-certificates', attachment('p7b'));
     case 'fingerprint':
       return makeDocument(key.fingerprint, 'text/plain; charset=utf-8');

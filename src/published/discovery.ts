@@ -2,14 +2,15 @@ import type { Config } from '../config.js';
 import { tokenIssuer } from '../auth/tokens.js';
 import { MANAGEMENT_SCOPES } from '../auth/scopes.js';
 import { makeDocument, type PublishedDocument } from './document.js';
+import { urlFor } from '../route-paths.js';
 
 /** OpenID Provider metadata (OpenID Connect Discovery 1.0 section 3), pointing at the JWKS. */
 export function discoveryDocument(config: Config): PublishedDocument {
   return makeDocument(
     JSON.stringify({
       issuer: tokenIssuer(config),
-      jwks_uri: `${config.issuer}/.well-known/jwks.json`,
-      token_endpoint: `${config.issuer}/oauth/token`,
+      jwks_uri: urlFor(config, 'jwks'),
+      token_endpoint: urlFor(config, 'oauth-token'),
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
       response_types_supported: ['token'],

@@ -6,15 +6,20 @@ import type { KeySetSnapshot } from '../keys/keyring.js';
 import { buildIdpMetadata, signIdpMetadata } from '../saml/metadata.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 import { publishedCacheSeconds } from './cache-policy.js';
+import { urlFor } from '../route-paths.js';
 
 const DAY = 86_400_000;
 /** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
 const VALIDITY = 7 * DAY;
 
-export const samlEndpoints = (config: Config, clientId?: string) => {
-  const base = clientId ? `${config.issuer}/samlp/${encodeURIComponent(clientId)}` : `${config.issuer}/samlp`;
-  return { sso: base, slo: `${base}/logout` };
-};
+export const samlEndpoints = (config: Config, clientId?: string) =>
+  clientId
+    ? { sso: urlFor(config, 'saml-app-sso', { client_id: clientId }), slo: urlFor(config, 'saml-app-logout', { client_id: clientId }) }
+    : { sso: urlFor(config, 'saml-sso'), slo: urlFor(config, 'saml-logout') };
+
+/** Where the SAML IdP metadata is published: IdP-wide, or for one application. */
+export const samlMetadataUrl = (config: Config, clientId?: string) =>
+  clientId ? urlFor(config, 'saml-app-metadata', { client_id: clientId }) : urlFor(config, 'saml-metadata');
 
 export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
   const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);

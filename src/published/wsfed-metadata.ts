@@ -7,16 +7,19 @@ import { buildFederationMetadata, signFederationMetadata } from '../wsfed/metada
 import { offeredClaims } from '../wsfed/claims.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 import { publishedCacheSeconds } from './cache-policy.js';
+import { urlFor } from '../route-paths.js';
 
 const DAY = 86_400_000;
 /** Relying parties may keep metadata this long without re-reading it (SAML metadata 2.2.1). */
 const VALIDITY = 7 * DAY;
 
-export const FEDERATION_METADATA_PATH = 'FederationMetadata/2007-06/FederationMetadata.xml';
-
 /** The passive requestor endpoint: /wsfed (application found by wtrealm) or /wsfed/:client_id. */
 export const wsfedEndpoint = (config: Config, clientId?: string) =>
-  clientId ? `${config.issuer}/wsfed/${encodeURIComponent(clientId)}` : `${config.issuer}/wsfed`;
+  clientId ? urlFor(config, 'wsfed-app', { client_id: clientId }) : urlFor(config, 'wsfed');
+
+/** Where the federation metadata is published: IdP-wide, or for one application. */
+export const wsfedMetadataUrl = (config: Config, clientId?: string) =>
+  clientId ? urlFor(config, 'wsfed-app-metadata', { client_id: clientId }) : urlFor(config, 'wsfed-metadata');
 
 export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
   const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);

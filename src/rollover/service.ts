@@ -3,11 +3,12 @@
 // unless forced). Emergency rotate-and-revoke is never refused: stopping a compromised key comes first.
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
-import type { Actor } from '../audit/types.js';
+import { logType, type Actor } from '../audit/types.js';
 import type { Application } from '../clients/types.js';
 import type { KeyChangeResult, KeyService } from '../keys/service.js';
 import type { Store } from '../store/store.js';
-import { FEDERATION_METADATA_PATH } from '../published/wsfed-metadata.js';
+import { wsfedMetadataUrl } from '../published/wsfed-metadata.js';
+import { samlMetadataUrl } from '../published/saml-metadata.js';
 import { invalidBody, keyStateConflict, notFound, rolloverNotReady } from '../errors.js';
 import { buildRolloverReport, certificateDelivery, type RolloverReport } from './report.js';
 import type { SightingRecorder } from './sighting-recorder.js';
@@ -28,10 +29,9 @@ export interface GuardedRotation extends KeyChangeResult {
 
 /** An application's own metadata URLs, one per protocol it uses. */
 export function applicationMetadataUrls(config: Config, app: Application): string[] {
-  const id = encodeURIComponent(app.clientId);
   return [
-    ...(app.addons.samlp ? [`${config.issuer}/samlp/metadata/${id}`] : []),
-    ...(app.addons.wsfed ? [`${config.issuer}/wsfed/${id}/${FEDERATION_METADATA_PATH}`] : []),
+    ...(app.addons.samlp ? [samlMetadataUrl(config, app.clientId)] : []),
+    ...(app.addons.wsfed ? [wsfedMetadataUrl(config, app.clientId)] : []),
   ];
 }
 
@@ -73,7 +73,7 @@ export class RolloverService {
     await store.sightings.acknowledgeRollover(
       { clientId: app.clientId, kid: key.kid, acknowledgedAt: now, actorId: actor.id },
       {
-        type: 'rollover_acknowledged',
+        type: logType('rollover_acknowledged'),
         description: `Confirmed that ${app.name} has the certificate of the next signing key ${key.kid}`,
         actor,
         details: { client_id: app.clientId, kid: key.kid },

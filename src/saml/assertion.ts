@@ -22,7 +22,7 @@ export interface SigningChoice extends Pick<SamlpAddon, 'signatureAlgorithm' | '
 }
 
 export interface AssertionInput {
-  /** A fresh newSamlId(); passed in so tests can pin it. */
+  /** A fresh ids.samlId(); passed in so tests can pin it. */
   id: string;
   /** The IdP's entityID. */
   issuer: string;
@@ -34,7 +34,7 @@ export interface AssertionInput {
   inResponseTo?: string | undefined;
   /** The user's profile (profileOf(user)): the NameID and the mapped attributes come from it. */
   profile: Record<string, string>;
-  /** A random opaque NameID (e.g. newSamlId()), required when the format is transient. */
+  /** A random opaque NameID (e.g. ids.samlId()), required when the format is transient. */
   transientNameId?: string | undefined;
   session: {
     /** When the user logged in (not when this assertion is issued). */

@@ -4,8 +4,10 @@
 import type { Application, SamlpAddon } from '../clients/types.js';
 import { BINDINGS, NS } from '../xml/namespaces.js';
 import { expectRoot, parseUntrustedXml, parseXsBoolean } from '../xml/parse.js';
-import { MAX_MESSAGE_BYTES, SamlRequestError, verifyPostSignature, type SamlRequestErrorCode } from './bindings.js';
-import { STATUS, type SamlStatus } from './response.js';
+import { MAX_MESSAGE_BYTES, verifyPostSignature } from './bindings.js';
+import { SamlRequestError } from '../errors.js';
+import type { SamlRequestErrorCode } from '../error-codes.js';
+import { STATUS, type SamlStatus } from './status.js';
 
 export const DEFAULT_SKEW_SECONDS = 180;
 /** Second-level codes of VersionMismatch (core 3.2.2.2), not among response.ts STATUS. */

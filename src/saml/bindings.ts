@@ -3,70 +3,9 @@
 // Everything here reads attacker-controlled input: every size is bounded before work is done on it.
 import { X509Certificate, constants, verify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import { FedmetaError } from '../errors.js';
+import { SamlRequestError, XmlError, spCertificateInvalid } from '../errors.js';
 import { NS } from '../xml/namespaces.js';
-import { XmlError } from '../xml/parse.js';
 import { verifyXmlSignature } from '../xml/sign.js';
-import type { SamlStatus } from './response.js';
-
-/** Every code a refused SAML request carries; see authn-request.ts and logout-request.ts for when. */
-export type SamlRequestErrorCode =
-  // decoding and signatures (this file)
-  | 'saml_request_too_large'
-  | 'saml_request_bad_encoding'
-  | 'saml_request_bad_deflate'
-  | 'saml_request_missing'
-  | 'saml_request_duplicate_parameter'
-  | 'saml_signature_missing'
-  | 'saml_signature_invalid'
-  | 'saml_signature_algorithm_not_allowed'
-  // the request's XML
-  | 'saml_request_missing_attribute'
-  | 'saml_request_invalid_attribute'
-  | 'saml_request_invalid_id'
-  | 'saml_request_invalid_issue_instant'
-  | 'saml_request_invalid_element'
-  | 'saml_request_unexpected_content'
-  | 'saml_request_issuer_missing'
-  | 'saml_request_issuer_invalid'
-  | 'saml_logout_name_id_missing'
-  | 'saml_logout_name_id_invalid'
-  | 'saml_logout_identifier_not_supported'
-  // the application: no place to answer, so always plain
-  | 'saml_app_not_configured'
-  | 'saml_request_unknown_issuer'
-  | 'saml_acs_not_allowed'
-  | 'saml_acs_index_not_supported'
-  | 'saml_logout_callback_missing'
-  // answered with a SAML status at the application's URL
-  | 'saml_request_unsigned'
-  | 'saml_request_version_mismatch'
-  | 'saml_request_unsupported_binding'
-  | 'saml_request_destination_missing'
-  | 'saml_request_destination_mismatch'
-  | 'saml_request_expired'
-  | 'saml_request_not_yet_valid'
-  | 'saml_no_passive'
-  // raised by the HTTP layer: a signed request's ID seen before
-  | 'saml_request_replayed';
-
-/**
- * A refused SAML message. Without `samlStatus` it is a plain 400 page: the sender or its ACS cannot be
- * trusted. With `samlStatus` (and `responseUrl`, always a registered URL of the application) the
- * HTTP layer answers with a SAML response carrying that status, InResponseTo `inResponseTo`.
- */
-export class SamlRequestError extends FedmetaError {
-  constructor(
-    override readonly code: SamlRequestErrorCode,
-    message: string,
-    readonly samlStatus?: SamlStatus,
-    readonly responseUrl?: string,
-    readonly inResponseTo?: string,
-  ) {
-    super(400, code, message);
-    this.name = 'SamlRequestError';
-  }
-}
 
 export interface RedirectLimits {
   /** Longest accepted (URL-decoded) base64 value. */
@@ -272,6 +211,6 @@ function parseCertificate(certificate: string): X509Certificate {
     );
   } catch {
     // Registration validates certificates; one that does not parse is our fault, not the SP's.
-    throw new FedmetaError(500, 'saml_sp_certificate_invalid', "the application's signing certificate does not parse");
+    throw spCertificateInvalid("the application's signing certificate does not parse");
   }
 }

@@ -1,10 +1,4 @@
-// Identifiers and timestamps of the SAML messages fedmeta issues.
-import { randomBytes } from 'node:crypto';
-
-/** A fresh message or assertion ID: `_` + 20 random bytes in hex, an xs:ID (NCName) with 160 bits (SAML core 1.3.4). */
-export function newSamlId(): string {
-  return `_${randomBytes(20).toString('hex')}`;
-}
+// Checks and timestamps of the SAML messages fedmeta issues (fresh IDs come from Ids.samlId()).
 
 /** xs:ID is an NCName; anything else makes the document invalid and the signature reference unusable. */
 export function assertSamlId(id: string, what = 'ID'): void {

@@ -15,8 +15,9 @@ import {
   type RequestCheckContext,
   type SamlRequestEnvelope,
 } from './authn-request.js';
-import { MAX_MESSAGE_BYTES, SamlRequestError, verifyPostSignature } from './bindings.js';
-import { STATUS } from './response.js';
+import { MAX_MESSAGE_BYTES, verifyPostSignature } from './bindings.js';
+import { SamlRequestError } from '../errors.js';
+import { STATUS } from './status.js';
 
 export interface LogoutRequestInfo extends SamlRequestEnvelope {
   nameId: string;

@@ -5,13 +5,8 @@ import { create } from 'xmlbuilder2';
 import { NS } from '../xml/namespaces.js';
 import { END_OPTIONS, type SigningChoice } from './assertion.js';
 import { assertSamlId, xsDateTime } from './ids.js';
-import {
-  STATUS,
-  signAfterIssuer,
-  startStatusResponse,
-  type SamlStatus,
-  type StatusResponseHeader,
-} from './response.js';
+import { signAfterIssuer, startStatusResponse, type StatusResponseHeader } from './response.js';
+import { STATUS, type SamlStatus } from './status.js';
 
 export interface LogoutResponseInput extends StatusResponseHeader {
   /** The LogoutRequest's ID (required: a LogoutResponse always answers a request). */
@@ -29,7 +24,7 @@ export function signLogoutResponse(xml: string, options: SigningChoice): string 
 }
 
 export interface LogoutRequestInput {
-  /** A fresh newSamlId(). */
+  /** A fresh ids.samlId(). */
   id: string;
   /** The IdP's entityID. */
   issuer: string;

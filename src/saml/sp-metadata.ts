@@ -3,8 +3,8 @@
 // certificate (required only when the SP says AuthnRequestsSigned="true"), the SLO endpoint.
 import { X509Certificate } from 'node:crypto';
 import { BINDINGS, NS } from '../xml/namespaces.js';
-import { XmlError, childElements, expectRoot, parseUntrustedXml, parseXsBoolean } from '../xml/parse.js';
-import { FedmetaError, invalidBody } from '../errors.js';
+import { childElements, expectRoot, parseUntrustedXml, parseXsBoolean } from '../xml/parse.js';
+import { XmlError, invalidBody, spMetadataError as metadataError } from '../errors.js';
 import { parseDateTime } from './authn-request.js';
 
 export interface SpMetadata {
@@ -20,10 +20,6 @@ export interface SpMetadata {
 export const SP_METADATA_MAX_BYTES = 512 * 1024;
 /** One SP's metadata holds tens of elements; 20,000 leaves room for long certificate and ACS lists. */
 export const SP_METADATA_MAX_ELEMENTS = 20_000;
-
-export type SpMetadataErrorCode = 'sp_metadata_invalid_boolean' | 'sp_metadata_expired' | 'sp_metadata_multiple_sp_descriptors' | 'sp_metadata_invalid_date';
-
-const metadataError = (code: SpMetadataErrorCode, message: string) => new FedmetaError(400, code, message);
 
 /** An optional xs:boolean attribute (absent: `fallback`); a value that is not one is refused by name. */
 function booleanAttribute(element: Element, name: string, fallback: boolean): boolean {

@@ -5,9 +5,10 @@ import type { User } from '../users/types.js';
 import { profileOf } from '../users/types.js';
 import type { SessionRecord } from '../store/store.js';
 import type { XmlSigningKey } from '../xml/sign.js';
-import { buildResponse, buildStatusResponse, signResponse, signStatusResponse, type SamlStatus } from './response.js';
+import { buildResponse, buildStatusResponse, signResponse, signStatusResponse } from './response.js';
+import type { SamlStatus } from './status.js';
 import { nameIdValue } from './assertion.js';
-import { newSamlId } from './ids.js';
+import type { Ids } from '../ids.js';
 
 export interface SsoResponseInput {
   entityId: string;
@@ -18,6 +19,7 @@ export interface SsoResponseInput {
   session: SessionRecord;
   key: XmlSigningKey;
   now: Date;
+  ids: Pick<Ids, 'samlId'>;
 }
 
 export interface SsoResponse {
@@ -30,18 +32,19 @@ export interface SsoResponse {
 export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
   const samlp = input.app.addons.samlp;
   const profile = profileOf(input.user);
-  const transientNameId = newSamlId();
-  const sessionIndex = newSamlId();
+  const { samlId } = input.ids;
+  const transientNameId = samlId();
+  const sessionIndex = samlId();
   const nameIdFormat = samlp.nameIdentifierFormat;
   const nameId = nameIdValue(nameIdFormat, { profile, transientNameId });
   const xml = buildResponse({
-    id: newSamlId(),
+    id: samlId(),
     issuer: input.entityId,
     now: input.now,
     destination: input.acsUrl,
     inResponseTo: input.inResponseTo,
     assertion: {
-      id: newSamlId(),
+      id: samlId(),
       app: samlp,
       profile,
       transientNameId,
@@ -66,9 +69,10 @@ export function buildSignedErrorResponse(input: {
   status: SamlStatus;
   key: XmlSigningKey;
   now: Date;
+  ids: Pick<Ids, 'samlId'>;
 }): string {
   const xml = buildStatusResponse(
-    { id: newSamlId(), issuer: input.entityId, now: input.now, destination: input.destination, inResponseTo: input.inResponseTo },
+    { id: input.ids.samlId(), issuer: input.entityId, now: input.now, destination: input.destination, inResponseTo: input.inResponseTo },
     input.status,
   );
   return signStatusResponse(xml, { key: input.key, signatureAlgorithm: input.samlp.signatureAlgorithm, digestAlgorithm: input.samlp.digestAlgorithm });

@@ -1,9 +1,9 @@
 // End users (and dashboard administrators): scrypt password hashes, never returned.
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
-import type { Actor } from '../audit/types.js';
-import { FedmetaError, invalidBody, notFound } from '../errors.js';
+import type { Ids } from '../ids.js';
+import { logType, type Actor } from '../audit/types.js';
+import { invalidBody, notFound, ownAdminRole } from '../errors.js';
 import { normalizeEmail } from './email.js';
 import { hasControlCharacters } from './text.js';
 import { hashSecret } from '../auth/passwords.js';
@@ -30,12 +30,8 @@ function attributes(value: unknown): Record<string, string> {
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
-/** 409: an administrator removing their own role (the dashboard could be left with none). */
-export const ownAdminRole = () =>
-  new FedmetaError(409, 'cannot_remove_own_admin', 'You cannot remove your own administrator role; ask another administrator.');
-
 export class UserService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; ids: Pick<Ids, 'userId'> }) {}
 
   async create(input: NewUserInput, actor: Actor): Promise<User> {
     const email = normalizeEmail(input.email, 'email');
@@ -47,7 +43,7 @@ export class UserService {
     if (input.admin !== undefined && typeof input.admin !== 'boolean') throw invalidBody('admin must be true or false');
     const now = this.deps.clock.now();
     const user: User = {
-      userId: `fedmeta|${randomBytes(12).toString('hex')}`,
+      userId: this.deps.ids.userId(),
       email,
       name: (input.name as string | undefined)?.trim() || email,
       admin: input.admin === true,
@@ -56,7 +52,7 @@ export class UserService {
       createdAt: now,
     };
     await this.deps.store.createUser(user, {
-      type: 'user_created',
+      type: logType('user_created'),
       description: `Created ${user.admin ? 'administrator' : 'user'} ${email}`,
       actor,
       details: { user_id: user.userId },
@@ -95,7 +91,7 @@ export class UserService {
       userId,
       admin,
       {
-        type: admin ? 'user_admin_granted' : 'user_admin_revoked',
+        type: logType(admin ? 'user_admin_granted' : 'user_admin_revoked'),
         description: admin ? `Made ${user.email} an administrator` : `Removed the administrator role of ${user.email}`,
         actor,
         details: { user_id: userId },
@@ -107,6 +103,6 @@ export class UserService {
 
   async remove(userId: string, actor: Actor): Promise<void> {
     const user = await this.get(userId);
-    await this.deps.store.deleteUser(userId, { type: 'user_deleted', description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
+    await this.deps.store.deleteUser(userId, { type: logType('user_deleted'), description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
   }
 }

@@ -2,7 +2,7 @@
 // input, checked against what the application registered before anything is issued or any session
 // changes. Every refusal is a 400 with its own code, shown as a page: never a redirect or a post.
 import type { Application } from '../clients/types.js';
-import { FedmetaError } from '../errors.js';
+import { wsfedError } from '../errors.js';
 import { WSFED_ACTIONS, type WsfedAction } from './namespaces.js';
 
 /** wctx is opaque to us and echoed back; bounded like SAML RelayState. */
@@ -16,15 +16,6 @@ export interface WsfedRequest {
   /** Maximum age of the authentication in minutes; 0 asks for a fresh login (13.2.3). */
   wfresh?: number | undefined;
 }
-
-export type WsfedErrorCode =
-  | 'wsfed_unsupported_action'
-  | 'wsfed_unknown_realm'
-  | 'wsfed_wreply_not_registered'
-  | 'wsfed_wctx_too_long'
-  | 'invalid_request';
-
-export const wsfedError = (code: WsfedErrorCode, message: string) => new FedmetaError(400, code, message);
 
 type Query = Record<string, string | string[] | undefined>;
 

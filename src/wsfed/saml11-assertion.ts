@@ -12,7 +12,7 @@ export const SAML11_BEARER = 'urn:oasis:names:tc:SAML:1.0:cm:bearer';
 export const SAML11_PASSWORD = 'urn:oasis:names:tc:SAML:1.0:am:password';
 
 export interface Saml11AssertionInput {
-  /** A fresh newSamlId() (xs:ID); passed in so tests can pin it. */
+  /** A fresh ids.samlId() (xs:ID); passed in so tests can pin it. */
   id: string;
   /** The IdP's entityID. */
   issuer: string;

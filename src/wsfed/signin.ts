@@ -7,7 +7,8 @@ import type { SessionRecord } from '../store/store.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
 import { buildAssertion, nameIdValue, signAssertion } from '../saml/assertion.js';
-import { addSeconds, newSamlId } from '../saml/ids.js';
+import { addSeconds } from '../saml/ids.js';
+import type { Ids } from '../ids.js';
 import { WSFED_CLAIM_MAPPINGS, releasedClaims } from './claims.js';
 import { buildSaml11Assertion, signSaml11Assertion } from './saml11-assertion.js';
 import { buildRstr } from './rstr.js';
@@ -24,6 +25,7 @@ export interface SignInInput {
   session: SessionRecord;
   key: XmlSigningKey;
   now: Date;
+  ids: Pick<Ids, 'samlId'>;
 }
 
 export interface SignInResult {
@@ -36,7 +38,7 @@ export function buildSignedWresult(input: SignInInput): SignInResult {
   const { realm, tokenFormat, lifetimeInSeconds } = input.app.addons.wsfed;
   const profile = profileOf(input.user);
   const nameIdentifierFormat = NAMEID_FORMATS.unspecified;
-  const assertionId = newSamlId();
+  const assertionId = input.ids.samlId();
   let signedToken: string;
   if (tokenFormat === 'saml20') {
     const xml = buildAssertion({
@@ -46,7 +48,7 @@ export function buildSignedWresult(input: SignInInput): SignInResult {
       app: { audience: realm, mappings: { ...WSFED_CLAIM_MAPPINGS }, nameIdentifierFormat, lifetimeInSeconds },
       acsUrl: input.wreply,
       profile,
-      session: { authnInstant: input.session.createdAt, sessionIndex: newSamlId(), notOnOrAfter: input.session.expiresAt },
+      session: { authnInstant: input.session.createdAt, sessionIndex: input.ids.samlId(), notOnOrAfter: input.session.expiresAt },
     });
     signedToken = signAssertion(xml, { key: input.key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
   } else {

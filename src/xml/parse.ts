@@ -2,33 +2,7 @@
 // a SAML or WS-Fed message never needs and an attacker would use is refused before or after parsing:
 // DTDs and entities (billion laughs, XXE), processing instructions, content outside the one root.
 import { DOMParser } from '@xmldom/xmldom';
-import { FedmetaError } from '../errors.js';
-
-export type XmlErrorCode =
-  | 'xml_too_large'
-  | 'xml_too_deep'
-  | 'xml_too_many_elements'
-  | 'xml_encoding_unsupported'
-  | 'xml_doctype_forbidden'
-  | 'xml_entity_forbidden'
-  | 'xml_pi_forbidden'
-  | 'xml_malformed'
-  | 'xml_multiple_roots'
-  | 'xml_content_outside_root'
-  | 'xml_unexpected_root'
-  | 'xml_signature_missing'
-  | 'xml_signature_invalid'
-  | 'xml_signature_algorithm_not_allowed';
-
-export class XmlError extends FedmetaError {
-  constructor(
-    override readonly code: XmlErrorCode,
-    message: string,
-  ) {
-    super(400, code, message);
-    this.name = 'XmlError';
-  }
-}
+import { XmlError } from '../errors.js';
 
 export interface ParseOptions {
   /** Largest accepted input, in UTF-8 bytes. */

@@ -5,7 +5,8 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
 import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
-import { XmlError, childElements, parseUntrustedXml, rootElement } from './parse.js';
+import { XmlError } from '../errors.js';
+import { childElements, parseUntrustedXml, rootElement } from './parse.js';
 
 /** What signing needs of a key; a keyring SigningKey is one. */
 export interface XmlSigningKey {

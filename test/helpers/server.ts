@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { Clock } from '../../src/clock.js';
 import { apiClientsCommand } from '../../src/cli/api-clients.js';
 import type { Io } from '../../src/cli/output.js';

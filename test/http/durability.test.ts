@@ -5,7 +5,7 @@ import { createPrivateKey } from 'node:crypto';
 import { startTestServer, startWithToken, tempDir, testBackend, TEST_KEK, type TestServer } from '../helpers/server.js';
 import { unseal } from '../../src/store/seal.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
-import { startServer } from '../../src/server.js';
+import { startServer } from '../../src/http/server.js';
 
 async function startFails(env: Record<string, string>, dir: string): Promise<ConfigError> {
   try {

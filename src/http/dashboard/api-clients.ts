@@ -6,20 +6,21 @@ import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import { apiClientNotFound } from '../../errors.js';
 import { apiClientView, removeApiClient, rotateApiClientSecret } from '../../auth/api-clients.js';
-import { actorOf } from './guard.js';
+import { adminActor } from './guard.js';
+import { pathFor } from '../../route-paths.js';
 import type { DashboardPages } from './page.js';
 import { formatDate } from './format.js';
 
-const PAGE = '/dashboard/api-clients';
+const PAGE = pathFor('dashboard-api-clients');
 
-export function apiClientPages({ store, clock }: AppDeps, pages: DashboardPages) {
+export function apiClientPages({ store, clock, ids }: AppDeps, pages: DashboardPages) {
   const view = (client: ReturnType<typeof apiClientView>) => {
-    const id = encodeURIComponent(client.client_id);
+    const id = client.client_id;
     return {
       ...client,
       created: formatDate(new Date(client.created_at)),
-      removeHref: `${PAGE}/${id}/remove`,
-      rotateHref: `${PAGE}/${id}/rotate-secret`,
+      removeHref: pathFor('dashboard-api-client-remove', { id }),
+      rotateHref: pathFor('dashboard-api-client-rotate-secret', { id }),
     };
   };
   const find = async (ctx: Context) => {
@@ -43,12 +44,12 @@ export function apiClientPages({ store, clock }: AppDeps, pages: DashboardPages)
 
     remove: async (ctx: Context) => {
       const clientId = String(ctx.params.id);
-      await removeApiClient({ store, clock }, clientId, actorOf(ctx));
+      await removeApiClient({ store, clock }, clientId, adminActor(ctx));
       pages.redirect(ctx, PAGE, 'ok', `API client ${clientId} removed: its secret and every access token it holds no longer work.`);
     },
 
     rotate: async (ctx: Context) => {
-      const { client, clientSecret } = await rotateApiClientSecret({ store, clock }, String(ctx.params.id), actorOf(ctx));
+      const { client, clientSecret } = await rotateApiClientSecret({ store, clock, ids }, String(ctx.params.id), adminActor(ctx));
       pages.render(ctx, 'api-client-secret.html', 'api-clients', { title: 'New client secret', client: view(client), clientSecret });
     },
   };

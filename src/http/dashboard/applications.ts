@@ -5,35 +5,35 @@
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import type { Application } from '../../clients/types.js';
-import { FedmetaError } from '../../errors.js';
+import { FedmetaError, invalidBody } from '../../errors.js';
 import { optionalString } from '../body.js';
-import { actorOf, dashboardState } from './guard.js';
+import { adminActor, dashboardState } from './guard.js';
 import type { DashboardPages } from './page.js';
 import { formatDate } from './format.js';
+import type { Config } from '../../config.js';
+import { pathFor, urlFor } from '../../route-paths.js';
+import { samlMetadataUrl } from '../../published/saml-metadata.js';
+import { wsfedMetadataUrl } from '../../published/wsfed-metadata.js';
 
-const APPS_PAGE = '/dashboard/applications';
-
-export function applicationView(app: Application, issuer: string) {
-  const id = encodeURIComponent(app.clientId);
+/** One application as the Applications page lists it. */
+export function applicationRow(app: Application, config: Config) {
   return {
     clientId: app.clientId,
     name: app.name,
     created: formatDate(app.createdAt),
     callbacks: app.callbacks,
-    samlp: app.addons.samlp ? { audience: app.addons.samlp.audience, metadataUrl: `${issuer}/samlp/metadata/${id}` } : undefined,
-    wsfed: app.addons.wsfed
-      ? { realm: app.addons.wsfed.realm, metadataUrl: `${issuer}/wsfed/${id}/FederationMetadata/2007-06/FederationMetadata.xml` }
-      : undefined,
+    samlp: app.addons.samlp ? { audience: app.addons.samlp.audience, metadataUrl: samlMetadataUrl(config, app.clientId) } : undefined,
+    wsfed: app.addons.wsfed ? { realm: app.addons.wsfed.realm, metadataUrl: wsfedMetadataUrl(config, app.clientId) } : undefined,
   };
 }
 
 /** The IdP-wide URLs relying parties are configured with. */
-export function idpEndpoints(issuer: string) {
+export function idpEndpoints(config: Config) {
   return [
-    { label: 'JWKS URL', url: `${issuer}/.well-known/jwks.json` },
-    { label: 'OpenID configuration', url: `${issuer}/.well-known/openid-configuration` },
-    { label: 'SAML IdP metadata', url: `${issuer}/samlp/metadata` },
-    { label: 'WS-Fed federation metadata', url: `${issuer}/wsfed/FederationMetadata/2007-06/FederationMetadata.xml` },
+    { label: 'JWKS URL', url: urlFor(config, 'jwks') },
+    { label: 'OpenID configuration', url: urlFor(config, 'openid-configuration') },
+    { label: 'SAML IdP metadata', url: samlMetadataUrl(config) },
+    { label: 'WS-Fed federation metadata', url: wsfedMetadataUrl(config) },
   ];
 }
 
@@ -54,12 +54,12 @@ function formError(error: unknown, fields: [RegExp, string][] = []): string {
 
 export function applicationHandlers({ clients, config }: AppDeps, pages: DashboardPages) {
   const created = (ctx: Context, app: Application) =>
-    pages.redirect(ctx, APPS_PAGE, 'ok', `Application "${app.name}" created (client_id ${app.clientId}).`);
+    pages.redirect(ctx, pathFor('dashboard-applications'), 'ok', `Application "${app.name}" created (client_id ${app.clientId}).`);
 
   return {
     list: async (ctx: Context) => {
-      const apps = (await clients.list()).map((app) => applicationView(app, config.issuer));
-      pages.render(ctx, 'applications.html', 'applications', { title: 'Applications', apps, endpoints: idpEndpoints(config.issuer) });
+      const apps = (await clients.list()).map((app) => applicationRow(app, config));
+      pages.render(ctx, 'applications.html', 'applications', { title: 'Applications', apps, endpoints: idpEndpoints(config) });
     },
 
     newSaml: (ctx: Context) => pages.render(ctx, 'new-saml.html', 'applications', { title: 'New SAML application', values: {} }),
@@ -74,9 +74,9 @@ export function applicationHandlers({ clients, config }: AppDeps, pages: Dashboa
         certificateDelivery: optionalString(form, 'certificateDelivery') ?? 'metadata',
       };
       try {
-        if (!values.metadata.trim()) throw new FedmetaError(400, 'invalid_body', "Paste the service provider's SAML metadata XML");
+        if (!values.metadata.trim()) throw invalidBody("Paste the service provider's SAML metadata XML");
         const idpInitiated = values.refuseIdpInitiated ? false : undefined;
-        created(ctx, await clients.createFromSpMetadata(values.metadata, actorOf(ctx), values.name.trim() || undefined, idpInitiated, values.certificateDelivery));
+        created(ctx, await clients.createFromSpMetadata(values.metadata, adminActor(ctx), values.name.trim() || undefined, idpInitiated, values.certificateDelivery));
       } catch (error) {
         pages.render(ctx, 'new-saml.html', 'applications', { title: 'New SAML application', values, error: formError(error) }, 400);
       }
@@ -96,7 +96,7 @@ export function applicationHandlers({ clients, config }: AppDeps, pages: Dashboa
       const wsfed = { realm: values.realm, tokenFormat: values.tokenFormat, certificateDelivery: values.certificateDelivery };
       const body = { name: values.name, callbacks: [values.callback.trim()], addons: { wsfed } };
       try {
-        created(ctx, await clients.create(body, actorOf(ctx)));
+        created(ctx, await clients.create(body, adminActor(ctx)));
       } catch (error) {
         pages.render(ctx, 'new-wsfed.html', 'applications', { title: 'New WS-Fed application', values, error: formError(error, WSFED_FIELDS) }, 400);
       }

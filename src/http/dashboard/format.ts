@@ -1,5 +1,6 @@
 // Small, pure formatting helpers for dashboard pages (dates, durations, labels).
 import type { KeyState } from '../../keys/types.js';
+import { eventOf, type AuditEventType } from '../../audit/types.js';
 
 /** `2025-06-01 14:03`, always UTC (pages say so), so administrators in any time zone read the same. */
 export function formatDate(date: Date): string {
@@ -28,15 +29,16 @@ export const KEY_STATE_LABELS: Record<KeyState, string> = {
   revoked: 'Revoked',
 };
 
-const AUDIT_LABELS: Record<string, string> = {
-  s: 'Sign-in',
-  f: 'Failed sign-in',
-  slo: 'Sign-out',
+const AUDIT_LABELS: Partial<Record<AuditEventType, string>> = {
+  login_succeeded: 'Sign-in',
+  login_failed: 'Failed sign-in',
+  logout: 'Sign-out',
 };
 
-/** A readable label for an audit event type: `key_rotated` → "Key rotated". */
+/** A readable label for a logged audit type: `key_rotated` → "Key rotated", `s` → "Sign-in". */
 export function auditLabel(type: string): string {
-  const known = AUDIT_LABELS[type];
+  const event = eventOf(type);
+  const known = event && AUDIT_LABELS[event];
   if (known) return known;
   const words = type.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -44,9 +46,10 @@ export function auditLabel(type: string): string {
 
 /** The badge colour of an audit event: keys, clients, users or sign-ins. */
 export function auditCategory(type: string): string {
-  if (type.startsWith('key')) return 'key';
-  if (type.startsWith('client')) return 'client';
-  if (type === 'f' || type.includes('fail')) return 'failure';
-  if (type === 's' || type === 'slo' || type.startsWith('user')) return 'user';
+  const event = eventOf(type) ?? type;
+  if (event.startsWith('key')) return 'key';
+  if (event.startsWith('client')) return 'client';
+  if (event === 'login_failed' || type.includes('fail')) return 'failure';
+  if (event === 'login_succeeded' || event === 'logout' || event.startsWith('user')) return 'user';
   return 'other';
 }

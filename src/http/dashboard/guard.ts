@@ -9,7 +9,7 @@ import type { BodyFields } from '../body.js';
 import { readFields } from '../body.js';
 import { currentSession } from '../../auth/sessions.js';
 import { isLocalPath, savePendingLogin } from '../../auth/pending-login.js';
-import { renderPage } from '../render.js';
+import { pathFor } from '../../route-paths.js';
 
 /** Pasted SP metadata can be large (several certificates); everything else is small. */
 const FORM_LIMIT = 256 * 1024;
@@ -23,9 +23,9 @@ export interface DashboardState {
 export const dashboardState = (ctx: Context): DashboardState => ctx.state.dashboard as DashboardState;
 
 /** Who did it, for the audit log: the signed-in administrator and their address. */
-export const actorOf = (ctx: Context): Actor => ({ type: 'user', id: dashboardState(ctx).user.userId, ip: ctx.ip });
+export const adminActor = (ctx: Context): Actor => ({ type: 'user', id: dashboardState(ctx).user.userId, ip: ctx.ip });
 
-export function dashboardGuard({ store, clock, csrf }: AppDeps) {
+export function dashboardGuard({ store, clock, ids, csrf, renderer }: AppDeps) {
   return async (ctx: Context, next: Next): Promise<void> => {
     let form: BodyFields = {};
     if (ctx.method === 'POST') {
@@ -35,14 +35,14 @@ export function dashboardGuard({ store, clock, csrf }: AppDeps) {
     const now = clock.now();
     const active = await currentSession(ctx, store, now);
     if (!active) {
-      const returnTo = ctx.method === 'GET' && isLocalPath(ctx.url) ? ctx.url : '/dashboard';
-      const state = await savePendingLogin(store, () => ({ returnTo, applicationName: 'the fedmeta dashboard' }), now);
+      const returnTo = ctx.method === 'GET' && isLocalPath(ctx.url) ? ctx.url : pathFor('dashboard');
+      const state = await savePendingLogin(store, ids, () => ({ returnTo, applicationName: 'the fedmeta dashboard' }), now);
       ctx.status = 303;
-      ctx.redirect(`/login?state=${state}`);
+      ctx.redirect(pathFor('login', {}, { state }));
       return;
     }
     if (!active.user.admin) {
-      renderPage(ctx, 'dashboard/forbidden.html', { email: active.user.email, csrf: csrf.issue(ctx) }, { status: 403 });
+      renderer.render(ctx, 'dashboard/forbidden.html', { email: active.user.email, csrf: csrf.issue(ctx) }, { status: 403 });
       return;
     }
     ctx.state.dashboard = { user: active.user, form } satisfies DashboardState;

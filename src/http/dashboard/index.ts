@@ -5,10 +5,11 @@ import { dashboardGuard } from './guard.js';
 import { dashboardPages } from './page.js';
 import { signingKeyHandlers } from './signing-keys.js';
 import { applicationHandlers } from './applications.js';
-import { logHandlers } from './logs.js';
+import { logPageHandlers } from './logs.js';
 import { apiClientPages } from './api-clients.js';
 import { rolloverPages } from './rollover.js';
 import { userPageHandlers } from './users.js';
+import { pathFor } from '../../route-paths.js';
 
 export function dashboardHandlers(deps: AppDeps) {
   const pages = dashboardPages(deps);
@@ -16,11 +17,11 @@ export function dashboardHandlers(deps: AppDeps) {
     guard: dashboardGuard(deps),
     home: (ctx: Context) => {
       ctx.status = 303;
-      ctx.redirect('/dashboard/signing-keys');
+      ctx.redirect(pathFor('dashboard-signing-keys'));
     },
     keys: signingKeyHandlers(deps, pages),
     apps: applicationHandlers(deps, pages),
-    logs: logHandlers(deps, pages),
+    logs: logPageHandlers(deps, pages),
     apiClients: apiClientPages(deps, pages),
     rollover: rolloverPages(deps, pages),
     users: userPageHandlers(deps, pages),

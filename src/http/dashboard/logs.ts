@@ -6,10 +6,11 @@ import type { AuditEntry } from '../../audit/types.js';
 import { pageNumber } from '../management/logs.js';
 import type { DashboardPages } from './page.js';
 import { auditCategory, auditLabel, formatDate } from './format.js';
+import { pathFor } from '../../route-paths.js';
 
 const PER_PAGE = 50;
 
-export function logHandlers({ store }: AppDeps, pages: DashboardPages) {
+export function logPageHandlers({ store }: AppDeps, pages: DashboardPages) {
   /** user_id → email for the users on this page (failed sign-ins carry the typed email instead). */
   async function actorNames(entries: AuditEntry[]): Promise<Map<string, string>> {
     const ids = new Set(entries.filter((entry) => entry.actor.type === 'user').map((entry) => entry.actor.id));
@@ -41,8 +42,8 @@ export function logHandlers({ store }: AppDeps, pages: DashboardPages) {
         title: 'Logs',
         rows,
         page,
-        newer: page > 0 ? `/dashboard/logs${page > 1 ? `?page=${page - 1}` : ''}` : undefined,
-        older: entries.length === PER_PAGE ? `/dashboard/logs?page=${page + 1}` : undefined,
+        newer: page > 0 ? pathFor('dashboard-logs', {}, page > 1 ? { page: page - 1 } : undefined) : undefined,
+        older: entries.length === PER_PAGE ? pathFor('dashboard-logs', {}, { page: page + 1 }) : undefined,
       });
     },
   };

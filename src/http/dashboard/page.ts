@@ -2,18 +2,17 @@
 // administrator, a CSRF token for the page's forms and the pending flash message.
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
-import { renderPage } from '../render.js';
 import { dashboardState } from './guard.js';
 import { Flasher, type FlashKind } from './flash.js';
 
 export type Section = 'signing-keys' | 'applications' | 'users' | 'api-clients' | 'logs';
 
-export function dashboardPages({ csrf, config, clock }: AppDeps) {
+export function dashboardPages({ csrf, config, clock, renderer }: AppDeps) {
   const flasher = new Flasher(csrf, config);
   return {
     render(ctx: Context, template: string, section: Section, data: Record<string, unknown>, status = 200): void {
       const flash = flasher.take(ctx, clock.now());
-      renderPage(ctx, `dashboard/${template}`, { ...data, section, user: dashboardState(ctx).user, csrf: csrf.issue(ctx), flash }, { status });
+      renderer.render(ctx, `dashboard/${template}`, { ...data, section, user: dashboardState(ctx).user, csrf: csrf.issue(ctx), flash }, { status });
     },
 
     /** Post/Redirect/Get: remember a message for the next page and send the browser there. */

@@ -6,11 +6,12 @@ import type { AppDeps } from '../context.js';
 import type { RolloverReport } from '../../rollover/report.js';
 import { optionalString } from '../body.js';
 import { FedmetaError } from '../../errors.js';
-import { actorOf, dashboardState } from './guard.js';
+import { adminActor, dashboardState } from './guard.js';
 import type { DashboardPages } from './page.js';
 import { formatDate } from './format.js';
+import { pathFor } from '../../route-paths.js';
 
-const KEYS_PAGE = '/dashboard/signing-keys';
+const KEYS_PAGE = pathFor('dashboard-signing-keys');
 const STATE_LABELS = { ready: 'Ready', stale: 'Not yet', unknown: 'Unknown', acknowledged: 'Confirmed' } as const;
 
 export function readinessView(report: RolloverReport) {
@@ -38,7 +39,7 @@ export function rolloverPages({ rollover }: AppDeps, pages: DashboardPages) {
     acknowledge: async (ctx: Context) => {
       const form = dashboardState(ctx).form;
       try {
-        const done = await rollover.acknowledge({ clientId: optionalString(form, 'client_id'), kid: optionalString(form, 'kid') }, actorOf(ctx));
+        const done = await rollover.acknowledge({ clientId: optionalString(form, 'client_id'), kid: optionalString(form, 'kid') }, adminActor(ctx));
         pages.redirect(ctx, KEYS_PAGE, 'ok', `Confirmed: ${done.client_id} has the certificate of the next key ${done.kid}.`);
       } catch (error) {
         if (!(error instanceof FedmetaError) || error.status >= 500) throw error;

@@ -4,27 +4,28 @@
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import type { KeyRecord } from '../../keys/types.js';
-import { publishKey } from '../../keys/formats.js';
+import type { PublishedKeyCache } from '../../keys/formats.js';
+import { pathFor, type RouteName } from '../../route-paths.js';
 import { ROTATION_BUCKET } from '../../keys/service.js';
-import { FedmetaError, keyStateConflict } from '../../errors.js';
-import { actorOf, dashboardState } from './guard.js';
+import { FedmetaError, keySetIncomplete, keyStateConflict } from '../../errors.js';
+import { adminActor, dashboardState } from './guard.js';
 import type { DashboardPages } from './page.js';
 import { formatDate, formatDuration, KEY_STATE_LABELS, plural } from './format.js';
 import { readinessView } from './rollover.js';
 
-const KEYS_PAGE = '/dashboard/signing-keys';
+const KEYS_PAGE = pathFor('dashboard-signing-keys');
 
-const DOWNLOADS = [
-  { label: 'CER', path: '/cer' },
-  { label: 'PEM', path: '/pem' },
-  { label: 'raw PEM', path: '/rawpem' },
-  { label: 'PKCS#7', path: '/pb7' },
-] as const;
+const DOWNLOADS: { label: string; route: RouteName & `certificate-${string}` }[] = [
+  { label: 'CER', route: 'certificate-cer' },
+  { label: 'PEM', route: 'certificate-pem' },
+  { label: 'raw PEM', route: 'certificate-rawpem' },
+  { label: 'PKCS#7', route: 'certificate-pkcs7' },
+];
 
 /** One key as the pages show it. */
-export function keyView(record: KeyRecord) {
-  const forms = publishKey(record);
-  const kid = encodeURIComponent(record.kid);
+export function keyView(record: KeyRecord, publishedKeys: PublishedKeyCache) {
+  const forms = publishedKeys.of(record);
+  const { kid } = record;
   const published = record.state !== 'revoked';
   return {
     kid: record.kid,
@@ -37,12 +38,13 @@ export function keyView(record: KeyRecord) {
     currentUntil: record.currentUntil && formatDate(record.currentUntil),
     revokedAt: record.revokedAt && formatDate(record.revokedAt),
     certExpires: formatDate(forms.notAfter),
-    downloads: published ? DOWNLOADS.map(({ label, path }) => ({ label, href: `${path}?kid=${kid}` })) : [],
-    revokeHref: record.state === 'previous' ? `${KEYS_PAGE}/${kid}/revoke` : undefined,
+    downloads: published ? DOWNLOADS.map(({ label, route }) => ({ label, href: pathFor(route, {}, { kid }) })) : [],
+    revokeHref: record.state === 'previous' ? pathFor('dashboard-revoke', { kid }) : undefined,
   };
 }
 
-export function signingKeyHandlers({ keys, store, config, clock, rollover }: AppDeps, pages: DashboardPages) {
+export function signingKeyHandlers({ keys, publishedKeys, store, config, clock, rollover }: AppDeps, pages: DashboardPages) {
+  const view = (record: KeyRecord) => keyView(record, publishedKeys);
   const policy = config.rotationRateLimit;
 
   async function rateStatus() {
@@ -56,10 +58,10 @@ export function signingKeyHandlers({ keys, store, config, clock, rollover }: App
   }
 
   async function keySet() {
-    const all = (await keys.list()).map(keyView);
+    const all = (await keys.list()).map(view);
     const current = all.find((key) => key.state === 'current');
     const next = all.find((key) => key.state === 'next');
-    if (!current || !next) throw new FedmetaError(500, 'key_set_incomplete', 'The key set has no current or next key');
+    if (!current || !next) throw keySetIncomplete('The key set has no current or next key');
     return { all, current, next, previous: all.filter((key) => key.state === 'previous') };
   }
 
@@ -86,7 +88,7 @@ export function signingKeyHandlers({ keys, store, config, clock, rollover }: App
     try {
       const before = (await keys.list()).find((key) => key.state === 'current')?.kid ?? '';
       const force = dashboardState(ctx).form.force === 'on';
-      const { key, warnings } = await rollover.rotate({ actor: actorOf(ctx), revokePrevious, rateLimited: true, force });
+      const { key, warnings } = await rollover.rotate({ actor: adminActor(ctx), revokePrevious, rateLimited: true, force });
       const notice = warnings.length ? ` ${warnings.length} relying part${warnings.length === 1 ? 'y' : 'ies'} did not trust it yet: check them below.` : '';
       message = (revokePrevious
         ? `Emergency rotation done: ${key.kid} is now the current key and ${before} is revoked.`
@@ -122,7 +124,7 @@ export function signingKeyHandlers({ keys, store, config, clock, rollover }: App
     rotate: (revokePrevious: boolean) => (ctx: Context) => rotate(ctx, revokePrevious),
 
     confirmRevoke: async (ctx: Context) => {
-      const key = keyView(await keys.get(String(ctx.params.kid)));
+      const key = view(await keys.get(String(ctx.params.kid)));
       if (key.state !== 'previous') {
         const why = key.state === 'revoked' ? 'is already revoked' : `is the ${key.state} key; only a previous key can be revoked`;
         throw keyStateConflict(`Signing key "${key.kid}" ${why}.`);
@@ -134,7 +136,7 @@ export function signingKeyHandlers({ keys, store, config, clock, rollover }: App
     revoke: async (ctx: Context) => {
       const kid = String(ctx.params.kid);
       try {
-        await keys.revoke(kid, { actor: actorOf(ctx), rateLimited: true });
+        await keys.revoke(kid, { actor: adminActor(ctx), rateLimited: true });
       } catch (error) {
         return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error));
       }

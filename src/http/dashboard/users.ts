@@ -5,16 +5,17 @@ import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import type { User } from '../../users/types.js';
 import { pageNumber } from '../management/logs.js';
-import { ownAdminRole } from '../../users/service.js';
-import { actorOf, dashboardState } from './guard.js';
+import { ownAdminRole } from '../../errors.js';
+import { adminActor, dashboardState } from './guard.js';
+import { pathFor } from '../../route-paths.js';
 import type { DashboardPages } from './page.js';
 import { formatDate } from './format.js';
 
-const USERS_PAGE = '/dashboard/users';
+const USERS_PAGE = pathFor('dashboard-users');
 const PER_PAGE = 50;
 
 function userRow(user: User, me: User) {
-  const id = encodeURIComponent(user.userId);
+  const id = user.userId;
   return {
     userId: user.userId,
     email: user.email,
@@ -22,8 +23,8 @@ function userRow(user: User, me: User) {
     admin: user.admin,
     me: user.userId === me.userId,
     created: formatDate(user.createdAt),
-    grantHref: user.admin ? undefined : `${USERS_PAGE}/${id}/grant-admin`,
-    revokeHref: user.admin && user.userId !== me.userId ? `${USERS_PAGE}/${id}/revoke-admin` : undefined,
+    grantHref: user.admin ? undefined : pathFor('dashboard-user-grant-admin', { id }),
+    revokeHref: user.admin && user.userId !== me.userId ? pathFor('dashboard-user-revoke-admin', { id }) : undefined,
   };
 }
 
@@ -37,8 +38,8 @@ export function userPageHandlers({ users }: AppDeps, pages: DashboardPages) {
         title: 'Users',
         rows: rows.slice(0, PER_PAGE),
         page,
-        newer: page > 0 ? `${USERS_PAGE}?page=${page - 1}` : undefined,
-        older: rows.length > PER_PAGE ? `${USERS_PAGE}?page=${page + 1}` : undefined,
+        newer: page > 0 ? pathFor('dashboard-users', {}, { page: page - 1 }) : undefined,
+        older: rows.length > PER_PAGE ? pathFor('dashboard-users', {}, { page: page + 1 }) : undefined,
       });
     },
 
@@ -51,7 +52,7 @@ export function userPageHandlers({ users }: AppDeps, pages: DashboardPages) {
     },
 
     change: (admin: boolean) => async (ctx: Context) => {
-      const user = await users.setAdmin(String(ctx.params.id), admin, actorOf(ctx));
+      const user = await users.setAdmin(String(ctx.params.id), admin, adminActor(ctx));
       pages.redirect(ctx, USERS_PAGE, 'ok', admin ? `${user.email} is now an administrator.` : `${user.email} is no longer an administrator.`);
     },
   };

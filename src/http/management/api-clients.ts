@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import { listApiClients, removeApiClient, rotateApiClientSecret } from '../../auth/api-clients.js';
-import { actorOf } from './authenticate.js';
+import { apiClientActor } from './authenticate.js';
 
 export function apiClientHandlers(deps: AppDeps) {
   return {
@@ -11,11 +11,11 @@ export function apiClientHandlers(deps: AppDeps) {
       ctx.body = await listApiClients(deps.store);
     },
     remove: async (ctx: Context) => {
-      await removeApiClient(deps, String(ctx.params.id), actorOf(ctx));
+      await removeApiClient(deps, String(ctx.params.id), apiClientActor(ctx));
       ctx.status = 204;
     },
     rotateSecret: async (ctx: Context) => {
-      const { client, clientSecret } = await rotateApiClientSecret(deps, String(ctx.params.id), actorOf(ctx));
+      const { client, clientSecret } = await rotateApiClientSecret(deps, String(ctx.params.id), apiClientActor(ctx));
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { ...client, client_secret: clientSecret };
     },

@@ -29,6 +29,7 @@ export function needs(...scopes: string[]) {
   };
 }
 
-export function actorOf(ctx: Context): Actor {
+/** Who did it, for the audit log: the Management API client of the access token, and its address. */
+export function apiClientActor(ctx: Context): Actor {
   return { type: 'api_client', id: (ctx.state.principal as Principal).clientId, ip: ctx.ip };
 }

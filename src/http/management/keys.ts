@@ -5,8 +5,9 @@ import { toKeyObject } from '../../keys/key-object.js';
 import { rateLimitHeaders } from '../../limits/token-bucket.js';
 import type { KeyChangeResult } from '../../keys/service.js';
 import type { RolloverWarning } from '../../rollover/warnings.js';
+import type { PublishedKeyCache } from '../../keys/formats.js';
 import { invalidRequest } from '../../errors.js';
-import { actorOf } from './authenticate.js';
+import { apiClientActor } from './authenticate.js';
 
 function booleanQuery(ctx: Context, name: string): boolean {
   const value = ctx.query[name];
@@ -16,28 +17,28 @@ function booleanQuery(ctx: Context, name: string): boolean {
   throw invalidRequest(`Query parameter "${name}" must be true or false`);
 }
 
-function answerChange(ctx: Context, status: number, change: KeyChangeResult & { warnings?: RolloverWarning[] }): void {
+function answerChange(ctx: Context, status: number, change: KeyChangeResult & { warnings?: RolloverWarning[] }, publishedKeys: PublishedKeyCache): void {
   if (change.rate) ctx.set(rateLimitHeaders(change.rate));
   ctx.status = status;
   const warnings = change.warnings?.length ? { warnings: change.warnings } : {};
-  ctx.body = { cert: toKeyObject(change.key).cert, kid: change.key.kid, ...warnings };
+  ctx.body = { cert: toKeyObject(change.key, publishedKeys).cert, kid: change.key.kid, ...warnings };
 }
 
-export function keyHandlers({ keys, rollover }: AppDeps) {
+export function keyHandlers({ keys, publishedKeys, rollover }: AppDeps) {
   return {
     list: async (ctx: Context) => {
-      ctx.body = (await keys.list()).map(toKeyObject);
+      ctx.body = (await keys.list()).map((key) => toKeyObject(key, publishedKeys));
     },
     get: async (ctx: Context) => {
-      ctx.body = toKeyObject(await keys.get(String(ctx.params.kid)));
+      ctx.body = toKeyObject(await keys.get(String(ctx.params.kid)), publishedKeys);
     },
     rotate: async (ctx: Context) => {
       const revokePrevious = booleanQuery(ctx, 'revoke_previous');
       const force = booleanQuery(ctx, 'force');
-      answerChange(ctx, 201, await rollover.rotate({ actor: actorOf(ctx), revokePrevious, force }));
+      answerChange(ctx, 201, await rollover.rotate({ actor: apiClientActor(ctx), revokePrevious, force }), publishedKeys);
     },
     revoke: async (ctx: Context) => {
-      answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: actorOf(ctx) }));
+      answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: apiClientActor(ctx) }), publishedKeys);
     },
   };
 }

@@ -11,7 +11,7 @@ export function pageNumber(value: unknown, name: string, fallback: number, max: 
 }
 
 /** GET /api/v2/logs?page=0&per_page=50: audit log, newest first. */
-export function logHandlers({ store }: AppDeps) {
+export function logApiHandlers({ store }: AppDeps) {
   return {
     list: async (ctx: Context) => {
       const page = pageNumber(ctx.query.page, 'page', 0, 1_000_000);

@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import { readFields } from '../body.js';
-import { actorOf } from './authenticate.js';
+import { apiClientActor } from './authenticate.js';
 
 export function rolloverHandlers({ rollover }: AppDeps) {
   return {
@@ -13,7 +13,7 @@ export function rolloverHandlers({ rollover }: AppDeps) {
     },
     acknowledge: async (ctx: Context) => {
       const fields = await readFields(ctx);
-      ctx.body = await rollover.acknowledge({ clientId: fields.client_id, kid: fields.kid }, actorOf(ctx));
+      ctx.body = await rollover.acknowledge({ clientId: fields.client_id, kid: fields.kid }, apiClientActor(ctx));
     },
   };
 }

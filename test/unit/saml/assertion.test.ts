@@ -9,7 +9,8 @@ import {
   signAssertion,
   type AssertionInput,
 } from '../../../src/saml/assertion.js';
-import { newSamlId, xsDateTime } from '../../../src/saml/ids.js';
+import { xsDateTime } from '../../../src/saml/ids.js';
+import { randomIds } from '../../../src/ids.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
@@ -65,8 +66,8 @@ function attributesOf(root: Element): Array<[string, string[]]> {
 }
 
 describe('saml/ids: IDs and timestamps', () => {
-  it('newSamlId is `_` and 40 hex digits, fresh each time', () => {
-    const ids = new Set(Array.from({ length: 50 }, newSamlId));
+  it('randomIds.samlId() is `_` and 40 hex digits, fresh each time', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => randomIds.samlId()));
     expect(ids.size).to.equal(50);
     for (const id of ids) expect(id).to.match(/^_[0-9a-f]{40}$/);
   });

@@ -11,8 +11,9 @@ import {
   type AuthnRequestInfo,
   type RequestCheckContext,
 } from '../../../src/saml/authn-request.js';
-import { SamlRequestError, decodePostMessage } from '../../../src/saml/bindings.js';
-import { STATUS } from '../../../src/saml/response.js';
+import { decodePostMessage } from '../../../src/saml/bindings.js';
+import { SamlRequestError } from '../../../src/errors.js';
+import { STATUS } from '../../../src/saml/status.js';
 import { BINDINGS, NAMEID_FORMATS, NS, elementPath } from '../../../src/xml/namespaces.js';
 import { signXml } from '../../../src/xml/sign.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';

@@ -9,12 +9,12 @@ import { deflateRawSync, deflateSync } from 'node:zlib';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import {
   DEFAULT_REDIRECT_LIMITS,
-  SamlRequestError,
   decodePostMessage,
   decodeRedirectMessage,
   parseRedirectQuery,
   verifyRedirectSignature,
 } from '../../../src/saml/bindings.js';
+import { SamlRequestError } from '../../../src/errors.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
 
 const SAMPLE = readFileSync(new URL('../../../fixtures/requests/valid/shibboleth-sp3-authnrequest.xml', import.meta.url), 'utf8');

@@ -6,14 +6,15 @@ import { deflateRawSync } from 'node:zlib';
 import type { Application, SamlpAddon } from '../../../src/clients/types.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import type { RequestCheckContext } from '../../../src/saml/authn-request.js';
-import { SamlRequestError, decodeRedirectMessage, verifyRedirectSignature } from '../../../src/saml/bindings.js';
+import { decodeRedirectMessage, verifyRedirectSignature } from '../../../src/saml/bindings.js';
+import { SamlRequestError } from '../../../src/errors.js';
 import {
   checkLogoutRequest,
   parseLogoutRequest,
   readSignedPostLogoutRequest,
   type LogoutRequestInfo,
 } from '../../../src/saml/logout-request.js';
-import { STATUS } from '../../../src/saml/response.js';
+import { STATUS } from '../../../src/saml/status.js';
 import { NAMEID_FORMATS, NS, elementPath } from '../../../src/xml/namespaces.js';
 import { signXml } from '../../../src/xml/sign.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';

@@ -9,7 +9,7 @@ import {
   type LogoutRequestInput,
   type LogoutResponseInput,
 } from '../../../src/saml/logout-response.js';
-import { STATUS } from '../../../src/saml/response.js';
+import { STATUS } from '../../../src/saml/status.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { buildIdpMetadata, signIdpMetadata, type IdpMetadataInput } from '../../../src/saml/metadata.js';
 import { ALGORITHMS, BINDINGS, NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
-import { XmlError, expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
+import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
+import { XmlError } from '../../../src/errors.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
 import {
   METADATA_SCHEMA,

@@ -1,9 +1,9 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
-import { newSamlId } from '../../../src/saml/ids.js';
+import { randomIds } from '../../../src/ids.js';
+import { STATUS } from '../../../src/saml/status.js';
 import {
-  STATUS,
   buildResponse,
   buildStatusResponse,
   signResponse,
@@ -28,13 +28,13 @@ const RESPONSE_NODE = `${NS.samlp}:Response`;
 function responseInput(overrides: Partial<ResponseInput> = {}): ResponseInput {
   const now = new Date();
   return {
-    id: newSamlId(),
+    id: randomIds.samlId(),
     issuer: IDP,
     now,
     destination: ACS,
     inResponseTo: '_request1',
     assertion: {
-      id: newSamlId(),
+      id: randomIds.samlId(),
       app: {
         audience: SP,
         mappings: { user_id: 'urn:oid:0.9.2342.19200300.100.1.1', email: 'urn:oid:0.9.2342.19200300.100.1.3', title: TITLE },

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { buildRstr } from '../../../src/wsfed/rstr.js';
+import { randomIds } from '../../../src/ids.js';
 import { buildSignedWresult, type SignInInput, type WsfedApp } from '../../../src/wsfed/signin.js';
 import { KEY_TYPE_BEARER, REQUEST_TYPE_ISSUE, TOKEN_TYPES } from '../../../src/wsfed/namespaces.js';
 import { buildSaml11Assertion, signSaml11Assertion } from '../../../src/wsfed/saml11-assertion.js';
@@ -25,6 +26,7 @@ function signInInput(key: SigningKey, tokenFormat: 'saml11' | 'saml20'): SignInI
   };
   return {
     entityId: 'urn:fedmeta.test',
+    ids: randomIds,
     app,
     wreply: WREPLY,
     user: { userId: 'fedmeta|u1', email: 'ann@example.com', name: MARKUP, admin: false, attributes: { secret: 'not released' }, passwordHash: 'x', createdAt: NOW },

@@ -1,6 +1,8 @@
 import { thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
-import { XmlError, expectRoot, parseUntrustedXml, parseXsBoolean, type XmlErrorCode } from '../../../src/xml/parse.js';
+import { expectRoot, parseUntrustedXml, parseXsBoolean } from '../../../src/xml/parse.js';
+import { XmlError } from '../../../src/errors.js';
+import type { XmlErrorCode } from '../../../src/error-codes.js';
 import { NS } from '../../../src/xml/namespaces.js';
 
 const LIMIT = { maxBytes: 256 * 1024 };

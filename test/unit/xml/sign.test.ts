@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { create } from 'xmlbuilder2';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { ALGORITHMS, NS, elementPath } from '../../../src/xml/namespaces.js';
-import { XmlError, parseUntrustedXml } from '../../../src/xml/parse.js';
+import { parseUntrustedXml } from '../../../src/xml/parse.js';
+import { XmlError } from '../../../src/errors.js';
 import { signXml, verifyXmlSignature, type SignXmlOptions } from '../../../src/xml/sign.js';
 import { makeSigningKey, requireTool, xmlsecVerify } from '../../helpers/xml-tools.js';
 

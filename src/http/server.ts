@@ -1,0 +1,96 @@
+// A running instance: services → app → HTTP server on config.host:config.port, with the store watch
+// that keeps the in-memory key set and applications current. `fedmeta serve` and the tests start it.
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config, HttpLimits } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Ids } from '../ids.js';
+import { openServices, type Services } from '../services.js';
+import { createApp } from './app.js';
+import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  services: Services;
+  /** Keeps the in-memory key set and applications current (push notices + polling). */
+  watch: StoreWatch;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  clock?: Clock;
+  ids?: Ids;
+  pollMs?: number;
+}
+
+/** Request headers past this count are not read (browsers send about 20). */
+const MAX_HEADERS_COUNT = 100;
+
+/**
+ * node:http with fedmeta's limits. A socket that never sends a byte, or stops half-way through the
+ * headers, is answered 408 and closed by the headers timeout: Node checks it on the
+ * connectionsCheckingInterval timer (default 30 s, here at most 1 s), not only when data arrives.
+ * server.timeout additionally destroys any socket with no traffic either way (e.g. a client that
+ * stops reading its response).
+ */
+function createHttpServer(limits: HttpLimits, listener: RequestListener): Server {
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    listener,
+  );
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.timeout = limits.socketTimeoutMs;
+  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  return server;
+}
+
+function listen(server: Server, config: Config): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+}
+
+function watchServices(services: Services, pollMs: number): StoreWatch {
+  const targets: WatchTarget[] = [
+    { target: services.keyring, topics: ['keys'] },
+    { target: services.catalog, topics: ['clients'] },
+  ];
+  return watchStore(targets, pollMs, services.store);
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const services = await openServices({ config, ...options });
+  const server = createHttpServer(config.http, createApp(services).callback());
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await services.store.close();
+    throw error;
+  }
+  const watch = watchServices(services, options.pollMs ?? 250);
+  services.sightings.start(config.rollover.sightingFlushSeconds * 1000);
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    services,
+    watch,
+    async close() {
+      await watch.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.sightings.stop();
+      await services.store.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// Identifiers fedmeta mints (user ids, client ids, secrets, SAML IDs, session and sign-in handles,
+// token ids), behind one dependency so tests can pin them. Key material (private keys, DEKs,
+// certificate serials, password salts) is not an identifier and stays random where it is made.
+import { randomBytes, randomUUID } from 'node:crypto';
+
+export interface Ids {
+  /** A user id: `fedmeta|` + 12 random bytes in hex. */
+  userId(): string;
+  /** An application or Management API client id: 16 random bytes, base64url. */
+  clientId(): string;
+  /** A secret handed out once (session cookie, CSRF cookie, client secret): 32 random bytes, base64url. */
+  secret(): string;
+  /** The handle of a sign-in waiting for /login: 24 random bytes, base64url (32 characters). */
+  pendingLoginId(): string;
+  /** A SAML message, assertion or session ID: `_` + 20 random bytes in hex, an xs:ID with 160 bits (SAML core 1.3.4). */
+  samlId(): string;
+  /** An access token's jti: a random UUID. */
+  tokenId(): string;
+}
+
+export const randomIds: Ids = {
+  userId: () => `fedmeta|${randomBytes(12).toString('hex')}`,
+  clientId: () => randomBytes(16).toString('base64url'),
+  secret: () => randomBytes(32).toString('base64url'),
+  pendingLoginId: () => randomBytes(24).toString('base64url'),
+  samlId: () => `_${randomBytes(20).toString('hex')}`,
+  tokenId: () => randomUUID(),
+};

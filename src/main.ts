@@ -1,0 +1,27 @@
+// The process entry of `fedmeta` (bin/fedmeta.js): `serve` listens until SIGINT/SIGTERM, every
+// other command runs through the CLI. Nothing in src/ imports this file.
+import { loadConfig } from './config.js';
+import { startServer } from './http/server.js';
+import { runCli } from './cli/main.js';
+import { processIo, type Io } from './cli/output.js';
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function serve(io: Io): Promise<number> {
+  const running = await startServer(loadConfig());
+  const { config, warnings, keyring } = running.services;
+  for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
+  io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${keyring.snapshot.currentKid})\n`);
+  await untilSignal();
+  await running.close();
+  return 0;
+}
+
+export function main(argv: string[], io: Io = processIo): Promise<number> {
+  return runCli(argv, serve, io);
+}

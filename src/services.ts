@@ -1,0 +1,93 @@
+// The composition root: config → store → KEK → keys → keyring → applications → users, with the
+// clock and the identifier source passed in. Used by `fedmeta serve`, every CLI command and the tests.
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import { randomIds, type Ids } from './ids.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+import { resolveKek } from './store/kek.js';
+import { Keyring, openPrivateKey, type KeySetSnapshot } from './keys/keyring.js';
+import { KeyService } from './keys/service.js';
+import { PublishedKeyCache } from './keys/formats.js';
+import { ConfigError } from './config.js';
+import { ClientService } from './clients/service.js';
+import { UserService } from './users/service.js';
+import { ApplicationCatalog } from './clients/catalog.js';
+import { SightingRecorder } from './rollover/sighting-recorder.js';
+import { RolloverService } from './rollover/service.js';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  kek: Buffer;
+  keyring: Keyring;
+  keys: KeyService;
+  /** Every key's published forms (JWK, PEM, DER, PKCS#7, fingerprints), computed once per kid. */
+  publishedKeys: PublishedKeyCache;
+  clock: Clock;
+  ids: Ids;
+  clients: ClientService;
+  catalog: ApplicationCatalog;
+  users: UserService;
+  /** Consumer sightings, buffered; a running server flushes them in the background. */
+  sightings: SightingRecorder;
+  rollover: RolloverService;
+  warnings: string[];
+}
+
+export interface ServiceOptions {
+  config: Config;
+  clock?: Clock;
+  ids?: Ids;
+  /** Create the first current and next keys on a new store (default true). */
+  createKeys?: boolean;
+}
+
+/**
+ * No published key opens: a wrong FEDMETA_KEK, not one damaged row. Refuse to start. One damaged
+ * current key instead starts not ready (fail closed) so that a rotation can recover it.
+ */
+function refuseWrongKek(snapshot: KeySetSnapshot, kek: Buffer): void {
+  if (!snapshot.unavailable) return;
+  const opens = (record: (typeof snapshot.keys)[number]) => {
+    try {
+      openPrivateKey(kek, record);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!snapshot.keys.some((record) => record.state !== 'revoked' && record.kid !== snapshot.currentKid && opens(record))) {
+    throw new ConfigError('FEDMETA_KEK', `the private key of ${snapshot.currentKid} does not open with this FEDMETA_KEK, nor does any other key; refusing to start (keys are never regenerated)`);
+  }
+}
+
+/** Warnings to print at start: the store's own (if it has any) and the KEK's. */
+function startWarnings(store: Store, kekWarning: string | undefined): string[] {
+  const fromStore = 'warnings' in store && Array.isArray(store.warnings) ? (store.warnings as string[]) : [];
+  return [...fromStore, ...(kekWarning ? [kekWarning] : [])];
+}
+
+/** Open the store and load the key set; creates the first current and next keys on a new store. */
+export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true }: ServiceOptions): Promise<Services> {
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+    const { kek, warning } = await resolveKek(config, store);
+    const publishedKeys = new PublishedKeyCache();
+    const keyring = new Keyring(store, kek, publishedKeys);
+    const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
+    if (createKeys) await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
+    refuseWrongKek(await keyring.refresh(), kek);
+    const catalog = new ApplicationCatalog(store);
+    await catalog.refresh();
+    const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
+    const users = new UserService({ store, clock, ids });
+    const sightings = new SightingRecorder({ store: store.sightings, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
+    const rollover = new RolloverService({ config, store, clock, keys, sightings });
+    return { config, store, kek, keyring, keys, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, warnings: startWarnings(store, warning) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
