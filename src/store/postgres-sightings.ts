@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import type { AuditInput } from '../audit/types.js';
 import type { RolloverAcknowledgement, Sighting, SightingStore } from '../rollover/types.js';
-import { sightingFromRow, sightingValues } from './sqlite-sightings.js';
+import { sightingFromRow, sightingValues, type SightingRow } from './sighting-rows.js';
 
 /** What the adapter borrows from PostgresStore: its error-translating query and retrying transaction. */
 export interface PostgresAccess {
@@ -35,7 +35,7 @@ export class PostgresSightings implements SightingStore {
   }
 
   async listSightings(): Promise<Sighting[]> {
-    const { rows } = await this.pg.query<Parameters<typeof sightingFromRow>[0]>('SELECT * FROM consumer_sightings ORDER BY seen_at DESC');
+    const { rows } = await this.pg.query<SightingRow>('SELECT * FROM consumer_sightings ORDER BY seen_at DESC');
     return rows.map(sightingFromRow);
   }
 

@@ -1,36 +1,8 @@
 // SQLite adapter of the rollover port (rollover/types.ts): consumer sightings and acknowledgements.
 import type Database from 'better-sqlite3';
 import type { AuditInput } from '../audit/types.js';
-import { consumerKey, type PublishedDocumentKind, type RolloverAcknowledgement, type Sighting, type SightingStore } from '../rollover/types.js';
-
-interface SightingRow {
-  document: string;
-  client_id: string | null;
-  user_agent: string | null;
-  address: string | null;
-  key_set_version: number;
-  kids: string;
-  seen_at: number;
-}
-
-const orUndefined = <T>(value: T | null) => (value === null ? undefined : value);
-
-export function sightingFromRow(row: SightingRow & { seen_at: number | Date }): Sighting {
-  return {
-    document: row.document as PublishedDocumentKind,
-    clientId: orUndefined(row.client_id),
-    userAgent: orUndefined(row.user_agent),
-    address: orUndefined(row.address),
-    keySetVersion: Number(row.key_set_version),
-    kids: JSON.parse(row.kids) as string[],
-    seenAt: new Date(row.seen_at),
-  };
-}
-
-/** The columns of a sighting, in the order both adapters' INSERTs list them. */
-export function sightingValues(s: Sighting): unknown[] {
-  return [consumerKey(s), s.document, s.clientId ?? null, s.userAgent ?? null, s.address ?? null, s.keySetVersion, JSON.stringify(s.kids)];
-}
+import type { RolloverAcknowledgement, Sighting, SightingStore } from '../rollover/types.js';
+import { sightingFromRow, sightingValues, type SightingRow } from './sighting-rows.js';
 
 export class SqliteSightings implements SightingStore {
   constructor(
