@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import { randomIds, type Ids } from './ids.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
-import { resolveKek } from './store/kek.js';
+import { resolveKek } from './keys/kek.js';
 import { Keyring, openPrivateKey, type KeySetSnapshot } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
 import { PublishedKeyCache } from './keys/formats.js';
@@ -83,7 +83,7 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     await catalog.refresh();
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
-    const sightings = new SightingRecorder({ store: store.sightings, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
+    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
     const rollover = new RolloverService({ config, store, clock, keys, sightings });
     return { config, store, kek, keyring, keys, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, warnings: startWarnings(store, warning) };
   } catch (error) {

@@ -45,8 +45,8 @@ export class RolloverService {
     const [keys, applications, seen, acknowledgements] = await Promise.all([
       store.listKeys(),
       store.listApplications(),
-      store.sightings.listSightings(),
-      store.sightings.listRolloverAcknowledgements(),
+      store.listSightings(),
+      store.listRolloverAcknowledgements(),
     ]);
     return buildRolloverReport({
       keys,
@@ -70,7 +70,7 @@ export class RolloverService {
     if (!key || key.state !== 'next') throw keyStateConflict(`Signing key "${input.kid}" is not the next key; acknowledge the next key`);
     if (certificateDelivery(app) !== 'manual') throw invalidBody(`Application "${app.name}" gets its certificates from metadata; only manual-delivery applications are acknowledged`);
     const now = clock.now();
-    await store.sightings.acknowledgeRollover(
+    await store.acknowledgeRollover(
       { clientId: app.clientId, kid: key.kid, acknowledgedAt: now, actorId: actor.id },
       {
         type: logType('rollover_acknowledged'),

@@ -3,7 +3,8 @@
 // into one write per consumer, not one per request. The buffer is bounded; past the bound new
 // consumers are counted as dropped until the next flush.
 import type { Clock } from '../clock.js';
-import { consumerKey, type Sighting, type SightingStore } from './types.js';
+import { consumerKey, type Sighting } from './types.js';
+import type { SightingStore } from './sighting-store.js';
 
 /** Consumers held between two flushes at most. */
 export const SIGHTING_BUFFER_LIMIT = 10_000;

@@ -1,6 +1,4 @@
-// Rollover readiness: who fetched which published document, holding which keys. The port the
-// store implements lives here, beside the code that uses it.
-import type { AuditInput } from '../audit/types.js';
+// Rollover readiness: who fetched which published document, holding which keys.
 
 /** The published documents a consumer may fetch. */
 export type PublishedDocumentKind = 'samlp-metadata' | 'wsfed-metadata' | 'jwks' | 'certificate';
@@ -23,18 +21,6 @@ export interface RolloverAcknowledgement {
   kid: string;
   acknowledgedAt: Date;
   actorId: string;
-}
-
-/** Store port: one row per (document, consumer), so storage stays bounded. */
-export interface SightingStore {
-  /** Insert or update every sighting in one transaction (the latest one of a consumer wins). */
-  saveSightings(sightings: Sighting[]): Promise<void>;
-  listSightings(): Promise<Sighting[]>;
-  /** Delete anonymous sightings last seen before `before`; how many went. */
-  pruneAnonymousSightings(before: Date): Promise<number>;
-  /** Record that an administrator confirmed the application has the key; audited in the same transaction. */
-  acknowledgeRollover(acknowledgement: RolloverAcknowledgement, audit: AuditInput): Promise<void>;
-  listRolloverAcknowledgements(): Promise<RolloverAcknowledgement[]>;
 }
 
 /** The identity of one consumer of one document: the row key. */

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, unl
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { startTestServer, startWithToken, tempDir, testBackend, TEST_KEK, type TestServer } from '../helpers/server.js';
-import { unseal } from '../../src/store/seal.js';
+import { unseal } from '../../src/keys/seal.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { startServer } from '../../src/http/server.js';
 

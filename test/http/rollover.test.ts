@@ -112,7 +112,7 @@ describe('rollover readiness', () => {
 
   it('a JWKS fetch storm produces a bounded number of store writes', async () => {
     await start({ FEDMETA_SIGHTING_FLUSH_SECONDS: '1' });
-    const sightings = server!.services.store.sightings;
+    const sightings = server!.services.store;
     const writes = { calls: 0, rows: 0 };
     const save = sightings.saveSightings.bind(sightings);
     sightings.saveSightings = async (batch) => {

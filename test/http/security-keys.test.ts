@@ -3,7 +3,7 @@
 // rotate-and-revoke keeps an allowance of its own. Runs on SQLite and, in the PostgreSQL pass, on
 // PostgreSQL (the rows are damaged directly in whichever store the server uses).
 import { expect } from 'chai';
-import { seal } from '../../src/store/seal.js';
+import { seal } from '../../src/keys/seal.js';
 import { addApiClient, ALL_KEY_SCOPES, getToken, startTestServer, startWithToken, TEST_KEK, type ApiCredentials, type TestServer } from '../helpers/server.js';
 import { setSealedPrivateKey } from '../helpers/store-rows.js';
 

@@ -7,14 +7,14 @@ import { expect } from 'chai';
 import { runCli, serveProcess } from '../helpers/cli.js';
 import { freePort, TEST_KEK } from '../helpers/server.js';
 import { postgresUrl } from '../helpers/postgres.js';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { KeyRecord } from '../../src/keys/types.js';
 
 export const ISSUER = 'http://fedmeta.lb.test';
 export const KEY_SCOPES = 'read:signing_keys create:signing_keys update:signing_keys read:logs';
 
 export function requireBuild(): void {
-  const built = fileURLToPath(new URL('../../dist/store/postgres.js', import.meta.url));
+  const built = fileURLToPath(new URL('../../dist/store/postgres/index.js', import.meta.url));
   if (!existsSync(built)) throw new Error('dist/ has no PostgreSQL store: run `npm run build` before these tests');
 }
 
@@ -91,7 +91,7 @@ export async function until(condition: () => Promise<boolean> | boolean, timeout
 
 /** Read the shared store directly (not through an instance). */
 export async function readStore(schema: string) {
-  const store = new PostgresStore(postgresUrl(schema));
+  const store = openPostgresStore(postgresUrl(schema));
   try {
     const [keys, audit, versions] = await Promise.all([store.listKeys(), store.listAudit({ page: 0, perPage: 1000 }), store.versions()]);
     return { keys, audit, versions };

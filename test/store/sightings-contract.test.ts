@@ -20,11 +20,11 @@ for (const backend of BACKENDS) {
     afterEach(async () => opened?.destroy());
 
     it('keeps one row per consumer and document; an older sighting never overwrites a newer one', async () => {
-      const { sightings } = opened.store;
+      const sightings = opened.store;
       const app: Sighting = { document: 'samlp-metadata', clientId: 'app-1', keySetVersion: 2, kids: ['a'], seenAt: at(0) };
       await sightings.saveSightings([anon('jose', at(0)), app]);
       await sightings.saveSightings([anon('jose', at(5000), ['b', 'c']), { ...app, document: 'wsfed-metadata' }]);
-      await opened.another().sightings.saveSightings([anon('jose', at(1000), ['stale'])]);
+      await opened.another().saveSightings([anon('jose', at(1000), ['stale'])]);
       const rows = await sightings.listSightings();
       expect(rows).to.have.length(3);
       expect(rows.find((s) => s.userAgent === 'jose')).to.deep.equal({ ...anon('jose', at(5000), ['b', 'c']), clientId: undefined });
@@ -33,7 +33,7 @@ for (const backend of BACKENDS) {
     });
 
     it('ages out anonymous consumers only; saves a batch larger than one statement holds', async () => {
-      const { sightings } = opened.store;
+      const sightings = opened.store;
       await sightings.saveSightings(Array.from({ length: 2500 }, (_, i) => anon(`agent-${i}`, at(i))));
       await sightings.saveSightings([{ document: 'samlp-metadata', clientId: 'app-1', keySetVersion: 1, kids: ['a'], seenAt: at(0) }]);
       expect(await sightings.pruneAnonymousSightings(at(2000))).to.equal(2000);
@@ -43,7 +43,7 @@ for (const backend of BACKENDS) {
     });
 
     it('records an acknowledgement with its audit entry; acknowledging again updates it', async () => {
-      const { sightings } = opened.store;
+      const sightings = opened.store;
       const audit = { type: 'rollover_acknowledged', description: 'ack', actor: { type: 'cli' as const, id: 'ops' }, details: { client_id: 'app-1', kid: 'k2' } };
       await sightings.acknowledgeRollover({ clientId: 'app-1', kid: 'k2', acknowledgedAt: at(0), actorId: 'ops' }, audit);
       await sightings.acknowledgeRollover({ clientId: 'app-1', kid: 'k2', acknowledgedAt: at(60_000), actorId: 'ops2' }, audit);

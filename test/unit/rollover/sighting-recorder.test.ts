@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { SIGHTING_BUFFER_LIMIT, SightingRecorder } from '../../../src/rollover/sighting-recorder.js';
-import type { Sighting, SightingStore } from '../../../src/rollover/types.js';
+import type { Sighting } from '../../../src/rollover/types.js';
+import type { SightingStore } from '../../../src/rollover/sighting-store.js';
 
 function memoryStore() {
   const batches: Sighting[][] = [];
