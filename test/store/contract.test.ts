@@ -9,6 +9,7 @@ import type { Application } from '../../src/clients/types.js';
 import type { User } from '../../src/users/types.js';
 import type { AuditInput } from '../../src/audit/types.js';
 import { BACKENDS, type OpenedStore } from './backends.js';
+import { until } from '../helpers/wait.js';
 
 const t0 = new Date('2026-03-01T10:00:00.123Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -496,10 +497,4 @@ for (const backend of BACKENDS) {
   });
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitFor = (condition: () => boolean, what: string) => until(condition, 3000, what, 10);
