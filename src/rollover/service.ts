@@ -93,6 +93,7 @@ export class RolloverService {
     }
     const forced = blocked && options.force === true;
     const change = await this.deps.keys.rotate({ ...options, ...(forced ? { auditDetails: { forced: true, not_ready: warnings.length } } : {}) });
-    return { ...change, warnings, forced };
+    // The answer lists applications (as the issue asks); anonymous consumers are in the report and the 409.
+    return { ...change, warnings: warnings.filter((warning) => warning.code === 'application_not_ready'), forced };
   }
 }
