@@ -33,6 +33,19 @@ export interface Config {
   http: HttpLimits;
   /** Total time allowed to fetch SP metadata from a URL (CLI `clients add-saml --metadata URL`). */
   metadataFetchTimeoutMs: number;
+  /** Rollover readiness: consumer sightings, strict rotation, the shorter cache of a young next key. */
+  rollover: RolloverSettings;
+}
+
+export interface RolloverSettings {
+  /** FEDMETA_ROTATION_REQUIRE_READY: refuse a rotation (409 rollover_not_ready) unless forced. */
+  requireReady: boolean;
+  /** Cache lifetime of metadata and JWKS while the next key is younger than metadataCacheSeconds (default: no shorter). */
+  youngKeyCacheSeconds: number;
+  /** Buffered consumer sightings are written at most this often. */
+  sightingFlushSeconds: number;
+  /** Anonymous consumers not seen for this many days are forgotten. */
+  sightingRetentionDays: number;
 }
 
 export interface HttpLimits {
@@ -64,6 +77,24 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
   return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function parseRollover(env: Env, metadataCacheSeconds: number): RolloverSettings {
+  return Object.freeze({
+    requireReady: boolean(env, 'FEDMETA_ROTATION_REQUIRE_READY', false),
+    // Off unless set (the same as the cache duration): e.g. 300 for five minutes.
+    youngKeyCacheSeconds: integer(env, 'FEDMETA_YOUNG_KEY_CACHE_SECONDS', metadataCacheSeconds, 0, metadataCacheSeconds),
+    sightingFlushSeconds: integer(env, 'FEDMETA_SIGHTING_FLUSH_SECONDS', 5, 1, 3600),
+    sightingRetentionDays: integer(env, 'FEDMETA_SIGHTING_RETENTION_DAYS', 30, 1, 3650),
+  });
 }
 
 function parseIssuer(env: Env): URL {
@@ -134,6 +165,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
   }
   const entityId = env.FEDMETA_SAML_ENTITY_ID?.trim() || `urn:${issuer.hostname}`;
   const host = env.HOST?.trim() || '127.0.0.1';
+  const metadataCacheSeconds = integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000);
   return Object.freeze({
     issuer: issuer.href.replace(/\/$/, ''),
     issuerHost: issuer.hostname,
@@ -144,7 +176,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     samlEntityId: entityId,
     keySize,
     certDays: integer(env, 'FEDMETA_CERT_DAYS', 3650, 1, 36500),
-    metadataCacheSeconds: integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000),
+    metadataCacheSeconds,
     metadataSigner: parseMetadataSigner(env),
     metadataSignerCertDays: integer(env, 'FEDMETA_METADATA_SIGNER_CERT_DAYS', 7300, 1, 36500),
     rotationRateLimit: Object.freeze({
@@ -158,6 +190,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     accessTokenLifetimeSeconds: integer(env, 'FEDMETA_ACCESS_TOKEN_LIFETIME_SECONDS', 86400, 60, 2_592_000),
     http: parseHttpLimits(env),
     metadataFetchTimeoutMs: integer(env, 'FEDMETA_METADATA_FETCH_TIMEOUT_MS', 10_000, 100, 120_000),
+    rollover: parseRollover(env, metadataCacheSeconds),
   });
 }
 

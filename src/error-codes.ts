@@ -34,6 +34,7 @@ export type RequestErrorCode =
   | 'conflict'
   | 'key_state_conflict'
   | 'key_still_in_use'
+  | 'rollover_not_ready'
   | 'cannot_remove_own_admin'
   | 'payload_too_large'
   | 'unsupported_media_type'

@@ -15,7 +15,7 @@ export class FedmetaError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly headers: Headers = {},
-    /** Extra members of the Management API's JSON error body (e.g. revocable_at). */
+    /** Extra members of the JSON error body (e.g. revocable_at, or the list behind a refusal). */
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
@@ -105,3 +105,6 @@ export class SamlRequestError extends FedmetaError {
     this.name = 'SamlRequestError';
   }
 }
+
+/** Strict rollover (FEDMETA_ROTATION_REQUIRE_READY): a relying party does not trust the next key yet. */
+export const rolloverNotReady = (message: string, details: Record<string, unknown>) => new FedmetaError(409, 'rollover_not_ready', message, {}, details);

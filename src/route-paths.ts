@@ -43,6 +43,7 @@ export const ROUTE_PATHS = {
   'dashboard-rotate': '/dashboard/signing-keys/rotate',
   'dashboard-rotate-and-revoke': '/dashboard/signing-keys/rotate-and-revoke',
   'dashboard-revoke': '/dashboard/signing-keys/:kid/revoke',
+  'dashboard-rollover-acknowledge': '/dashboard/signing-keys/rollover/acknowledge',
   'dashboard-applications': '/dashboard/applications',
   'dashboard-new-saml': '/dashboard/applications/new-saml',
   'dashboard-new-wsfed': '/dashboard/applications/new-wsfed',
@@ -58,6 +59,8 @@ export const ROUTE_PATHS = {
 
   'api-signing-keys': `${API_PREFIX}/keys/signing`,
   'api-signing-keys-rotate': `${API_PREFIX}/keys/signing/rotate`,
+  'api-signing-keys-rollover': `${API_PREFIX}/keys/signing/rollover`,
+  'api-signing-keys-rollover-acknowledge': `${API_PREFIX}/keys/signing/rollover/acknowledge`,
   'api-signing-key': `${API_PREFIX}/keys/signing/:kid`,
   'api-signing-key-revoke': `${API_PREFIX}/keys/signing/:kid/revoke`,
   'api-clients': `${API_PREFIX}/clients`,

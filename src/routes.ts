@@ -7,6 +7,7 @@ import { API_PREFIX, ROUTE_PATHS, apiPath, type ApiRouteName, type RouteName } f
 import { publishedHandlers } from './http/published.js';
 import { tokenHandler } from './http/oauth-token.js';
 import { authenticate, needs } from './http/management/authenticate.js';
+import { rolloverHandlers } from './http/management/rollover.js';
 import { keyHandlers } from './http/management/keys.js';
 import { logApiHandlers } from './http/management/logs.js';
 import { limitDeclaredBody } from './http/body.js';
@@ -84,6 +85,7 @@ export function buildRouter(deps: AppDeps): Router {
   admin(POST, 'dashboard-rotate', dashboard.keys.rotate(false));
   admin(GET, 'dashboard-rotate-and-revoke', dashboard.keys.confirmRotate(true));
   admin(POST, 'dashboard-rotate-and-revoke', dashboard.keys.rotate(true));
+  admin(POST, 'dashboard-rollover-acknowledge', dashboard.rollover.acknowledge);
   admin(GET, 'dashboard-revoke', dashboard.keys.confirmRevoke);
   admin(POST, 'dashboard-revoke', dashboard.keys.revoke);
   admin(GET, 'dashboard-applications', dashboard.apps.list);
@@ -123,6 +125,9 @@ function buildManagementApi(deps: AppDeps): Router {
   api.use(authenticate(deps));
   on('get', 'api-signing-keys', needs('read:signing_keys'), keys.list);
   on('post', 'api-signing-keys-rotate', needs('create:signing_keys', 'update:signing_keys'), keys.rotate);
+  const rollover = rolloverHandlers(deps);
+  on('get', 'api-signing-keys-rollover', needs('read:signing_keys'), rollover.report);
+  on('post', 'api-signing-keys-rollover-acknowledge', needs('update:signing_keys'), rollover.acknowledge);
   on('get', 'api-signing-key', needs('read:signing_keys'), keys.get);
   on('put', 'api-signing-key-revoke', needs('update:signing_keys'), keys.revoke);
   on('get', 'api-clients', needs('read:clients'), clients.list);

@@ -14,6 +14,8 @@ import { ConfigError } from './config.js';
 import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
 import { ApplicationCatalog } from './clients/catalog.js';
+import { SightingRecorder } from './rollover/sighting-recorder.js';
+import { RolloverService } from './rollover/service.js';
 
 export interface Services {
   config: Config;
@@ -30,6 +32,9 @@ export interface Services {
   clients: ClientService;
   catalog: ApplicationCatalog;
   users: UserService;
+  /** Consumer sightings, buffered; a running server flushes them in the background. */
+  sightings: SightingRecorder;
+  rollover: RolloverService;
   warnings: string[];
 }
 
@@ -86,7 +91,9 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     await catalog.refresh();
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
-    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, warnings: startWarnings(store, warning) };
+    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
+    const rollover = new RolloverService({ config, store, clock, keys, sightings });
+    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, warnings: startWarnings(store, warning) };
   } catch (error) {
     await store.close();
     throw error;

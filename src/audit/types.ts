@@ -15,6 +15,7 @@ export const AUDIT_EVENT_TYPES = [
   'key_rotation_failed',
   'metadata_signer_created',
   'metadata_signer_rotated',
+  'rollover_acknowledged',
   'client_created',
   'client_updated',
   'client_deleted',

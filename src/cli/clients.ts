@@ -138,6 +138,7 @@ export async function clientsCommand(args: string[], services: Services, io: Io)
           'signature-algorithm': { type: 'string' },
           'idp-initiated': { type: 'boolean' },
           'no-idp-initiated': { type: 'boolean' },
+          'certificate-delivery': { type: 'string' },
           json: { type: 'boolean' },
         },
       });
@@ -146,16 +147,17 @@ export async function clientsCommand(args: string[], services: Services, io: Io)
       const idpInitiated = values['idp-initiated'] ? true : values['no-idp-initiated'] ? false : undefined;
       if (values.metadata) {
         const xml = await readMetadataSource(values.metadata, services.config.metadataFetchTimeoutMs);
-        print(await services.clients.createFromSpMetadata(xml, cliActor(), values.name, idpInitiated), values.json);
+        print(await services.clients.createFromSpMetadata(xml, cliActor(), values.name, idpInitiated, values['certificate-delivery']), values.json);
         return 0;
       }
       if (!values.name || !values.audience || !values.callback?.length) {
-        throw new UsageError('usage: fedmeta clients add-saml --name N --audience A --callback URL [--callback URL…] | --metadata FILE_OR_URL [--idp-initiated | --no-idp-initiated]');
+        throw new UsageError('usage: fedmeta clients add-saml --name N --audience A --callback URL [--callback URL…] | --metadata FILE_OR_URL [--idp-initiated | --no-idp-initiated] [--certificate-delivery metadata|manual]');
       }
       const samlp: Record<string, unknown> = { audience: values.audience };
       if (values['sign-response']) samlp.signResponse = true;
       if (values['signature-algorithm']) samlp.signatureAlgorithm = values['signature-algorithm'];
       if (idpInitiated !== undefined) samlp.idpInitiated = idpInitiated;
+      if (values['certificate-delivery']) samlp.certificateDelivery = values['certificate-delivery'];
       print(await services.clients.create({ name: values.name, callbacks: values.callback, addons: { samlp } }, cliActor()), values.json);
       return 0;
     }
@@ -168,14 +170,16 @@ export async function clientsCommand(args: string[], services: Services, io: Io)
           realm: { type: 'string' },
           callback: { type: 'string', multiple: true },
           'token-format': { type: 'string' },
+          'certificate-delivery': { type: 'string' },
           json: { type: 'boolean' },
         },
       });
       if (!values.name || !values.realm || !values.callback?.length) {
-        throw new UsageError('usage: fedmeta clients add-wsfed --name N --realm R --callback URL [--token-format saml11|saml20]');
+        throw new UsageError('usage: fedmeta clients add-wsfed --name N --realm R --callback URL [--token-format saml11|saml20] [--certificate-delivery metadata|manual]');
       }
       const wsfed: Record<string, unknown> = { realm: values.realm };
       if (values['token-format']) wsfed.tokenFormat = values['token-format'];
+      if (values['certificate-delivery']) wsfed.certificateDelivery = values['certificate-delivery'];
       print(await services.clients.create({ name: values.name, callbacks: values.callback, addons: { wsfed } }, cliActor()), values.json);
       return 0;
     }

@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { toKeyObject } from '../keys/key-object.js';
 import type { Actor } from '../audit/types.js';
 import { table, UsageError, type Io } from './output.js';
+import { printRefusal, printWarnings, rolloverCommand } from './keys-rollover.js';
 
 const cliActor = (): Actor => ({ type: 'cli', id: userInfo().username });
 
@@ -30,8 +31,9 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       return 0;
     }
     case 'rotate': {
-      const { values } = parseArgs({ args: rest, options: { 'revoke-previous': { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
-      const { key } = await services.keys.rotate({ actor: cliActor(), revokePrevious: values['revoke-previous'] ?? false, rateLimited: false });
+      const { values } = parseArgs({ args: rest, options: { 'revoke-previous': { type: 'boolean' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
+      const { key, warnings } = await services.rollover.rotate({ actor: cliActor(), revokePrevious: values['revoke-previous'] ?? false, rateLimited: false, force: values.force ?? false }).catch((error: unknown) => printRefusal(error, io));
+      printWarnings(warnings, io);
       if (values.json) io.out(`${JSON.stringify({ cert: toKeyObject(key, services.publishedKeys).cert, kid: key.kid })}\n`);
       else io.out(`rotated: ${key.kid} is now the current signing key${values['revoke-previous'] ? ' (the previous key is revoked)' : ''}\n`);
       return 0;
@@ -74,8 +76,11 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       }
       return 0;
     }
+    case 'status':
+    case 'acknowledge':
+      return rolloverCommand(sub, rest, services, io, cliActor());
     default:
-      throw new UsageError('usage: fedmeta keys list [--json] | rotate [--revoke-previous] | revoke KID [--force] | show KID [--format F]');
+      throw new UsageError('usage: fedmeta keys list [--json] | status [--json] | rotate [--revoke-previous] [--force] | revoke KID [--force] | show KID [--format F] | acknowledge CLIENT_ID [--kid KID]');
   }
 }
 

@@ -16,7 +16,9 @@ const USAGE = `usage: fedmeta <command>
   serve                                   start the HTTP service
   migrate                                 create or upgrade the database schema (serve does it too)
   keys list [--json]                      list signing keys
-  keys rotate [--revoke-previous]         rotate (emergency: and revoke the old current key)
+  keys status [--json]                    rollover readiness: which applications and consumers trust the next key
+  keys rotate [--revoke-previous] [--force]  rotate (emergency: and revoke the old current key); --force: even when not ready (strict mode)
+  keys acknowledge CLIENT_ID [--kid KID]  confirm a manual-delivery application has the next key's certificate
   keys revoke KID [--force]               revoke a previous key (--force: before its revocable_at)
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
   metadata-signer show [--json | --format pem|cer]   the key that signs SAML and WS-Fed metadata
@@ -25,6 +27,7 @@ const USAGE = `usage: fedmeta <command>
   clients add-saml --metadata FILE_OR_URL [--name N]     … from its SAML metadata
     … [--idp-initiated | --no-idp-initiated]             allow or refuse IdP-initiated sign-in (default: allowed unless the SP signs its requests)
   clients add-wsfed --name N --realm R --callback URL    register a WS-Federation relying party
+    … [--certificate-delivery metadata|manual]           add-saml / add-wsfed: how it gets our certificates (default metadata)
   clients list [--json]
   users add EMAIL [--name N] [--admin]    create a user; the password is read from stdin
   users grant-admin EMAIL                 make a user a dashboard administrator

@@ -37,8 +37,10 @@ export class ClientService {
   }
 
   /** A SAML application from an SP's metadata XML (name defaults to the entityID's host; idpInitiated to the rule in validate.ts). */
-  createFromSpMetadata(xml: string, actor: Actor, name?: string, idpInitiated?: boolean): Promise<Application> {
-    return this.create(applicationFromSpMetadata(parseSpMetadata(xml, this.deps.clock.now()), name, Object.values(NAMEID_FORMATS), idpInitiated), actor);
+  createFromSpMetadata(xml: string, actor: Actor, name?: string, idpInitiated?: boolean, certificateDelivery?: string): Promise<Application> {
+    const body = applicationFromSpMetadata(parseSpMetadata(xml, this.deps.clock.now()), name, Object.values(NAMEID_FORMATS), idpInitiated);
+    if (certificateDelivery) body.addons.samlp.certificateDelivery = certificateDelivery;
+    return this.create(body, actor);
   }
 
   async update(clientId: string, body: Record<string, unknown>, actor: Actor): Promise<Application> {

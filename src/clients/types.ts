@@ -25,7 +25,12 @@ export interface SamlpAddon {
    * only answers to them). Absent on applications stored before the setting existed: see idpInitiatedAllowed.
    */
   idpInitiated?: boolean | undefined;
+  /** How the SP gets our signing certificates: from metadata (default) or by manual upload. */
+  certificateDelivery?: CertificateDelivery | undefined;
 }
+
+export type CertificateDelivery = 'metadata' | 'manual';
+export const CERTIFICATE_DELIVERIES = ['metadata', 'manual'] as const;
 
 /** Whether IdP-initiated sign-in is allowed; the default for an application without the setting. */
 export function idpInitiatedAllowed(samlp: Pick<SamlpAddon, 'idpInitiated' | 'signingCert'>): boolean {
@@ -36,6 +41,8 @@ export interface WsfedAddon {
   realm: string;
   tokenFormat: 'saml11' | 'saml20';
   lifetimeInSeconds: number;
+  /** How the RP gets our signing certificates: from metadata (default) or by manual upload. */
+  certificateDelivery?: CertificateDelivery | undefined;
 }
 
 export interface Application {

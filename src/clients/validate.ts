@@ -2,7 +2,7 @@
 // unknown fields are refused, so a typo never silently changes how fedmeta signs.
 import { X509Certificate } from 'node:crypto';
 import { invalidBody } from '../errors.js';
-import { DEFAULT_SAML_MAPPINGS, type Application, type SamlpAddon, type WsfedAddon } from './types.js';
+import { CERTIFICATE_DELIVERIES, DEFAULT_SAML_MAPPINGS, type Application, type CertificateDelivery, type SamlpAddon, type WsfedAddon } from './types.js';
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
 
 type Input = Record<string, unknown>;
@@ -46,6 +46,11 @@ function oneOf<T extends string>(value: unknown, field: string, choices: readonl
   return value as T;
 }
 
+/** Absent stays absent (metadata is the default), so applications stored before the setting read the same. */
+function withDelivery(value: unknown, field: string): { certificateDelivery?: CertificateDelivery } {
+  return value === undefined ? {} : { certificateDelivery: oneOf(value, field, CERTIFICATE_DELIVERIES, 'metadata') };
+}
+
 function seconds(value: unknown, field: string): number {
   if (value === undefined) return 3600;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 60 || value > 86400) throw invalidBody(`${field} must be a whole number of seconds from 60 to 86400`);
@@ -77,7 +82,7 @@ function mappings(value: unknown): Record<string, string> {
 
 export function parseSamlpAddon(value: unknown): SamlpAddon {
   const input = object(value, 'addons.samlp');
-  only(input, ['audience', 'recipient', 'mappings', 'nameIdentifierFormat', 'signResponse', 'signatureAlgorithm', 'digestAlgorithm', 'lifetimeInSeconds', 'signingCert', 'logout', 'idpInitiated'], 'addons.samlp');
+  only(input, ['audience', 'recipient', 'mappings', 'nameIdentifierFormat', 'signResponse', 'signatureAlgorithm', 'digestAlgorithm', 'lifetimeInSeconds', 'signingCert', 'logout', 'idpInitiated', 'certificateDelivery'], 'addons.samlp');
   if (input.signResponse !== undefined && typeof input.signResponse !== 'boolean') throw invalidBody('addons.samlp.signResponse must be true or false');
   if (input.idpInitiated !== undefined && typeof input.idpInitiated !== 'boolean') throw invalidBody('addons.samlp.idpInitiated must be true or false');
   let logout: SamlpAddon['logout'];
@@ -99,16 +104,18 @@ export function parseSamlpAddon(value: unknown): SamlpAddon {
     logout,
     // On by default; off by default for an SP that signs its requests.
     idpInitiated: input.idpInitiated === undefined ? input.signingCert === undefined : input.idpInitiated,
+    ...withDelivery(input.certificateDelivery, 'addons.samlp.certificateDelivery'),
   };
 }
 
 export function parseWsfedAddon(value: unknown): WsfedAddon {
   const input = object(value, 'addons.wsfed');
-  only(input, ['realm', 'tokenFormat', 'lifetimeInSeconds'], 'addons.wsfed');
+  only(input, ['realm', 'tokenFormat', 'lifetimeInSeconds', 'certificateDelivery'], 'addons.wsfed');
   return {
     realm: text(input.realm, 'addons.wsfed.realm'),
     tokenFormat: oneOf(input.tokenFormat, 'addons.wsfed.tokenFormat', ['saml11', 'saml20'] as const, 'saml11'),
     lifetimeInSeconds: seconds(input.lifetimeInSeconds, 'addons.wsfed.lifetimeInSeconds'),
+    ...withDelivery(input.certificateDelivery, 'addons.wsfed.certificateDelivery'),
   };
 }
 

@@ -9,6 +9,8 @@ import type { PublishedDocument } from '../published/document.js';
 import { invalidRequest, notFound } from '../errors.js';
 import { samlMetadataDocument } from '../published/saml-metadata.js';
 import { metadataSignerDocument, type MetadataSignerFormat } from '../published/metadata-signer.js';
+import { publishedCacheSeconds } from '../published/cache-policy.js';
+import { sightingRecorder } from './sightings.js';
 
 /**
  * RFC 9110 13.1.2: an origin server evaluates If-None-Match itself (weak comparison, `*`, lists),
@@ -37,26 +39,33 @@ export function sendDocument(ctx: Context, doc: PublishedDocument, maxAgeSeconds
   ctx.body = doc.body;
 }
 
-export function publishedHandlers({ config, keyring, catalog, clock }: AppDeps) {
+export function publishedHandlers(deps: AppDeps) {
+  const { config, keyring, catalog, clock } = deps;
   const discovery = discoveryDocument(config);
-  const maxAge = config.metadataCacheSeconds;
+  const seen = sightingRecorder(deps);
+  const maxAge = () => publishedCacheSeconds(keyring.snapshot.keys, config, clock.now());
   return {
-    jwks: (ctx: Context) => sendDocument(ctx, jwksDocument(keyring.snapshot), maxAge),
-    discovery: (ctx: Context) => sendDocument(ctx, discovery, maxAge),
+    jwks: (ctx: Context) => {
+      seen(ctx, 'jwks');
+      sendDocument(ctx, jwksDocument(keyring.snapshot), maxAge());
+    },
+    discovery: (ctx: Context) => sendDocument(ctx, discovery, config.metadataCacheSeconds),
     samlMetadata: (ctx: Context) => {
       const clientId = ctx.params.client_id as string | undefined;
       if (clientId !== undefined && !catalog.get(clientId)?.addons.samlp) {
         throw notFound(`No SAML application with client_id "${clientId}"`);
       }
-      sendDocument(ctx, samlMetadataDocument(keyring.snapshot, config, clock.now(), clientId), maxAge);
+      seen(ctx, 'samlp-metadata', { clientId });
+      sendDocument(ctx, samlMetadataDocument(keyring.snapshot, config, clock.now(), clientId), maxAge());
     },
-    metadataSigner: (format: MetadataSignerFormat) => (ctx: Context) => sendDocument(ctx, metadataSignerDocument(keyring.snapshot, config, format), maxAge),
+    metadataSigner: (format: MetadataSignerFormat) => (ctx: Context) => sendDocument(ctx, metadataSignerDocument(keyring.snapshot, config, format), config.metadataCacheSeconds),
     certificate: (format: CertificateFormat) => (ctx: Context) => {
       const kid = ctx.query.kid;
       if (Array.isArray(kid)) throw invalidRequest('Give "kid" once');
       const doc = certificateDocument(keyring.snapshot, config, format, kid);
       if (!doc) throw notFound(`No published signing key with kid "${kid}" (it is unknown or revoked)`);
-      sendDocument(ctx, doc, maxAge);
+      seen(ctx, 'certificate', { kids: [kid ?? keyring.snapshot.currentKid] });
+      sendDocument(ctx, doc, config.metadataCacheSeconds);
     },
   };
 }

@@ -86,6 +86,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const watch = watchServices(services, options.pollMs ?? 250);
   const purge = purgeExpired(services, config, options.purgeMs ?? DEFAULT_PURGE_INTERVAL_MS);
+  services.sightings.start(config.rollover.sightingFlushSeconds * 1000);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -99,6 +100,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await watch.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.sightings.stop();
       await services.store.close();
     },
   };

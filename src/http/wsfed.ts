@@ -11,12 +11,15 @@ import { wsfedMetadataDocument } from '../published/wsfed-metadata.js';
 import { parseWsfedQuery } from '../wsfed/request.js';
 import { wsfedSignIn } from '../sso/wsfed-signin.js';
 import { namedApp } from '../sso/applications.js';
+import { publishedCacheSeconds } from '../published/cache-policy.js';
+import { sightingRecorder } from './sightings.js';
 
 /** Sign-out form fields: wa, wtrealm, wreply, wctx and the CSRF token, nothing large. */
 const SIGNOUT_BODY_LIMIT = 16 * 1024;
 
 export function wsfedHandlers(deps: AppDeps) {
   const { config, keyring, catalog, clock, csrf } = deps;
+  const seen = sightingRecorder(deps);
   const wsfed = wsfedSignIn(deps);
   const clientIdOf = (ctx: Context) => ctx.params.client_id as string | undefined;
   return {
@@ -31,7 +34,8 @@ export function wsfedHandlers(deps: AppDeps) {
     metadata: (ctx: Context) => {
       const clientId = clientIdOf(ctx);
       if (clientId !== undefined) namedApp(catalog, clientId, 'wsfed');
-      sendDocument(ctx, wsfedMetadataDocument(keyring.snapshot, config, clock.now(), clientId), config.metadataCacheSeconds);
+      seen(ctx, 'wsfed-metadata', { clientId });
+      sendDocument(ctx, wsfedMetadataDocument(keyring.snapshot, config, clock.now(), clientId), publishedCacheSeconds(keyring.snapshot.keys, config, clock.now()));
     },
   };
 }

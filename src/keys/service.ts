@@ -113,7 +113,7 @@ export class KeyService {
     return result;
   }
 
-  async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean }): Promise<KeyChangeResult> {
+  async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean; auditDetails?: Record<string, unknown> }): Promise<KeyChangeResult> {
     const limited = options.rateLimited ?? true;
     const revokePrevious = options.revokePrevious ?? false;
     await this.precheck(limited, revokePrevious);
@@ -137,13 +137,13 @@ export class KeyService {
               type: logType('key_rotated_and_revoked'),
               description: `Emergency rotation: ${current.kid} is now current, ${retired.kid} is revoked`,
               actor: options.actor,
-              details: { current: current.kid, revoked: retired.kid, next: fresh.kid },
+              details: { current: current.kid, revoked: retired.kid, next: fresh.kid, ...options.auditDetails },
             }
           : {
               type: logType('key_rotated'),
               description: `Rotated signing key: ${current.kid} is now current, ${retired.kid} is previous`,
               actor: options.actor,
-              details: { current: current.kid, previous: retired.kid, next: fresh.kid },
+              details: { current: current.kid, previous: retired.kid, next: fresh.kid, ...options.auditDetails },
             },
       ],
     });

@@ -6,6 +6,7 @@ import type { KeySetSnapshot } from '../keys/keyring.js';
 import { idpMetadataElement, signIdpMetadata } from '../saml/metadata.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 import { metadataSigningKey } from './metadata-signer.js';
+import { publishedCacheSeconds } from './cache-policy.js';
 import { urlFor } from '../route-paths.js';
 
 const DAY = 86_400_000;
@@ -22,7 +23,8 @@ export const samlMetadataUrl = (config: Config, clientId?: string) =>
   clientId ? urlFor(config, 'saml-app-metadata', { client_id: clientId }) : urlFor(config, 'saml-metadata');
 
 export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
-  return snapshot.onceFresh(`samlp-metadata:${clientId ?? ''}`, DAY, now, () => {
+  const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);
+  return snapshot.onceFresh(`samlp-metadata:${clientId ?? ''}:${cacheSeconds}`, DAY, now, () => {
     const endpoints = samlEndpoints(config, clientId);
     const id = `_${createHash('sha256').update(`${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
     const metadata = idpMetadataElement({
@@ -31,7 +33,7 @@ export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, n
       ssoUrl: endpoints.sso,
       sloUrl: endpoints.slo,
       validUntil: new Date(now.getTime() + VALIDITY),
-      cacheDurationSeconds: config.metadataCacheSeconds,
+      cacheDurationSeconds: cacheSeconds,
       id,
     });
     return makeDocument(signIdpMetadata(metadata, metadataSigningKey(snapshot, config)), 'application/samlmetadata+xml; charset=utf-8');

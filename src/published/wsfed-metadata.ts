@@ -7,6 +7,7 @@ import { federationMetadataElement, signFederationMetadata } from '../wsfed/meta
 import { offeredClaims } from '../wsfed/claims.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 import { metadataSigningKey } from './metadata-signer.js';
+import { publishedCacheSeconds } from './cache-policy.js';
 import { urlFor } from '../route-paths.js';
 
 const DAY = 86_400_000;
@@ -22,7 +23,8 @@ export const wsfedMetadataUrl = (config: Config, clientId?: string) =>
   clientId ? urlFor(config, 'wsfed-app-metadata', { client_id: clientId }) : urlFor(config, 'wsfed-metadata');
 
 export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
-  return snapshot.onceFresh(`wsfed-metadata:${clientId ?? ''}`, DAY, now, () => {
+  const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);
+  return snapshot.onceFresh(`wsfed-metadata:${clientId ?? ''}:${cacheSeconds}`, DAY, now, () => {
     const id = `_${createHash('sha256').update(`wsfed:${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
     const metadata = federationMetadataElement({
       entityId: config.samlEntityId,
@@ -31,7 +33,7 @@ export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, 
       endpointUrl: wsfedEndpoint(config, clientId),
       claims: offeredClaims(),
       validUntil: new Date(now.getTime() + VALIDITY),
-      cacheDurationSeconds: config.metadataCacheSeconds,
+      cacheDurationSeconds: cacheSeconds,
     });
     return makeDocument(signFederationMetadata(metadata, metadataSigningKey(snapshot, config)), 'application/samlmetadata+xml; charset=utf-8');
   });

@@ -1,5 +1,5 @@
 // The store: the intersection of the narrow ports declared beside the domain code (keys/, limits/,
-// audit/, clients/, users/, auth/) plus what belongs to the store itself: the change feed, the
+// audit/, clients/, users/, auth/, rollover/) plus what belongs to the store itself: the change feed, the
 // schema and the purge of expired rows. SQLite (embedded default, store/sqlite/) and PostgreSQL
 // (several instances, store/postgres/) implement it; nothing above it knows which one runs.
 // Every state-changing method is one transaction.
@@ -11,6 +11,7 @@ import type { ApplicationStore } from '../clients/application-store.js';
 import type { UserStore } from '../users/user-store.js';
 import type { ApiClientStore } from '../auth/api-client-store.js';
 import type { SignInStateStore } from '../auth/session-store.js';
+import type { SightingStore } from '../rollover/sighting-store.js';
 
 /** Counters bumped in the same transaction as a change; instances compare them to know what to rebuild. */
 export interface ChangeVersions {
@@ -70,6 +71,7 @@ export type Store = StoreMaintenance &
   ApplicationStore &
   UserStore &
   ApiClientStore &
-  SignInStateStore;
+  SignInStateStore &
+  SightingStore;
 
 export const DEFAULT_IDLE_BUCKET_MS = 86_400_000;

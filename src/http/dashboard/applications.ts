@@ -43,6 +43,7 @@ const WSFED_FIELDS: [RegExp, string][] = [
   [/callbacks\[0\]/, 'The callback URL'],
   [/addons\.wsfed\.realm/, 'The realm'],
   [/addons\.wsfed\.tokenFormat/, 'The token format'],
+  [/addons\.wsfed\.certificateDelivery/, 'How it gets certificates'],
 ];
 
 /** A validation failure (4xx) is shown on the form; anything else is a real error. */
@@ -70,17 +71,18 @@ export function applicationHandlers({ clients, config }: AppDeps, pages: Dashboa
         metadata: optionalString(form, 'metadata') ?? '',
         // Ticked: IdP-initiated sign-in off; unticked: the default (on, off for an SP that signs its requests).
         refuseIdpInitiated: optionalString(form, 'refuseIdpInitiated') === 'on',
+        certificateDelivery: optionalString(form, 'certificateDelivery') ?? 'metadata',
       };
       try {
         if (!values.metadata.trim()) throw invalidBody("Paste the service provider's SAML metadata XML");
         const idpInitiated = values.refuseIdpInitiated ? false : undefined;
-        created(ctx, await clients.createFromSpMetadata(values.metadata, adminActor(ctx), values.name.trim() || undefined, idpInitiated));
+        created(ctx, await clients.createFromSpMetadata(values.metadata, adminActor(ctx), values.name.trim() || undefined, idpInitiated, values.certificateDelivery));
       } catch (error) {
         pages.render(ctx, 'new-saml.html', 'applications', { title: 'New SAML application', values, error: formError(error) }, 400);
       }
     },
 
-    newWsfed: (ctx: Context) => pages.render(ctx, 'new-wsfed.html', 'applications', { title: 'New WS-Fed application', values: { tokenFormat: 'saml11' } }),
+    newWsfed: (ctx: Context) => pages.render(ctx, 'new-wsfed.html', 'applications', { title: 'New WS-Fed application', values: { tokenFormat: 'saml11', certificateDelivery: 'metadata' } }),
 
     createWsfed: async (ctx: Context) => {
       const form = dashboardState(ctx).form;
@@ -89,8 +91,10 @@ export function applicationHandlers({ clients, config }: AppDeps, pages: Dashboa
         realm: optionalString(form, 'realm') ?? '',
         callback: optionalString(form, 'callback') ?? '',
         tokenFormat: optionalString(form, 'tokenFormat') ?? 'saml11',
+        certificateDelivery: optionalString(form, 'certificateDelivery') ?? 'metadata',
       };
-      const body = { name: values.name, callbacks: [values.callback.trim()], addons: { wsfed: { realm: values.realm, tokenFormat: values.tokenFormat } } };
+      const wsfed = { realm: values.realm, tokenFormat: values.tokenFormat, certificateDelivery: values.certificateDelivery };
+      const body = { name: values.name, callbacks: [values.callback.trim()], addons: { wsfed } };
       try {
         created(ctx, await clients.create(body, adminActor(ctx)));
       } catch (error) {

@@ -7,6 +7,7 @@ import { signingKeyHandlers } from './signing-keys.js';
 import { applicationHandlers } from './applications.js';
 import { logPageHandlers } from './logs.js';
 import { apiClientPages } from './api-clients.js';
+import { rolloverPages } from './rollover.js';
 import { userPageHandlers } from './users.js';
 import { pathFor } from '../../route-paths.js';
 
@@ -22,6 +23,7 @@ export function dashboardHandlers(deps: AppDeps) {
     apps: applicationHandlers(deps, pages),
     logs: logPageHandlers(deps, pages),
     apiClients: apiClientPages(deps, pages),
+    rollover: rolloverPages(deps, pages),
     users: userPageHandlers(deps, pages),
   };
 }

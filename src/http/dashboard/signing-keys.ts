@@ -10,9 +10,10 @@ import { ROTATION_BUCKET } from '../../keys/service.js';
 import { revocableAt } from '../../keys/revoke-guard.js';
 import { metadataSignerView } from './metadata-signer-view.js';
 import { FedmetaError, keySetIncomplete, keyStateConflict, keyStillInUse } from '../../errors.js';
-import { adminActor } from './guard.js';
+import { adminActor, dashboardState } from './guard.js';
 import type { DashboardPages } from './page.js';
 import { formatDate, formatDuration, KEY_STATE_LABELS, plural } from './format.js';
+import { readinessView } from './rollover.js';
 
 const KEYS_PAGE = pathFor('dashboard-signing-keys');
 
@@ -49,7 +50,7 @@ export function keyView(record: KeyRecord, publishedKeys: PublishedKeyCache, gua
   };
 }
 
-export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config, clock }: AppDeps, pages: DashboardPages) {
+export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config, clock, rollover }: AppDeps, pages: DashboardPages) {
   const policy = config.rotationRateLimit;
 
   async function rateStatus() {
@@ -98,10 +99,12 @@ export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config
     let message: string;
     try {
       const before = (await keys.list()).find((key) => key.state === 'current')?.kid ?? '';
-      const { key } = await keys.rotate({ actor: adminActor(ctx), revokePrevious, rateLimited: true });
-      message = revokePrevious
+      const force = dashboardState(ctx).form.force === 'on';
+      const { key, warnings } = await rollover.rotate({ actor: adminActor(ctx), revokePrevious, rateLimited: true, force });
+      const notice = warnings.length ? ` ${warnings.length} relying part${warnings.length === 1 ? 'y' : 'ies'} did not trust it yet: check them below.` : '';
+      message = (revokePrevious
         ? `Emergency rotation done: ${key.kid} is now the current key and ${before} is revoked.`
-        : `Key rotated: ${key.kid} is now the current key; ${before} is previous and stays published until you revoke it.`;
+        : `Key rotated: ${key.kid} is now the current key; ${before} is previous and stays published until you revoke it.`) + notice;
     } catch (error) {
       return pages.redirect(ctx, KEYS_PAGE, 'error', refusal(error, revokePrevious));
     }
@@ -112,7 +115,8 @@ export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config
     list: async (ctx: Context) => {
       const { all } = await keySet();
       const metadataSigner = metadataSignerView(keyring.snapshot, config);
-      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus(), metadataSigner });
+      const readiness = readinessView(await rollover.report());
+      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus(), metadataSigner, readiness });
     },
 
     confirmRotate: (revokePrevious: boolean) => async (ctx: Context) => {
@@ -125,6 +129,8 @@ export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config
         previousCount: previous.length,
         cacheFor: formatDuration(config.metadataCacheSeconds),
         rate: await rateStatus(),
+        readiness: readinessView(await rollover.report()),
+        strict: config.rollover.requireReady && !revokePrevious,
       });
     },
 

@@ -4,6 +4,7 @@ import type { AppDeps } from '../context.js';
 import { toKeyObject } from '../../keys/key-object.js';
 import { rateLimitHeaders } from '../../limits/token-bucket.js';
 import type { KeyChangeResult } from '../../keys/service.js';
+import type { RolloverWarning } from '../../rollover/warnings.js';
 import type { PublishedKeyCache } from '../../keys/formats.js';
 import { invalidRequest } from '../../errors.js';
 import { apiClientActor } from './authenticate.js';
@@ -16,13 +17,14 @@ function booleanQuery(ctx: Context, name: string): boolean {
   throw invalidRequest(`Query parameter "${name}" must be true or false`);
 }
 
-function answerChange(ctx: Context, status: number, change: KeyChangeResult, publishedKeys: PublishedKeyCache): void {
+function answerChange(ctx: Context, status: number, change: KeyChangeResult & { warnings?: RolloverWarning[] }, publishedKeys: PublishedKeyCache): void {
   if (change.rate) ctx.set(rateLimitHeaders(change.rate));
   ctx.status = status;
-  ctx.body = { cert: toKeyObject(change.key, publishedKeys).cert, kid: change.key.kid };
+  const warnings = change.warnings?.length ? { warnings: change.warnings } : {};
+  ctx.body = { cert: toKeyObject(change.key, publishedKeys).cert, kid: change.key.kid, ...warnings };
 }
 
-export function keyHandlers({ keys, publishedKeys }: AppDeps) {
+export function keyHandlers({ keys, publishedKeys, rollover }: AppDeps) {
   return {
     list: async (ctx: Context) => {
       ctx.body = await keys.keyObjects(publishedKeys);
@@ -32,7 +34,8 @@ export function keyHandlers({ keys, publishedKeys }: AppDeps) {
     },
     rotate: async (ctx: Context) => {
       const revokePrevious = booleanQuery(ctx, 'revoke_previous');
-      answerChange(ctx, 201, await keys.rotate({ actor: apiClientActor(ctx), revokePrevious }), publishedKeys);
+      const force = booleanQuery(ctx, 'force');
+      answerChange(ctx, 201, await rollover.rotate({ actor: apiClientActor(ctx), revokePrevious, force }), publishedKeys);
     },
     revoke: async (ctx: Context) => {
       const force = booleanQuery(ctx, 'force');

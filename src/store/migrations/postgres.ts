@@ -164,3 +164,29 @@ postgresMigrations.push({
     CREATE UNIQUE INDEX metadata_signing_keys_one_active ON metadata_signing_keys (state) WHERE state = 'active';
   `,
 });
+
+// Rollover readiness: one row per consumer of a published document (bounded: written from an
+// in-memory buffer), and administrators' confirmations of manual certificate uploads.
+postgresMigrations.push({
+  version: 6,
+  sql: `
+    CREATE TABLE consumer_sightings (
+      consumer_key text PRIMARY KEY,
+      document text NOT NULL,
+      client_id text,
+      user_agent text,
+      address text,
+      key_set_version bigint NOT NULL,
+      kids text NOT NULL,
+      seen_at timestamptz NOT NULL
+    );
+    CREATE INDEX consumer_sightings_anonymous ON consumer_sightings (seen_at) WHERE client_id IS NULL;
+    CREATE TABLE rollover_acknowledgements (
+      client_id text NOT NULL,
+      kid text NOT NULL,
+      acknowledged_at timestamptz NOT NULL,
+      actor_id text NOT NULL,
+      PRIMARY KEY (client_id, kid)
+    );
+  `,
+});

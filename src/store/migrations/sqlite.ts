@@ -147,3 +147,29 @@ sqliteMigrations.push({
       BEGIN SELECT RAISE(ABORT, 'metadata-signing keys are retired, never deleted'); END;
   `,
 });
+
+// Rollover readiness: one row per consumer of a published document (bounded: written from an
+// in-memory buffer), and administrators' confirmations of manual certificate uploads.
+sqliteMigrations.push({
+  version: 6,
+  sql: `
+    CREATE TABLE consumer_sightings (
+      consumer_key TEXT PRIMARY KEY,
+      document TEXT NOT NULL,
+      client_id TEXT,
+      user_agent TEXT,
+      address TEXT,
+      key_set_version INTEGER NOT NULL,
+      kids TEXT NOT NULL,
+      seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX consumer_sightings_anonymous ON consumer_sightings (seen_at) WHERE client_id IS NULL;
+    CREATE TABLE rollover_acknowledgements (
+      client_id TEXT NOT NULL,
+      kid TEXT NOT NULL,
+      acknowledged_at INTEGER NOT NULL,
+      actor_id TEXT NOT NULL,
+      PRIMARY KEY (client_id, kid)
+    );
+  `,
+});

@@ -14,6 +14,7 @@ import { postgresApplications } from './applications.js';
 import { postgresUsers } from './users.js';
 import { postgresApiClients } from './api-clients.js';
 import { postgresSessions, purgeExpiredSignIns } from './sessions.js';
+import { postgresSightings } from './sightings.js';
 
 export type { PostgresStoreOptions } from './database.js';
 export type { ListeningSubscription } from './changes.js';
@@ -47,5 +48,6 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     ...postgresUsers(database),
     ...postgresApiClients(database),
     ...postgresSessions(database),
+    ...postgresSightings(database),
   };
 }

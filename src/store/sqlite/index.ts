@@ -11,6 +11,7 @@ import { sqliteApplications } from './applications.js';
 import { sqliteUsers } from './users.js';
 import { sqliteApiClients } from './api-clients.js';
 import { purgeExpiredSignIns, sqliteSessions } from './sessions.js';
+import { sqliteSightings } from './sightings.js';
 
 /** `warnings`: files that were readable by others and were tightened at open (shown at start-up). */
 export type SqliteStore = Store & { readonly kind: 'sqlite'; readonly path: string; readonly warnings: string[] };
@@ -35,5 +36,6 @@ export function openSqliteStore(path: string): SqliteStore {
     ...sqliteUsers(db),
     ...sqliteApiClients(db),
     ...sqliteSessions(db),
+    ...sqliteSightings(db),
   };
 }
