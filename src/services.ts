@@ -13,6 +13,7 @@ import { ConfigError } from './config.js';
 import { ClientService } from './clients/service.js';
 import { UserService } from './users/service.js';
 import { ApplicationCatalog } from './clients/catalog.js';
+import { LogStreamService } from './log-streams/service.js';
 
 export interface Services {
   config: Config;
@@ -27,6 +28,7 @@ export interface Services {
   clients: ClientService;
   catalog: ApplicationCatalog;
   users: UserService;
+  logStreams: LogStreamService;
   warnings: string[];
 }
 
@@ -78,7 +80,8 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     await catalog.refresh();
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
-    return { config, store, kek, keyring, keys, publishedKeys, clock, ids, clients, catalog, users, warnings: startWarnings(store, warning) };
+    const logStreams = new LogStreamService({ store, kek, clock, ids });
+    return { config, store, kek, keyring, keys, publishedKeys, clock, ids, clients, catalog, users, logStreams, warnings: startWarnings(store, warning) };
   } catch (error) {
     await store.close();
     throw error;

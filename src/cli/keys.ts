@@ -1,10 +1,11 @@
-// fedmeta keys list|rotate|revoke|show — the same KeyService as the Management API.
+// fedmeta keys list|rotate|revoke|renew|show — the same KeyService as the Management API.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Services } from '../services.js';
 import { toKeyObject } from '../keys/key-object.js';
 import type { Actor } from '../audit/types.js';
 import { table, UsageError, type Io } from './output.js';
+import { renewalDays } from '../keys/renewal.js';
 
 const cliActor = (): Actor => ({ type: 'cli', id: userInfo().username });
 
@@ -43,6 +44,16 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       io.out(`revoked: ${key.kid}\n`);
       return 0;
     }
+    case 'renew': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { days: { type: 'string' }, json: { type: 'boolean' } } });
+      if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys renew KID [--days N]');
+      const days = renewalDays(values.days, services.config.certDays);
+      const { key } = await services.keys.renewCertificate(positionals[0]!, days, cliActor());
+      const renewed = toKeyObject(key, services.publishedKeys);
+      if (values.json) io.out(`${JSON.stringify(renewed, null, 2)}\n`);
+      else io.out(`renewed: ${key.kid} has a new certificate (fingerprint ${renewed.fingerprint}), valid until ${renewed.expires_at}\n`);
+      return 0;
+    }
     case 'show': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
       if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys show KID [--format pem|cer|rawpem|pkcs7|jwk]');
@@ -75,7 +86,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       return 0;
     }
     default:
-      throw new UsageError('usage: fedmeta keys list [--json] | rotate [--revoke-previous] | revoke KID | show KID [--format F]');
+      throw new UsageError('usage: fedmeta keys list [--json] | rotate [--revoke-previous] | revoke KID | renew KID [--days N] | show KID [--format F]');
   }
 }
 

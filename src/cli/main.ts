@@ -9,6 +9,7 @@ import { keysCommand } from './keys.js';
 import { apiClientsCommand } from './api-clients.js';
 import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
+import { logStreamsCommand } from './log-streams.js';
 import { processIo, UsageError, type Io } from './output.js';
 
 const USAGE = `usage: fedmeta <command>
@@ -18,6 +19,7 @@ const USAGE = `usage: fedmeta <command>
   keys rotate [--revoke-previous]         rotate (emergency: and revoke the old current key)
   keys revoke KID                         revoke a previous key
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
+  keys renew KID [--days N]               new certificate over the same key pair (same kid)
   clients add-saml --name N --audience A --callback URL   register a SAML service provider
   clients add-saml --metadata FILE_OR_URL [--name N]     … from its SAML metadata
     … [--idp-initiated | --no-idp-initiated]             allow or refuse IdP-initiated sign-in (default: allowed unless the SP signs its requests)
@@ -30,9 +32,13 @@ const USAGE = `usage: fedmeta <command>
   api-clients list [--json]               list Management API clients (never their secrets)
   api-clients remove ID                   delete a client: its secret and tokens stop working at once
   api-clients rotate-secret ID [--json]   new secret (printed once); the old one and its tokens stop working
+  log-streams add --name N --endpoint URL [--authorization V] [--format JSONARRAY|JSONLINES] [--category C …] [--json]
+                                          stream the audit log to an endpoint (signing secret printed once)
+  log-streams list [--json]               streams, their status and why a suspended one stopped
+  log-streams remove ID                   delete a stream
 `;
 
-const COMMANDS = { keys: keysCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand } as const;
+const COMMANDS = { keys: keysCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand, 'log-streams': logStreamsCommand } as const;
 
 /** Schema only: no KEK unsealing, no keys created. Safe while instances run or start. */
 async function migrate(args: string[], io: Io): Promise<number> {

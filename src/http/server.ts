@@ -8,6 +8,7 @@ import type { Ids } from '../ids.js';
 import { openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
+import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
 
 export interface RunningServer {
   url: string;
@@ -16,6 +17,8 @@ export interface RunningServer {
   services: Services;
   /** Keeps the in-memory key set and applications current (push notices + polling). */
   watch: StoreWatch;
+  /** Certificate expiry watch and log stream delivery. */
+  jobs: BackgroundJobs;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw error;
   }
   const watch = watchServices(services, options.pollMs ?? 250);
+  const jobs = startBackgroundJobs(services);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -84,7 +88,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     server,
     services,
     watch,
+    jobs,
     async close() {
+      await jobs.stop();
       await watch.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

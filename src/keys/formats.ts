@@ -46,17 +46,20 @@ export function publishKey(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>)
   return { ...computeForms(record.kid, record.certPem), state: record.state };
 }
 
-/** Published forms cached by kid (a kid's certificate never changes); owned by the running services. */
+/**
+ * Published forms cached by kid; a renewal (new certificate over the same key pair, same kid)
+ * replaces the entry. Owned by the running services.
+ */
 export class PublishedKeyCache {
-  private readonly forms = new Map<string, CertificateForms>();
+  private readonly forms = new Map<string, { certPem: string; forms: CertificateForms }>();
 
   of(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
-    let forms = this.forms.get(record.kid);
-    if (!forms) {
-      forms = computeForms(record.kid, record.certPem);
-      this.forms.set(record.kid, forms);
+    let entry = this.forms.get(record.kid);
+    if (!entry || entry.certPem !== record.certPem) {
+      entry = { certPem: record.certPem, forms: computeForms(record.kid, record.certPem) };
+      this.forms.set(record.kid, entry);
     }
-    return { ...forms, state: record.state };
+    return { ...entry.forms, state: record.state };
   }
 }
 

@@ -29,6 +29,9 @@ import { rateLimitRefusal } from './rate-limit.js';
 import { isConnectionError, isRetryable, isUniqueViolation, translatePgError } from './postgres-errors.js';
 import { CHANGE_CHANNEL, ChangeListener } from './postgres-notify.js';
 
+import type { LogStreamStore } from '../log-streams/types.js';
+import { postgresLogStreams } from './postgres/log-streams.js';
+
 type Db = pg.PoolClient;
 
 interface KeyRow {
@@ -70,6 +73,11 @@ export class PostgresStore implements Store {
   private readonly clientConfig: pg.ClientConfig;
   private readonly listeners = new Set<ChangeListener>();
   private closing: Promise<void> | undefined;
+  readonly logStreams: LogStreamStore = postgresLogStreams({
+    query: (text, values) => this.query(text, values),
+    transaction: (work) => this.transaction(work),
+    insertAudit: (db, entry, now) => this.insertAudit(db as Db, entry, now),
+  });
 
   constructor(readonly url: string, options: PostgresStoreOptions = {}) {
     this.clientConfig = {
@@ -131,7 +139,11 @@ export class PostgresStore implements Store {
   }
 
   private async insertAudit(db: Db | undefined, entry: AuditInput, now: Date): Promise<void> {
-    const sql = 'INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, details) VALUES ($1, $2, $3, $4, $5, $6, $7)';
+    // Audit ids are handed out in commit order: each insert first takes this schema's audit lock, held
+    // until its transaction ends, so no entry commits below one already read (log stream cursors).
+    const sql = `INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, details)
+      SELECT $1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::text, $7::json
+      FROM (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))) AS serialised`;
     const values = [now, entry.type, entry.description, entry.actor.type, entry.actor.id, entry.actor.ip ?? null, JSON.stringify(entry.details ?? {})];
     if (db) await db.query(sql, values);
     else await this.query(sql, values);
@@ -246,7 +258,7 @@ export class PostgresStore implements Store {
           await db.query(
             `INSERT INTO signing_keys (kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (kid) DO UPDATE SET state = excluded.state, current_since = excluded.current_since,
+             ON CONFLICT (kid) DO UPDATE SET state = excluded.state, cert_pem = excluded.cert_pem, current_since = excluded.current_since,
                current_until = excluded.current_until, revoked_at = excluded.revoked_at`,
             [key.kid, key.state, key.certPem, key.sealedPrivateKey, key.createdAt, key.currentSince ?? null, key.currentUntil ?? null, key.revokedAt ?? null],
           );

@@ -21,6 +21,9 @@ import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
 import { FedmetaError } from '../errors.js';
 import { sqliteMigrations } from './migrations/sqlite.js';
+import type { LogStreamStore } from '../log-streams/types.js';
+import { sqliteLogStreams } from './sqlite/log-streams.js';
+import { auditEntryFromRow, type AuditRow } from './log-stream-rows.js';
 
 interface KeyRow {
   kid: string;
@@ -54,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Files that were readable by others and were tightened at open (shown at start-up). */
   readonly warnings: string[];
+  readonly logStreams: LogStreamStore;
 
   constructor(readonly path: string) {
     // Directory 0700 and database 0600 before SQLite opens it: -wal/-shm inherit the database's mode.
@@ -65,6 +69,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     // The canonical e-mail form (as src/users/email.ts makes it), for migration 3.
     this.db.function('fedmeta_email_key', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.normalize('NFKC').toLowerCase() : value));
+    this.logStreams = sqliteLogStreams(this.db, (entry, now) => this.insertAudit(entry, now));
   }
 
   async migrate(): Promise<void> {
@@ -111,7 +116,7 @@ export class SqliteStore implements Store {
     const upsert = this.db.prepare(`
       INSERT INTO signing_keys (kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at)
       VALUES (@kid, @state, @cert_pem, @sealed_private_key, @created_at, @current_since, @current_until, @revoked_at)
-      ON CONFLICT (kid) DO UPDATE SET state = excluded.state, current_since = excluded.current_since,
+      ON CONFLICT (kid) DO UPDATE SET state = excluded.state, cert_pem = excluded.cert_pem, current_since = excluded.current_since,
         current_until = excluded.current_until, revoked_at = excluded.revoked_at`);
     const run = this.db.transaction((): KeyChangeOutcome<R> => {
       let rate;
@@ -155,27 +160,8 @@ export class SqliteStore implements Store {
   }
 
   async listAudit({ page, perPage }: { page: number; perPage: number }): Promise<AuditEntry[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?')
-      .all(perPage, page * perPage) as {
-      id: number;
-      at: number;
-      type: string;
-      description: string;
-      actor_type: AuditEntry['actor']['type'];
-      actor_id: string;
-      ip: string | null;
-      details: string;
-    }[];
-    return rows.map((row) => ({
-      log_id: String(row.id),
-      date: new Date(row.at).toISOString(),
-      type: row.type,
-      description: row.description,
-      actor: { type: row.actor_type, id: row.actor_id },
-      ...(row.ip ? { ip: row.ip } : {}),
-      details: JSON.parse(row.details) as Record<string, unknown>,
-    }));
+    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?').all(perPage, page * perPage) as AuditRow[];
+    return rows.map(auditEntryFromRow);
   }
 
   async createApiClient(client: ApiClientRecord, audit: AuditInput): Promise<void> {

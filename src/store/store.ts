@@ -6,6 +6,7 @@ import type { AuditEntry, AuditInput } from '../audit/types.js';
 import type { BucketDecision, BucketPolicy } from '../limits/token-bucket.js';
 import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
+import type { LogStreamStore } from '../log-streams/types.js';
 
 export interface ApiClientRecord {
   clientId: string;
@@ -126,6 +127,9 @@ export interface Store {
   putLoginState(id: string, data: string, expiresAt: Date): Promise<void>;
   getLoginState(id: string, now: Date): Promise<string | undefined>;
   deleteLoginState(id: string): Promise<void>;
+
+  /** Log streams and their delivery cursors (src/log-streams/types.ts). */
+  readonly logStreams: LogStreamStore;
 
   /** true the first time (issuer, id) is seen before expiresAt; false for a replay. */
   rememberRequestId(issuer: string, id: string, expiresAt: Date, now: Date): Promise<boolean>;
