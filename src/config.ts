@@ -186,7 +186,8 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
 
 function parseCertificateWatch(env: Env): CertificateWatchSettings {
   const certDays = integer(env, 'FEDMETA_CERT_DAYS', 3650, 1, 36500);
-  const autoRenewDays = integer(env, 'FEDMETA_CERT_AUTO_RENEW_DAYS', 30, 0, 3650);
+  // Default 30 days, or half the validity of short-lived certificates (FEDMETA_CERT_DAYS of 60 or less).
+  const autoRenewDays = integer(env, 'FEDMETA_CERT_AUTO_RENEW_DAYS', Math.min(30, Math.floor(certDays / 2)), 0, 3650);
   // A renewed certificate must not be due for renewal again at once.
   if (autoRenewDays >= certDays) {
     throw new ConfigError('FEDMETA_CERT_AUTO_RENEW_DAYS', `must be less than FEDMETA_CERT_DAYS (${autoRenewDays} >= ${certDays}); 0 turns automatic renewal off`);

@@ -11,6 +11,7 @@ import type { KeyService } from './service.js';
 import type { PublishedKeyCache } from './formats.js';
 import { expiringCertificates, expiryWarning, type ExpiringCertificate } from './expiry.js';
 import type { KeyRecord } from './types.js';
+import { PeriodicJob } from '../periodic-job.js';
 
 export const SCHEDULER_ACTOR: Actor = { type: 'system', id: 'scheduler' };
 const ONCE_A_DAY = { burst: 1, perDay: 1 };
@@ -26,30 +27,24 @@ export interface CertificateWatchDeps {
 }
 
 export class CertificateWatch {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly job: PeriodicJob;
 
-  constructor(private readonly deps: CertificateWatchDeps) {}
+  constructor(private readonly deps: CertificateWatchDeps) {
+    this.job = new PeriodicJob('certificate watch', deps.config.certificates.checkIntervalMs, () => this.check());
+  }
 
   /** Check now, then every FEDMETA_CERT_CHECK_INTERVAL_MS until stop(). */
   start(): void {
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.deps.config.certificates.checkIntervalMs);
-    this.timer.unref();
+    this.job.start({ runNow: true });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One pass (concurrent callers share it); never throws: a failure is logged and retried next time. */
   tick(): Promise<void> {
-    this.running ??= this.check()
-      .catch((error: unknown) => console.error(`fedmeta: certificate watch: ${(error as Error).message}`))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.tick();
   }
 
   private expiring(keys: KeyRecord[], days: number): ExpiringCertificate[] {

@@ -12,6 +12,7 @@ import { deliveryBody, delivered, failed, wanted } from './delivery.js';
 import { postBatch, type Sender } from './http-sink.js';
 import { authorizationAad, secretAad } from './service.js';
 import type { DeliveryState, LogStreamRecord, LogStreamStore } from './types.js';
+import { PeriodicJob } from '../periodic-job.js';
 
 export interface DispatcherDeps {
   store: LogStreamStore;
@@ -28,28 +29,23 @@ function stateOf(stream: LogStreamRecord): DeliveryState {
 
 export class LogStreamDispatcher {
   private readonly owner = randomUUID();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly job: PeriodicJob;
 
-  constructor(private readonly deps: DispatcherDeps) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.deps.settings.pollMs);
-    this.timer.unref();
+  constructor(private readonly deps: DispatcherDeps) {
+    this.job = new PeriodicJob('log streams', deps.settings.pollMs, () => this.pass());
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One pass over the due streams (concurrent callers share it); never throws. */
   tick(): Promise<void> {
-    this.running ??= this.pass()
-      .catch((error: unknown) => console.error(`fedmeta: log streams: ${(error as Error).message}`))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.tick();
   }
 
   private async pass(): Promise<void> {

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { openssl } from '../helpers/openssl.js';
 import { ALL_KEY_SCOPES, captureIo, managementClient, startTestServer, startWithToken, tempDir, type TestServer } from '../helpers/server.js';
 import { Browser } from '../helpers/browser.js';
+import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { keysCommand } from '../../src/cli/keys.js';
 import type { Clock } from '../../src/clock.js';
 import type { KeyObject } from '../../src/keys/key-object.js';
@@ -94,15 +95,12 @@ describe('certificate renewal (POST /api/v2/keys/signing/:kid/renew, fedmeta key
 });
 
 describe('certificate expiry watch (pinned clock)', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  });
+  const later = cleanupsAfterEach();
 
   it('an expiring certificate: /readyz stays 200 with warnings, a dashboard banner, a log line and an audit event once a day', async () => {
     const clock = new PinnedClock(Date.now());
     const server = await startTestServer({ clock, env: { FEDMETA_CERT_DAYS: '365', FEDMETA_CERT_AUTO_RENEW_DAYS: '0' } });
-    cleanups.push(() => server.destroy());
+    later(() => server.destroy());
     const ready = async () => (await (await fetch(`${server.url}/readyz`)).json()) as { status: string; warnings: { code: string; kid: string }[] };
     expect((await ready()).warnings).to.deep.equal([]);
     await server.jobs.certificates.tick(); // the start-up pass, done before time moves
@@ -144,9 +142,9 @@ describe('certificate expiry watch (pinned clock)', () => {
     const clock = new PinnedClock(Date.now());
     const env = { FEDMETA_CERT_DAYS: '365', FEDMETA_CERT_AUTO_RENEW_DAYS: '30' };
     const first = await startTestServer({ clock, env });
-    cleanups.push(() => first.destroy());
+    later(() => first.destroy());
     const second = await startTestServer({ clock, env, dir: first.dir });
-    cleanups.push(() => second.close());
+    later(() => second.close());
     const before = await first.services.keys.list();
     await Promise.all([first.jobs.certificates.tick(), second.jobs.certificates.tick()]); // the start-up passes
     clock.advance(340 * DAY);

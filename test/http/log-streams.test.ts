@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { freePort, managementClient, startTestServer, type ManagementCall, type TestServer } from '../helpers/server.js';
 import { Browser } from '../helpers/browser.js';
+import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import type { AuditEntry } from '../../src/audit/types.js';
 import type { LogStreamObject } from '../../src/log-streams/log-stream-object.js';
 
@@ -85,22 +86,21 @@ function expectEveryEventOnce(receiver: Receiver, expected: AuditEntry[]): void 
 }
 
 describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  });
+  const later = cleanupsAfterEach();
 
   async function setUp(env: Record<string, string> = {}) {
     const receiver = new Receiver(await freePort());
     await receiver.up();
-    cleanups.push(() => receiver.down());
+    later(() => receiver.down());
     const server = await startTestServer({ env: { ...FAST, ...env } });
-    cleanups.push(() => server.destroy());
-    return { receiver, server, api: await managementClient(server, SCOPES) };
+    /** The instance to destroy after the test (a restart replaces it). */
+    const running = { server };
+    later(() => running.server.destroy());
+    return { receiver, server, running, api: await managementClient(server, SCOPES) };
   }
 
   it('delivers every event once, signed, including after the receiver was down for a while and after a fedmeta restart', async () => {
-    const { receiver, server, api } = await setUp();
+    const { receiver, server, running, api } = await setUp();
     const created = await createStream(api, receiver);
     const firstId = Number(created.delivery.last_delivered_log_id) + 1;
     for (let i = 0; i < 3; i += 1) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
@@ -123,10 +123,9 @@ describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () =>
     await receiver.down();
     expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     await server.close();
-    cleanups.pop();
     await receiver.up();
     const restarted = await startTestServer({ dir: server.dir, env: { ...FAST } });
-    cleanups.push(() => restarted.destroy());
+    running.server = restarted;
     await eventually(async () => receiver.accepted.length === (await entriesSince(restarted, firstId)).length, 'the events after the restart');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expectEveryEventOnce(receiver, await entriesSince(restarted, firstId));
@@ -135,7 +134,7 @@ describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () =>
   it('two instances on one store deliver each event once (the stream is leased by one at a time)', async () => {
     const { receiver, server, api } = await setUp();
     const other = await startTestServer({ dir: server.dir, env: { ...FAST } });
-    cleanups.push(() => other.close());
+    later(() => other.close());
     const created = await createStream(api, receiver);
     const firstId = Number(created.delivery.last_delivered_log_id) + 1;
     const otherApi = await managementClient(other, SCOPES);
