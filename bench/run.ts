@@ -6,7 +6,13 @@ import { publishKey } from '../src/keys/formats.js';
 import { buildResponse, signResponse } from '../src/saml/response.js';
 import { randomIds } from '../src/ids.js';
 import { buildIdpMetadata, signIdpMetadata } from '../src/saml/metadata.js';
-import { startTestServer } from '../test/helpers/server.js';
+import { inflateRawSync, deflateRawSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
+import { decodeRedirectMessage } from '../src/saml/bindings.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
+import { freePort, startTestServer } from '../test/helpers/server.js';
+import { runCli } from '../test/helpers/cli.js';
+import { until } from '../test/helpers/wait.js';
 
 interface Result {
   name: string;
@@ -77,3 +83,53 @@ report(
   }),
 );
 await server.destroy();
+
+/** Milliseconds `run` takes, the mean of `times` runs (for what happens once per event, not per request). */
+async function milliseconds(run: () => Promise<unknown> | unknown, times = 5): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await run();
+    total += performance.now() - started;
+  }
+  return total / times;
+}
+
+// 3. Timings the tests used to assert (test/unit/saml/bindings.test.ts, test/http/samlp-requests.test.ts):
+// a DEFLATE bomb is cut off at the inflation cap; the baseline inflates all of it.
+const bomb = deflateRawSync(Buffer.alloc(50 * 1024 * 1024), { level: 9 }).toString('base64');
+report(
+  'DEFLATE bomb (50 MB of zeros) in an HTTP-Redirect SAMLRequest',
+  await measure('refused at the 64 KiB inflation cap', () => {
+    try {
+      decodeRedirectMessage(bomb, { maxEncodedBytes: 128 * 1024, maxInflatedBytes: 64 * 1024 });
+    } catch {
+      // saml_request_too_large, as the tests assert
+    }
+  }),
+  await measure('inflated in full', () => inflateRawSync(Buffer.from(bomb, 'base64'))),
+);
+
+// 4. How fast an unreachable PostgreSQL is answered (test/postgres/postgres-store.test.ts and
+// instances.test.ts assert the 503, not the time): nothing listens on the port.
+const closed = openPostgresStore(`postgres://postgres@127.0.0.1:${await freePort()}/test`, { connectTimeoutMs: 1000 });
+const unreachableMs = await milliseconds(() => closed.listKeys().catch(() => undefined));
+await closed.close().catch(() => undefined);
+console.log(`PostgreSQL unreachable: a store call fails (503) after ${unreachableMs.toFixed(1)} ms on average\n`);
+
+// 5. Propagation (test/cli/cli.test.ts and test/http/applications.test.ts wait for it, without a time
+// limit of a second): a CLI rotation until the running server publishes the new current key.
+if (existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
+  const target = await startTestServer();
+  const firstKid = async () => ((await (await fetch(`${target.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys[0]!.kid;
+  const propagation = await milliseconds(async () => {
+    const before = await firstKid();
+    const rotated = await runCli(['keys', 'rotate'], target.env);
+    if (rotated.code !== 0) throw new Error(rotated.stderr);
+    return until(async () => (await firstKid()) !== before, 10_000, 'the rotation served', 5);
+  }, 3);
+  console.log(`CLI keys rotate → served by the running server: ${propagation.toFixed(0)} ms on average (process start included)\n`);
+  await target.destroy();
+} else {
+  console.log('CLI propagation: skipped (run npm run build first: the CLI runs from dist/)\n');
+}

@@ -13,7 +13,7 @@ export interface BackgroundJobs {
 export function startBackgroundJobs(services: Services): BackgroundJobs {
   const { config, keys, store, clock, publishedKeys, kek } = services;
   const certificates = new CertificateWatch({ config, keys, store, clock, publishedKeys });
-  const logStreams = new LogStreamDispatcher({ store: store.logStreams, kek, clock, settings: config.logStreams });
+  const logStreams = new LogStreamDispatcher({ store, kek, clock, settings: config.logStreams });
   certificates.start();
   logStreams.start();
   return {

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import { randomIds, type Ids } from './ids.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
-import { resolveKek } from './store/kek.js';
+import { resolveKek } from './keys/kek.js';
 import { Keyring, openPrivateKey, type KeySetSnapshot } from './keys/keyring.js';
 import { KeyService } from './keys/service.js';
 import { PublishedKeyCache } from './keys/formats.js';

@@ -1,7 +1,7 @@
 // Management API clients: list, remove, rotate secret. One code path for the CLI, the Management
 // API and the dashboard, so each change is audited the same way. Secrets are returned once, at
 // creation or rotation; hashes never leave the store.
-import type { Store, ApiClientRecord } from '../store/store.js';
+import type { ApiClientRecord, ApiClientStore } from './api-client-store.js';
 import type { Clock } from '../clock.js';
 import { logType, type Actor } from '../audit/types.js';
 import type { Ids } from '../ids.js';
@@ -21,12 +21,12 @@ export function apiClientView(client: ApiClientRecord) {
 
 export type ApiClientView = ReturnType<typeof apiClientView>;
 
-export async function listApiClients(store: Store): Promise<ApiClientView[]> {
+export async function listApiClients(store: Pick<ApiClientStore, 'listApiClients'>): Promise<ApiClientView[]> {
   return (await store.listApiClients()).map(apiClientView);
 }
 
 /** Deletes the client: its secret and every access token it holds stop working at once. */
-export async function removeApiClient(deps: { store: Store; clock: Clock }, clientId: string, actor: Actor): Promise<void> {
+export async function removeApiClient(deps: { store: Pick<ApiClientStore, 'deleteApiClient'>; clock: Clock }, clientId: string, actor: Actor): Promise<void> {
   const removed = await deps.store.deleteApiClient(
     clientId,
     { type: logType('api_client_deleted'), description: `Deleted Management API client ${clientId}`, actor, details: { client_id: clientId } },
@@ -37,7 +37,7 @@ export async function removeApiClient(deps: { store: Store; clock: Clock }, clie
 
 /** A new secret (returned once); the old secret and every token issued before stop working at once. */
 export async function rotateApiClientSecret(
-  deps: { store: Store; clock: Clock; ids: Pick<Ids, 'secret'> },
+  deps: { store: Pick<ApiClientStore, 'rotateApiClientSecret'>; clock: Clock; ids: Pick<Ids, 'secret'> },
   clientId: string,
   actor: Actor,
 ): Promise<{ client: ApiClientView; clientSecret: string }> {

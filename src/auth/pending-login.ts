@@ -1,7 +1,8 @@
 // A sign-in in progress: what to resume after /login (the pending SAML or WS-Fed request),
 // kept server-side under a random id that travels in the login form's hidden `state` field.
 import type { Context } from 'koa';
-import type { Store } from '../store/store.js';
+import type { LoginStateStore, SessionStore } from './session-store.js';
+import type { UserStore } from '../users/user-store.js';
 import { loginExpired } from '../errors.js';
 import type { Ids } from '../ids.js';
 import { pathFor } from '../route-paths.js';
@@ -26,7 +27,7 @@ export function isLocalPath(path: string): boolean {
 }
 
 /** Saves a pending sign-in; `describe` gets its id (to put in returnTo) and returns the record. */
-export async function savePendingLogin(store: Store, ids: Pick<Ids, 'pendingLoginId'>, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
+export async function savePendingLogin(store: Pick<LoginStateStore, 'putLoginState'>, ids: Pick<Ids, 'pendingLoginId'>, describe: (id: string) => PendingLogin, now: Date): Promise<string> {
   const id = ids.pendingLoginId();
   const pending = { ...describe(id), since: now.getTime() };
   if (!isLocalPath(pending.returnTo)) throw new Error('returnTo must be a local path');
@@ -34,7 +35,7 @@ export async function savePendingLogin(store: Store, ids: Pick<Ids, 'pendingLogi
   return id;
 }
 
-export async function loadPendingLogin(store: Store, id: unknown, now: Date): Promise<PendingLogin | undefined> {
+export async function loadPendingLogin(store: Pick<LoginStateStore, 'getLoginState'>, id: unknown, now: Date): Promise<PendingLogin | undefined> {
   if (typeof id !== 'string' || !/^[\w-]{32}$/.test(id)) return undefined;
   const data = await store.getLoginState(id, now);
   return data ? (JSON.parse(data) as PendingLogin) : undefined;
@@ -45,7 +46,7 @@ export async function loadPendingLogin(store: Store, id: unknown, now: Date): Pr
  * it, the state used up. Without a session (or, when a fresh sign-in was asked for, without one begun
  * after the request) the browser goes back to /login and the result is undefined.
  */
-export async function resumePendingLogin<T>(ctx: Context, store: Store, now: Date): Promise<{ payload: T; active: ActiveSession } | undefined> {
+export async function resumePendingLogin<T>(ctx: Context, store: LoginStateStore & Pick<SessionStore, 'getSession'> & Pick<UserStore, 'getUser'>, now: Date): Promise<{ payload: T; active: ActiveSession } | undefined> {
   const state = String(ctx.params.state);
   const pending = await loadPendingLogin(store, state, now);
   if (!pending) throw loginExpired();

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
-import type { SessionRecord, Store } from '../store/store.js';
+import type { SessionRecord, SessionStore } from './session-store.js';
+import type { UserStore } from '../users/user-store.js';
 import type { User } from '../users/types.js';
 import type { Ids } from '../ids.js';
 
@@ -23,7 +24,7 @@ export function setCookie(ctx: Context, config: Config, name: string, value: str
   ctx.cookies.set(name, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', overwrite: true, ...(maxAge !== undefined ? { maxAge } : {}) });
 }
 
-export async function startSession(ctx: Context, store: Store, config: Config, ids: Pick<Ids, 'secret'>, user: User, now: Date): Promise<SessionRecord> {
+export async function startSession(ctx: Context, store: Pick<SessionStore, 'createSession'>, config: Config, ids: Pick<Ids, 'secret'>, user: User, now: Date): Promise<SessionRecord> {
   const value = ids.secret();
   const session: SessionRecord = {
     idHash: hashToken(value),
@@ -42,7 +43,7 @@ export interface ActiveSession {
   user: User;
 }
 
-export async function currentSession(ctx: Context, store: Store, now: Date): Promise<ActiveSession | undefined> {
+export async function currentSession(ctx: Context, store: Pick<SessionStore, 'getSession'> & Pick<UserStore, 'getUser'>, now: Date): Promise<ActiveSession | undefined> {
   const value = ctx.cookies.get(SESSION_COOKIE);
   if (!value || value.length > 100) return undefined;
   const session = await store.getSession(hashToken(value), now);
@@ -51,7 +52,7 @@ export async function currentSession(ctx: Context, store: Store, now: Date): Pro
   return user ? { session, user } : undefined;
 }
 
-export async function endSession(ctx: Context, store: Store, config: Config): Promise<void> {
+export async function endSession(ctx: Context, store: Pick<SessionStore, 'deleteSession'>, config: Config): Promise<void> {
   const value = ctx.cookies.get(SESSION_COOKIE);
   if (value && value.length <= 100) await store.deleteSession(hashToken(value));
   setCookie(ctx, config, SESSION_COOKIE, '', 0);

@@ -1,6 +1,6 @@
 // Applications held in memory, reloaded when the store's `clients` counter moves: SSO look-ups
 // and per-application metadata never wait on the database.
-import type { Store } from '../store/store.js';
+import type { ApplicationStore, ApplicationsVersion } from './application-store.js';
 import type { Application } from './types.js';
 
 export class ApplicationCatalog {
@@ -10,7 +10,7 @@ export class ApplicationCatalog {
   private byRealm = new Map<string, Application>();
   private refreshing: Promise<void> | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<ApplicationStore, 'listApplications'> & ApplicationsVersion) {}
 
   get(clientId: string): Application | undefined {
     return this.byId.get(clientId);

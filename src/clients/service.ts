@@ -1,5 +1,5 @@
 // Application operations shared by the Management API, the dashboard and the CLI.
-import type { Store } from '../store/store.js';
+import type { ApplicationStore } from './application-store.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { logType, type Actor } from '../audit/types.js';
@@ -10,7 +10,7 @@ import { applicationFromSpMetadata, parseSpMetadata } from '../saml/sp-metadata.
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
 
 export class ClientService {
-  constructor(private readonly deps: { store: Store; clock: Clock; ids: Pick<Ids, 'clientId'>; afterChange?: () => Promise<unknown> }) {}
+  constructor(private readonly deps: { store: ApplicationStore; clock: Clock; ids: Pick<Ids, 'clientId'>; afterChange?: () => Promise<unknown> }) {}
 
   list(): Promise<Application[]> {
     return this.deps.store.listApplications();

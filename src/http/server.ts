@@ -9,6 +9,7 @@ import { openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
+import { DEFAULT_PURGE_INTERVAL_MS, idleBucketMsFor, startExpiryPurge, type ExpiryPurge } from '../store/expiry.js';
 
 export interface RunningServer {
   url: string;
@@ -26,6 +27,8 @@ export interface ServerOptions {
   clock?: Clock;
   ids?: Ids;
   pollMs?: number;
+  /** How often expired sessions, login states, request IDs and idle rate-limit buckets are deleted (default 10 min). */
+  purgeMs?: number;
 }
 
 /** Request headers past this count are not read (browsers send about 20). */
@@ -69,6 +72,12 @@ function watchServices(services: Services, pollMs: number): StoreWatch {
   return watchStore(targets, pollMs, services.store);
 }
 
+/** Deletes expired rows on an unref'd timer; a bucket goes once every rotation policy would have refilled it. */
+function purgeExpired(services: Services, config: Config, intervalMs: number): ExpiryPurge {
+  const idleBucketMs = idleBucketMsFor([config.rotationRateLimit, config.emergencyRotationRateLimit]);
+  return startExpiryPurge({ store: services.store, now: () => services.clock.now(), intervalMs, purge: { idleBucketMs } });
+}
+
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const services = await openServices({ config, ...options });
   const server = createHttpServer(config.http, createApp(services).callback());
@@ -80,6 +89,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const watch = watchServices(services, options.pollMs ?? 250);
   const jobs = startBackgroundJobs(services);
+  const purge = purgeExpired(services, config, options.purgeMs ?? DEFAULT_PURGE_INTERVAL_MS);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -91,6 +101,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     jobs,
     async close() {
       await jobs.stop();
+      purge.stop();
       await watch.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

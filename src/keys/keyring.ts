@@ -5,8 +5,8 @@
 // when a private key does not open; then `signing` throws 503 key_unavailable (fail closed: nothing
 // is signed with any other key) until a key that opens becomes current.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { Store } from '../store/store.js';
-import { unseal } from '../store/seal.js';
+import type { KeySetVersion, KeyStore } from './key-store.js';
+import { unseal } from './seal.js';
 import { keyUnavailable } from '../errors.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
 import type { PublishedKey, PublishedKeyCache } from './formats.js';
@@ -78,7 +78,7 @@ export class Keyring {
   private refreshing: Promise<KeySetSnapshot> | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<KeyStore, 'listKeys'> & KeySetVersion,
     private readonly kek: Buffer,
     private readonly forms: PublishedKeyCache,
   ) {}

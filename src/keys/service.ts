@@ -2,10 +2,12 @@
 // transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
 import type { Config } from '../config.js';
 import { logType, type Actor, type AuditInput } from '../audit/types.js';
-import type { Store } from '../store/store.js';
+import type { KeyStore } from './key-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
+import type { AuditStore } from '../audit/audit-store.js';
 import type { BucketDecision } from '../limits/token-bucket.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
-import { seal } from '../store/seal.js';
+import { seal } from './seal.js';
 import { FedmetaError, keyNotFound, tooManyRequests } from '../errors.js';
 import { openPrivateKey } from './keyring.js';
 import { generateSigningKey } from './generate.js';
@@ -20,7 +22,7 @@ export const EMERGENCY_ROTATION_BUCKET = 'signing_keys_emergency';
 
 export interface KeyServiceDeps {
   config: Config;
-  store: Store;
+  store: KeyStore & Pick<RateLimitStore, 'peekRateLimit'> & Pick<AuditStore, 'appendAudit'>;
   kek: Buffer;
   clock: Clock;
   /** Called after a committed change, so this process serves it at once. */

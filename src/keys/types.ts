@@ -5,7 +5,7 @@ export interface KeyRecord {
   kid: string;
   state: KeyState;
   certPem: string;
-  /** AES-256-GCM envelope (see store/seal.ts); never the private key in the clear. */
+  /** AES-256-GCM envelope (see keys/seal.ts); never the private key in the clear. */
   sealedPrivateKey: string;
   createdAt: Date;
   currentSince?: Date | undefined;

@@ -66,3 +66,8 @@ export function rateLimitHeaders(d: BucketDecision): Record<string, string> {
   if (!d.allowed) headers['Retry-After'] = String(d.retryAfterSeconds);
   return headers;
 }
+
+/** How long an untouched bucket takes to be full again from empty: after that, dropping it changes nothing. */
+export function fullAfterMs(policy: BucketPolicy): number {
+  return Math.ceil((policy.burst * 86_400_000) / policy.perDay);
+}

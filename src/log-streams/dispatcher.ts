@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { LogStreamSettings } from '../config.js';
 import { logType, type AuditInput } from '../audit/types.js';
-import { unseal } from '../store/seal.js';
+import { unseal } from '../keys/seal.js';
 import { deliveryBody, delivered, failed, wanted } from './delivery.js';
 import { postBatch, type Sender } from './http-sink.js';
 import { authorizationAad, secretAad } from './service.js';

@@ -4,7 +4,7 @@
 import { logType, type Actor, type AuditInput } from '../audit/types.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
-import { seal } from '../store/seal.js';
+import { seal } from '../keys/seal.js';
 import { logStreamNotFound } from '../errors.js';
 import { parseLogStreamChange, parseNewLogStream } from './validate.js';
 import type { LogStreamChange, LogStreamRecord, LogStreamStore } from './types.js';
@@ -14,7 +14,7 @@ export const secretAad = (id: string) => `log-stream:${id}:secret`;
 export const authorizationAad = (id: string) => `log-stream:${id}:authorization`;
 
 export interface LogStreamServiceDeps {
-  store: { logStreams: LogStreamStore };
+  store: LogStreamStore;
   kek: Buffer;
   clock: Clock;
   ids: Ids;
@@ -24,7 +24,7 @@ export class LogStreamService {
   constructor(private readonly deps: LogStreamServiceDeps) {}
 
   private get streams(): LogStreamStore {
-    return this.deps.store.logStreams;
+    return this.deps.store;
   }
 
   async list(): Promise<LogStreamObject[]> {

@@ -3,7 +3,7 @@
 import type { Application, SamlpAddon } from '../clients/types.js';
 import type { User } from '../users/types.js';
 import { profileOf } from '../users/types.js';
-import type { SessionRecord } from '../store/store.js';
+import type { SessionRecord } from '../auth/session-store.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { buildResponse, buildStatusResponse, signResponse, signStatusResponse } from './response.js';
 import type { SamlStatus } from './status.js';

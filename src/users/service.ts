@@ -1,5 +1,5 @@
 // End users (and dashboard administrators): scrypt password hashes, never returned.
-import type { Store } from '../store/store.js';
+import type { UserStore } from './user-store.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { logType, type Actor } from '../audit/types.js';
@@ -31,7 +31,7 @@ function attributes(value: unknown): Record<string, string> {
 }
 
 export class UserService {
-  constructor(private readonly deps: { store: Store; clock: Clock; ids: Pick<Ids, 'userId'> }) {}
+  constructor(private readonly deps: { store: UserStore; clock: Clock; ids: Pick<Ids, 'userId'> }) {}
 
   async create(input: NewUserInput, actor: Actor): Promise<User> {
     const email = normalizeEmail(input.email, 'email');

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestServer } from '../helpers/server.js';
+import { skipBecause } from '../helpers/optional.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -15,12 +16,7 @@ export function launchChromium(): Promise<Browser> {
 
 /** Launch Chromium, or skip the calling suite when it is not installed (fail instead on CI). */
 export async function chromiumOrSkip(context: Mocha.Context): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    if (process.env.FEDMETA_REQUIRE_OPTIONAL || process.env.CI) {
-      throw new Error(`${CHROMIUM_PATH} is missing (apt-get install chromium); FEDMETA_REQUIRE_OPTIONAL/CI requires the browser tests`);
-    }
-    context.skip();
-  }
+  if (!existsSync(CHROMIUM_PATH)) skipBecause(context, `${CHROMIUM_PATH} is missing (apt-get install chromium)`);
   return launchChromium();
 }
 

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { runCli, serveProcess } from '../helpers/cli.js';
 import { startTestServer, tempDir, testEnv, type TestServer } from '../helpers/server.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
+import { until } from '../helpers/wait.js';
+import { readFixtureBytes } from '../helpers/fixtures.js';
 import { setSealedPrivateKey } from '../helpers/store-rows.js';
 
 interface Key {
@@ -44,13 +47,10 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
     const result = await cli('keys', 'rotate');
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout.toString()).to.include(next.kid);
-    const started = Date.now();
-    while ((await jwksKids())[0] !== next.kid) {
-      expect(Date.now() - started, 'propagation time').to.be.below(1000);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    console.log(`      (CLI rotation served by the server after ${Date.now() - started} ms)`);
-    expect(server.services.keyring.snapshot.signing.kid).to.equal(next.kid);
+    // How fast: npm run bench measures it; here, that the running server does serve it.
+    const ms = await until(async () => (await jwksKids())[0] === next.kid, 10_000, 'the CLI rotation served', 20);
+    console.log(`      (CLI rotation served by the server after ${ms} ms)`);
+    expect((await currentKeyFromApi(server)).kid).to.equal(next.kid);
   });
 
   it('keys show prints every format, byte-equal to the published downloads', async () => {
@@ -82,11 +82,7 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
     const revoked = await cli('keys', 'revoke', previous.kid);
     expect(revoked.code, revoked.stderr).to.equal(0);
     expect((await keys()).find((k) => k.kid === previous.kid)).to.include({ revoked: true });
-    const started = Date.now();
-    while ((await jwksKids()).includes(previous.kid)) {
-      expect(Date.now() - started).to.be.below(1000);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(async () => !(await jwksKids()).includes(previous.kid), 10_000, 'the revoked key unpublished', 20);
   });
 
   it('keys rotate --revoke-previous is the emergency rotation', async () => {
@@ -306,7 +302,7 @@ describe('CLI limits (issue 9)', function () {
       },
       '/sp.xml': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' });
-        res.end(readFileSync(new URL('../../fixtures/metadata/shibboleth-sp3-sp.xml', import.meta.url)));
+        res.end(readFixtureBytes('metadata/shibboleth-sp3-sp.xml'));
       },
     };
 

@@ -1,5 +1,6 @@
 // A minimal browser for flow tests: a cookie jar, redirects followed by hand (so each hop can be
 // inspected), and the forms of our HTML pages read back out.
+import { expect } from 'chai';
 import { request as httpRequest } from 'node:http';
 
 /** One HTTP request from a chosen local (source) address; fetch cannot bind one. */
@@ -94,4 +95,24 @@ export class Browser {
     const form = readForm(page.body, page.url);
     return this.follow(form.action, { form: { ...form.fields, ...values } });
   }
+}
+
+/**
+ * The code a page shows: `Error code: <code>…</code>` on error pages (templates/error.html,
+ * dashboard/forbidden.html), `Code: <code>…</code>` on the WS-Fed sign-out confirmation; or undefined.
+ */
+export function errorCodeOf(page: Page): string | undefined {
+  return /(?:Error code|Code): <code>([a-z0-9_]+)<\/code>/.exec(page.body)?.[1];
+}
+
+/**
+ * `page` is our HTML error page with `status` and `code`: it neither redirects nor posts anywhere
+ * (no Location, no auto-POST form).
+ */
+export function expectErrorPage(page: Page, code: string, status = 400, what = code): void {
+  expect(page.status, `${what}: status; ${page.body.slice(0, 300)}`).to.equal(status);
+  expect(page.headers.get('location'), `${what}: no redirect`).to.equal(null);
+  expect(page.headers.get('content-type'), `${what}: an HTML page`).to.match(/^text\/html/);
+  expect(page.body, `${what}: no auto-POST form`).not.to.include('form-post');
+  expect(errorCodeOf(page), `${what}: the error code on the page`).to.equal(code);
 }

@@ -4,6 +4,7 @@
 // server is unreachable, and fails instead when FEDMETA_REQUIRE_OPTIONAL or CI is set.
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { skipBecause } from './optional.js';
 
 export const TEST_POSTGRES_URL = process.env.FEDMETA_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -63,19 +64,11 @@ export function postgresProblem(): Promise<string | undefined> {
   return reachable;
 }
 
-export function optionalIsRequired(): boolean {
-  return Boolean(process.env.FEDMETA_REQUIRE_OPTIONAL || process.env.CI);
-}
-
 /** In a `before` hook: skip the suite without PostgreSQL, or fail when optional tests are required. */
 export async function requirePostgres(context: Mocha.Context): Promise<void> {
   const problem = await postgresProblem();
   if (!problem) return;
-  if (optionalIsRequired()) {
-    throw new Error(`PostgreSQL at ${TEST_POSTGRES_URL} is unreachable (${problem}); FEDMETA_REQUIRE_OPTIONAL/CI forbids skipping`);
-  }
-  console.log(`      (skipped: PostgreSQL at ${TEST_POSTGRES_URL} is unreachable: ${problem})`);
-  context.skip();
+  skipBecause(context, `PostgreSQL at ${TEST_POSTGRES_URL} is unreachable (${problem})`);
 }
 
 // Schemas a test created but never dropped (a server that was not destroyed): dropped once the

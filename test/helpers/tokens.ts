@@ -4,7 +4,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { KeyState } from '../../src/keys/types.js';
-import { unseal } from '../../src/store/seal.js';
+import { unseal } from '../../src/keys/seal.js';
 import type { TestServer } from './server.js';
 
 export async function signingKey(server: TestServer, state: KeyState): Promise<{ kid: string; privateKey: ReturnType<typeof createPrivateKey> }> {

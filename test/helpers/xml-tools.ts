@@ -1,4 +1,5 @@
 // Test keys and the external XML tools (xmlsec1, xmllint) the XML tests check our output with.
+import { expect } from 'chai';
 import { createPrivateKey } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { generateSigningKey } from '../../src/keys/generate.js';
 import { publishKey } from '../../src/keys/formats.js';
 import type { SigningKey } from '../../src/keys/keyring.js';
+import { skipBecause } from './optional.js';
 
 export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<SigningKey> {
   const key = await generateSigningKey({ modulusLength: 2048, commonName, validityDays: 30, now: new Date() });
@@ -18,14 +20,14 @@ export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<Signi
   };
 }
 
-/** Skips the test when a tool is missing on a developer machine; in CI a missing tool fails it. */
-export function requireTool(context: Mocha.Context, tool: 'xmlsec1' | 'xmllint'): void {
-  if (spawnSync(tool, ['--version']).error === undefined) return;
-  if (process.env.CI || process.env.FEDMETA_REQUIRE_OPTIONAL) throw new Error(`${tool} is required here (CI) but was not found`);
-  context.skip();
+/** Skips the test when a tool is missing on a developer machine, saying so; in CI a missing tool fails it. */
+export function requireTool(context: Mocha.Context, tool: 'xmlsec1' | 'xmllint' | 'openssl'): void {
+  const probe = spawnSync(tool, [tool === 'openssl' ? 'version' : '--version']);
+  if (probe.error === undefined) return;
+  skipBecause(context, `${tool} is not installed (${probe.error.message})`);
 }
 
-function inTempDir<T>(files: Record<string, string>, run: (dir: string) => T): T {
+export function inTempDir<T>(files: Record<string, string>, run: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'fedmeta-xml-'));
   try {
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
@@ -97,4 +99,14 @@ export function xmllintValidate(xml: string, schema: string): ToolResult {
     });
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   });
+}
+
+/** xmlsec1 (trusting only `certPem`) verifies `xml` and xmllint finds it valid against `schema`. */
+export function expectVerifiedAndValid(context: Mocha.Context, xml: string, certPem: string, idNode: string, schema = PROTOCOL_SCHEMA): void {
+  requireTool(context, 'xmlsec1');
+  const verified = xmlsecVerify(xml, certPem, idNode);
+  expect(verified.ok, verified.output).to.equal(true);
+  requireTool(context, 'xmllint');
+  const valid = xmllintValidate(xml, schema);
+  expect(valid.ok, valid.output).to.equal(true);
 }

@@ -1,15 +1,16 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { fixturePath, readFixture, requestFixture } from '../helpers/fixtures.js';
 import { addApiClient, getToken, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectJsonError, jsonErrorCode as errorCode, thrown } from '../helpers/errors.js';
+import { until } from '../helpers/wait.js';
 import { runCli } from '../helpers/cli.js';
 import { deflateRawSync } from 'node:zlib';
 import { parseSpMetadata } from '../../src/saml/sp-metadata.js';
 import { FedmetaError } from '../../src/errors.js';
-import { thrown } from '../helpers/errors.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/metadata/${name}`, import.meta.url), 'utf8');
-const hostilePath = (name: string) => new URL(`../../fixtures/requests/hostile/${name}`, import.meta.url).pathname;
-const hostile = (name: string) => readFileSync(hostilePath(name), 'utf8');
+const fixture = (name: string) => readFixture(`metadata/${name}`);
+const hostilePath = (name: string) => fixturePath(`requests/hostile/${name}`);
+const hostile = (name: string) => requestFixture('hostile', name);
 
 /** SP metadata refused by the importer (CLI, dashboard paste): fixture, code, the attribute the message names. */
 const HOSTILE_SP_METADATA: Array<[fixture: string, code: string, named: string]> = [
@@ -34,7 +35,6 @@ interface AppView {
 describe('applications and users (Management API and CLI)', () => {
   let server: TestServer;
   let api: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
-  const errorCode = async (response: Response) => ((await response.json()) as { errorCode: string }).errorCode;
 
   before(async () => {
     server = await startTestServer();
@@ -72,7 +72,7 @@ describe('applications and users (Management API and CLI)', () => {
     const list = (await (await api('/api/v2/clients')).json()) as AppView[];
     expect(list.map((a) => a.client_id)).to.include(app.client_id);
     expect((await api(`/api/v2/clients/${app.client_id}`, { method: 'DELETE' })).status).to.equal(204);
-    expect((await api(`/api/v2/clients/${app.client_id}`)).status).to.equal(404);
+    await expectJsonError(await api(`/api/v2/clients/${app.client_id}`), 404, 'not_found');
     expect(server.services.catalog.get(app.client_id)).to.equal(undefined);
     const types = ((await (await api('/api/v2/logs')).json()) as { type: string }[]).map((e) => e.type);
     expect(types.slice(0, 3)).to.deep.equal(['client_deleted', 'client_updated', 'client_created']);
@@ -95,11 +95,11 @@ describe('applications and users (Management API and CLI)', () => {
     ];
     for (const [body, why] of cases) {
       const response = await api('/api/v2/clients', { method: 'POST', json: body });
-      expect(response.status, why).to.equal(400);
+      await expectJsonError(response, 400, 'invalid_body', why);
       expect(await errorCode(response), why).to.equal('invalid_body');
     }
     const malformed = await api('/api/v2/clients', { method: 'POST', body: '{"name":' });
-    expect(malformed.status).to.equal(400);
+    await expectJsonError(malformed, 400, 'invalid_body');
     expect((await (await api('/api/v2/clients')).json()) as AppView[]).to.deep.equal(before);
   });
 
@@ -107,9 +107,9 @@ describe('applications and users (Management API and CLI)', () => {
     const body = { name: 'A', callbacks: ['https://a.example.com/'], addons: { samlp: { audience: 'urn:same' }, wsfed: { realm: 'urn:same-realm' } } };
     expect((await api('/api/v2/clients', { method: 'POST', json: body })).status).to.equal(201);
     const again = await api('/api/v2/clients', { method: 'POST', json: { ...body, addons: { samlp: { audience: 'urn:same' } } } });
-    expect(again.status).to.equal(409);
+    await expectJsonError(again, 409, 'conflict');
     const realm = await api('/api/v2/clients', { method: 'POST', json: { ...body, addons: { wsfed: { realm: 'urn:same-realm' } } } });
-    expect(realm.status).to.equal(409);
+    await expectJsonError(realm, 409, 'conflict');
   });
 
   it('reads real SP metadata (Shibboleth SP 3, SimpleSAMLphp 1.19) into an application', () => {
@@ -166,8 +166,7 @@ describe('applications and users (Management API and CLI)', () => {
   });
 
   it('addons.samlp.idpInitiated: off by default with a signingCert (API), and set by clients add-saml --idp-initiated / --no-idp-initiated', async () => {
-    const cert = new URL('../../fixtures/metadata/simplesamlphp-1.19-sp.xml', import.meta.url);
-    const pem = /<ds:X509Certificate>([^<]+)</.exec(readFileSync(cert, 'utf8'))![1]!;
+    const pem = /<ds:X509Certificate>([^<]+)</.exec(readFixture('metadata/simplesamlphp-1.19-sp.xml'))![1]!;
     const signing = await api('/api/v2/clients', { method: 'POST', json: { name: 'Signs', callbacks: ['https://signs.example.com/acs'], addons: { samlp: { audience: 'urn:signs', signingCert: pem } } } });
     expect(((await signing.json()) as AppView).addons.samlp!.idpInitiated).to.equal(false);
     const cli = async (audience: string, flags: string[]) => {
@@ -184,7 +183,7 @@ describe('applications and users (Management API and CLI)', () => {
   });
 
   it('fedmeta clients add-saml --metadata FILE, add-wsfed and list work from the shell', async () => {
-    const file = new URL('../../fixtures/metadata/simplesamlphp-1.19-sp.xml', import.meta.url).pathname;
+    const file = fixturePath('metadata/simplesamlphp-1.19-sp.xml');
     const added = await runCli(['clients', 'add-saml', '--metadata', file, '--json'], server.env);
     expect(added.code, added.stderr).to.equal(0);
     const app = JSON.parse(added.stdout.toString()) as AppView;
@@ -197,13 +196,8 @@ describe('applications and users (Management API and CLI)', () => {
     const refused = await runCli(['clients', 'add-wsfed', '--name', 'x', '--realm', 'r', '--callback', 'http://evil.example.com/'], server.env);
     expect(refused.code).to.equal(1);
     expect(refused.stderr.trim().split('\n')).to.have.length(1);
-    // The running server knows the new application within a second, without a restart.
-    const started = Date.now();
-    while (!server.services.catalog.get(app.client_id)) {
-      expect(Date.now() - started).to.be.below(1000);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect((await fetch(`${server.url}/samlp/metadata/${app.client_id}`)).status).to.equal(200);
+    // The running server serves the new application without a restart.
+    await until(async () => (await fetch(`${server.url}/samlp/metadata/${app.client_id}`)).status === 200, 10_000, 'the new application served', 20);
   });
 
   it('users: created by API or CLI (password on stdin), listed without password hashes, deleted', async () => {
@@ -212,9 +206,9 @@ describe('applications and users (Management API and CLI)', () => {
     const user = (await created.json()) as Record<string, unknown>;
     expect(user).to.include({ email: 'ann@example.com', name: 'Ann', admin: false });
     expect(JSON.stringify(user)).not.to.match(/password|scrypt/);
-    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: 'another one' } })).status).to.equal(409);
-    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'bob@example.com', password: 'short' } })).status).to.equal(400);
-    expect((await api('/api/v2/users', { method: 'POST', json: { email: 'not-an-email', password: 'long enough' } })).status).to.equal(400);
+    await expectJsonError(await api('/api/v2/users', { method: 'POST', json: { email: 'ann@example.com', password: 'another one' } }), 409, 'conflict');
+    await expectJsonError(await api('/api/v2/users', { method: 'POST', json: { email: 'bob@example.com', password: 'short' } }), 400, 'invalid_body');
+    await expectJsonError(await api('/api/v2/users', { method: 'POST', json: { email: 'not-an-email', password: 'long enough' } }), 400, 'invalid_body');
     const cli = await runCli(['users', 'add', 'admin@example.com', '--admin', '--json'], server.env, 'admin password\n');
     expect(cli.code, cli.stderr).to.equal(0);
     const admin = JSON.parse(cli.stdout.toString()) as { user_id: string; admin: boolean };
@@ -224,7 +218,7 @@ describe('applications and users (Management API and CLI)', () => {
     const list = await (await api('/api/v2/users')).text();
     expect(list).to.include('admin@example.com').and.not.include('scrypt');
     expect((await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`, { method: 'DELETE' })).status).to.equal(204);
-    expect((await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`)).status).to.equal(404);
+    await expectJsonError(await api(`/api/v2/users/${encodeURIComponent(String(user.user_id))}`), 404, 'not_found');
     const noPassword = await runCli(['users', 'add', 'x@example.com'], server.env, '');
     expect(noPassword.code).to.equal(2);
   });

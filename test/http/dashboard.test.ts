@@ -1,10 +1,10 @@
 // The admin dashboard over HTTP: access control, Settings > Signing Keys (rotate, rotate & revoke,
 // revoke, each confirmed and CSRF-protected, audited and rate-limited like the Management API),
 // Applications and Logs. Chromium drives the same pages in test/browser/.
-import { readFileSync } from 'node:fs';
+import { readFixture } from '../helpers/fixtures.js';
 import { expect } from 'chai';
 import { startTestServer, addApiClient, getToken, ALL_KEY_SCOPES, type TestServer } from '../helpers/server.js';
-import { Browser, readForm, type Page } from '../helpers/browser.js';
+import { Browser, errorCodeOf, readForm, type Page } from '../helpers/browser.js';
 import type { User } from '../../src/users/types.js';
 
 const PASSWORD = 'correct horse battery';
@@ -88,12 +88,14 @@ describe('dashboard (/dashboard)', () => {
       for (const path of ['/dashboard', '/dashboard/signing-keys', '/dashboard/applications', '/dashboard/logs']) {
         const page = await browser.request(`${server.url}${path}`);
         expect(page.status, path).to.equal(403);
+        expect(errorCodeOf(page), path).to.equal('admin_required');
         expect(page.body).to.include('Administrators only').and.include('admin_required');
       }
       const before = await byState(server);
       const forbidden = await browser.request(`${server.url}/dashboard/signing-keys/rotate`);
       const refused = await browser.request(`${server.url}/dashboard/signing-keys/rotate`, { form: { csrf: readForm(forbidden.body, forbidden.url).fields.csrf! } });
       expect(refused.status).to.equal(403);
+      expect(errorCodeOf(refused)).to.equal('admin_required');
       expect(await byState(server)).to.deep.equal(before);
     });
 
@@ -116,6 +118,7 @@ describe('dashboard (/dashboard)', () => {
       }
       const conflict = await browser.request(`${server.url}/dashboard/signing-keys/${current}/revoke`);
       expect(conflict.status).to.equal(409);
+      expect(errorCodeOf(conflict)).to.equal('key_state_conflict');
       expect(conflict.headers.get('content-security-policy')).to.include("frame-ancestors 'none'");
     });
   });
@@ -171,8 +174,11 @@ describe('dashboard (/dashboard)', () => {
       expect(entry).to.deep.include({ type: 'key_revoked', actor: { type: 'user', id: admin.userId } });
       const gone = await browser.request(`${server.url}/dashboard/signing-keys/${kid}/revoke`);
       expect(gone.status).to.equal(409);
+      expect(errorCodeOf(gone)).to.equal('key_state_conflict');
       expect(gone.body).to.include('already revoked');
-      expect((await browser.request(`${server.url}/dashboard/signing-keys/nope/revoke`)).status).to.equal(404);
+      const unknown = await browser.request(`${server.url}/dashboard/signing-keys/nope/revoke`);
+      expect(unknown.status).to.equal(404);
+      expect(errorCodeOf(unknown)).to.equal('key_not_found');
     });
 
     it('Rotate & Revoke: the key that was current ends revoked', async () => {
@@ -206,6 +212,7 @@ describe('dashboard (/dashboard)', () => {
       }
       const anonymous = await new Browser({ 'sec-fetch-site': 'cross-site' }).request(`${server.url}/dashboard/signing-keys/rotate-and-revoke`, { method: 'POST', form: {} });
       expect(anonymous.status).to.equal(403);
+      expect(errorCodeOf(anonymous)).to.equal('csrf_rejected');
       expect(await byState(server)).to.deep.equal(before);
     });
   });
@@ -272,6 +279,7 @@ describe('dashboard (/dashboard)', () => {
       for (const path of [`/dashboard/api-clients/${credentials.client_id}/remove`, '/dashboard/api-clients/no-such-client/rotate-secret']) {
         const missing = await browser.request(`${server.url}${path}`);
         expect(missing.status, path).to.equal(404);
+        expect(errorCodeOf(missing), path).to.equal('api_client_not_found');
         expect(missing.body).to.include('api_client_not_found');
       }
     });
@@ -283,6 +291,7 @@ describe('dashboard (/dashboard)', () => {
         for (const form of [{}, { csrf: 'forged' }] as Record<string, string>[]) {
           const refused = await browser.request(`${server.url}/dashboard/api-clients/${credentials.client_id}/${action}`, { method: 'POST', form });
           expect(refused.status, `${action} ${JSON.stringify(form)}`).to.equal(403);
+          expect(errorCodeOf(refused), `${action} ${JSON.stringify(form)}`).to.equal('csrf_rejected');
           expect(refused.body).to.include('csrf_rejected');
         }
       }
@@ -295,7 +304,7 @@ describe('dashboard (/dashboard)', () => {
     it('creates a SAML application from pasted SP metadata and lists its metadata URL and callbacks', async () => {
       const { browser } = await signIn(server, 'admin@example.com');
       const form = await browser.request(`${server.url}/dashboard/applications/new-saml`);
-      const metadata = readFileSync('fixtures/metadata/simplesamlphp-1.19-sp.xml', 'utf8');
+      const metadata = readFixture('metadata/simplesamlphp-1.19-sp.xml');
       const list = await browser.follow(mainForm(form).action, { form: { ...mainForm(form).fields, name: 'Wiki', metadata } });
       expect(list.url).to.equal(`${server.url}/dashboard/applications`);
       const app = (await server.services.clients.list()).find((candidate) => candidate.name === 'Wiki')!;
@@ -313,7 +322,7 @@ describe('dashboard (/dashboard)', () => {
       const form = await browser.request(`${server.url}/dashboard/applications/new-saml`);
       expect(form.body).to.match(/<input type="checkbox" name="refuseIdpInitiated" value="on">/);
       expect(mainForm(form).fields).not.to.have.property('refuseIdpInitiated');
-      const metadata = readFileSync('fixtures/metadata/shibboleth-sp3-sp.xml', 'utf8');
+      const metadata = readFixture('metadata/shibboleth-sp3-sp.xml');
       await browser.follow(mainForm(form).action, { form: { ...mainForm(form).fields, name: 'Refusing', metadata, refuseIdpInitiated: 'on' } });
       const refusing = (await server.services.clients.list()).find((candidate) => candidate.name === 'Refusing')!;
       expect(refusing.addons.samlp!.idpInitiated).to.equal(false);

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, unl
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { startTestServer, startWithToken, tempDir, testBackend, TEST_KEK, type TestServer } from '../helpers/server.js';
-import { unseal } from '../../src/store/seal.js';
+import { unseal } from '../../src/keys/seal.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { startServer } from '../../src/http/server.js';
 
@@ -62,8 +62,11 @@ describe('durability: restart, KEK, and no private key in the clear', () => {
     expect(existsSync(kekFile)).to.equal(false);
   });
 
-  it('a fresh data directory is 0700 and the database, -wal, -shm and kek files 0600; looser existing modes are tightened with a warning', async function () {
-    if (testBackend() !== 'sqlite') this.skip();
+  // SQLite's own files, so these are registered only when the suite runs on SQLite (not a skip: there is
+  // nothing to run on PostgreSQL, where test/postgres/postgres-store.test.ts checks every table instead).
+  const onSqlite = testBackend() === 'sqlite' ? it : () => undefined;
+
+  onSqlite('a fresh data directory is 0700 and the database, -wal, -shm and kek files 0600; looser existing modes are tightened with a warning', async () => {
     // A permissive umask, as on most systems: the modes must not depend on it.
     const umask = process.umask(0o022);
     const dir = tempDir();
@@ -96,9 +99,7 @@ describe('durability: restart, KEK, and no private key in the clear', () => {
     }
   });
 
-  it('the database files hold no private key in the clear', async function () {
-    // SQLite's own files; on PostgreSQL, test/postgres/postgres-store.test.ts checks every table instead.
-    if (testBackend() !== 'sqlite') this.skip();
+  onSqlite('the database files hold no private key in the clear', async () => {
     const started = await startWithToken({ env: { FEDMETA_ROTATION_RATE_BURST: '10' } });
     server = started.server;
     await started.api('/api/v2/keys/signing/rotate', { method: 'POST' });

@@ -2,22 +2,11 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { addApiClient, getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
+import { expectJsonError, jsonErrorCode as errorCode } from '../helpers/errors.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
+import type { KeyObject } from '../../src/keys/key-object.js';
 
-interface KeyObject {
-  kid: string;
-  cert: string;
-  pkcs7: string;
-  subject: string;
-  fingerprint: string;
-  thumbprint: string;
-  current: boolean;
-  next: boolean;
-  previous: boolean;
-  revoked: boolean;
-  current_since?: string;
-  current_until?: string;
-  revoked_at?: string;
-}
+// The wire shape is asserted field by field below; the type only saves a copy of the interface.
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -34,7 +23,6 @@ describe('Management API: signing keys', () => {
     api = (path, init = {}) => withToken(token, path, init);
   };
   const list = async () => (await (await api('/api/v2/keys/signing')).json()) as KeyObject[];
-  const errorCode = async (response: Response) => ((await response.json()) as { errorCode: string }).errorCode;
   const auditTypes = async () =>
     ((await (await api('/api/v2/logs?per_page=100')).json()) as { type: string }[]).map((entry) => entry.type);
 
@@ -58,7 +46,7 @@ describe('Management API: signing keys', () => {
       expect(token.expires_in).to.equal(86400);
       expect(token.scope).to.equal('read:signing_keys create:signing_keys update:signing_keys read:logs');
       const [header] = token.access_token.split('.');
-      expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).to.include({ alg: 'RS256', kid: server.services.keyring.snapshot.signing.kid });
+      expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).to.include({ alg: 'RS256', kid: (await currentKeyFromApi(server)).kid });
 
       const byJson = await post(JSON.stringify({ grant_type: 'client_credentials', ...credentials, audience: audience() }), { 'content-type': 'application/json' });
       expect(byJson.status).to.equal(200);
@@ -88,13 +76,13 @@ describe('Management API: signing keys', () => {
         ...formHeaders,
         authorization: `Basic ${Buffer.from(`${credentials.client_id}:nope`).toString('base64')}`,
       });
-      expect(badBasic.status).to.equal(401);
+      await expectJsonError(badBasic, 401, 'invalid_client');
       expect(badBasic.headers.get('www-authenticate')).to.match(/^Basic/);
       const malformed = await post('{"grant_type":', { 'content-type': 'application/json' });
-      expect(malformed.status).to.equal(400);
+      await expectJsonError(malformed, 400, 'invalid_request');
       expect(((await malformed.json()) as { error: string }).error).to.equal('invalid_request');
       const huge = await post(form({ grant_type: 'client_credentials', pad: 'x'.repeat(20_000) }), formHeaders);
-      expect(huge.status).to.equal(413);
+      await expectJsonError(huge, 413, 'invalid_request');
     });
 
     it('audits issued tokens and failed client authentication', async () => {
@@ -122,7 +110,7 @@ describe('Management API: signing keys', () => {
       expect(one.status).to.equal(200);
       expect(await one.json()).to.deep.equal(current);
       const missing = await api('/api/v2/keys/signing/nope');
-      expect(missing.status).to.equal(404);
+      await expectJsonError(missing, 404, 'key_not_found');
       expect(await missing.json()).to.deep.include({ statusCode: 404, error: 'Not Found', errorCode: 'key_not_found' });
     });
 
@@ -140,7 +128,7 @@ describe('Management API: signing keys', () => {
       expect(byKid.get(current!.kid)).to.include({ previous: true });
       expect(byKid.get(current!.kid)!.current_until).to.equal(byKid.get(next!.kid)!.current_since);
       expect(keys.filter((k) => k.next)).to.have.length(1);
-      expect(server.services.keyring.snapshot.signing.kid).to.equal(next!.kid);
+      expect((await currentKeyFromApi(server)).kid).to.equal(next!.kid);
     });
 
     it('revokes a previous key (200 {cert, kid}); 409 for current, next or revoked keys; 404 for unknown ones', async () => {
@@ -150,18 +138,18 @@ describe('Management API: signing keys', () => {
       const next = keys.find((k) => k.next)!;
       for (const kid of [current.kid, next.kid]) {
         const refused = await api(`/api/v2/keys/signing/${kid}/revoke`, { method: 'PUT' });
-        expect(refused.status).to.equal(409);
+        await expectJsonError(refused, 409, 'key_state_conflict');
         expect(await errorCode(refused)).to.equal('key_state_conflict');
       }
-      expect((await api('/api/v2/keys/signing/unknown-kid/revoke', { method: 'PUT' })).status).to.equal(404);
+      await expectJsonError(await api('/api/v2/keys/signing/unknown-kid/revoke', { method: 'PUT' }), 404, 'key_not_found');
       const revoked = await api(`/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT' });
       expect(revoked.status).to.equal(200);
       expect(await revoked.json()).to.deep.equal({ cert: previous.cert, kid: previous.kid });
       // Our token was signed by the key just revoked.
-      expect((await api('/api/v2/keys/signing')).status).to.equal(401);
+      await expectJsonError(await api('/api/v2/keys/signing'), 401, 'invalid_token');
       await renewToken();
       const again = await api(`/api/v2/keys/signing/${previous.kid}/revoke`, { method: 'PUT' });
-      expect(again.status).to.equal(409);
+      await expectJsonError(again, 409, 'key_state_conflict');
       const after = (await list()).find((k) => k.kid === previous.kid)!;
       expect(after).to.include({ revoked: true, previous: false });
       expect(after.revoked_at).to.be.a('string');
@@ -175,13 +163,13 @@ describe('Management API: signing keys', () => {
       const response = await api('/api/v2/keys/signing/rotate?revoke_previous=true', { method: 'POST' });
       expect(response.status).to.equal(201);
       expect(((await response.json()) as { kid: string }).kid).to.equal(next!.kid);
-      expect((await api('/api/v2/keys/signing')).status).to.equal(401);
+      await expectJsonError(await api('/api/v2/keys/signing'), 401, 'invalid_token');
       await renewToken();
       const keys = await list();
       expect(keys.find((k) => k.kid === current!.kid)).to.include({ revoked: true });
       expect(keys.find((k) => k.kid === next!.kid)).to.include({ current: true });
       const bad = await api('/api/v2/keys/signing/rotate?revoke_previous=maybe', { method: 'POST' });
-      expect(bad.status).to.equal(400);
+      await expectJsonError(bad, 400, 'invalid_request');
     });
 
     it('audits every key event, newest first', async () => {
@@ -193,7 +181,7 @@ describe('Management API: signing keys', () => {
       expect([...dates].sort().reverse()).to.deep.equal(dates);
       expect((await api('/api/v2/logs?per_page=1')).status).to.equal(200);
       expect(((await (await api('/api/v2/logs?per_page=1')).json()) as unknown[]).length).to.equal(1);
-      expect((await api('/api/v2/logs?per_page=abc')).status).to.equal(400);
+      await expectJsonError(await api('/api/v2/logs?per_page=abc'), 400, 'invalid_request');
     });
   });
 
@@ -240,7 +228,7 @@ describe('Management API: signing keys', () => {
       };
       for (const [name, token] of Object.entries(tokens)) {
         const response = await withToken(token, '/api/v2/keys/signing');
-        expect(response.status, name).to.equal(401);
+        await expectJsonError(response, 401, 'invalid_token', name);
         expect(response.headers.get('www-authenticate'), name).to.match(/error="invalid_token"/);
       }
     });
@@ -254,7 +242,7 @@ describe('Management API: signing keys', () => {
         ['GET', '/api/v2/logs'],
       ] as const) {
         const response = await withToken(readOnly, path, { method });
-        expect(response.status, path).to.equal(403);
+        await expectJsonError(response, 403, 'insufficient_scope', path);
         expect(await errorCode(response)).to.equal('insufficient_scope');
         expect(response.headers.get('www-authenticate')).to.match(/error="insufficient_scope"/);
       }
@@ -264,10 +252,10 @@ describe('Management API: signing keys', () => {
 
     it('rejects oversized bodies (413) and malformed JSON (400) on the API, and unknown API routes (404)', async () => {
       const huge = await api('/api/v2/keys/signing/rotate', { method: 'POST', body: 'x'.repeat(100_000), headers: { 'content-type': 'application/json' } });
-      expect(huge.status).to.equal(413);
+      await expectJsonError(huge, 413, 'payload_too_large');
       expect(await errorCode(huge)).to.equal('payload_too_large');
       const missing = await api('/api/v2/nothing-here');
-      expect(missing.status).to.equal(404);
+      await expectJsonError(missing, 404, 'not_found');
       expect(await errorCode(missing)).to.equal('not_found');
     });
   });

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from '../helpers/postgres.js';
 
 for (const backend of ['sqlite', 'postgres'] as const) {
@@ -33,7 +34,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       expect(ready.headers.get('cache-control')).to.equal('no-store');
       const body = (await ready.json()) as { status: string; store: string; database: string; keys: { loaded: boolean; version: number; current: string } };
       expect(body).to.deep.include({ status: 'ready', store: backend, database: 'ok' });
-      expect(body.keys).to.deep.equal({ loaded: true, version: server.services.keyring.snapshot.version, current: server.services.keyring.snapshot.signing.kid });
+      expect(body.keys).to.deep.equal({ loaded: true, version: server.services.keyring.snapshot.version, current: (await currentKeyFromApi(server)).kid });
       expect((await fetch(`${server.url}/readyz`, { method: 'HEAD' })).status).to.equal(200);
     });
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
+import { expectJsonError } from '../helpers/errors.js';
+import { currentKeyFromApi, nextKeyFromApi } from '../helpers/current-key.js';
 import { openssl } from '../helpers/openssl.js';
 
 interface Jwk {
@@ -28,8 +30,7 @@ describe('published documents (JWKS, discovery, certificates)', () => {
 
   it('the first start creates a current and a next key; the JWKS lists both with x5c, x5t, x5t#S256', async () => {
     const keys = await jwks();
-    const snapshot = server.services.keyring.snapshot;
-    expect(keys.map((k) => k.kid)).to.deep.equal([snapshot.signing.kid, snapshot.keys.find((k) => k.state === 'next')!.kid]);
+    expect(keys.map((k) => k.kid)).to.deep.equal([(await currentKeyFromApi(server)).kid, (await nextKeyFromApi(server)).kid]);
     for (const key of keys) {
       expect(key).to.include({ kty: 'RSA', use: 'sig', alg: 'RS256' });
       expect(Object.keys(key).sort()).to.deep.equal(['alg', 'e', 'kid', 'kty', 'n', 'use', 'x5c', 'x5t', 'x5t#S256']);
@@ -67,6 +68,7 @@ describe('published documents (JWKS, discovery, certificates)', () => {
     expect(cer.headers.get('content-disposition')).to.match(/^attachment; filename=".+\.cer"$/);
     const der = Buffer.from(await cer.arrayBuffer());
     const pem = await (await get('/pem')).text();
+    expect(pem, '/pem is the key the Management API marks current').to.equal((await currentKeyFromApi(server)).pem);
     expect(openssl(['x509', '-inform', 'DER'], der).trim()).to.equal(pem.trim());
     const raw = await (await get('/rawpem')).text();
     expect(raw).to.equal(der.toString('base64'));
@@ -89,10 +91,10 @@ describe('published documents (JWKS, discovery, certificates)', () => {
     expect(revoked.status).to.equal(200);
     for (const path of ['/cer', '/pem', '/rawpem', '/pb7', '/fingerprint']) {
       const response = await get(`${path}?kid=${previous.kid}`);
-      expect(response.status, path).to.equal(404);
+      await expectJsonError(response, 404, 'not_found', path);
       expect(((await response.json()) as { errorCode: string }).errorCode).to.equal('not_found');
     }
-    expect((await get('/pem?kid=unknown')).status).to.equal(404);
+    await expectJsonError(await get('/pem?kid=unknown'), 404, 'not_found');
     expect((await jwks()).map((k) => k.kid)).not.to.include(previous.kid);
   });
 
@@ -129,10 +131,10 @@ describe('published documents (JWKS, discovery, certificates)', () => {
 
   it('unknown routes are 404 JSON and wrong methods are 405', async () => {
     const missing = await get('/no/such/thing');
-    expect(missing.status).to.equal(404);
+    await expectJsonError(missing, 404, 'not_found');
     expect(await missing.json()).to.deep.include({ statusCode: 404, errorCode: 'not_found' });
     const wrongMethod = await fetch(`${server.url}/.well-known/jwks.json`, { method: 'DELETE' });
-    expect(wrongMethod.status).to.equal(405);
+    await expectJsonError(wrongMethod, 405, 'method_not_allowed');
     expect(wrongMethod.headers.get('allow')).to.include('GET');
   });
 });

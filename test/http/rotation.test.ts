@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify, errors } from 'jose';
 import { getToken, startWithToken, type TestServer } from '../helpers/server.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 
 describe('rotation under load, rate limit, and relying parties that read the JWKS URL', () => {
   let server: TestServer | undefined;
@@ -21,7 +22,7 @@ describe('rotation under load, rate limit, and relying parties that read the JWK
     expect(keys.filter((k) => k.state === 'previous')).to.have.length(20);
     const logs = (await (await started.api('/api/v2/logs?per_page=100')).json()) as { type: string }[];
     expect(logs.filter((entry) => entry.type === 'key_rotated')).to.have.length(20);
-    expect(server.services.keyring.snapshot.signing.kid).to.equal(keys.find((k) => k.state === 'current')!.kid);
+    expect((await currentKeyFromApi(server)).kid).to.equal(keys.find((k) => k.state === 'current')!.kid);
   });
 
   it('rotation and revocation share a small rate limit: 429 with Retry-After and X-RateLimit-*, nothing changed', async () => {
@@ -53,7 +54,7 @@ describe('rotation under load, rate limit, and relying parties that read the JWK
     const jwksUrl = new URL(`${server.url}/.well-known/jwks.json`);
     const options = { issuer: `${server.config.issuer}/`, audience: `${server.config.issuer}/api/v2/`, algorithms: ['RS256'] };
     const oldToken = started.token;
-    const oldKid = server.services.keyring.snapshot.signing.kid;
+    const oldKid = (await currentKeyFromApi(server)).kid;
     expect((await jwtVerify(oldToken, createRemoteJWKSet(jwksUrl), options)).protectedHeader.kid).to.equal(oldKid);
 
     expect((await started.api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DOMParser } from '@xmldom/xmldom';
 import { startWithToken, getToken, addApiClient, type TestServer } from '../helpers/server.js';
 import { METADATA_SCHEMA, requireTool, xmllintValidate, xmlsecVerify } from '../helpers/xml-tools.js';
+import { currentKeyFromApi, publishedPem } from '../helpers/current-key.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -18,7 +19,7 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
   let api: (path: string, init?: RequestInit) => Promise<Response>;
   let clientId: string;
   const get = async (path: string) => fetch(`${server.url}${path}`);
-  const currentPem = async () => (await get('/pem')).text();
+  const currentPem = async () => (await currentKeyFromApi(server)).pem;
   const jwksKids = async () => ((await (await get('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
   before(async () => {
@@ -87,7 +88,7 @@ describe('SAML IdP metadata (/samlp/metadata, /samlp/metadata/:client_id)', () =
     expect(rotated[2]).to.equal(before[0]);
     expect(xmlsecVerify(rotatedXml, await currentPem(), `${MD}:EntityDescriptor`).ok).to.equal(true);
     // The old key no longer verifies the metadata signature.
-    const oldPem = await (await get(`/pem?kid=${before[0]}`)).text();
+    const oldPem = await publishedPem(server, before[0]!);
     expect(xmlsecVerify(rotatedXml, oldPem, `${MD}:EntityDescriptor`).ok).to.equal(false);
     expect((await api(`/api/v2/keys/signing/${before[0]}/revoke`, { method: 'PUT' })).status).to.equal(200);
     expect(keyDescriptorKids(await (await get('/samlp/metadata')).text())).to.deep.equal(rotated.slice(0, 2));

@@ -3,18 +3,18 @@
 // lock an account out, many cannot brute-force it; control characters are refused on input and
 // never break a sign-in; e-mail addresses are NFKC-normalised; the CSRF token is bound to the
 // session; GET /logout only asks.
-import { readFileSync } from 'node:fs';
+import { requestFixture } from '../helpers/fixtures.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 import { expect } from 'chai';
 import { managementClient, startTestServer, type TestServer } from '../helpers/server.js';
-import { Browser, readForm, type Page } from '../helpers/browser.js';
+import { Browser, errorCodeOf as errorCode, readForm, type Page } from '../helpers/browser.js';
 import { extractAssertion, requireTool, xmlsecVerify } from '../helpers/xml-tools.js';
 import { ACCOUNT_POLICY, ACCOUNT_IP_POLICY, IP_POLICY } from '../../src/http/login.js';
 import type { User } from '../../src/users/types.js';
 
 const PASSWORD = 'correct horse battery';
 const SYSTEM = { type: 'system', id: 'test' } as const;
-const hostile = (name: string) => readFileSync(new URL(`../../fixtures/requests/hostile/${name}`, import.meta.url), 'utf8');
-const errorCode = (page: Page) => /<code>([a-z_]+)<\/code>/.exec(page.body)?.[1];
+const hostile = (name: string) => requestFixture('hostile', name);
 /** The page's own form: the first one in <main> (the dashboard sidebar's sign-out form comes before it). */
 const mainForm = (page: Page) => readForm(page.body.slice(page.body.indexOf('<main')), page.url);
 
@@ -219,7 +219,7 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       const xml = Buffer.from(readForm(page.body, page.url).fields.SAMLResponse!, 'base64').toString('utf8');
       expect(xml).to.include('>BadName<').and.include('>ops<');
       expect(xml).to.include('urn:oasis:names:tc:SAML:2.0:status:Success');
-      const pem = await (await fetch(`${server.url}/pem`)).text();
+      const { pem } = await currentKeyFromApi(server);
       const verified = xmlsecVerify(extractAssertion(xml), pem, 'urn:oasis:names:tc:SAML:2.0:assertion:Assertion');
       expect(verified.ok, verified.output).to.equal(true);
     });
@@ -230,7 +230,7 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       expect(page.status, page.body.slice(0, 300)).to.equal(200);
       const wresult = readForm(page.body, page.url).fields.wresult!;
       expect(wresult).to.include('>BadName<');
-      const pem = await (await fetch(`${server.url}/pem`)).text();
+      const { pem } = await currentKeyFromApi(server);
       const verified = xmlsecVerify(wresult, pem, 'urn:oasis:names:tc:SAML:1.0:assertion:Assertion', 'AssertionID');
       expect(verified.ok, verified.output).to.equal(true);
     });

@@ -2,10 +2,11 @@
 // (and their tokens end at once, on every instance); /oauth/token throttles failed client
 // authentication per client_id and per address; the access-token verifier only accepts tokens
 // signed by the current or a previous key, issued in the past and living no longer than configured.
-import { readFileSync } from 'node:fs';
+import { readFixture } from '../helpers/fixtures.js';
 import { request } from 'node:http';
 import { expect } from 'chai';
 import { addApiClient, getToken, startTestServer, type ApiCredentials, type TestServer } from '../helpers/server.js';
+import { jsonErrorCode as errorCode } from '../helpers/errors.js';
 import { accessTokenClaims, forgeAccessToken } from '../helpers/tokens.js';
 import type { KeyState } from '../../src/keys/types.js';
 
@@ -40,7 +41,6 @@ function tokenRequest(server: TestServer, fields: Record<string, string>, localA
 const call = (server: TestServer, token: string, path: string, method = 'GET') =>
   fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
 
-const errorCode = async (response: Response) => ((await response.json()) as { errorCode: string }).errorCode;
 
 describe('Management API clients (issue 9 item 5): list, remove, rotate secret', () => {
   let server: TestServer;
@@ -221,7 +221,7 @@ interface ForgedCase {
   set?: Record<string, unknown>;
 }
 
-const FORGED: ForgedCase[] = JSON.parse(readFileSync(new URL('../../fixtures/requests/hostile/forged-access-tokens.json', import.meta.url), 'utf8')) as ForgedCase[];
+const FORGED: ForgedCase[] = JSON.parse(readFixture('requests/hostile/forged-access-tokens.json')) as ForgedCase[];
 
 describe('access-token verifier (issue 9 item 18): forged tokens', () => {
   let server: TestServer;

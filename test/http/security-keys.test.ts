@@ -3,9 +3,13 @@
 // rotate-and-revoke keeps an allowance of its own. Runs on SQLite and, in the PostgreSQL pass, on
 // PostgreSQL (the rows are damaged directly in whichever store the server uses).
 import { expect } from 'chai';
-import { seal } from '../../src/store/seal.js';
+import { seal } from '../../src/keys/seal.js';
 import { addApiClient, ALL_KEY_SCOPES, getToken, startTestServer, startWithToken, TEST_KEK, type ApiCredentials, type TestServer } from '../helpers/server.js';
 import { setSealedPrivateKey } from '../helpers/store-rows.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
+import { errorCodeOf } from '../helpers/browser.js';
+
+const errorCodeOfPage = (body: string) => errorCodeOf({ body } as Parameters<typeof errorCodeOf>[0]);
 
 interface KeyObject {
   kid: string;
@@ -54,7 +58,6 @@ async function damage(server: TestServer, state: 'current' | 'next' | 'previous'
 const jwksKids = async (server: TestServer) =>
   ((await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
 
-const errorCodeOfPage = (body: string) => /<code>([a-z_]+)<\/code>/.exec(body)?.[1];
 
 describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
   let server: TestServer | undefined;
@@ -88,7 +91,7 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
   it('emergency rotate-and-revoke with a damaged next key changes nothing: 503 key_unavailable, the current key still signs', async () => {
     const started = await startWithToken();
     server = started.server;
-    const currentKid = server.services.keyring.snapshot.signing.kid;
+    const currentKid = (await currentKeyFromApi(server)).kid;
     const nextKid = await damage(server, 'next');
     const before = (await (await started.api('/api/v2/keys/signing')).json()) as KeyObject[];
 
@@ -132,7 +135,7 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
   it('every instance drops a revoked key at once, also an instance whose current key does not open', async () => {
     const a = await startWithToken({ env: { FEDMETA_ISSUER: ISSUER } });
     server = a.server;
-    const oldKid = server.services.keyring.snapshot.signing.kid;
+    const oldKid = (await currentKeyFromApi(server)).kid;
     expect((await a.api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     const currentKid = await damage(server, 'current');
     // A second instance on the same store starts after the damage: not ready, but it publishes.

@@ -1,11 +1,10 @@
 // Issue 9: limits that protect the service itself. Slow or silent clients are cut off by the
 // server (not left open forever) and oversized headers are refused; normal requests still work.
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFixtureBytes } from '../helpers/fixtures.js';
 import { connect } from 'node:net';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const HOSTILE = new URL('../../fixtures/requests/hostile/', import.meta.url);
 
 /**
  * Open a raw TCP connection, send `bytes` (possibly nothing) and never anything more; resolve with
@@ -50,7 +49,7 @@ describe('HTTP server limits (issue 9)', function () {
   ];
   for (const { fixture, status, what } of cases) {
     it(`closes ${what} (${fixture}), answering ${status}`, async () => {
-      const received = await sendAndWaitForClose(server, readFileSync(new URL(fixture, HOSTILE)));
+      const received = await sendAndWaitForClose(server, readFixtureBytes(`requests/hostile/${fixture}`));
       expect(received.split('\r\n')[0]).to.match(new RegExp(`^HTTP/1\\.1 ${status} `));
     });
   }

@@ -4,7 +4,9 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { startWithToken, type TestServer } from '../helpers/server.js';
+import { expectJsonError } from '../helpers/errors.js';
 import { requireTool, xmllintValidate, xmlsecVerify } from '../helpers/xml-tools.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 import { elements, parseXml, readFederationMetadata } from '../unit/wsfed/relying-party.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -44,7 +46,7 @@ describe('WS-Fed federation metadata (/wsfed/FederationMetadata/2007-06/Federati
       expect(response.headers.get('content-type')).to.match(/^application\/samlmetadata\+xml/);
       expect(response.headers.get('cache-control')).to.equal(`public, max-age=${server.config.metadataCacheSeconds}`);
       const xml = await response.text();
-      const verified = xmlsecVerify(xml, await (await get('/pem')).text(), `${MD}:EntityDescriptor`);
+      const verified = xmlsecVerify(xml, (await currentKeyFromApi(server, api)).pem, `${MD}:EntityDescriptor`);
       expect(verified.ok, verified.output).to.equal(true);
       const valid = xmllintValidate(xml, FED_TYPES_SCHEMA);
       expect(valid.ok, valid.output).to.equal(true);
@@ -75,7 +77,7 @@ describe('WS-Fed federation metadata (/wsfed/FederationMetadata/2007-06/Federati
   it('is 404 for an unknown application and for one without the wsfed addon', async () => {
     for (const id of ['nope', samlOnlyId]) {
       const response = await get(`/wsfed/${id}/${PATH}`);
-      expect(response.status, id).to.equal(404);
+      await expectJsonError(response, 404, 'not_found', id);
       expect(((await response.json()) as { errorCode: string }).errorCode).to.equal('not_found');
     }
   });

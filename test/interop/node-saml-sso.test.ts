@@ -3,13 +3,22 @@
 import { expect } from 'chai';
 import { ValidateInResponseTo } from '@node-saml/node-saml';
 import { managementClient, startTestServer, type ManagementCall, type TestServer } from '../helpers/server.js';
-import { Browser, readForm, type Page } from '../helpers/browser.js';
+import { Browser, errorCodeOf as errorCode, readForm, type Page } from '../helpers/browser.js';
 import { startNodeSamlSp, type SpResult, type TestSp } from '../helpers/node-saml-sp.js';
+import { currentKeyFromApi, publishedPem } from '../helpers/current-key.js';
+import { requireTool, xmlsecVerify } from '../helpers/xml-tools.js';
 import { inflateRawSync } from 'node:zlib';
 import { generateSigningKey } from '../../src/keys/generate.js';
 
 const PASSWORD = 'correct horse battery';
 const MARKUP_NAME = '<b>Ann & "Bo"</b> ]]> Zoë';
+const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
+
+/** The SAMLResponse the browser is about to post, checked by xmlsec1 trusting only `pem`. */
+function xmlsecOnResponse(page: Page, pem: string) {
+  const xml = Buffer.from(readForm(page.body, page.url).fields.SAMLResponse!, 'base64').toString('utf8');
+  return xmlsecVerify(xml, pem, `${SAML}:Assertion`);
+}
 
 describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
   let server: TestServer;
@@ -65,10 +74,13 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
     await server.destroy();
   });
 
-  it('SP-initiated: login, signed assertion accepted by node-saml, attributes with markup byte-exact, RelayState echoed', async () => {
+  it('SP-initiated: login, signed assertion accepted by node-saml and by xmlsec1, attributes with markup byte-exact, RelayState echoed', async function () {
+    requireTool(this, 'xmlsec1');
     const { sp } = await registerSp();
     const browser = new Browser();
     const page = await signIn(browser, sp, { expectLogin: true, relayState: '<script>alert(1)</script>&x=1' });
+    const verified = xmlsecOnResponse(page, (await currentKeyFromApi(server, admin)).pem);
+    expect(verified.ok, verified.output).to.equal(true);
     expect(page.body).not.to.include('<script>alert(1)</script>');
     expect(page.headers.get('content-security-policy')).to.include(`form-action 'self' ${sp.url}`);
     const result = await deliver(page);
@@ -105,18 +117,26 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
     expect(result.relayState).to.equal('home');
   });
 
-  it('rotation: accepted right after rotating (next key was pre-published), after a metadata refresh, and refused once the signing key is revoked', async () => {
+  it('rotation: accepted right after rotating (next key was pre-published), after a metadata refresh, and refused once the signing key is revoked', async function () {
+    requireTool(this, 'xmlsec1');
     const { sp } = await registerSp();
     const browser = new Browser();
     expect((await deliver(await signIn(browser, sp, { expectLogin: true }))).status).to.equal(200);
     // Two responses signed by the current key, held back by the browser for later.
     const heldBeforeRevocation = await signIn(browser, sp);
     const heldAfterRevocation = await signIn(browser, sp);
-    const oldKid = server.services.keyring.snapshot.signing.kid;
+    const { kid: oldKid, pem: oldPem } = await currentKeyFromApi(server, admin);
+    expect(xmlsecOnResponse(heldBeforeRevocation, oldPem).ok, 'xmlsec1: signed by the current key').to.equal(true);
 
     expect((await admin('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     // The SP has NOT re-read the metadata: the new current key was already published as "next".
-    const stale = await deliver(await signIn(browser, sp));
+    const afterRotation = await signIn(browser, sp);
+    const newKey = await currentKeyFromApi(server, admin);
+    expect(newKey.kid).not.to.equal(oldKid);
+    const verified = xmlsecOnResponse(afterRotation, newKey.pem);
+    expect(verified.ok, verified.output).to.equal(true);
+    expect(xmlsecOnResponse(afterRotation, await publishedPem(server, oldKid)).ok, 'xmlsec1: not the previous key any more').to.equal(false);
+    const stale = await deliver(afterRotation);
     expect(stale.status, stale.error).to.equal(200);
     // After a refresh it trusts current, next and the previous key.
     expect((await sp.refreshMetadata()).certs).to.have.length(3);
@@ -196,7 +216,6 @@ describe('SAML SSO with node-saml as the service provider (real HTTP)', () => {
       });
       expect(patched.status).to.equal(200);
     };
-    const errorCode = (page: Page) => /<code>([a-z_]+)<\/code>/.exec(page.body)?.[1];
     await register('rsa-sha256');
     const browser = new Browser();
     const login = await browser.request(await sp.loginUrl());

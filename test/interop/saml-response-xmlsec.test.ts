@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Browser, readForm } from '../helpers/browser.js';
+import { currentKeyFromApi, nextKeyFromApi } from '../helpers/current-key.js';
 import { PROTOCOL_SCHEMA, extractAssertion, requireTool, xmllintValidate, xmlsecVerify } from '../helpers/xml-tools.js';
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -39,7 +40,7 @@ describe('live SAML Response: xmlsec1 and the OASIS schema', () => {
     requireTool(this, 'xmlsec1');
     requireTool(this, 'xmllint');
     const xml = await liveResponse('urn:both');
-    const pem = await (await fetch(`${server.url}/pem`)).text();
+    const { pem } = await currentKeyFromApi(server);
     const response = xmlsecVerify(xml, pem, `${SAMLP}:Response`);
     expect(response.ok, response.output).to.equal(true);
     const assertion = xmlsecVerify(extractAssertion(xml), pem, `${SAML}:Assertion`);
@@ -47,8 +48,8 @@ describe('live SAML Response: xmlsec1 and the OASIS schema', () => {
     const valid = xmllintValidate(xml, PROTOCOL_SCHEMA);
     expect(valid.ok, valid.output).to.equal(true);
     // The next key (published, not yet signing) does not verify it.
-    const next = server.services.keyring.snapshot.published[1]!;
-    expect(xmlsecVerify(xml, next.certPem, `${SAMLP}:Response`).ok).to.equal(false);
+    const next = await nextKeyFromApi(server);
+    expect(xmlsecVerify(xml, next.pem, `${SAMLP}:Response`).ok).to.equal(false);
   });
 
   it('rsa-sha1 on request: the assertion is signed with rsa-sha1/sha1 and verifies', async function () {
@@ -56,8 +57,7 @@ describe('live SAML Response: xmlsec1 and the OASIS schema', () => {
     const xml = await liveResponse('urn:sha1');
     expect(xml).to.include('http://www.w3.org/2000/09/xmldsig#rsa-sha1');
     expect(xml).to.include('<ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/>');
-    const pem = await (await fetch(`${server.url}/pem`)).text();
-    const assertion = xmlsecVerify(xml, pem, `${SAML}:Assertion`);
+    const assertion = xmlsecVerify(xml, (await currentKeyFromApi(server)).pem, `${SAML}:Assertion`);
     expect(assertion.ok, assertion.output).to.equal(true);
     expect(xmllintValidate(xml, PROTOCOL_SCHEMA).ok).to.equal(true);
   });

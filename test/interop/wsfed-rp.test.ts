@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { managementClient, startTestServer, type ManagementCall, type TestServer } from '../helpers/server.js';
 import { Browser, readForm, type Page } from '../helpers/browser.js';
 import { requireTool, xmlsecVerify } from '../helpers/xml-tools.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
 import { TokenRejected, acceptWresult, pemOf, readFederationMetadata, type AcceptedToken } from '../unit/wsfed/relying-party.js';
 
 const PASSWORD = 'correct horse battery';
@@ -99,7 +100,7 @@ describe('WS-Federation end to end with a strict relying party (real HTTP, rotat
       await rps[format].refresh();
       held[format] = await signIn(browser, format);
     }
-    const oldKid = server.services.keyring.snapshot.signing.kid;
+    const oldKid = (await currentKeyFromApi(server, admin)).kid;
 
     expect((await admin('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     for (const format of ['saml11', 'saml20'] as const) {

@@ -6,6 +6,8 @@ import { addApiClient, ALL_KEY_SCOPES, getToken, startTestServer, type TestServe
 import { dropSchema, freshSchema, postgresUrl, requirePostgres, TEST_POSTGRES_URL } from '../helpers/postgres.js';
 import { startTcpProxy, viaProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { Browser, readForm } from '../helpers/browser.js';
+import { currentKeyFromApi } from '../helpers/current-key.js';
+import { until } from '../helpers/wait.js';
 
 const ISSUER = 'http://fedmeta.lb.test';
 /** Polling effectively off: whatever another instance sees within a second came by NOTIFY. */
@@ -17,16 +19,8 @@ interface Instance {
   token: string;
 }
 
-const jwksOf = async (server: TestServer) => (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+const jwksOf = async (server: TestServer) => (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string; x5c: string[] }[] };
 
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Date.now() - started;
-}
 
 describe('PostgreSQL: several instances in one process share one store', function () {
   this.timeout(60_000);
@@ -93,12 +87,12 @@ describe('PostgreSQL: several instances in one process share one store', functio
   it('no instance signs with a revoked key after it has been told: emergency rotation on A, B signs with the new key', async () => {
     const a = await start();
     const b = await start();
-    const compromised = b.server.services.keyring.snapshot.signing.kid;
+    const compromised = (await currentKeyFromApi(b.server)).kid;
     const oldToken = b.token;
     const rotated = await a.api('/api/v2/keys/signing/rotate?revoke_previous=true', { method: 'POST' });
     expect(rotated.status).to.equal(201);
     const { kid } = (await rotated.json()) as { kid: string };
-    const ms = await until(() => b.server.services.keyring.snapshot.signing.kid === kid, 1000, 'B switches signing key');
+    const ms = await until(async () => (await jwksOf(b.server)).keys[0]?.kid === kid, 1000, 'B publishes the new key as current');
     await b.server.watch.settled();
     console.log(`      (B signs with the new key ${ms} ms after A answered the emergency rotation)`);
     // Told: every signature from B now uses the new key, and the revoked key's tokens are refused.
@@ -110,7 +104,8 @@ describe('PostgreSQL: several instances in one process share one store', functio
     expect((await jwksOf(b.server)).keys.map((k) => k.kid)).not.to.include(compromised);
     expect((await fetch(`${b.server.url}/cer?kid=${compromised}`)).status).to.equal(404);
     const metadata = await (await fetch(`${b.server.url}/samlp/metadata`)).text();
-    expect(metadata).to.include(b.server.services.keyring.snapshot.signing.published.certBase64);
+    const certBase64 = (await jwksOf(b.server)).keys.find((key) => key.kid === kid)!.x5c[0]!;
+    expect(metadata).to.include(certBase64);
   });
 
   it('the rotation rate limit, the login throttle and SSO sessions are shared by every instance', async () => {
@@ -176,10 +171,9 @@ describe('PostgreSQL: several instances in one process share one store', functio
     expect(readyBody.keys.loaded).to.equal(true);
     expect(readyBody.message).to.match(/database is unreachable/);
 
-    const started = Date.now();
+    // Fails rather than hangs (how fast: npm run bench, "PostgreSQL unreachable").
     const rotate = await a.api('/api/v2/keys/signing/rotate', { method: 'POST' });
     expect(rotate.status).to.equal(503);
-    expect(Date.now() - started, 'fails fast').to.be.below(6000);
     expect(rotate.headers.get('retry-after')).to.equal('5');
     const body = (await rotate.json()) as { statusCode: number; errorCode: string; message: string };
     expect(body).to.deep.include({ statusCode: 503, errorCode: 'service_unavailable' });

@@ -3,40 +3,31 @@
 // revocation visibility, and the CLI as a third writer.
 import { expect } from 'chai';
 import { runCli } from '../helpers/cli.js';
-import { dropSchema, freshSchema, postgresProblem, requirePostgres } from '../helpers/postgres.js';
 import {
-  addApiClientCli,
   expectWholeKeySet,
   jwks,
   kidOf,
   readStore,
-  requireBuild,
-  startInstance,
-  stopInstance,
+  serveProcessesOnOneSchema,
+  addApiClientCli,
   tokenFrom,
   until,
   type ServeProcess,
-} from './processes.js';
+} from '../helpers/serve-processes.js';
 
 describe('PostgreSQL: two fedmeta serve processes on one database', function () {
   this.timeout(120_000);
-  const schema = freshSchema();
+  // Both start at once on an empty schema: one migrates and creates the keys, the other waits.
+  const shared = serveProcessesOnOneSchema(2);
+  const { schema } = shared;
   let a: ServeProcess;
   let b: ServeProcess;
   let tokenA: string;
   let tokenB: string;
 
-  before(async function () {
-    await requirePostgres(this);
-    requireBuild();
-    // Both start at once on an empty schema: one migrates and creates the keys, the other waits.
-    [a, b] = await Promise.all([startInstance(schema), startInstance(schema)]);
-    const credentials = await addApiClientCli(a.env);
-    [tokenA, tokenB] = await Promise.all([tokenFrom(a.url, credentials), tokenFrom(b.url, credentials)]);
-  });
-  after(async () => {
-    await Promise.all([a, b].filter(Boolean).map(stopInstance));
-    if (!(await postgresProblem())) await dropSchema(schema);
+  before(async () => {
+    [a, b] = shared.running as [ServeProcess, ServeProcess];
+    [tokenA, tokenB] = await Promise.all([tokenFrom(a.url, shared.credentials), tokenFrom(b.url, shared.credentials)]);
   });
 
   const call = (instance: ServeProcess, token: string, path: string, method = 'GET') =>

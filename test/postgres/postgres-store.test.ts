@@ -4,19 +4,19 @@
 import { expect } from 'chai';
 import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { firstSchema, PostgresStore } from '../../src/store/postgres.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
+import { firstSchema } from '../../src/store/postgres/migrate.js';
 import { postgresMigrations } from '../../src/store/migrations/postgres.js';
-import { isConnectionError, translatePgError } from '../../src/store/postgres-errors.js';
+import { isConnectionError, translatePgError } from '../../src/store/postgres/errors.js';
 import { FedmetaError } from '../../src/errors.js';
-import { unseal } from '../../src/store/seal.js';
+import { unseal } from '../../src/keys/seal.js';
 import type { ChangeTopic } from '../../src/store/store.js';
 import { runCli } from '../helpers/cli.js';
-import { startTestServer, tempDir, TEST_KEK, type TestServer } from '../helpers/server.js';
+import { freePort, startTestServer, tempDir, TEST_KEK, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/wait.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres, TEST_POSTGRES_URL, withAdmin } from '../helpers/postgres.js';
-import { requireBuild } from './processes.js';
+import { requireBuild } from '../helpers/serve-processes.js';
 
 const inSchema = <T>(schema: string, work: (client: pg.Client) => Promise<T>) =>
   withAdmin(async (client) => {
@@ -51,13 +51,12 @@ describe('PostgreSQL store', function () {
 
   it('migrate() creates the schema named in search_path; eight instances migrating a new schema at once apply each migration once', async () => {
     const schema = newSchema();
-    const stores = Array.from({ length: 8 }, () => new PostgresStore(postgresUrl(schema)));
+    const stores = Array.from({ length: 8 }, () => openPostgresStore(postgresUrl(schema)));
     try {
       await Promise.all(stores.map((store) => store.migrate()));
       const versions = await inSchema(schema, (client) => client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version'));
       const all = postgresMigrations.map((migration) => migration.version);
-      expect(versions.rows.map((row) => row.version)).to.deep.equal(all);
-      expect(await stores[0]!.schemaVersion()).to.equal(Math.max(...all));
+      expect(versions.rows.map((row) => row.version), 'every migration, once, up to the highest').to.deep.equal(all);
       expect(await stores[3]!.versions()).to.deep.equal({ keys: 0, clients: 0 });
     } finally {
       await Promise.all(stores.map((store) => store.close()));
@@ -82,7 +81,7 @@ describe('PostgreSQL store', function () {
     expect(sqlite.code, sqlite.stderr).to.equal(0);
     expect(sqlite.stdout.toString()).to.equal('migrated: the sqlite schema is up to date\n');
 
-    const closed = await closedPort();
+    const closed = await freePort();
     const down = await runCli(['migrate'], { ...env, FEDMETA_DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/test` });
     expect(down.code).to.equal(1);
     expect(down.stderr.trim().split('\n')).to.have.length(1);
@@ -143,9 +142,9 @@ describe('PostgreSQL store', function () {
     });
   });
 
-  it('an unreachable database answers 503 service_unavailable (with Retry-After) from every call, quickly', async () => {
-    const port = await closedPort();
-    const store = new PostgresStore(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeoutMs: 1000 });
+  it('an unreachable database answers 503 service_unavailable (with Retry-After) from every call (how fast: npm run bench)', async () => {
+    const port = await freePort();
+    const store = openPostgresStore(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeoutMs: 1000 });
     try {
       const calls: Array<[string, () => Promise<unknown>]> = [
         ['versions', () => store.versions()],
@@ -156,7 +155,6 @@ describe('PostgreSQL store', function () {
         ['migrate', () => store.migrate()],
       ];
       for (const [name, call] of calls) {
-        const started = Date.now();
         let failure: unknown;
         try {
           await call();
@@ -168,7 +166,6 @@ describe('PostgreSQL store', function () {
         expect((failure as FedmetaError).code, name).to.equal('service_unavailable');
         expect((failure as FedmetaError).headers['Retry-After']).to.equal('5');
         expect((failure as FedmetaError).expose, 'the message is ours to show').to.equal(true);
-        expect(Date.now() - started, name).to.be.below(2000);
       }
     } finally {
       await store.close();
@@ -205,14 +202,14 @@ describe('PostgreSQL store', function () {
 
   it('change notices are scoped to one schema: deployments sharing a database do not wake each other', async () => {
     const [one, two] = [newSchema(), newSchema()];
-    const storeOne = new PostgresStore(postgresUrl(one));
-    const storeTwo = new PostgresStore(postgresUrl(two));
+    const storeOne = openPostgresStore(postgresUrl(one));
+    const storeTwo = openPostgresStore(postgresUrl(two));
     try {
       await Promise.all([storeOne.migrate(), storeTwo.migrate()]);
       const seen: ChangeTopic[][] = [];
       const subscription = storeOne.subscribe((topics) => seen.push(topics));
       await subscription.ready();
-      await until(() => seen.length > 0);
+      await until(() => seen.length > 0, 3000, 'a change notification', 10);
       seen.length = 0;
       const now = new Date();
       await storeTwo.saveApplication(
@@ -225,7 +222,7 @@ describe('PostgreSQL store', function () {
         { clientId: 'y', name: 'y', callbacks: ['https://y.example/acs'], addons: { wsfed: { realm: 'urn:y', tokenFormat: 'saml11', lifetimeInSeconds: 60 } }, createdAt: now, updatedAt: now },
         { type: 'client_created', description: 'y', actor: { type: 'system', id: 't' } },
       );
-      await until(() => seen.length > 0);
+      await until(() => seen.length > 0, 3000, 'a change notification', 10);
       expect(seen).to.deep.equal([['clients']]);
       expect(subscription.listening).to.equal(true);
     } finally {
@@ -239,18 +236,3 @@ describe('PostgreSQL store', function () {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

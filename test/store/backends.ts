@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Store } from '../../src/store/store.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { tempDir } from '../helpers/server.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres } from '../helpers/postgres.js';
 
@@ -54,7 +54,7 @@ export const sqliteBackend: Backend = {
     const dir = tempDir('fedmeta-store-');
     const path = join(dir, 'fedmeta.db');
     return opened(
-      () => new SqliteStore(path),
+      () => openSqliteStore(path),
       async () => rmSync(dir, { recursive: true, force: true }),
       async (statement) => {
         const db = new Database(path);
@@ -75,7 +75,7 @@ export const postgresBackend: Backend = {
     const schema = freshSchema();
     const url = postgresUrl(schema);
     return opened(
-      () => new PostgresStore(url),
+      () => openPostgresStore(url),
       () => dropSchema(schema),
       async (statement) => {
         const client = new pg.Client({ connectionString: url });

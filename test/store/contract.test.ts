@@ -9,6 +9,7 @@ import type { Application } from '../../src/clients/types.js';
 import type { User } from '../../src/users/types.js';
 import type { AuditInput } from '../../src/audit/types.js';
 import { BACKENDS, type OpenedStore } from './backends.js';
+import { until } from '../helpers/wait.js';
 
 const t0 = new Date('2026-03-01T10:00:00.123Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -426,6 +427,44 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('expiry (purgeExpired)', () => {
+      it('deletes expired sessions (with their participants), login states and request IDs, and nothing alive; reads never purge', async () => {
+        await store.createUser(user('u1', 'alice@example.com'), audit('user_created'));
+        const session = (idHash: string, expiresAt: Date) => ({ idHash, userId: 'u1', createdAt: t0, expiresAt, participants: [] });
+        await store.createSession(session('old', later(1000)));
+        await store.createSession(session('live', later(60_000)));
+        await store.addSessionParticipant('old', { sessionIndex: 'old-1', clientId: 'c', nameId: 'alice', nameIdFormat: 'urn:format' });
+        await store.putLoginState('st-old', '{}', later(1000));
+        await store.putLoginState('st-live', '{}', later(60_000));
+        expect(await store.rememberRequestId('urn:sp', '_old', later(1000), t0)).to.equal(true);
+        expect(await store.rememberRequestId('urn:sp', '_live', later(60_000), later(2000))).to.equal(true);
+
+        expect(await store.purgeExpired(later(999)), 'nothing has expired yet').to.deep.equal({ sessions: 0, loginStates: 0, requestIds: 0, rateLimits: 0 });
+        expect(await opened.another().purgeExpired(later(1000))).to.deep.equal({ sessions: 1, loginStates: 1, requestIds: 1, rateLimits: 0 });
+        expect(await store.purgeExpired(later(1000)), 'a second purge finds nothing').to.deep.equal({ sessions: 0, loginStates: 0, requestIds: 0, rateLimits: 0 });
+
+        expect(await store.getSession('live', later(1000))).to.deep.equal(session('live', later(60_000)));
+        expect(await store.getLoginState('st-live', later(1000))).to.equal('{}');
+        expect(await store.rememberRequestId('urn:sp', '_live', later(60_000), later(3000)), 'a live request ID is still a replay').to.equal(false);
+        expect(await store.rememberRequestId('urn:sp', '_old', later(9000), later(3000)), 'a purged request ID is new again').to.equal(true);
+        expect(await store.findSessionBySessionIndex('old-1', t0), 'the participant went with its session').to.equal(undefined);
+        await store.createSession(session('old', later(90_000)));
+        await store.addSessionParticipant('old', { sessionIndex: 'old-1', clientId: 'c', nameId: 'alice', nameIdFormat: 'urn:format' });
+      });
+
+      it('drops a rate-limit bucket only once it has been idle for idleBucketMs (default one day)', async () => {
+        const request = { bucket: 'login:account:alice', policy: { burst: 2, perDay: 2 } };
+        await store.takeRateLimit(request, t0);
+        await store.takeRateLimit(request, t0);
+        const day = 86_400_000;
+        expect((await store.purgeExpired(later(day - 1))).rateLimits).to.equal(0);
+        expect((await store.peekRateLimit(request, later(1))).allowed, 'still spent').to.equal(false);
+        expect((await store.purgeExpired(later(day), { idleBucketMs: day + 1 })).rateLimits, 'a longer idle time keeps it').to.equal(0);
+        expect((await store.purgeExpired(later(day))).rateLimits).to.equal(1);
+        expect((await store.peekRateLimit(request, later(day))).remaining, 'a dropped bucket is full').to.equal(2);
+      });
+    });
+
     describe('change notifications', () => {
       it(backend.name === 'postgres' ? 'another handle is told which counter moved, after commit' : 'subscribe is a no-op (polling is the channel)', async () => {
         const other = opened.another();
@@ -458,10 +497,4 @@ for (const backend of BACKENDS) {
   });
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitFor = (condition: () => boolean, what: string) => until(condition, 3000, what, 10);

@@ -118,7 +118,7 @@ sqliteMigrations.push({
 
 // E-mail addresses are NFKC-normalised and lower-cased (src/users/email.ts). Rows written before were
 // only lower-cased: bring them to the same form, except where that would collide with another row
-// (left as they were, for an operator to resolve). fedmeta_email_key is registered by SqliteStore.
+// (left as they were, for an operator to resolve). fedmeta_email_key is registered by sqlite/database.ts.
 sqliteMigrations.push({
   version: 4,
   sql: `

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { initialize, publishedKeys, revoke, rotate } from '../../../src/keys/lifecycle.js';
 import type { KeyRecord, KeyState } from '../../../src/keys/types.js';
-import { FedmetaError } from '../../../src/errors.js';
+import { statusAndCodeOf } from '../../helpers/errors.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const t1 = new Date('2026-02-01T00:00:00Z');
@@ -15,14 +15,6 @@ const key = (kid: string, state: KeyState, extra: Partial<KeyRecord> = {}): KeyR
   ...extra,
 });
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof FedmetaError ? `${error.status}:${error.code}` : 'other';
-  }
-  return undefined;
-}
 
 /** Apply a plan's changes to a key set, the way the store does. */
 const apply = (keys: KeyRecord[], changes: KeyRecord[]) => {
@@ -62,18 +54,18 @@ describe('key lifecycle (pure)', () => {
   });
 
   it('rotate refuses a corrupt key set and a duplicate kid', () => {
-    expect(codeOf(() => rotate([key('b', 'next')], key('c', 'next'), t1))).to.equal('500:key_set_corrupt');
-    expect(codeOf(() => rotate([key('a', 'current'), key('b', 'next')], key('a', 'next'), t1))).to.equal('500:key_exists');
+    expect(statusAndCodeOf(() => rotate([key('b', 'next')], key('c', 'next'), t1))).to.equal('500:key_set_corrupt');
+    expect(statusAndCodeOf(() => rotate([key('a', 'current'), key('b', 'next')], key('a', 'next'), t1))).to.equal('500:key_exists');
   });
 
   it('revoke only revokes previous keys: 404 unknown, 409 current, next and already revoked', () => {
     const keys = [key('a', 'current'), key('b', 'next'), key('p', 'previous'), key('r', 'revoked', { revokedAt: t0 })];
     expect(states(revoke(keys, 'p', t1).changes)).to.deep.equal({ p: 'revoked' });
     expect(revoke(keys, 'p', t1).result.revokedAt).to.equal(t1);
-    expect(codeOf(() => revoke(keys, 'nope', t1))).to.equal('404:key_not_found');
-    expect(codeOf(() => revoke(keys, 'a', t1))).to.equal('409:key_state_conflict');
-    expect(codeOf(() => revoke(keys, 'b', t1))).to.equal('409:key_state_conflict');
-    expect(codeOf(() => revoke(keys, 'r', t1))).to.equal('409:key_state_conflict');
+    expect(statusAndCodeOf(() => revoke(keys, 'nope', t1))).to.equal('404:key_not_found');
+    expect(statusAndCodeOf(() => revoke(keys, 'a', t1))).to.equal('409:key_state_conflict');
+    expect(statusAndCodeOf(() => revoke(keys, 'b', t1))).to.equal('409:key_state_conflict');
+    expect(statusAndCodeOf(() => revoke(keys, 'r', t1))).to.equal('409:key_state_conflict');
   });
 
   it('publishes current, next, then previous keys most recently retired first, never revoked ones', () => {

@@ -1,6 +1,7 @@
-import { thrown } from '../../helpers/errors.js';
+import { plainRequestCode as plainCode, requestFailure as failure } from '../../helpers/errors.js';
+import { requestFixture, requestFixtureNames } from '../../helpers/fixtures.js';
+import { requestCheckContext, samlApplication } from '../../helpers/saml-application.js';
 import { expect } from 'chai';
-import { readFileSync, readdirSync } from 'node:fs';
 import type { Application, SamlpAddon } from '../../../src/clients/types.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import {
@@ -12,16 +13,13 @@ import {
   type RequestCheckContext,
 } from '../../../src/saml/authn-request.js';
 import { decodePostMessage } from '../../../src/saml/bindings.js';
-import { SamlRequestError } from '../../../src/errors.js';
 import { STATUS } from '../../../src/saml/status.js';
 import { BINDINGS, NAMEID_FORMATS, NS, elementPath } from '../../../src/xml/namespaces.js';
 import { signXml } from '../../../src/xml/sign.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
 
-const FIXTURES = new URL('../../../fixtures/requests/', import.meta.url);
-const fixture = (kind: 'valid' | 'hostile', name: string) => readFileSync(new URL(`${kind}/${name}`, FIXTURES), 'utf8');
-const authnFixtures = (kind: 'valid' | 'hostile') =>
-  readdirSync(new URL(kind, FIXTURES)).filter((name) => name.endsWith('.xml') && !name.startsWith('logout-') && !name.startsWith('sp-metadata-'));
+const fixture = requestFixture;
+const authnFixtures = (kind: 'valid' | 'hostile') => requestFixtureNames(kind).filter((name) => name.endsWith('.xml') && !name.startsWith('logout-') && !name.startsWith('sp-metadata-'));
 
 const ISSUER = 'https://sp.example.com/metadata';
 const ACS = 'https://sp.example.com/acs';
@@ -29,36 +27,10 @@ const ENDPOINT = 'https://idp.example.com/samlp/app1';
 const NOW = new Date('2026-11-22T02:30:00Z');
 const DENIED = { code: STATUS.requester, subCode: STATUS.requestDenied };
 
-function application(samlp: Partial<SamlpAddon> = {}, callbacks = [ACS]): Application {
-  const addon: SamlpAddon = {
-    audience: ISSUER,
-    mappings: {},
-    nameIdentifierFormat: NAMEID_FORMATS.unspecified,
-    signResponse: false,
-    signatureAlgorithm: 'rsa-sha256',
-    digestAlgorithm: 'sha256',
-    lifetimeInSeconds: 3600,
-    ...samlp,
-  };
-  return { clientId: 'app1', name: 'SP', callbacks, addons: { samlp: addon }, createdAt: NOW, updatedAt: NOW };
-}
+const application = (samlp: Partial<SamlpAddon> = {}, callbacks = [ACS]): Application =>
+  samlApplication({ audience: ISSUER, nameIdentifierFormat: NAMEID_FORMATS.unspecified, ...samlp }, callbacks, NOW);
+const context = (overrides: Partial<RequestCheckContext> = {}) => requestCheckContext(application(), ENDPOINT, NOW, overrides);
 
-function context(overrides: Partial<RequestCheckContext> = {}): RequestCheckContext {
-  return { app: application(), endpointUrls: [ENDPOINT], now: NOW, signed: false, ...overrides };
-}
-
-/** The error `run` throws: always a 400 FedmetaError. */
-function failure(run: () => unknown): SamlRequestError {
-  const error = thrown(run);
-  if (!error) throw new Error('expected an error');
-  expect(error.status).to.equal(400);
-  return error as SamlRequestError;
-}
-const plainCode = (run: () => unknown) => {
-  const error = failure(run);
-  expect(error.samlStatus, 'a plain 400 carries no SAML status').to.equal(undefined);
-  return error.code;
-};
 
 const minimal = fixture('valid', 'minimal.xml');
 const withAttributes = (attributes: string) => minimal.replace(' ID=', ` ${attributes} ID=`);

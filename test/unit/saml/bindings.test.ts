@@ -1,4 +1,5 @@
-import { thrown } from '../../helpers/errors.js';
+import { plainRequestCode } from '../../helpers/errors.js';
+import { readFixture } from '../../helpers/fixtures.js';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
@@ -17,7 +18,7 @@ import {
 import { SamlRequestError } from '../../../src/errors.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
 
-const SAMPLE = readFileSync(new URL('../../../fixtures/requests/valid/shibboleth-sp3-authnrequest.xml', import.meta.url), 'utf8');
+const SAMPLE = readFixture('requests/valid/shibboleth-sp3-authnrequest.xml');
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const SIG_ALGS: Array<[uri: string, digest: string]> = [
   [RSA_SHA256, 'sha256'],
@@ -26,12 +27,8 @@ const SIG_ALGS: Array<[uri: string, digest: string]> = [
   ['http://www.w3.org/2000/09/xmldsig#rsa-sha1', 'sha1'],
 ];
 
-function codeOf(run: () => unknown): string | undefined {
-  const error = thrown(run, SamlRequestError);
-  expect(error?.status ?? 400).to.equal(400);
-  expect(error?.samlStatus).to.equal(undefined);
-  return error?.code;
-}
+/** A binding error is a plain 400, never a SAML status posted back to the SP. */
+const bindingCodeOf = (run: () => unknown) => plainRequestCode(run, SamlRequestError);
 
 const redirectValue = (xml: string) => deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64');
 
@@ -68,51 +65,50 @@ describe('saml/bindings', () => {
     ];
     for (const [name, value] of badBase64) {
       it(`refuses bad base64: ${name}`, () => {
-        expect(codeOf(() => decodeRedirectMessage(value))).to.equal('saml_request_bad_encoding');
+        expect(bindingCodeOf(() => decodeRedirectMessage(value))).to.equal('saml_request_bad_encoding');
       });
     }
 
     it('refuses what is not a raw DEFLATE stream: plain text, a zlib-wrapped stream, a truncated stream', () => {
       const full = deflateRawSync(Buffer.from(SAMPLE));
       for (const bytes of [Buffer.from(SAMPLE), deflateSync(Buffer.from(SAMPLE)), full.subarray(0, full.length >> 1)]) {
-        expect(codeOf(() => decodeRedirectMessage(bytes.toString('base64')))).to.equal('saml_request_bad_deflate');
+        expect(bindingCodeOf(() => decodeRedirectMessage(bytes.toString('base64')))).to.equal('saml_request_bad_deflate');
       }
     });
 
     it('refuses an inflated message that is not UTF-8', () => {
       const latin1 = deflateRawSync(Buffer.from('<a>caf\xe9</a>', 'latin1')).toString('base64');
-      expect(codeOf(() => decodeRedirectMessage(latin1))).to.equal('saml_request_bad_encoding');
+      expect(bindingCodeOf(() => decodeRedirectMessage(latin1))).to.equal('saml_request_bad_encoding');
     });
 
     it('refuses an encoded value longer than the limit (16 KiB unless told) before decoding it', () => {
       expect(DEFAULT_REDIRECT_LIMITS.maxEncodedBytes).to.equal(16 * 1024);
-      expect(codeOf(() => decodeRedirectMessage('A'.repeat(16 * 1024 + 4)))).to.equal('saml_request_too_large');
+      expect(bindingCodeOf(() => decodeRedirectMessage('A'.repeat(16 * 1024 + 4)))).to.equal('saml_request_too_large');
     });
 
     it('accepts up to maxInflatedBytes (64 KiB unless told) and refuses one byte more', () => {
       const at = (size: number) => deflateRawSync(Buffer.alloc(size, 'a')).toString('base64');
       expect(decodeRedirectMessage(at(64 * 1024))).to.have.length(64 * 1024);
-      expect(codeOf(() => decodeRedirectMessage(at(64 * 1024 + 1)))).to.equal('saml_request_too_large');
+      expect(bindingCodeOf(() => decodeRedirectMessage(at(64 * 1024 + 1)))).to.equal('saml_request_too_large');
     });
 
     it('cuts a deflate bomb off at the cap, quickly and without allocating its output', function () {
       // 50 MB of zeros deflates to about 50 KB: past the default encoded limit, so that is raised here
       // to show the inflation cap itself at work.
       const bomb = deflateRawSync(Buffer.alloc(50 * 1024 * 1024), { level: 9 }).toString('base64');
-      expect(codeOf(() => decodeRedirectMessage(bomb))).to.equal('saml_request_too_large');
+      expect(bindingCodeOf(() => decodeRedirectMessage(bomb))).to.equal('saml_request_too_large');
+      // The inflater stops at the cap: memory grows by far less than the 50 MB a full inflate would take
+      // (how long it takes is measured by npm run bench, not asserted here).
       const before = process.memoryUsage().arrayBuffers;
-      const started = performance.now();
-      const code = codeOf(() => decodeRedirectMessage(bomb, { maxEncodedBytes: 128 * 1024, maxInflatedBytes: 64 * 1024 }));
-      const elapsed = performance.now() - started;
+      const code = bindingCodeOf(() => decodeRedirectMessage(bomb, { maxEncodedBytes: 128 * 1024, maxInflatedBytes: 64 * 1024 }));
       expect(code).to.equal('saml_request_too_large');
-      expect(elapsed).to.be.below(50); // about 1 ms; inflating all 50 MB takes over 100 ms
       expect(process.memoryUsage().arrayBuffers - before).to.be.below(8 * 1024 * 1024);
     });
 
     it('cuts off a bomb small enough to pass the encoded limit (10 MB of zeros, 13.6 KB of base64)', () => {
       const bomb = deflateRawSync(Buffer.alloc(10 * 1024 * 1024), { level: 9 }).toString('base64');
       expect(bomb.length).to.be.below(DEFAULT_REDIRECT_LIMITS.maxEncodedBytes);
-      expect(codeOf(() => decodeRedirectMessage(bomb))).to.equal('saml_request_too_large');
+      expect(bindingCodeOf(() => decodeRedirectMessage(bomb))).to.equal('saml_request_too_large');
     });
   });
 
@@ -124,12 +120,12 @@ describe('saml/bindings', () => {
     });
 
     it('refuses bad base64, non-UTF-8 and values over the limit (256 KiB unless told)', () => {
-      expect(codeOf(() => decodePostMessage('PHNhbWw+*'))).to.equal('saml_request_bad_encoding');
-      expect(codeOf(() => decodePostMessage(Buffer.from([0x3c, 0xff, 0x3e]).toString('base64')))).to.equal(
+      expect(bindingCodeOf(() => decodePostMessage('PHNhbWw+*'))).to.equal('saml_request_bad_encoding');
+      expect(bindingCodeOf(() => decodePostMessage(Buffer.from([0x3c, 0xff, 0x3e]).toString('base64')))).to.equal(
         'saml_request_bad_encoding',
       );
-      expect(codeOf(() => decodePostMessage('A'.repeat(256 * 1024 + 4)))).to.equal('saml_request_too_large');
-      expect(codeOf(() => decodePostMessage('AAAA'.repeat(8), { maxEncodedBytes: 16 }))).to.equal('saml_request_too_large');
+      expect(bindingCodeOf(() => decodePostMessage('A'.repeat(256 * 1024 + 4)))).to.equal('saml_request_too_large');
+      expect(bindingCodeOf(() => decodePostMessage('AAAA'.repeat(8), { maxEncodedBytes: 16 }))).to.equal('saml_request_too_large');
     });
   });
 
@@ -153,7 +149,7 @@ describe('saml/bindings', () => {
       ['a query over 64 KiB', `SAMLRequest=${'a'.repeat(64 * 1024)}`, 'saml_request_too_large'],
     ];
     for (const [name, query, code] of refused) {
-      it(`refuses ${name}`, () => expect(codeOf(() => parseRedirectQuery(query))).to.equal(code));
+      it(`refuses ${name}`, () => expect(bindingCodeOf(() => parseRedirectQuery(query))).to.equal(code));
     }
   });
 
@@ -172,7 +168,7 @@ describe('saml/bindings', () => {
       it(`verifies a query signed with ${uri.split('#')[1]} and returns what it covers`, () => {
         const raw = signedQuery(sp.privateKey, { SAMLRequest: message, RelayState: relayState, SigAlg: encodeURIComponent(uri) }, digest);
         const sha1 = digest === 'sha1';
-        if (sha1) expect(codeOf(() => verifyRedirectSignature(raw, sp.published.certBase64))).to.equal('saml_signature_algorithm_not_allowed');
+        if (sha1) expect(bindingCodeOf(() => verifyRedirectSignature(raw, sp.published.certBase64))).to.equal('saml_signature_algorithm_not_allowed');
         const query = verifyRedirectSignature(raw, sp.published.certBase64, sha1);
         expect(query.relayState).to.equal('/app/page?tab=1');
         expect(query.sigAlg).to.equal(uri);
@@ -217,14 +213,14 @@ describe('saml/bindings', () => {
           const raw = signedQuery(sp.privateKey, { SAMLRequest: message, RelayState: relayState, SigAlg: sigAlg });
           expect(verifyRedirectSignature(raw, sp.published.certBase64).relayState).to.equal('/app/page?tab=1');
           expect(change(raw)).to.not.equal(raw);
-          expect(codeOf(() => verifyRedirectSignature(change(raw), sp.published.certBase64))).to.equal(code);
+          expect(bindingCodeOf(() => verifyRedirectSignature(change(raw), sp.published.certBase64))).to.equal(code);
         });
       }
     });
 
     it("refuses a signature by another key than the SP's certificate", () => {
       const raw = signedQuery(other.privateKey, { SAMLRequest: message, SigAlg: encodeURIComponent(RSA_SHA256) });
-      expect(codeOf(() => verifyRedirectSignature(raw, sp.published.certBase64))).to.equal('saml_signature_invalid');
+      expect(bindingCodeOf(() => verifyRedirectSignature(raw, sp.published.certBase64))).to.equal('saml_signature_invalid');
     });
 
     it('never lets an EC certificate verify an ECDSA signature announced as rsa-sha256', function () {
@@ -235,7 +231,7 @@ describe('saml/bindings', () => {
         execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
           '-keyout', keyFile, '-out', certFile, '-subj', '/CN=ec.example.com', '-days', '1'], { stdio: 'ignore' });
         const raw = signedQuery(createPrivateKey(readFileSync(keyFile)), { SAMLRequest: message, SigAlg: encodeURIComponent(RSA_SHA256) });
-        expect(codeOf(() => verifyRedirectSignature(raw, readFileSync(certFile, 'utf8')))).to.equal('saml_signature_invalid');
+        expect(bindingCodeOf(() => verifyRedirectSignature(raw, readFileSync(certFile, 'utf8')))).to.equal('saml_signature_invalid');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

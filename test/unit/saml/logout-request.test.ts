@@ -1,13 +1,13 @@
-import { thrown } from '../../helpers/errors.js';
+import { plainRequestCode as plainCode, requestFailure as failure } from '../../helpers/errors.js';
+import { requestFixture, requestFixtureNames } from '../../helpers/fixtures.js';
+import { requestCheckContext, samlApplication } from '../../helpers/saml-application.js';
 import { expect } from 'chai';
 import { sign } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import type { Application, SamlpAddon } from '../../../src/clients/types.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import type { RequestCheckContext } from '../../../src/saml/authn-request.js';
 import { decodeRedirectMessage, verifyRedirectSignature } from '../../../src/saml/bindings.js';
-import { SamlRequestError } from '../../../src/errors.js';
 import {
   checkLogoutRequest,
   parseLogoutRequest,
@@ -19,9 +19,8 @@ import { NAMEID_FORMATS, NS, elementPath } from '../../../src/xml/namespaces.js'
 import { signXml } from '../../../src/xml/sign.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
 
-const FIXTURES = new URL('../../../fixtures/requests/', import.meta.url);
-const fixture = (kind: 'valid' | 'hostile', name: string) => readFileSync(new URL(`${kind}/${name}`, FIXTURES), 'utf8');
-const logoutFixtures = (kind: 'valid' | 'hostile') => readdirSync(new URL(kind, FIXTURES)).filter((name) => name.startsWith('logout-'));
+const fixture = requestFixture;
+const logoutFixtures = (kind: 'valid' | 'hostile') => requestFixtureNames(kind).filter((name) => name.startsWith('logout-'));
 
 const ISSUER = 'https://sp.example.com/metadata';
 const SP_LOGOUT = 'https://sp.example.com/slo';
@@ -30,36 +29,10 @@ const NOW = new Date('2026-11-22T02:30:00Z');
 const DENIED = { code: STATUS.requester, subCode: STATUS.requestDenied };
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
-function application(samlp: Partial<SamlpAddon> = {}): Application {
-  const addon: SamlpAddon = {
-    audience: ISSUER,
-    mappings: {},
-    nameIdentifierFormat: NAMEID_FORMATS.emailAddress,
-    signResponse: false,
-    signatureAlgorithm: 'rsa-sha256',
-    digestAlgorithm: 'sha256',
-    lifetimeInSeconds: 3600,
-    logout: { callback: SP_LOGOUT },
-    ...samlp,
-  };
-  return { clientId: 'app1', name: 'SP', callbacks: ['https://sp.example.com/acs'], addons: { samlp: addon }, createdAt: NOW, updatedAt: NOW };
-}
+const application = (samlp: Partial<SamlpAddon> = {}): Application =>
+  samlApplication({ audience: ISSUER, nameIdentifierFormat: NAMEID_FORMATS.emailAddress, logout: { callback: SP_LOGOUT }, ...samlp }, ['https://sp.example.com/acs'], NOW);
+const context = (overrides: Partial<RequestCheckContext> = {}) => requestCheckContext(application(), ENDPOINT, NOW, overrides);
 
-function context(overrides: Partial<RequestCheckContext> = {}): RequestCheckContext {
-  return { app: application(), endpointUrls: [ENDPOINT], now: NOW, signed: false, ...overrides };
-}
-
-function failure(run: () => unknown): SamlRequestError {
-  const error = thrown(run);
-  if (!error) throw new Error('expected an error');
-  expect(error.status).to.equal(400);
-  return error as SamlRequestError;
-}
-const plainCode = (run: () => unknown) => {
-  const error = failure(run);
-  expect(error.samlStatus, 'a plain 400 carries no SAML status').to.equal(undefined);
-  return error.code;
-};
 
 const full = fixture('valid', 'logout-nameid-and-two-session-indexes.xml');
 const minimal = fixture('valid', 'logout-minimal.xml');

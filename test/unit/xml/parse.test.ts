@@ -1,4 +1,4 @@
-import { thrown } from '../../helpers/errors.js';
+import { codeOf, thrown } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { expectRoot, parseUntrustedXml, parseXsBoolean } from '../../../src/xml/parse.js';
 import { XmlError } from '../../../src/errors.js';
@@ -53,12 +53,12 @@ const hostile: Array<[name: string, xml: string, code: XmlErrorCode]> = [
   ['unterminated attribute value', '<a x="1>', 'xml_malformed'],
 ];
 
-const codeOf = (run: () => unknown) => thrown(run, XmlError)?.code;
+const xmlCodeOf = (run: () => unknown) => codeOf(run, { type: XmlError });
 
 describe('xml/parse: parseUntrustedXml', () => {
   for (const [name, xml, code] of hostile) {
     it(`rejects ${name} with ${code}`, () => {
-      expect(codeOf(() => parseUntrustedXml(xml, LIMIT))).to.equal(code);
+      expect(xmlCodeOf(() => parseUntrustedXml(xml, LIMIT))).to.equal(code);
     });
   }
 
@@ -90,14 +90,14 @@ describe('xml/parse: parseUntrustedXml', () => {
   });
 
   it('rejects input over maxBytes, counting UTF-8 bytes rather than characters', () => {
-    expect(codeOf(() => parseUntrustedXml(`<a>${'x'.repeat(100)}</a>`, { maxBytes: 100 }))).to.equal('xml_too_large');
+    expect(xmlCodeOf(() => parseUntrustedXml(`<a>${'x'.repeat(100)}</a>`, { maxBytes: 100 }))).to.equal('xml_too_large');
     const accents = `<a>${'é'.repeat(10)}</a>`; // 17 characters, 27 bytes
-    expect(codeOf(() => parseUntrustedXml(accents, { maxBytes: 20 }))).to.equal('xml_too_large');
+    expect(xmlCodeOf(() => parseUntrustedXml(accents, { maxBytes: 20 }))).to.equal('xml_too_large');
     expect(parseUntrustedXml(accents, { maxBytes: 27 }).documentElement?.textContent).to.equal('é'.repeat(10));
   });
 
   it('rejects an oversized billion-laughs document as too large before looking at it', () => {
-    expect(codeOf(() => parseUntrustedXml(BILLION_LAUGHS, { maxBytes: 64 }))).to.equal('xml_too_large');
+    expect(xmlCodeOf(() => parseUntrustedXml(BILLION_LAUGHS, { maxBytes: 64 }))).to.equal('xml_too_large');
   });
 
   it('errors carry HTTP 400 and are exposed', () => {
@@ -117,13 +117,13 @@ describe('xml/parse: parseUntrustedXml', () => {
   it('parses namespaces, so the root can be checked by namespace and local name', () => {
     const doc = parseUntrustedXml(`<samlp:AuthnRequest xmlns:samlp="${NS.samlp}" ID="_1"/>`, LIMIT);
     expect(expectRoot(doc, NS.samlp, 'AuthnRequest').getAttribute('ID')).to.equal('_1');
-    expect(codeOf(() => expectRoot(doc, NS.samlp, 'LogoutRequest'))).to.equal('xml_unexpected_root');
-    expect(codeOf(() => expectRoot(doc, NS.md, 'AuthnRequest'))).to.equal('xml_unexpected_root');
+    expect(xmlCodeOf(() => expectRoot(doc, NS.samlp, 'LogoutRequest'))).to.equal('xml_unexpected_root');
+    expect(xmlCodeOf(() => expectRoot(doc, NS.md, 'AuthnRequest'))).to.equal('xml_unexpected_root');
   });
 
   it('rejects the right local name in no namespace', () => {
     const doc = parseUntrustedXml('<AuthnRequest ID="_1"/>', LIMIT);
-    expect(codeOf(() => expectRoot(doc, NS.samlp, 'AuthnRequest'))).to.equal('xml_unexpected_root');
+    expect(xmlCodeOf(() => expectRoot(doc, NS.samlp, 'AuthnRequest'))).to.equal('xml_unexpected_root');
   });
 });
 

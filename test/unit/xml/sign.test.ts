@@ -1,4 +1,4 @@
-import { thrown } from '../../helpers/errors.js';
+import { codeOf } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { create } from 'xmlbuilder2';
 import type { SigningKey } from '../../../src/keys/keyring.js';
@@ -35,7 +35,7 @@ function signAssertion(key: SigningKey, extra: Partial<SignXmlOptions> = {}): st
   });
 }
 
-const codeOf = (run: () => unknown) => thrown(run, XmlError)?.code;
+const xmlCodeOf = (run: () => unknown) => codeOf(run, { type: XmlError });
 
 describe('xml/sign: signXml and verifyXmlSignature', () => {
   let key: SigningKey;
@@ -106,7 +106,7 @@ describe('xml/sign: signXml and verifyXmlSignature', () => {
 
   it('never trusts the certificate in KeyInfo: a signature by another key fails, whatever KeyInfo says', () => {
     const forged = signAssertion(other);
-    expect(codeOf(() => verifyXmlSignature(forged, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(forged, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_signature_invalid',
     );
     const verified = verifyXmlSignature(forged, [key.published.certBase64, other.published.certBase64], {
@@ -118,11 +118,11 @@ describe('xml/sign: signXml and verifyXmlSignature', () => {
   it('fails on one changed byte of signed content, and on a changed signature value', () => {
     const signed = signAssertion(key);
     const content = signed.replace('alice@example.com', 'alice@example.con');
-    expect(codeOf(() => verifyXmlSignature(content, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(content, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_signature_invalid',
     );
     const value = signed.replace(/<ds:SignatureValue>(.)/, (_, first: string) => `<ds:SignatureValue>${first === 'A' ? 'B' : 'A'}`);
-    expect(codeOf(() => verifyXmlSignature(value, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(value, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_signature_invalid',
     );
   });
@@ -134,35 +134,35 @@ describe('xml/sign: signXml and verifyXmlSignature', () => {
       reference: { xpath: ASSERTION },
       location: { reference: RESPONSE, action: 'append' },
     });
-    expect(codeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [[NS.samlp, 'Response']] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [[NS.samlp, 'Response']] }))).to.equal(
       'xml_signature_invalid',
     );
     // ... and the Assertion itself carries no signature.
-    expect(codeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_signature_missing',
     );
   });
 
   it('refuses a document in which the signed ID appears twice (signature wrapping)', () => {
     const signed = signAssertion(key).replace('<saml:Issuer>', '<saml:Issuer ID="_assertion1">');
-    expect(codeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_signature_invalid',
     );
   });
 
   it('rejects a broken Signature and an empty list of trusted certificates with codes, not crashes', () => {
     const broken = signAssertion(key).replace(/<ds:SignedInfo>.*<\/ds:SignedInfo>/, '');
-    expect(codeOf(() => verifyXmlSignature(broken, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(broken, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_signature_invalid',
     );
-    expect(codeOf(() => verifyXmlSignature(signAssertion(key), [], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(signAssertion(key), [], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_signature_invalid',
     );
   });
 
   it('parses the input safely before verifying', () => {
     const signed = `<!DOCTYPE x [<!ENTITY e "e">]>${signAssertion(key)}`;
-    expect(codeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
+    expect(xmlCodeOf(() => verifyXmlSignature(signed, [key.published.certBase64], { element: [...ASSERTION_STEPS] }))).to.equal(
       'xml_doctype_forbidden',
     );
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { seal, unseal, UnsealError } from '../../../src/store/seal.js';
+import { seal, unseal, UnsealError } from '../../../src/keys/seal.js';
 
 describe('seal (AES-256-GCM envelope)', () => {
   const kek = randomBytes(32);

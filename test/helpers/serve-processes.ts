@@ -4,17 +4,17 @@ import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { runCli, serveProcess } from '../helpers/cli.js';
-import { freePort, TEST_KEK } from '../helpers/server.js';
-import { postgresUrl } from '../helpers/postgres.js';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { runCli, serveProcess } from './cli.js';
+import { freePort, TEST_KEK } from './server.js';
+import { dropSchema, freshSchema, postgresProblem, postgresUrl, requirePostgres } from './postgres.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { KeyRecord } from '../../src/keys/types.js';
 
 export const ISSUER = 'http://fedmeta.lb.test';
 export const KEY_SCOPES = 'read:signing_keys create:signing_keys update:signing_keys read:logs';
 
 export function requireBuild(): void {
-  const built = fileURLToPath(new URL('../../dist/store/postgres.js', import.meta.url));
+  const built = fileURLToPath(new URL('../../dist/store/postgres/index.js', import.meta.url));
   if (!existsSync(built)) throw new Error('dist/ has no PostgreSQL store: run `npm run build` before these tests');
 }
 
@@ -80,18 +80,11 @@ export async function jwks(url: string): Promise<{ body: string; etag: string | 
   return { body, etag: response.headers.get('etag'), kids: (JSON.parse(body) as { keys: { kid: string }[] }).keys.map((key) => key.kid) };
 }
 
-export async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Date.now() - started;
-}
+export { until } from './wait.js';
 
 /** Read the shared store directly (not through an instance). */
 export async function readStore(schema: string) {
-  const store = new PostgresStore(postgresUrl(schema));
+  const store = openPostgresStore(postgresUrl(schema));
   try {
     const [keys, audit, versions] = await Promise.all([store.listKeys(), store.listAudit({ page: 0, perPage: 1000 }), store.versions()]);
     return { keys, audit, versions };
@@ -122,4 +115,32 @@ export function expectWholeKeySet(state: Awaited<ReturnType<typeof readStore>>):
   expect(audit.filter((entry) => entry.type === 'keys_created'), 'one first key pair').to.have.length(1);
   expect(versions.keys, 'one counter bump per committed change').to.equal(1 + rotations + revocations);
   return { rotations };
+}
+
+export interface SharedSchema {
+  schema: string;
+  /** Every process started for the suite; the `after` hook stops them all (add any started later). */
+  running: ServeProcess[];
+  /** An API client with KEY_SCOPES, added through the CLI of the first process. */
+  credentials: Credentials;
+}
+
+/**
+ * The `before`/`after` of a suite of `fedmeta serve` processes on one fresh PostgreSQL schema:
+ * PostgreSQL reachable (or the suite skips, see requirePostgres) and dist/ built, `count` processes
+ * started at once, and at the end every process stopped and the schema dropped.
+ */
+export function serveProcessesOnOneSchema(count: number): SharedSchema {
+  const shared = { schema: freshSchema(), running: [] as ServeProcess[] } as SharedSchema;
+  before(async function () {
+    await requirePostgres(this);
+    requireBuild();
+    shared.running = await Promise.all(Array.from({ length: count }, () => startInstance(shared.schema)));
+    shared.credentials = await addApiClientCli(shared.running[0]!.env);
+  });
+  after(async () => {
+    await Promise.all(shared.running.map(stopInstance));
+    if (!(await postgresProblem())) await dropSchema(shared.schema);
+  });
+  return shared;
 }

@@ -2,10 +2,10 @@
 // database, generated on the very first start. A store that already holds keys never gets a new KEK.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tightenFile } from './file-modes.js';
+import { tightenFile } from '../store/file-modes.js';
 import { dirname, join } from 'node:path';
 import { ConfigError, parseKek, type Config } from '../config.js';
-import type { Store } from './store.js';
+import type { KeyStore } from './key-store.js';
 
 export interface ResolvedKek {
   kek: Buffer;
@@ -18,7 +18,7 @@ export function kekFilePath(config: Config): string | undefined {
   return config.database.kind === 'sqlite' ? join(dirname(config.database.path), 'kek') : undefined;
 }
 
-export async function resolveKek(config: Config, store: Store): Promise<ResolvedKek> {
+export async function resolveKek(config: Config, store: Pick<KeyStore, 'listKeys'>): Promise<ResolvedKek> {
   if (config.kek) return { kek: config.kek, source: 'environment' };
   const path = kekFilePath(config);
   if (!path) throw new ConfigError('FEDMETA_KEK', 'is required with a PostgreSQL database');

@@ -1,7 +1,7 @@
 // The one place where PostgreSQL driver errors become fedmeta errors. A lost or refused database
 // connection is a 503 `service_unavailable` (published documents keep being served from memory);
 // constraint violations the callers expect become their own errors at the call site.
-import { FedmetaError, serviceUnavailable } from '../errors.js';
+import { FedmetaError, serviceUnavailable } from '../../errors.js';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -60,4 +60,9 @@ export function isUniqueViolation(error: unknown, constraint?: string | RegExp):
 export function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return code === '40001' || code === '40P01';
+}
+
+/** A unique violation becomes the 409 conflict the caller names; anything else is rethrown as is. */
+export function uniqueConflict(error: unknown, message: string): unknown {
+  return isUniqueViolation(error) ? new FedmetaError(409, 'conflict', message) : error;
 }

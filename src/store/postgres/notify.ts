@@ -3,7 +3,7 @@
 // the commit. The connection reconnects by itself with backoff; after every (re)connection the
 // subscriber is told that everything may have changed, because notices sent meanwhile are lost.
 import pg from 'pg';
-import type { ChangeSubscription, ChangeTopic } from './store.js';
+import type { ChangeSubscription, ChangeTopic } from '../store.js';
 
 export const CHANGE_CHANNEL = 'fedmeta_changes';
 export const ALL_TOPICS: ChangeTopic[] = ['keys', 'clients'];

@@ -1,0 +1,39 @@
+// SQLite users: creating and deleting a user writes its audit entry in the same transaction.
+import type { UserStore } from '../../users/user-store.js';
+import type { AuditInput } from '../../audit/types.js';
+import { FedmetaError } from '../../errors.js';
+import { emailKey, userFromRow, userValues, type UserRow } from '../rows.js';
+import { DELETE_USER, INSERT_USER, SELECT_USER_BY_EMAIL, SELECT_USER_BY_ID, SELECT_USERS_PAGE, SET_USER_ADMIN, userConflict } from '../statements.js';
+import { all, immediate, one, run, sqliteEncoding, uniqueConflict, type SqliteDatabase } from './database.js';
+import { insertAudit } from './audit.js';
+
+export function sqliteUsers(db: SqliteDatabase): UserStore {
+  const oneUser = async (sql: string, value: string) => {
+    const row = one<UserRow>(db, sql, value);
+    return row ? userFromRow(row) : undefined;
+  };
+  /** One statement on one user and its audit entry (only when a row changed), in one transaction. */
+  const changeUser = (sql: string, values: unknown[], audit: AuditInput, now: Date) =>
+    immediate(db, () => {
+      const changed = run(db, sql, ...values) > 0;
+      if (changed) insertAudit(db, audit, now);
+      return changed;
+    });
+  return {
+    async createUser(user, audit) {
+      try {
+        immediate(db, () => {
+          run(db, INSERT_USER, ...userValues(user, sqliteEncoding));
+          insertAudit(db, audit, user.createdAt);
+        });
+      } catch (error) {
+        throw uniqueConflict(error, () => new FedmetaError(409, 'conflict', userConflict(user.email)));
+      }
+    },
+    getUser: (userId) => oneUser(SELECT_USER_BY_ID, userId),
+    findUserByEmail: (email) => oneUser(SELECT_USER_BY_EMAIL, emailKey(email)),
+    listUsers: async ({ page, perPage }) => all<UserRow>(db, SELECT_USERS_PAGE, perPage, page * perPage).map(userFromRow),
+    deleteUser: async (userId, audit, now) => changeUser(DELETE_USER, [userId], audit, now),
+    setUserAdmin: async (userId, admin, audit, now) => changeUser(SET_USER_ADMIN, [sqliteEncoding.flag(admin), userId], audit, now),
+  };
+}
