@@ -11,7 +11,8 @@ import { unseal } from '../keys/seal.js';
 import { deliveryBody, delivered, failed, wanted } from './delivery.js';
 import { postBatch, type Sender } from './http-sink.js';
 import { authorizationAad, secretAad } from './service.js';
-import type { DeliveryState, LogStreamRecord, LogStreamStore } from './types.js';
+import type { DeliveryState, LogStreamRecord } from './types.js';
+import type { LogStreamStore } from './log-stream-store.js';
 import { PeriodicJob } from '../periodic-job.js';
 
 export interface DispatcherDeps {

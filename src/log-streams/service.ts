@@ -7,7 +7,8 @@ import type { Ids } from '../ids.js';
 import { seal } from '../keys/seal.js';
 import { logStreamNotFound } from '../errors.js';
 import { parseLogStreamChange, parseNewLogStream } from './validate.js';
-import type { LogStreamChange, LogStreamRecord, LogStreamStore } from './types.js';
+import type { LogStreamChange, LogStreamRecord } from './types.js';
+import type { LogStreamStore } from './log-stream-store.js';
 import { toLogStreamObject, type LogStreamObject } from './log-stream-object.js';
 
 export const secretAad = (id: string) => `log-stream:${id}:secret`;

@@ -1,6 +1,6 @@
 // Log streams (Auth0's shape): the audit log delivered to an HTTP endpoint, at least once, from a
 // per-stream cursor kept in the store (the id of the last delivered audit entry).
-import type { AuditEntry, AuditInput } from '../audit/types.js';
+import type { AuditEntry } from '../audit/types.js';
 
 export type LogStreamStatus = 'active' | 'paused' | 'suspended';
 export const CONTENT_FORMATS = ['JSONARRAY', 'JSONLINES'] as const;
@@ -59,27 +59,4 @@ export interface LogStreamChange {
 export interface StreamedEntry {
   id: number;
   entry: AuditEntry;
-}
-
-/** The store port for log streams (one adapter per backend: src/store/<backend>/log-streams.ts). */
-export interface LogStreamStore {
-  /** Inserts the stream with its cursor at the newest audit entry (so `audit`, written after, is delivered). */
-  createLogStream(stream: LogStreamRecord, audit: AuditInput): Promise<LogStreamRecord>;
-  listLogStreams(): Promise<LogStreamRecord[]>;
-  getLogStream(id: string): Promise<LogStreamRecord | undefined>;
-  updateLogStream(id: string, change: LogStreamChange, audit: AuditInput, now: Date): Promise<LogStreamRecord | undefined>;
-  deleteLogStream(id: string, audit: AuditInput, now: Date): Promise<boolean>;
-  /**
-   * Take the delivery lease of an active, due stream until `until` (compare-and-set on its row: one
-   * holder at a time across instances); undefined when it is leased elsewhere, not active or not due.
-   */
-  leaseLogStream(id: string, owner: string, now: Date, until: Date): Promise<LogStreamRecord | undefined>;
-  /** Audit entries after `afterId`, oldest first. */
-  auditAfter(afterId: number, limit: number): Promise<StreamedEntry[]>;
-  /**
-   * Record a delivery attempt and release the lease (only while `owner` holds it); the cursor never
-   * moves back, and a stream paused meanwhile stays paused. `audit` is written in the same transaction
-   * when the stream ends up in `state.status` (a suspension of a stream paused meanwhile is not audited).
-   */
-  finishDelivery(id: string, owner: string, state: DeliveryState, audit: AuditInput | undefined, now: Date): Promise<boolean>;
 }

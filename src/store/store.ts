@@ -10,7 +10,7 @@ import type { ApplicationStore } from '../clients/application-store.js';
 import type { UserStore } from '../users/user-store.js';
 import type { ApiClientStore } from '../auth/api-client-store.js';
 import type { SignInStateStore } from '../auth/session-store.js';
-import type { LogStreamStore } from '../log-streams/types.js';
+import type { LogStreamStore } from '../log-streams/log-stream-store.js';
 
 /** Counters bumped in the same transaction as a change; instances compare them to know what to rebuild. */
 export interface ChangeVersions {

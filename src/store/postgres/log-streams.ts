@@ -2,7 +2,7 @@
 // a conditional UPDATE: it locks the stream's row, so of two instances asking at once the second
 // re-reads the row, finds it leased and gets nothing; one instance delivers a stream at a time.
 // Audit ids are handed out in commit order (audit.ts), so a cursor never skips an entry committed late.
-import type { LogStreamStore } from '../../log-streams/types.js';
+import type { LogStreamStore } from '../../log-streams/log-stream-store.js';
 import { auditFromRow, type AuditRow } from '../rows.js';
 import * as sql from '../log-stream-rows.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';

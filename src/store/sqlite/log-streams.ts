@@ -1,6 +1,6 @@
 // SQLite log streams (the LogStreamStore port of src/log-streams/types.ts). Writers serialise on
 // BEGIN IMMEDIATE; the delivery lease is a compare-and-set on the stream's row.
-import type { LogStreamStore } from '../../log-streams/types.js';
+import type { LogStreamStore } from '../../log-streams/log-stream-store.js';
 import { auditFromRow, type AuditRow } from '../rows.js';
 import * as sql from '../log-stream-rows.js';
 import { all, immediate, one, run, sqliteEncoding, type SqliteDatabase } from './database.js';
