@@ -73,7 +73,7 @@ describe('PostgreSQL store', function () {
       expect(result.stdout.toString()).to.equal('migrated: the postgres schema is up to date\n');
     }
     const tables = await inSchema(schema, (client) => client.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()"));
-    expect(Number(tables.rows[0]!.n), "11 tables and schema_migrations").to.equal(12);
+    expect(Number(tables.rows[0]!.n), "12 tables (log_streams the newest) and schema_migrations").to.equal(13);
     expect(await inSchema(schema, (client) => client.query('SELECT * FROM signing_keys')).then((r) => r.rowCount), 'migrate creates no keys').to.equal(0);
 
     const dir = tempDir();
