@@ -18,7 +18,7 @@ import {
 import { checkAuthnRequest, noPassiveError, parseAuthnRequest, readSignedPostRequest, DEFAULT_SKEW_SECONDS, type AuthnRequestInfo } from '../saml/authn-request.js';
 import { checkLogoutRequest, parseLogoutRequest, readSignedPostLogoutRequest, type LogoutRequestInfo } from '../saml/logout-request.js';
 import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-response.js';
-import { buildLogoutResponse, signLogoutResponse } from '../saml/logout-response.js';
+import { buildLogoutResponse, logoutResponseElement, signLogoutResponse } from '../saml/logout-response.js';
 import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { STATUS } from '../saml/status.js';
 import { samlEndpoints } from '../published/saml-metadata.js';
@@ -249,13 +249,13 @@ export function samlpHandlers({ config, store, keyring, catalog, clock, ids, ren
       // Not this application's subject in this session: the session stays (core 3.7.3.2).
       status = { code: STATUS.requester, subCode: UNKNOWN_PRINCIPAL, message: 'the NameID or SessionIndex does not match a session of this application' };
     }
-    const xml = buildLogoutResponse({ id: ids.samlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status });
+    const logoutResponse = { id: ids.samlId(), issuer: config.samlEntityId, now, destination: responseUrl, inResponseTo: request.id, status };
     const samlp = app.addons.samlp;
     if (message.binding === 'redirect') {
       ctx.status = 303;
-      return ctx.redirect(signedRedirectUrl(responseUrl, 'SAMLResponse', xml, { key: keyring.snapshot.signing, relayState: message.relayState, signatureAlgorithm: samlp.signatureAlgorithm }));
+      return ctx.redirect(signedRedirectUrl(responseUrl, 'SAMLResponse', buildLogoutResponse(logoutResponse), { key: keyring.snapshot.signing, relayState: message.relayState, signatureAlgorithm: samlp.signatureAlgorithm }));
     }
-    const signedXml = signLogoutResponse(xml, { key: keyring.snapshot.signing, signatureAlgorithm: samlp.signatureAlgorithm, digestAlgorithm: samlp.digestAlgorithm });
+    const signedXml = signLogoutResponse(logoutResponseElement(logoutResponse), { key: keyring.snapshot.signing, signatureAlgorithm: samlp.signatureAlgorithm, digestAlgorithm: samlp.digestAlgorithm });
     renderer.postForm(ctx, responseUrl, { SAMLResponse: Buffer.from(signedXml, 'utf8').toString('base64'), RelayState: message.relayState });
   }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
-import { buildIdpMetadata, signIdpMetadata } from '../saml/metadata.js';
+import { idpMetadataElement, signIdpMetadata } from '../saml/metadata.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 import { urlFor } from '../route-paths.js';
 
@@ -24,7 +24,7 @@ export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, n
   return snapshot.onceFresh(`samlp-metadata:${clientId ?? ''}`, DAY, now, () => {
     const endpoints = samlEndpoints(config, clientId);
     const id = `_${createHash('sha256').update(`${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
-    const xml = buildIdpMetadata({
+    const metadata = idpMetadataElement({
       entityId: config.samlEntityId,
       keys: snapshot.published,
       ssoUrl: endpoints.sso,
@@ -33,6 +33,6 @@ export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, n
       cacheDurationSeconds: config.metadataCacheSeconds,
       id,
     });
-    return makeDocument(signIdpMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
+    return makeDocument(signIdpMetadata(metadata, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
   });
 }

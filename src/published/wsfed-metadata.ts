@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
-import { buildFederationMetadata, signFederationMetadata } from '../wsfed/metadata.js';
+import { federationMetadataElement, signFederationMetadata } from '../wsfed/metadata.js';
 import { offeredClaims } from '../wsfed/claims.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 import { urlFor } from '../route-paths.js';
@@ -23,7 +23,7 @@ export const wsfedMetadataUrl = (config: Config, clientId?: string) =>
 export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
   return snapshot.onceFresh(`wsfed-metadata:${clientId ?? ''}`, DAY, now, () => {
     const id = `_${createHash('sha256').update(`wsfed:${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
-    const xml = buildFederationMetadata({
+    const metadata = federationMetadataElement({
       entityId: config.samlEntityId,
       id,
       keys: snapshot.published,
@@ -32,6 +32,6 @@ export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, 
       validUntil: new Date(now.getTime() + VALIDITY),
       cacheDurationSeconds: config.metadataCacheSeconds,
     });
-    return makeDocument(signFederationMetadata(xml, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
+    return makeDocument(signFederationMetadata(metadata, snapshot.signing), 'application/samlmetadata+xml; charset=utf-8');
   });
 }

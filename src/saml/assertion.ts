@@ -1,24 +1,27 @@
 // SAML 2.0 assertion (SAML core 2.3.3) for Web Browser SSO (SAML profiles 4.1.4.2): a pure function
-// from typed input to XML. Child order follows AssertionType: Issuer, (ds:Signature, added when
-// signed), Subject, Conditions, then the statements.
-import { create } from 'xmlbuilder2';
+// from typed input to typed XML nodes. Child order follows AssertionType: Issuer, (ds:Signature,
+// added when signed), Subject, Conditions, then the statements.
 import type { SamlpAddon } from '../clients/types.js';
-import { NAMEID_FORMATS, NS, elementPath } from '../xml/namespaces.js';
-import { signXml, type XmlSigningKey } from '../xml/sign.js';
+import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
+import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
+import type { XmlSigningKey } from '../xml/sign.js';
+import { signDocument, signerOf, type XmlSigner } from '../xml/signer.js';
 import { addSeconds, assertSamlId, xsDateTime } from './ids.js';
-
-export type XmlNode = ReturnType<typeof create>;
 
 export const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 export const PASSWORD_PROTECTED_TRANSPORT = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
 export const ATTRNAME_FORMAT_URI = 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri';
 
-/** Every builder's serialization: no declaration, no whitespace added, and characters XML 1.0 cannot carry refused. */
-export const END_OPTIONS = { headless: true, prettyPrint: false, wellFormed: true } as const;
+/**
+ * xs is used only inside xsi:type="xs:string" values, which exc-c14n does not count as use: listed
+ * as InclusiveNamespaces (as the Shibboleth IdP does) its binding is signed and emitted; xsi with it,
+ * so it is declared once on the Assertion. Every document carrying an assertion is written with these.
+ */
+export const ASSERTION_PREFIXES: readonly string[] = ['xs', 'xsi'];
 
-/** How an application wants its messages signed (addons.samlp), and the key to sign with. */
+/** How an application wants its messages signed (addons.samlp), and the key (or signer) to sign with. */
 export interface SigningChoice extends Pick<SamlpAddon, 'signatureAlgorithm' | 'digestAlgorithm'> {
-  key: XmlSigningKey;
+  key: XmlSigningKey | XmlSigner;
 }
 
 export interface AssertionInput {
@@ -44,82 +47,78 @@ export interface AssertionInput {
   };
 }
 
+/** The unsigned assertion as XML (its canonical form). */
 export function buildAssertion(input: AssertionInput): string {
-  const doc = create();
-  appendAssertion(doc, input);
-  return doc.end(END_OPTIONS);
+  return canonicalize(assertionElement(input), { inclusivePrefixes: ASSERTION_PREFIXES });
 }
 
 /** Signs a standalone assertion (e.g. a WS-Fed SAML 2.0 token), the Signature right after its Issuer. */
-export function signAssertion(xml: string, options: SigningChoice): string {
-  return signXml(xml, {
-    key: options.key,
-    reference: { xpath: elementPath([NS.saml, 'Assertion']) },
-    location: { reference: elementPath([NS.saml, 'Assertion'], [NS.saml, 'Issuer']), action: 'after' },
+export function signAssertion(assertion: XmlElement, options: SigningChoice): string {
+  return signDocument(assertion, {
+    signer: signerOf(options.key),
+    references: [{ id: idOf(assertion), position: 1 }],
     signatureAlgorithm: options.signatureAlgorithm,
     digestAlgorithm: options.digestAlgorithm,
+    inclusivePrefixes: ASSERTION_PREFIXES,
   });
 }
 
-/** Adds the saml:Assertion as the last child of `parent` (a document, or a samlp:Response). */
-export function appendAssertion(parent: XmlNode, input: AssertionInput): void {
+/** The value of a typed element's ID attribute (SAML 2.0 and metadata). */
+export function idOf(node: XmlElement, idAttribute = 'ID'): string {
+  const id = node.attributes.find((attribute) => attribute.name === idAttribute)?.value;
+  if (id === undefined) throw new Error(`${node.name} has no ${idAttribute}`);
+  return id;
+}
+
+const saml = (name: string, attributes: Record<string, string | undefined> = {}, children: Array<XmlElement | string> = []) =>
+  element(NS.saml, `saml:${name}`, attributes, children);
+
+/** The saml:Assertion, for a document of its own or a samlp:Response. */
+export function assertionElement(input: AssertionInput): XmlElement {
   assertSamlId(input.id, 'assertion ID');
-  const { app } = input;
+  const { app, session } = input;
   if (!Number.isSafeInteger(app.lifetimeInSeconds) || app.lifetimeInSeconds <= 0) {
     throw new Error(`lifetimeInSeconds must be a positive integer, got ${app.lifetimeInSeconds}`);
   }
   const notOnOrAfter = xsDateTime(addSeconds(input.now, app.lifetimeInSeconds));
-
-  const assertion = parent
-    .ele(NS.saml, 'saml:Assertion')
-    // Declared here so an assertion taken out of its Response still resolves xsi:type="xs:string".
-    .att(NS.xmlns, 'xmlns:xs', NS.xs)
-    .att(NS.xmlns, 'xmlns:xsi', NS.xsi)
-    .att('ID', input.id)
-    .att('IssueInstant', xsDateTime(input.now))
-    .att('Version', '2.0');
-  assertion.ele(NS.saml, 'saml:Issuer').txt(input.issuer);
-
-  const subject = assertion.ele(NS.saml, 'saml:Subject');
-  subject
-    .ele(NS.saml, 'saml:NameID', { Format: app.nameIdentifierFormat })
-    .txt(nameIdValue(app.nameIdentifierFormat, input));
-  // Bearer confirmation data carries no NotBefore (SAML profiles 4.1.4.2).
-  subject.ele(NS.saml, 'saml:SubjectConfirmation', { Method: BEARER }).ele(NS.saml, 'saml:SubjectConfirmationData', {
-    NotOnOrAfter: notOnOrAfter,
-    Recipient: app.recipient || input.acsUrl,
-    ...(input.inResponseTo === undefined ? {} : { InResponseTo: input.inResponseTo }),
-  });
-
-  assertion
-    .ele(NS.saml, 'saml:Conditions', { NotBefore: xsDateTime(input.now), NotOnOrAfter: notOnOrAfter })
-    .ele(NS.saml, 'saml:AudienceRestriction')
-    .ele(NS.saml, 'saml:Audience')
-    .txt(app.audience);
-
-  const { session } = input;
-  assertion
-    .ele(NS.saml, 'saml:AuthnStatement', {
+  const subject = saml('Subject', {}, [
+    saml('NameID', { Format: app.nameIdentifierFormat }, [nameIdValue(app.nameIdentifierFormat, input)]),
+    // Bearer confirmation data carries no NotBefore (SAML profiles 4.1.4.2).
+    saml('SubjectConfirmation', { Method: BEARER }, [
+      saml('SubjectConfirmationData', { NotOnOrAfter: notOnOrAfter, Recipient: app.recipient || input.acsUrl, InResponseTo: input.inResponseTo }),
+    ]),
+  ]);
+  const conditions = saml('Conditions', { NotBefore: xsDateTime(input.now), NotOnOrAfter: notOnOrAfter }, [
+    saml('AudienceRestriction', {}, [saml('Audience', {}, [app.audience])]),
+  ]);
+  const authnStatement = saml(
+    'AuthnStatement',
+    {
       AuthnInstant: xsDateTime(session.authnInstant),
       SessionIndex: session.sessionIndex,
-      ...(session.notOnOrAfter ? { SessionNotOnOrAfter: xsDateTime(session.notOnOrAfter) } : {}),
-    })
-    .ele(NS.saml, 'saml:AuthnContext')
-    .ele(NS.saml, 'saml:AuthnContextClassRef')
-    .txt(PASSWORD_PROTECTED_TRANSPORT);
-
+      SessionNotOnOrAfter: session.notOnOrAfter ? xsDateTime(session.notOnOrAfter) : undefined,
+    },
+    [saml('AuthnContext', {}, [saml('AuthnContextClassRef', {}, [PASSWORD_PROTECTED_TRANSPORT])])],
+  );
   const attributes = releasedAttributes(app.mappings, input.profile);
+  const children = [saml('Issuer', {}, [input.issuer]), subject, conditions, authnStatement];
   // The schema requires at least one Attribute in an AttributeStatement: none, no statement.
-  if (attributes.length > 0) {
-    const statement = assertion.ele(NS.saml, 'saml:AttributeStatement');
-    for (const [name, value] of attributes) {
-      statement
-        .ele(NS.saml, 'saml:Attribute', { Name: name, NameFormat: ATTRNAME_FORMAT_URI })
-        .ele(NS.saml, 'saml:AttributeValue')
-        .att(NS.xsi, 'xsi:type', 'xs:string')
-        .txt(value);
-    }
-  }
+  if (attributes.length > 0) children.push(saml('AttributeStatement', {}, attributes.map(attributeElement)));
+  return {
+    ...saml('Assertion', { ID: input.id, IssueInstant: xsDateTime(input.now), Version: '2.0' }, children),
+    // Declared here so an assertion taken out of its Response still resolves xsi:type="xs:string".
+    declarations: { xs: NS.xs, xsi: NS.xsi },
+  };
+}
+
+function attributeElement([name, value]: [string, string]): XmlElement {
+  const attributeValue: XmlElement = {
+    name: 'saml:AttributeValue',
+    ns: NS.saml,
+    attributes: [{ name: 'xsi:type', ns: NS.xsi, value: 'xs:string' }],
+    children: [value],
+  };
+  return saml('Attribute', { Name: name, NameFormat: ATTRNAME_FORMAT_URI }, [attributeValue]);
 }
 
 /**
@@ -148,8 +147,8 @@ function releasedAttributes(mappings: Record<string, string>, profile: Record<st
 }
 
 /**
- * Every XML parser turns CR LF and lone CR into LF (XML 1.0 section 2.11), and xmlbuilder2 writes CR
- * unescaped; normalizing first makes the bytes we sign the bytes every verifier reads.
+ * Every XML parser turns CR LF and lone CR into LF (XML 1.0 section 2.11) in what it reads: the value
+ * sent is the value relying parties have always seen (a lone CR would otherwise travel as &#xD;).
  */
 function normalizeLineEnds(value: string): string {
   return value.replace(/\r\n?/g, '\n');

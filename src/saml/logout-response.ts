@@ -1,11 +1,11 @@
 // Single logout messages fedmeta sends (SAML core 3.7): the LogoutResponse to an SP's LogoutRequest,
 // and a LogoutRequest for IdP-initiated logout toward an SP. Both are signed at the root, the
 // ds:Signature right after the Issuer.
-import { create } from 'xmlbuilder2';
+import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
 import { NS } from '../xml/namespaces.js';
-import { END_OPTIONS, type SigningChoice } from './assertion.js';
+import type { SigningChoice } from './assertion.js';
 import { assertSamlId, xsDateTime } from './ids.js';
-import { signAfterIssuer, startStatusResponse, type StatusResponseHeader } from './response.js';
+import { samlp, signAfterIssuer, statusResponseElement, type StatusResponseHeader } from './response.js';
 import { STATUS, type SamlStatus } from './status.js';
 
 export interface LogoutResponseInput extends StatusResponseHeader {
@@ -16,11 +16,15 @@ export interface LogoutResponseInput extends StatusResponseHeader {
 }
 
 export function buildLogoutResponse(input: LogoutResponseInput): string {
-  return startStatusResponse('samlp:LogoutResponse', input, input.status ?? { code: STATUS.success }).end(END_OPTIONS);
+  return canonicalize(logoutResponseElement(input));
 }
 
-export function signLogoutResponse(xml: string, options: SigningChoice): string {
-  return signAfterIssuer(xml, 'LogoutResponse', options);
+export function logoutResponseElement(input: LogoutResponseInput): XmlElement {
+  return statusResponseElement('samlp:LogoutResponse', input, input.status ?? { code: STATUS.success });
+}
+
+export function signLogoutResponse(response: XmlElement, options: SigningChoice): string {
+  return signAfterIssuer(response, options);
 }
 
 export interface LogoutRequestInput {
@@ -43,22 +47,26 @@ export interface LogoutRequestInput {
 
 /** samlp:LogoutRequest (SAML core 3.7.1): Issuer, (ds:Signature), NameID, SessionIndex. */
 export function buildLogoutRequest(input: LogoutRequestInput): string {
-  assertSamlId(input.id, 'request ID');
-  const root = create()
-    .ele(NS.samlp, 'samlp:LogoutRequest')
-    .att(NS.xmlns, 'xmlns:saml', NS.saml)
-    .att('ID', input.id)
-    .att('Version', '2.0')
-    .att('IssueInstant', xsDateTime(input.now))
-    .att('Destination', input.destination);
-  if (input.notOnOrAfter) root.att('NotOnOrAfter', xsDateTime(input.notOnOrAfter));
-  if (input.reason !== undefined) root.att('Reason', input.reason);
-  root.ele(NS.saml, 'saml:Issuer').txt(input.issuer);
-  root.ele(NS.saml, 'saml:NameID', { Format: input.nameId.format }).txt(input.nameId.value);
-  if (input.sessionIndex !== undefined) root.ele(NS.samlp, 'samlp:SessionIndex').txt(input.sessionIndex);
-  return root.end(END_OPTIONS);
+  return canonicalize(logoutRequestElement(input));
 }
 
-export function signLogoutRequest(xml: string, options: SigningChoice): string {
-  return signAfterIssuer(xml, 'LogoutRequest', options);
+export function logoutRequestElement(input: LogoutRequestInput): XmlElement {
+  assertSamlId(input.id, 'request ID');
+  const attributes = {
+    ID: input.id,
+    Version: '2.0',
+    IssueInstant: xsDateTime(input.now),
+    Destination: input.destination,
+    NotOnOrAfter: input.notOnOrAfter ? xsDateTime(input.notOnOrAfter) : undefined,
+    Reason: input.reason,
+  };
+  return samlp('LogoutRequest', attributes, [
+    element(NS.saml, 'saml:Issuer', {}, [input.issuer]),
+    element(NS.saml, 'saml:NameID', { Format: input.nameId.format }, [input.nameId.value]),
+    ...(input.sessionIndex === undefined ? [] : [samlp('SessionIndex', {}, [input.sessionIndex])]),
+  ]);
+}
+
+export function signLogoutRequest(request: XmlElement, options: SigningChoice): string {
+  return signAfterIssuer(request, options);
 }

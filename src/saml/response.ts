@@ -1,10 +1,10 @@
 // samlp:Response (SAML core 3.2.2 StatusResponseType, 3.3.3 Response) carrying one assertion, the
 // error Response that carries none, and their signatures. Child order follows StatusResponseType:
 // Issuer, (ds:Signature, added when signed), Status, then the Assertion.
-import { create } from 'xmlbuilder2';
-import { NS, elementPath } from '../xml/namespaces.js';
-import { signXml } from '../xml/sign.js';
-import { END_OPTIONS, appendAssertion, type AssertionInput, type SigningChoice, type XmlNode } from './assertion.js';
+import { canonicalize, element, type XmlElement, type XmlNode } from '../xml/canonical.js';
+import { NS } from '../xml/namespaces.js';
+import { signDocument, signerOf } from '../xml/signer.js';
+import { ASSERTION_PREFIXES, assertionElement, idOf, type AssertionInput, type SigningChoice } from './assertion.js';
 import { assertSamlId, xsDateTime } from './ids.js';
 import { STATUS, type SamlStatus } from './status.js';
 
@@ -27,44 +27,53 @@ export interface ResponseInput extends StatusResponseHeader {
 }
 
 export function buildResponse(input: ResponseInput): string {
-  const response = startStatusResponse('samlp:Response', input, { code: STATUS.success });
-  appendAssertion(response, {
+  return canonicalize(responseElement(input), { inclusivePrefixes: ASSERTION_PREFIXES });
+}
+
+/** The samlp:Response carrying one assertion, as typed nodes (signResponse signs it). */
+export function responseElement(input: ResponseInput): XmlElement {
+  const response = statusResponseElement('samlp:Response', input, { code: STATUS.success });
+  const assertion = assertionElement({
     ...input.assertion,
     issuer: input.issuer,
     now: input.now,
     acsUrl: input.destination,
     inResponseTo: input.inResponseTo,
   });
-  return response.end(END_OPTIONS);
+  return { ...response, children: [...response.children, assertion] };
 }
 
 /** An error Response: a non-Success status and no assertion (SAML core 3.3.3). */
 export function buildStatusResponse(header: StatusResponseHeader, status: SamlStatus): string {
+  return canonicalize(statusErrorElement(header, status));
+}
+
+/** The error Response as typed nodes (signStatusResponse signs it). */
+export function statusErrorElement(header: StatusResponseHeader, status: SamlStatus): XmlElement {
   if (status.code === STATUS.success) throw new Error('buildStatusResponse is for errors; use buildResponse');
-  return startStatusResponse('samlp:Response', header, status).end(END_OPTIONS);
+  return statusResponseElement('samlp:Response', header, status);
 }
 
 /** The root element of a StatusResponseType message with its Issuer and Status. */
-export function startStatusResponse(
+export function statusResponseElement(
   qualifiedName: 'samlp:Response' | 'samlp:LogoutResponse',
   header: StatusResponseHeader,
   status: SamlStatus,
-): XmlNode {
+): XmlElement {
   assertSamlId(header.id, 'response ID');
-  const root = create()
-    .ele(NS.samlp, qualifiedName)
-    .att(NS.xmlns, 'xmlns:saml', NS.saml)
-    .att('ID', header.id)
-    .att('Version', '2.0')
-    .att('IssueInstant', xsDateTime(header.now))
-    .att('Destination', header.destination);
-  if (header.inResponseTo !== undefined) root.att('InResponseTo', header.inResponseTo);
-  root.ele(NS.saml, 'saml:Issuer').txt(header.issuer);
-  const statusElement = root.ele(NS.samlp, 'samlp:Status');
-  const code = statusElement.ele(NS.samlp, 'samlp:StatusCode', { Value: status.code });
-  if (status.subCode !== undefined) code.ele(NS.samlp, 'samlp:StatusCode', { Value: status.subCode });
-  if (status.message !== undefined) statusElement.ele(NS.samlp, 'samlp:StatusMessage').txt(status.message);
-  return root;
+  const subCode = status.subCode === undefined ? [] : [samlp('StatusCode', { Value: status.subCode })];
+  const message = status.message === undefined ? [] : [samlp('StatusMessage', {}, [status.message])];
+  return element(
+    NS.samlp,
+    qualifiedName,
+    { ID: header.id, Version: '2.0', IssueInstant: xsDateTime(header.now), Destination: header.destination, InResponseTo: header.inResponseTo },
+    [element(NS.saml, 'saml:Issuer', {}, [header.issuer]), samlp('Status', {}, [samlp('StatusCode', { Value: status.code }, subCode), ...message])],
+  );
+}
+
+/** An element in the SAML 2.0 protocol namespace. */
+export function samlp(name: string, attributes: Record<string, string | undefined> = {}, children: XmlNode[] = []): XmlElement {
+  return element(NS.samlp, `samlp:${name}`, attributes, children);
 }
 
 export interface SignResponseOptions extends SigningChoice {
@@ -72,41 +81,34 @@ export interface SignResponseOptions extends SigningChoice {
   signResponse: boolean;
 }
 
-const RESPONSE = [NS.samlp, 'Response'] as const;
-const ASSERTION = [NS.saml, 'Assertion'] as const;
-const ISSUER = [NS.saml, 'Issuer'] as const;
-
 /**
  * Signs the Assertion, and when asked the Response too: the Response last, so its digest covers
- * the assertion with its signature in place.
+ * the assertion with its signature in place. Both Signatures go right after their Issuer.
  */
-export function signResponse(xml: string, options: SignResponseOptions): string {
-  const signedAssertion = signXml(xml, {
-    key: options.key,
-    reference: { xpath: elementPath(RESPONSE, ASSERTION) },
-    location: { reference: elementPath(RESPONSE, ASSERTION, ISSUER), action: 'after' },
+export function signResponse(response: XmlElement, options: SignResponseOptions): string {
+  const assertion = response.children.find((child): child is XmlElement => typeof child !== 'string' && 'name' in child && child.name === 'saml:Assertion');
+  if (!assertion) throw new Error('signResponse: the Response has no Assertion');
+  const references = [{ id: idOf(assertion), position: 1 }];
+  if (options.signResponse) references.push({ id: idOf(response), position: 1 });
+  return signDocument(response, {
+    signer: signerOf(options.key),
+    references,
     signatureAlgorithm: options.signatureAlgorithm,
     digestAlgorithm: options.digestAlgorithm,
+    inclusivePrefixes: ASSERTION_PREFIXES,
   });
-  return options.signResponse ? signAfterIssuer(signedAssertion, 'Response', options) : signedAssertion;
 }
 
 /** An error Response has no assertion: the Response itself is signed. */
-export function signStatusResponse(xml: string, options: SigningChoice): string {
-  return signAfterIssuer(xml, 'Response', options);
+export function signStatusResponse(response: XmlElement, options: SigningChoice): string {
+  return signAfterIssuer(response, options);
 }
 
-/** An enveloped signature over the root `samlp:<rootName>`, right after its Issuer (SAML core 5.4.1 and schema order). */
-export function signAfterIssuer(
-  xml: string,
-  rootName: 'Response' | 'LogoutResponse' | 'LogoutRequest',
-  options: SigningChoice,
-): string {
-  const root = [NS.samlp, rootName] as const;
-  return signXml(xml, {
-    key: options.key,
-    reference: { xpath: elementPath(root) },
-    location: { reference: elementPath(root, ISSUER), action: 'after' },
+/** An enveloped signature over a root samlp message, right after its Issuer (SAML core 5.4.1 and schema order). */
+export function signAfterIssuer(root: XmlElement, options: SigningChoice): string {
+  return signDocument(root, {
+    signer: signerOf(options.key),
+    references: [{ id: idOf(root), position: 1 }],
     signatureAlgorithm: options.signatureAlgorithm,
     digestAlgorithm: options.digestAlgorithm,
   });

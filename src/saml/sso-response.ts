@@ -5,7 +5,7 @@ import type { User } from '../users/types.js';
 import { profileOf } from '../users/types.js';
 import type { SessionRecord } from '../auth/session-store.js';
 import type { XmlSigningKey } from '../xml/sign.js';
-import { buildResponse, buildStatusResponse, signResponse, signStatusResponse } from './response.js';
+import { responseElement, signResponse, signStatusResponse, statusErrorElement } from './response.js';
 import type { SamlStatus } from './status.js';
 import { nameIdValue } from './assertion.js';
 import type { Ids } from '../ids.js';
@@ -37,7 +37,7 @@ export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
   const sessionIndex = samlId();
   const nameIdFormat = samlp.nameIdentifierFormat;
   const nameId = nameIdValue(nameIdFormat, { profile, transientNameId });
-  const xml = buildResponse({
+  const response = responseElement({
     id: samlId(),
     issuer: input.entityId,
     now: input.now,
@@ -51,7 +51,7 @@ export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
       session: { authnInstant: input.session.createdAt, sessionIndex, notOnOrAfter: input.session.expiresAt },
     },
   });
-  const signed = signResponse(xml, {
+  const signed = signResponse(response, {
     key: input.key,
     signResponse: samlp.signResponse,
     signatureAlgorithm: samlp.signatureAlgorithm,
@@ -71,9 +71,9 @@ export function buildSignedErrorResponse(input: {
   now: Date;
   ids: Pick<Ids, 'samlId'>;
 }): string {
-  const xml = buildStatusResponse(
+  const response = statusErrorElement(
     { id: input.ids.samlId(), issuer: input.entityId, now: input.now, destination: input.destination, inResponseTo: input.inResponseTo },
     input.status,
   );
-  return signStatusResponse(xml, { key: input.key, signatureAlgorithm: input.samlp.signatureAlgorithm, digestAlgorithm: input.samlp.digestAlgorithm });
+  return signStatusResponse(response, { key: input.key, signatureAlgorithm: input.samlp.signatureAlgorithm, digestAlgorithm: input.samlp.digestAlgorithm });
 }

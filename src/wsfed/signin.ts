@@ -6,11 +6,11 @@ import { profileOf } from '../users/types.js';
 import type { SessionRecord } from '../auth/session-store.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
-import { buildAssertion, nameIdValue, signAssertion } from '../saml/assertion.js';
+import { assertionElement, nameIdValue, signAssertion } from '../saml/assertion.js';
 import { addSeconds } from '../saml/ids.js';
 import type { Ids } from '../ids.js';
 import { WSFED_CLAIM_MAPPINGS, releasedClaims } from './claims.js';
-import { buildSaml11Assertion, signSaml11Assertion } from './saml11-assertion.js';
+import { saml11AssertionElement, signSaml11Assertion } from './saml11-assertion.js';
 import { buildRstr } from './rstr.js';
 import { TOKEN_TYPES } from './namespaces.js';
 
@@ -41,7 +41,7 @@ export function buildSignedWresult(input: SignInInput): SignInResult {
   const assertionId = input.ids.samlId();
   let signedToken: string;
   if (tokenFormat === 'saml20') {
-    const xml = buildAssertion({
+    const assertion = assertionElement({
       id: assertionId,
       issuer: input.entityId,
       now: input.now,
@@ -50,9 +50,9 @@ export function buildSignedWresult(input: SignInInput): SignInResult {
       profile,
       session: { authnInstant: input.session.createdAt, sessionIndex: input.ids.samlId(), notOnOrAfter: input.session.expiresAt },
     });
-    signedToken = signAssertion(xml, { key: input.key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
+    signedToken = signAssertion(assertion, { key: input.key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
   } else {
-    const xml = buildSaml11Assertion({
+    const assertion = saml11AssertionElement({
       id: assertionId,
       issuer: input.entityId,
       now: input.now,
@@ -63,7 +63,7 @@ export function buildSignedWresult(input: SignInInput): SignInResult {
       claims: releasedClaims(profile),
       authenticationInstant: input.session.createdAt,
     });
-    signedToken = signSaml11Assertion(xml, input.key);
+    signedToken = signSaml11Assertion(assertion, input.key);
   }
   const tokenType = TOKEN_TYPES[tokenFormat];
   const wresult = buildRstr({

@@ -1,6 +1,7 @@
-// THE XML-DSig path: every signed document (metadata, SAML 2.0 and 1.1 assertions and responses,
-// logout responses, WS-Fed) is signed by signXml, and every signature we accept is checked by
-// verifyXmlSignature. xml-crypto 6 has no defaults, so every algorithm is named here.
+// XML-DSig by xml-crypto: every signature we accept is checked by verifyXmlSignature. fedmeta's own
+// documents are signed by signDocument (signer.ts) over their canonical bytes; signXml remains as the
+// independent oracle that signs what an SP would send (test fixtures for AuthnRequest, LogoutRequest).
+// xml-crypto 6 has no defaults, so every algorithm is named here.
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
@@ -35,7 +36,7 @@ export interface SignXmlOptions {
 
 const TRANSFORMS = [ALGORITHMS.envelopedSignature, ALGORITHMS.excC14n];
 
-/** An enveloped signature over one element, with the key's certificate in KeyInfo/X509Data. */
+/** An enveloped signature over one element of a serialized document, with the key's certificate in KeyInfo/X509Data (xml-crypto). */
 export function signXml(xml: string, options: SignXmlOptions): string {
   const idAttribute = options.reference.idAttribute ?? 'ID';
   assertName(idAttribute);

@@ -56,7 +56,8 @@ describe('live SAML Response: xmlsec1 and the OASIS schema', () => {
     requireTool(this, 'xmlsec1');
     const xml = await liveResponse('urn:sha1');
     expect(xml).to.include('http://www.w3.org/2000/09/xmldsig#rsa-sha1');
-    expect(xml).to.include('<ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/>');
+    // Either serialization of the empty element (the canonical form writes start and end tags).
+    expect(xml).to.match(/<ds:DigestMethod Algorithm="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#sha1"(\/>|><\/ds:DigestMethod>)/);
     const assertion = xmlsecVerify(xml, (await currentKeyFromApi(server)).pem, `${SAML}:Assertion`);
     expect(assertion.ok, assertion.output).to.equal(true);
     expect(xmllintValidate(xml, PROTOCOL_SCHEMA).ok).to.equal(true);

@@ -4,6 +4,7 @@ import {
   ATTRNAME_FORMAT_URI,
   BEARER,
   PASSWORD_PROTECTED_TRANSPORT,
+  assertionElement,
   buildAssertion,
   nameIdValue,
   signAssertion,
@@ -230,7 +231,7 @@ describe('saml/assertion: signAssertion (a standalone assertion)', () => {
     [key, other] = await Promise.all([makeSigningKey(), makeSigningKey('other.test')]);
   });
 
-  const signed = () => signAssertion(buildAssertion(input()), { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
+  const signed = () => signAssertion(assertionElement(input()), { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
 
   it('puts the signature right after the Issuer and keeps markup values byte-exact in the signed bytes', () => {
     const xml = signed();

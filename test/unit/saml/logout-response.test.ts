@@ -1,9 +1,12 @@
 import { SAML } from '@node-saml/node-saml';
 import { expect } from 'chai';
+import type { XmlElement } from '../../../src/xml/canonical.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import {
   buildLogoutRequest,
   buildLogoutResponse,
+  logoutRequestElement,
+  logoutResponseElement,
   signLogoutRequest,
   signLogoutResponse,
   type LogoutRequestInput,
@@ -58,7 +61,7 @@ describe('saml/logout-response', () => {
       inResponseTo: '_logout-request1',
       ...overrides,
     });
-    const signed = (xml: string) => signLogoutResponse(xml, { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
+    const signed = (xml: XmlElement) => signLogoutResponse(xml, { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
 
     it('has ID, InResponseTo, Version, IssueInstant, Destination, Issuer and Status Success', () => {
       const root = parse(buildLogoutResponse(input()), 'LogoutResponse');
@@ -87,7 +90,7 @@ describe('saml/logout-response', () => {
     });
 
     it('is signed at the root, the Signature right after the Issuer, and verifies with verifyXmlSignature', () => {
-      const xml = signed(buildLogoutResponse(input()));
+      const xml = signed(logoutResponseElement(input()));
       const root = parse(xml, 'LogoutResponse');
       expect(children(root).map((child) => child.localName)).to.deep.equal(['Issuer', 'Signature', 'Status']);
       const reference = root.getElementsByTagNameNS(NS.ds, 'Reference')[0]!;
@@ -97,7 +100,7 @@ describe('saml/logout-response', () => {
 
     it('xmlsec1 verifies it with the signing certificate only, and not once one character changes', function () {
       requireTool(this, 'xmlsec1');
-      const xml = signed(buildLogoutResponse(input()));
+      const xml = signed(logoutResponseElement(input()));
       const node = `${NS.samlp}:LogoutResponse`;
       const result = xmlsecVerify(xml, key.published.certPem, node);
       expect(result.ok, result.output).to.equal(true);
@@ -109,14 +112,14 @@ describe('saml/logout-response', () => {
 
     it('validates against the OASIS protocol schema, signed and unsigned', function () {
       requireTool(this, 'xmllint');
-      for (const xml of [buildLogoutResponse(input()), signed(buildLogoutResponse(input()))]) {
+      for (const xml of [buildLogoutResponse(input()), signed(logoutResponseElement(input()))]) {
         const result = xmllintValidate(xml, PROTOCOL_SCHEMA);
         expect(result.ok, result.output).to.equal(true);
       }
     });
 
     it('node-saml accepts it as a logout over HTTP-POST, and rejects it with another certificate', async () => {
-      const xml = signed(buildLogoutResponse(input({ now: new Date() })));
+      const xml = signed(logoutResponseElement(input({ now: new Date() })));
       const result = await serviceProvider(key).validatePostResponseAsync({ SAMLResponse: base64(xml) });
       expect(result).to.deep.equal({ profile: null, loggedOut: true });
       let rejected: Error | undefined;
@@ -137,7 +140,7 @@ describe('saml/logout-response', () => {
       sessionIndex: '_session1',
       ...overrides,
     });
-    const signed = (xml: string) => signLogoutRequest(xml, { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
+    const signed = (xml: XmlElement) => signLogoutRequest(xml, { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
 
     it('has ID, Version, IssueInstant, Destination, then Issuer, NameID with its Format and SessionIndex', () => {
       const notOnOrAfter = new Date('2030-01-02T03:09:05Z');
@@ -170,7 +173,7 @@ describe('saml/logout-response', () => {
     });
 
     it('is signed after the Issuer, validates against the schema and verifies with xmlsec1', function () {
-      const xml = signed(buildLogoutRequest(input()));
+      const xml = signed(logoutRequestElement(input()));
       expect(children(parse(xml, 'LogoutRequest')).map((child) => child.localName)).to.deep.equal([
         'Issuer',
         'Signature',
@@ -182,7 +185,7 @@ describe('saml/logout-response', () => {
     });
 
     it('node-saml accepts it with the NameID and SessionIndex, and rejects it with another certificate', async () => {
-      const xml = signed(buildLogoutRequest(input({ notOnOrAfter: new Date(Date.now() + 300_000) })));
+      const xml = signed(logoutRequestElement(input({ notOnOrAfter: new Date(Date.now() + 300_000) })));
       const { profile, loggedOut } = await serviceProvider(key).validatePostRequestAsync({ SAMLRequest: base64(xml) });
       expect(loggedOut).to.equal(true);
       expect(profile).to.include({

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
-import { buildIdpMetadata, signIdpMetadata, type IdpMetadataInput } from '../../../src/saml/metadata.js';
+import { buildIdpMetadata, idpMetadataElement, signIdpMetadata, type IdpMetadataInput } from '../../../src/saml/metadata.js';
 import { ALGORITHMS, BINDINGS, NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { XmlError } from '../../../src/errors.js';
@@ -49,7 +49,7 @@ describe('saml/metadata: IdP metadata', () => {
     };
   });
 
-  const signed = () => signIdpMetadata(buildIdpMetadata(input), current);
+  const signed = () => signIdpMetadata(idpMetadataElement(input), current);
 
   it('builds an EntityDescriptor with validUntil, cacheDuration and an IDPSSODescriptor in schema order', () => {
     const root = expectRoot(parseUntrustedXml(buildIdpMetadata(input), { maxBytes: 65536 }), NS.md, 'EntityDescriptor');
@@ -164,7 +164,7 @@ describe('saml/metadata: IdP metadata', () => {
   it('the schema check is real: a SingleSignOnService before the KeyDescriptors is refused', function () {
     requireTool(this, 'xmllint');
     const xml = buildIdpMetadata(input);
-    const sso = /<md:SingleSignOnService [^>]*\/>/.exec(xml)![0];
+    const sso = /<md:SingleSignOnService [^>]*(\/>|><\/md:SingleSignOnService>)/.exec(xml)![0];
     const misordered = xml.replace(sso, '').replace('<md:KeyDescriptor ', `${sso}<md:KeyDescriptor `);
     const result = xmllintValidate(misordered, METADATA_SCHEMA);
     expect(result.ok).to.equal(false);

@@ -1,10 +1,13 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { expect } from 'chai';
+import type { XmlElement } from '../../../src/xml/canonical.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { randomIds } from '../../../src/ids.js';
 import { STATUS } from '../../../src/saml/status.js';
 import {
   buildResponse,
+  responseElement,
+  statusErrorElement,
   buildStatusResponse,
   signResponse,
   signStatusResponse,
@@ -143,7 +146,7 @@ describe('saml/response: signResponse', () => {
     [key, other] = await Promise.all([makeSigningKey(), makeSigningKey('other.test')]);
   });
 
-  const sign = (xml: string, signResponseToo: boolean, signatureAlgorithm: 'rsa-sha256' | 'rsa-sha1' = 'rsa-sha256') =>
+  const sign = (xml: XmlElement, signResponseToo: boolean, signatureAlgorithm: 'rsa-sha256' | 'rsa-sha1' = 'rsa-sha256') =>
     signResponse(xml, {
       key,
       signResponse: signResponseToo,
@@ -152,7 +155,7 @@ describe('saml/response: signResponse', () => {
     });
 
   it('signs only the assertion by default, the Signature right after the assertion Issuer', () => {
-    const root = parse(sign(buildResponse(responseInput()), false));
+    const root = parse(sign(responseElement(responseInput()), false));
     expect(children(root).map((child) => child.localName)).to.deep.equal(['Issuer', 'Status', 'Assertion']);
     const assertion = children(root)[2]!;
     expect(children(assertion).map((child) => child.localName).slice(0, 3)).to.deep.equal(['Issuer', 'Signature', 'Subject']);
@@ -160,7 +163,7 @@ describe('saml/response: signResponse', () => {
   });
 
   it('with signResponse signs the Response after the assertion, so the outer digest covers the inner signature', () => {
-    const xml = sign(buildResponse(responseInput()), true);
+    const xml = sign(responseElement(responseInput()), true);
     const root = parse(xml);
     expect(children(root).map((child) => child.localName)).to.deep.equal(['Issuer', 'Signature', 'Status', 'Assertion']);
     const outer = verifyXmlSignature(xml, [key.published.certBase64], { element: [[NS.samlp, 'Response']] });
@@ -180,7 +183,7 @@ describe('saml/response: signResponse', () => {
     for (const algorithm of ['rsa-sha256', 'rsa-sha1'] as const) {
       it(`node-saml accepts it (signResponse ${signResponseToo}, ${algorithm}) with the NameID and byte-exact attributes`, async () => {
         const input = responseInput();
-        const xml = sign(buildResponse(input), signResponseToo, algorithm);
+        const xml = sign(responseElement(input), signResponseToo, algorithm);
         const profile = await accepted(serviceProvider({ cert: key, wantResponseSigned: signResponseToo }), xml);
         expect(profile.issuer).to.equal(IDP);
         expect(profile.nameID).to.equal('auth0|u1');
@@ -197,7 +200,7 @@ describe('saml/response: signResponse', () => {
 
   it('node-saml validates InResponseTo against its request cache, once (SP-initiated)', async () => {
     const sp = serviceProvider({ cert: key, wantResponseSigned: true, validateInResponseTo: ValidateInResponseTo.always });
-    const xml = sign(buildResponse(responseInput()), true);
+    const xml = sign(responseElement(responseInput()), true);
     expect((await rejection(sp, xml)).message).to.match(/InResponseTo is not valid/);
     await sp.cacheProvider.saveAsync('_request1', new Date().toISOString());
     expect((await accepted(sp, xml)).inResponseTo).to.equal('_request1');
@@ -206,14 +209,14 @@ describe('saml/response: signResponse', () => {
 
   it('node-saml accepts an IdP-initiated response when InResponseTo is checked only if present', async () => {
     const sp = serviceProvider({ cert: key, wantResponseSigned: false, validateInResponseTo: ValidateInResponseTo.ifPresent });
-    const profile = await accepted(sp, sign(buildResponse(responseInput({ inResponseTo: undefined })), false));
+    const profile = await accepted(sp, sign(responseElement(responseInput({ inResponseTo: undefined })), false));
     expect(profile.nameID).to.equal('auth0|u1');
     expect(profile.inResponseTo).to.equal(undefined);
   });
 
   for (const signResponseToo of [false, true]) {
     it(`node-saml rejects it (signResponse ${signResponseToo}) with another certificate or one changed character`, async () => {
-      const xml = sign(buildResponse(responseInput()), signResponseToo);
+      const xml = sign(responseElement(responseInput()), signResponseToo);
       const untrusting = serviceProvider({ cert: other, wantResponseSigned: signResponseToo });
       expect((await rejection(untrusting, xml)).message).to.match(/Invalid (document )?signature/);
       const tampered = xml.replace('Ann &amp;', 'Anne&amp;');
@@ -224,25 +227,25 @@ describe('saml/response: signResponse', () => {
   }
 
   it('node-saml rejects it for another audience, once expired, and unsigned at Response level when it wants that', async () => {
-    const xml = sign(buildResponse(responseInput()), true);
+    const xml = sign(responseElement(responseInput()), true);
     const elsewhere = serviceProvider({ cert: key, wantResponseSigned: true, audience: 'urn:other-sp.test' });
     expect((await rejection(elsewhere, xml)).message).to.match(/audience mismatch/);
 
     const sp = serviceProvider({ cert: key, wantResponseSigned: false });
     const old = responseInput({ now: new Date(Date.now() - 2 * 3600_000) });
-    expect((await rejection(sp, sign(buildResponse(old), false))).message).to.match(/expired/);
+    expect((await rejection(sp, sign(responseElement(old), false))).message).to.match(/expired/);
 
     const strict = serviceProvider({ cert: key, wantResponseSigned: true });
-    expect((await rejection(strict, sign(buildResponse(responseInput()), false))).message).to.match(/Invalid document signature/);
+    expect((await rejection(strict, sign(responseElement(responseInput()), false))).message).to.match(/Invalid document signature/);
   });
 
   it('xmlsec1 verifies the assertion signature, and with signResponse the Response signature too', function () {
     requireTool(this, 'xmlsec1');
-    const assertionOnly = sign(buildResponse(responseInput()), false);
+    const assertionOnly = sign(responseElement(responseInput()), false);
     let result = xmlsecVerify(assertionOnly, key.published.certPem, ASSERTION_NODE);
     expect(result.ok, result.output).to.equal(true);
 
-    const both = sign(buildResponse(responseInput()), true, 'rsa-sha1');
+    const both = sign(responseElement(responseInput()), true, 'rsa-sha1');
     result = xmlsecVerify(both, key.published.certPem, RESPONSE_NODE);
     expect(result.ok, result.output).to.equal(true);
     result = xmlsecVerify(extractAssertion(both), key.published.certPem, ASSERTION_NODE);
@@ -251,7 +254,7 @@ describe('saml/response: signResponse', () => {
 
   it('xmlsec1 rejects both signatures with another certificate or one changed character', function () {
     requireTool(this, 'xmlsec1');
-    const xml = sign(buildResponse(responseInput()), true);
+    const xml = sign(responseElement(responseInput()), true);
     const tampered = xml.replace('Ann &amp;', 'Anne&amp;');
     for (const [doc, cert] of [
       [xml, other],
@@ -265,7 +268,7 @@ describe('saml/response: signResponse', () => {
   it('validates against the OASIS protocol schema: unsigned, assertion signed, both signed', function () {
     requireTool(this, 'xmllint');
     const xml = buildResponse(responseInput());
-    for (const doc of [xml, sign(xml, false), sign(xml, true)]) {
+    for (const doc of [xml, sign(responseElement(responseInput()), false), sign(responseElement(responseInput()), true)]) {
       const result = xmllintValidate(doc, PROTOCOL_SCHEMA);
       expect(result.ok, result.output).to.equal(true);
     }
@@ -285,7 +288,7 @@ describe('saml/response: signResponse', () => {
 describe('saml/response: error status responses', () => {
   let key: SigningKey;
   const header = (): StatusResponseHeader => ({ id: '_error1', issuer: IDP, now: new Date(), destination: ACS, inResponseTo: '_request1' });
-  const signed = (xml: string) => signStatusResponse(xml, { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
+  const signed = (xml: XmlElement) => signStatusResponse(xml, { key, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' });
 
   before(async () => {
     key = await makeSigningKey();
@@ -320,7 +323,7 @@ describe('saml/response: error status responses', () => {
   });
 
   it('is signed at the Response level, after the Issuer, and verifies with verifyXmlSignature, xmlsec1 and the schema', function () {
-    const xml = signed(buildStatusResponse(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'no' }));
+    const xml = signed(statusErrorElement(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'no' }));
     expect(children(parse(xml)).map((child) => child.localName)).to.deep.equal(['Issuer', 'Signature', 'Status']);
     verifyXmlSignature(xml, [key.published.certBase64], { element: [[NS.samlp, 'Response']] });
     expectVerifiedAndValid(this, xml, key.published.certPem, RESPONSE_NODE);
@@ -328,11 +331,11 @@ describe('saml/response: error status responses', () => {
 
   it('node-saml reports the status as an error, and a signed NoPassive as no profile', async () => {
     const sp = serviceProvider({ cert: key, wantResponseSigned: true });
-    const denied = signed(buildStatusResponse(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'not for you' }));
+    const denied = signed(statusErrorElement(header(), { code: STATUS.requester, subCode: STATUS.requestDenied, message: 'not for you' }));
     const error = await rejection(sp, denied);
     expect(error).to.be.instanceOf(SamlStatusError);
     expect(error.message).to.equal('SAML provider returned Requester error: not for you');
-    const noPassive = signed(buildStatusResponse(header(), { code: STATUS.responder, subCode: STATUS.noPassive }));
+    const noPassive = signed(statusErrorElement(header(), { code: STATUS.responder, subCode: STATUS.noPassive }));
     const result = await sp.validatePostResponseAsync({ SAMLResponse: Buffer.from(noPassive).toString('base64') });
     expect(result).to.deep.equal({ profile: null, loggedOut: false });
   });

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { XMLSerializer } from '@xmldom/xmldom';
 import type { SigningKey } from '../../../src/keys/keyring.js';
-import { OFFERED_TOKEN_TYPES, buildFederationMetadata, signFederationMetadata, type FederationMetadataInput } from '../../../src/wsfed/metadata.js';
+import { OFFERED_TOKEN_TYPES, buildFederationMetadata, federationMetadataElement, signFederationMetadata, type FederationMetadataInput } from '../../../src/wsfed/metadata.js';
 import { offeredClaims } from '../../../src/wsfed/claims.js';
 import { NS } from '../../../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
@@ -40,7 +40,7 @@ describe('wsfed/metadata: federation metadata', () => {
       cacheDurationSeconds: 3600,
     };
   });
-  const signed = () => signFederationMetadata(buildFederationMetadata(input), current);
+  const signed = () => signFederationMetadata(federationMetadataElement(input), current);
   const roles = (root: Element) => elements(root, NS.md, 'RoleDescriptor');
 
   it('is an EntityDescriptor with ID, validUntil, cacheDuration: Signature, STS and application RoleDescriptors, IDPSSODescriptor', () => {

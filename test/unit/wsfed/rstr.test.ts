@@ -4,7 +4,7 @@ import { buildRstr } from '../../../src/wsfed/rstr.js';
 import { randomIds } from '../../../src/ids.js';
 import { buildSignedWresult, type SignInInput, type WsfedApp } from '../../../src/wsfed/signin.js';
 import { KEY_TYPE_BEARER, REQUEST_TYPE_ISSUE, TOKEN_TYPES } from '../../../src/wsfed/namespaces.js';
-import { buildSaml11Assertion, signSaml11Assertion } from '../../../src/wsfed/saml11-assertion.js';
+import { saml11AssertionElement, signSaml11Assertion } from '../../../src/wsfed/saml11-assertion.js';
 import { NS } from '../../../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
 import { ASSERTION_SCHEMA, extractAssertion, makeSigningKey, requireTool, xmllintValidate, xmlsecVerify } from '../../helpers/xml-tools.js';
@@ -45,7 +45,7 @@ describe('wsfed/rstr and signin: the wresult RequestSecurityTokenResponse', () =
   const expectations = (certs = [key.published.certBase64], now = new Date(NOW.getTime() + 1000)) => ({ certs, realm: 'urn:rp:app', issuer: 'urn:fedmeta.test', now });
 
   it('has Lifetime, AppliesTo, RequestedSecurityToken, TokenType, RequestType Issue and KeyType bearer (WS-Trust 2005/02)', () => {
-    const token = signSaml11Assertion(buildSaml11Assertion({ id: '_a1', issuer: 'urn:i', now: NOW, audience: 'urn:rp:app', lifetimeInSeconds: 60, nameIdentifier: 'u', claims: [[CLAIM('name'), MARKUP]], authenticationInstant: NOW }), key);
+    const token = signSaml11Assertion(saml11AssertionElement({ id: '_a1', issuer: 'urn:i', now: NOW, audience: 'urn:rp:app', lifetimeInSeconds: 60, nameIdentifier: 'u', claims: [[CLAIM('name'), MARKUP]], authenticationInstant: NOW }), key);
     const xml = buildRstr({ signedToken: token, tokenType: TOKEN_TYPES.saml11, appliesTo: 'urn:rp:app', created: NOW, expires: new Date(NOW.getTime() + 60_000) });
     expect(xml, 'the signed bytes, unchanged').to.include(token);
     const root = parseXml(xml).documentElement!;

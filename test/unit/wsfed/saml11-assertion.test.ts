@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import type { SigningKey } from '../../../src/keys/keyring.js';
-import { SAML11_BEARER, SAML11_PASSWORD, buildSaml11Assertion, signSaml11Assertion, type Saml11AssertionInput } from '../../../src/wsfed/saml11-assertion.js';
+import { SAML11_BEARER, SAML11_PASSWORD, buildSaml11Assertion, saml11AssertionElement, signSaml11Assertion, type Saml11AssertionInput } from '../../../src/wsfed/saml11-assertion.js';
 import { releasedClaims, splitClaimType } from '../../../src/wsfed/claims.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
@@ -36,7 +36,7 @@ describe('wsfed/saml11-assertion: SAML 1.1 assertion for WS-Fed', () => {
   before(async () => {
     [key, other] = await Promise.all([makeSigningKey(), makeSigningKey()]);
   });
-  const signed = (overrides: Partial<Saml11AssertionInput> = {}) => signSaml11Assertion(buildSaml11Assertion(input(overrides)), key);
+  const signed = (overrides: Partial<Saml11AssertionInput> = {}) => signSaml11Assertion(saml11AssertionElement(input(overrides)), key);
 
   it('carries MajorVersion 1, MinorVersion 1, AssertionID, Issuer and IssueInstant (SAML 1.1 core 2.3.2)', () => {
     const assertion = root(buildSaml11Assertion(input()));
