@@ -1,6 +1,5 @@
 // Architecture rules as code (DESIGN.md: "which folder may import which"). Run: npm run lint:arch.
-// Not yet part of `npm test` or .ci/run: the code breaks some of these rules until the architecture
-// renovation (issue 10) lands; then they go into CI and stay green.
+// .ci/run runs it before the tests: a violation fails CI.
 /**
  * Protocol builders (saml/, wsfed/) are pure functions from typed inputs to documents. At run time
  * they import only src/xml/, their own folder, the folders in `also` and src/errors.ts (the error

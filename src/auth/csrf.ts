@@ -5,24 +5,36 @@
 //   - before sign-in (the /login form): a pre-session cookie the server made and signed itself
 //     (`nonce.HMAC(nonce)`), so a client cannot choose it.
 // A POST must carry the matching token and, when the browser says where it comes from, come from
-// our own origin.
+// our own origin. No web framework here: the http layer (src/http/csrf.ts) passes the cookie and
+// header values and sets the pre-session cookie.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import type { Context } from 'koa';
-import type { Config } from '../config.js';
-import { hashToken, SESSION_COOKIE, setCookie } from './sessions.js';
 import { csrfRejected } from '../errors.js';
-import type { Ids } from '../ids.js';
+import { sessionIdHash } from './sessions.js';
 
-const PRE_SESSION_COOKIE = 'fedmeta_csrf';
+/** The browser's cookies that a token can be bound to. */
+export interface CsrfCookies {
+  session: string | undefined;
+  preSession: string | undefined;
+}
+
+/** What a form submission brings for the check. */
+export interface CsrfEvidence {
+  cookies: CsrfCookies;
+  /** The form's `csrf` field. */
+  token: unknown;
+  /** The Sec-Fetch-Site request header ('' when absent). */
+  fetchSite: string;
+  /** The Origin request header ('' when absent). */
+  origin: string;
+}
 
 export class Csrf {
   private readonly key: Buffer;
-  private readonly issuedInRequest = new WeakMap<Context, string>();
 
   constructor(
     kek: Buffer,
-    private readonly config: Config,
-    private readonly ids: Pick<Ids, 'secret'>,
+    /** Our own origin, e.g. https://id.example.com. */
+    private readonly origin: string,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'fedmeta csrf v2', 32));
   }
@@ -31,41 +43,33 @@ export class Csrf {
     return createHmac('sha256', this.key).update(`${purpose}\0${value}`).digest('base64url');
   }
 
-  /** The session the browser presents (its id hash), if it sends a plausible session cookie. */
-  private sessionBinding(ctx: Context): string | undefined {
-    const value = ctx.cookies.get(SESSION_COOKIE);
-    return value && value.length <= 100 ? `session:${hashToken(value)}` : undefined;
-  }
-
-  /** The server-signed pre-session value, if the browser sends a genuine one. */
-  private preSessionBinding(ctx: Context): string | undefined {
-    const cookie = ctx.cookies.get(PRE_SESSION_COOKIE);
-    const match = cookie ? /^([\w-]{43})\.([\w-]{43})$/.exec(cookie) : null;
+  /** What the browser is known by: its session if it sends a plausible session cookie, else a genuine pre-session cookie. */
+  binding(cookies: CsrfCookies): string | undefined {
+    const session = sessionIdHash(cookies.session);
+    if (session) return `session:${session}`;
+    const match = cookies.preSession ? /^([\w-]{43})\.([\w-]{43})$/.exec(cookies.preSession) : null;
     if (!match || !equal(this.mac('pre-session cookie', match[1]!), match[2]!)) return undefined;
     return `pre-session:${match[1]}`;
   }
 
-  /** The token to put in a form's hidden `csrf` field; before sign-in, sets the pre-session cookie when needed. */
-  issue(ctx: Context): string {
-    let binding = this.sessionBinding(ctx) ?? this.preSessionBinding(ctx) ?? this.issuedInRequest.get(ctx);
-    if (!binding) {
-      const nonce = this.ids.secret();
-      setCookie(ctx, this.config, PRE_SESSION_COOKIE, `${nonce}.${this.mac('pre-session cookie', nonce)}`);
-      binding = `pre-session:${nonce}`;
-      // Later calls in this request (the flash signature) must bind to the same value.
-      this.issuedInRequest.set(ctx, binding);
-    }
+  /** A server-signed pre-session from a fresh random `nonce`: the cookie value to set and the binding it gives. */
+  preSession(nonce: string): { cookieValue: string; binding: string } {
+    return { cookieValue: `${nonce}.${this.mac('pre-session cookie', nonce)}`, binding: `pre-session:${nonce}` };
+  }
+
+  /** The token for a form's hidden `csrf` field. */
+  tokenFor(binding: string): string {
     return this.mac('form token', binding);
   }
 
   /** Throws 403 `csrf_rejected` unless the request comes from our origin with the token of its session (or pre-session). */
-  verify(ctx: Context, token: unknown): void {
-    const site = ctx.get('Sec-Fetch-Site');
+  verify(evidence: CsrfEvidence): void {
+    const site = evidence.fetchSite;
     if (site && site !== 'same-origin' && site !== 'none') throw csrfRejected('Cross-site form submission refused');
-    const origin = ctx.get('Origin');
-    if (origin && origin !== new URL(this.config.issuer).origin) throw csrfRejected('Form submitted from another origin');
-    const binding = this.sessionBinding(ctx) ?? this.preSessionBinding(ctx);
-    if (!binding || typeof token !== 'string' || !equal(this.mac('form token', binding), token)) {
+    if (evidence.origin && evidence.origin !== this.origin) throw csrfRejected('Form submitted from another origin');
+    const binding = this.binding(evidence.cookies);
+    const { token } = evidence;
+    if (!binding || typeof token !== 'string' || !equal(this.tokenFor(binding), token)) {
       throw csrfRejected('The form has expired; reload the page and try again');
     }
   }

@@ -47,9 +47,6 @@ export interface Application {
   updatedAt: Date;
 }
 
-export const DEFAULT_SAML_MAPPINGS: Record<string, string> = {
-  user_id: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier',
-  email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
-  name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
-};
+/** user profile field → attribute name released by default (the WS-* identity claim URIs). */
+export { DEFAULT_SAML_MAPPINGS } from '../xml/namespaces.js';
 

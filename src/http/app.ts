@@ -3,13 +3,13 @@
 import Koa from 'koa';
 import type { AppDeps } from './context.js';
 import type { Services } from '../services.js';
-import { Csrf } from '../auth/csrf.js';
+import { BrowserCsrf } from './csrf.js';
 import { handleErrors, securityHeaders } from './errors.js';
 import { PageRenderer } from './render.js';
 import { buildRouter } from '../routes.js';
 
 export function createApp(services: Services): Koa {
-  const deps: AppDeps = { ...services, csrf: new Csrf(services.kek, services.config, services.ids), renderer: new PageRenderer() };
+  const deps: AppDeps = { ...services, csrf: new BrowserCsrf(services.kek, services.config, services.ids), renderer: new PageRenderer() };
   const app = new Koa();
   app.silent = true; // errors are answered and logged by handleErrors
   const router = buildRouter(deps);

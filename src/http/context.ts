@@ -1,6 +1,6 @@
 // What every handler may use: the running services, plus the HTTP-only pieces.
 import type { Services } from '../services.js';
-import type { Csrf } from '../auth/csrf.js';
+import type { BrowserCsrf } from './csrf.js';
 import type { PageRenderer } from './render.js';
 
-export type AppDeps = Services & { csrf: Csrf; renderer: PageRenderer };
+export type AppDeps = Services & { csrf: BrowserCsrf; renderer: PageRenderer };

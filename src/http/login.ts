@@ -4,8 +4,11 @@ import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { readFields, optionalString } from './body.js';
 import { verifySecret } from '../auth/passwords.js';
-import { currentSession, endSession, startSession } from '../auth/sessions.js';
-import { loadPendingLogin, type PendingLogin } from '../auth/pending-login.js';
+import { currentSession, endSession, startSession } from '../sso/sessions.js';
+import { loadPendingLogin, type PendingLogin } from '../sso/pending-login.js';
+import { signedOutPage } from '../sso/outcome.js';
+import { renderOutcome } from './outcome.js';
+import { applySessionEffect, sessionCookie } from './cookies.js';
 import { loginExpired } from '../errors.js';
 import { pathFor } from '../route-paths.js';
 import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
@@ -23,15 +26,14 @@ export const IP_POLICY: BucketPolicy = { burst: 20, perDay: 2880 };
 export const ACCOUNT_IP_POLICY: BucketPolicy = { burst: 5, perDay: 288 };
 export const ACCOUNT_POLICY: BucketPolicy = { burst: 50, perDay: 1440 };
 
-export function loginHandlers({ config, store, clock, ids, csrf, renderer }: AppDeps) {
+export function loginHandlers(deps: AppDeps) {
+  const { config, store, clock, ids, csrf, renderer } = deps;
   const form = (ctx: Context, state: string, pending: PendingLogin | undefined, extra: Record<string, unknown> = {}, status = 200) =>
     renderer.render(ctx, 'login.html', { csrf: csrf.issue(ctx), state, application: pending?.applicationName, ...extra }, { status });
 
   /** Back to the pending request; with none, an administrator lands on the dashboard. */
-  const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined, admin = false) => {
-    ctx.status = 303;
-    ctx.redirect(pending?.returnTo ?? pathFor(admin ? 'dashboard' : 'login'));
-  };
+  const resumeAfterLogin = (ctx: Context, pending: PendingLogin | undefined, admin = false) =>
+    renderOutcome(ctx, deps, { kind: 'redirect', location: pending?.returnTo ?? pathFor(admin ? 'dashboard' : 'login') });
 
   return {
     show: async (ctx: Context) => {
@@ -39,7 +41,7 @@ export function loginHandlers({ config, store, clock, ids, csrf, renderer }: App
       const now = clock.now();
       const pending = state ? await loadPendingLogin(store, state, now) : undefined;
       if (state && !pending) throw loginExpired();
-      const active = await currentSession(ctx, store, now);
+      const active = await currentSession(store, sessionCookie(ctx), now);
       if (active && pending && !pending.forceLogin) return resumeAfterLogin(ctx, pending);
       if (active && !pending) {
         if (active.user.admin) return resumeAfterLogin(ctx, undefined, true);
@@ -83,7 +85,8 @@ export function loginHandlers({ config, store, clock, ids, csrf, renderer }: App
         return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
       }
       for (const bucket of buckets) await store.returnRateLimit(bucket, now);
-      await startSession(ctx, store, config, ids, user, now);
+      const { cookieValue } = await startSession(store, ids, user, now);
+      applySessionEffect(ctx, config, { setSession: cookieValue });
       await store.appendAudit({ type: logType('login_succeeded'), description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
       resumeAfterLogin(ctx, pending, user.admin);
     },
@@ -91,15 +94,15 @@ export function loginHandlers({ config, store, clock, ids, csrf, renderer }: App
     /** GET only asks (a link or an <img> must not sign anyone out); POST with the session's CSRF token signs out. */
     logout: async (ctx: Context) => {
       if (ctx.method !== 'POST') {
-        const active = await currentSession(ctx, store, clock.now());
+        const active = await currentSession(store, sessionCookie(ctx), clock.now());
         if (active) return renderer.render(ctx, 'logout.html', { email: active.user.email, csrf: csrf.issue(ctx) });
         return renderer.render(ctx, 'error.html', { title: 'Signed out', message: 'You are not signed in to fedmeta.', code: 'signed_out' });
       }
       csrf.verify(ctx, (await readFields(ctx, LOGIN_BODY_LIMIT)).csrf);
-      const active = await currentSession(ctx, store, clock.now());
-      await endSession(ctx, store, config);
+      const active = await currentSession(store, sessionCookie(ctx), clock.now());
+      await endSession(store, sessionCookie(ctx));
       if (active) await store.appendAudit({ type: logType('logout'), description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());
-      renderer.render(ctx, 'error.html', { title: 'Signed out', message: 'You are signed out of fedmeta.', code: 'signed_out' });
+      renderOutcome(ctx, deps, signedOutPage({ clearSession: true }));
     },
   };
 }

@@ -100,7 +100,7 @@ export function assertionElement(input: AssertionInput): XmlElement {
     },
     [saml('AuthnContext', {}, [saml('AuthnContextClassRef', {}, [PASSWORD_PROTECTED_TRANSPORT])])],
   );
-  const attributes = releasedAttributes(app.mappings, input.profile);
+  const attributes = releasedValues(app.mappings, input.profile);
   const children = [saml('Issuer', {}, [input.issuer]), subject, conditions, authnStatement];
   // The schema requires at least one Attribute in an AttributeStatement: none, no statement.
   if (attributes.length > 0) children.push(saml('AttributeStatement', {}, attributes.map(attributeElement)));
@@ -136,8 +136,8 @@ export function nameIdValue(format: string, input: Pick<AssertionInput, 'profile
   return normalizeLineEnds(value);
 }
 
-/** [attribute name, value] for each mapping whose profile field has a non-empty value, in mapping order. */
-function releasedAttributes(mappings: Record<string, string>, profile: Record<string, string>): Array<[string, string]> {
+/** [name, value] for each mapping whose profile field has a non-empty value, in mapping order (SAML attributes and WS-Fed claims alike). */
+export function releasedValues(mappings: Readonly<Record<string, string>>, profile: Record<string, string>): Array<[string, string]> {
   const released: Array<[string, string]> = [];
   for (const [field, name] of Object.entries(mappings)) {
     const value = Object.hasOwn(profile, field) ? profile[field] : undefined;

@@ -4,17 +4,14 @@ import { NS } from '../xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../xml/parse.js';
 import {
   DEFAULT_SKEW_SECONDS,
-  attribute,
   checkIssuer,
   checkRequestEnvelope,
-  childElements,
-  parseDateTime,
   readRequestEnvelope,
   refusal,
-  textOf,
   type RequestCheckContext,
   type SamlRequestEnvelope,
 } from './authn-request.js';
+import { attribute, childElements, parseDateTime, textOf } from './request-values.js';
 import { MAX_MESSAGE_BYTES, verifyPostSignature } from './bindings.js';
 import { SamlRequestError } from '../errors.js';
 import { STATUS } from './status.js';

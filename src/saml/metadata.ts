@@ -1,7 +1,6 @@
 // SAML 2.0 IdP metadata (OASIS saml-metadata-2.0-os): a pure function from typed input to XML, and
 // its enveloped signature. Child order follows the schema: in SSODescriptorType ds:Signature,
 // KeyDescriptor*, SingleLogoutService*, NameIDFormat*; then IDPSSODescriptorType's SingleSignOnService+.
-import type { PublishedKey } from '../keys/formats.js';
 import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
 import { BINDINGS, NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import type { XmlSigningKey } from '../xml/sign.js';
@@ -10,7 +9,7 @@ import { signDocument, signerOf, type XmlSigner } from '../xml/signer.js';
 export interface IdpMetadataInput {
   entityId: string;
   /** One signing KeyDescriptor each, in the order given (current, next, unrevoked previous). */
-  keys: Array<Pick<PublishedKey, 'kid' | 'certBase64'>>;
+  keys: ReadonlyArray<{ kid: string; certBase64: string }>;
   ssoUrl: string;
   sloUrl: string;
   validUntil: Date;

@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { BINDINGS, NS } from '../xml/namespaces.js';
 import { childElements, expectRoot, parseUntrustedXml, parseXsBoolean } from '../xml/parse.js';
 import { XmlError, invalidBody, spMetadataError as metadataError } from '../errors.js';
-import { parseDateTime } from './authn-request.js';
+import { parseDateTime } from './request-values.js';
 
 export interface SpMetadata {
   entityId: string;

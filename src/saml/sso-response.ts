@@ -1,22 +1,26 @@
 // The signed SAML Response for one sign-in to one application: the pieces from assertion.ts and
 // response.ts put together with the application's settings and the current key.
 import type { Application, SamlpAddon } from '../clients/types.js';
-import type { User } from '../users/types.js';
-import { profileOf } from '../users/types.js';
-import type { SessionRecord } from '../auth/session-store.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { responseElement, signResponse, signStatusResponse, statusErrorElement } from './response.js';
 import type { SamlStatus } from './status.js';
 import { nameIdValue } from './assertion.js';
 import type { Ids } from '../ids.js';
 
+/** The sign-in session the assertion speaks for (AuthnStatement). */
+export interface SignInSession {
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 export interface SsoResponseInput {
   entityId: string;
   app: Application & { addons: { samlp: SamlpAddon } };
   acsUrl: string;
   inResponseTo?: string | undefined;
-  user: User;
-  session: SessionRecord;
+  /** The user's released profile (users/types.ts profileOf): field name → value. */
+  profile: Record<string, string>;
+  session: SignInSession;
   key: XmlSigningKey;
   now: Date;
   ids: Pick<Ids, 'samlId'>;
@@ -31,7 +35,7 @@ export interface SsoResponse {
 
 export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
   const samlp = input.app.addons.samlp;
-  const profile = profileOf(input.user);
+  const { profile } = input;
   const { samlId } = input.ids;
   const transientNameId = samlId();
   const sessionIndex = samlId();

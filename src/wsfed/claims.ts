@@ -1,6 +1,7 @@
 // The claims a WS-Fed token carries: user profile field → claim type URI, the idea of an
 // application's mappings (addons.samlp.mappings) with the claims WIF-era relying parties expect.
-import { DEFAULT_SAML_MAPPINGS } from '../clients/types.js';
+import { DEFAULT_SAML_MAPPINGS } from '../xml/namespaces.js';
+import { releasedValues } from '../saml/assertion.js';
 
 export interface ClaimDescription {
   uri: string;
@@ -27,13 +28,7 @@ export function offeredClaims(mappings: Readonly<Record<string, string>> = WSFED
 
 /** [claim type, value] for each mapped profile field with a non-empty value, in mapping order. */
 export function releasedClaims(profile: Record<string, string>, mappings: Readonly<Record<string, string>> = WSFED_CLAIM_MAPPINGS): Array<[string, string]> {
-  const released: Array<[string, string]> = [];
-  for (const [field, uri] of Object.entries(mappings)) {
-    const value = Object.hasOwn(profile, field) ? profile[field] : undefined;
-    // XML parsers turn CR LF and CR into LF (XML 1.0 section 2.11): sign what every verifier reads.
-    if (value) released.push([uri, value.replace(/\r\n?/g, '\n')]);
-  }
-  return released;
+  return releasedValues(mappings, profile);
 }
 
 /**

@@ -6,7 +6,6 @@
 // Child order follows the schemas: RoleDescriptorType's KeyDescriptor* first, then (WebServiceDescriptorType)
 // TokenTypesOffered?, ClaimTypesOffered?, then the type's endpoints; in IDPSSODescriptorType
 // KeyDescriptor*, SingleLogoutService*, NameIDFormat*, SingleSignOnService+. Signed like IdP metadata.
-import type { PublishedKey } from '../keys/formats.js';
 import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
 import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import { assertSamlId } from '../saml/ids.js';
@@ -21,7 +20,7 @@ export interface FederationMetadataInput {
   /** The EntityDescriptor's ID, which the signature references. */
   id: string;
   /** One signing KeyDescriptor each, in the order given (current, next, unrevoked previous). */
-  keys: Array<Pick<PublishedKey, 'kid' | 'certBase64'>>;
+  keys: ReadonlyArray<{ kid: string; certBase64: string }>;
   /** The passive requestor endpoint (/wsfed or /wsfed/:client_id): sign-in and sign-out. */
   endpointUrl: string;
   claims: ClaimDescription[];

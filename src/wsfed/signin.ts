@@ -1,9 +1,7 @@
 // The wresult for one sign-in to one WS-Fed application: a SAML 1.1 or 2.0 assertion for its realm,
 // signed by the current key through the one signing path, inside a RequestSecurityTokenResponse.
 import type { Application, WsfedAddon } from '../clients/types.js';
-import type { User } from '../users/types.js';
-import { profileOf } from '../users/types.js';
-import type { SessionRecord } from '../auth/session-store.js';
+import type { SignInSession } from '../saml/sso-response.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
 import { assertionElement, nameIdValue, signAssertion } from '../saml/assertion.js';
@@ -21,8 +19,9 @@ export interface SignInInput {
   app: WsfedApp;
   /** The registered URL the form posts to (SAML 2.0 SubjectConfirmationData Recipient). */
   wreply: string;
-  user: User;
-  session: SessionRecord;
+  /** The user's released profile (users/types.ts profileOf): field name → value. */
+  profile: Record<string, string>;
+  session: SignInSession;
   key: XmlSigningKey;
   now: Date;
   ids: Pick<Ids, 'samlId'>;
@@ -36,7 +35,7 @@ export interface SignInResult {
 
 export function buildSignedWresult(input: SignInInput): SignInResult {
   const { realm, tokenFormat, lifetimeInSeconds } = input.app.addons.wsfed;
-  const profile = profileOf(input.user);
+  const { profile } = input;
   const nameIdentifierFormat = NAMEID_FORMATS.unspecified;
   const assertionId = input.ids.samlId();
   let signedToken: string;

@@ -45,6 +45,13 @@ export const BINDINGS = {
   httpPost: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
 } as const;
 
+/** The WS-* identity claim URIs released by default: user profile field → attribute (claim) name. */
+export const DEFAULT_SAML_MAPPINGS: Readonly<Record<string, string>> = {
+  user_id: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier',
+  email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+};
+
 export const NAMEID_FORMATS = {
   emailAddress: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   unspecified: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',

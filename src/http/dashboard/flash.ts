@@ -4,8 +4,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../../config.js';
-import type { Csrf } from '../../auth/csrf.js';
-import { setCookie } from '../../auth/sessions.js';
+import type { BrowserCsrf } from '../csrf.js';
+import { setCookie } from '../cookies.js';
 
 const FLASH_COOKIE = 'fedmeta_flash';
 const FLASH_SECONDS = 60;
@@ -19,7 +19,7 @@ export interface Flash {
 
 export class Flasher {
   constructor(
-    private readonly csrf: Csrf,
+    private readonly csrf: BrowserCsrf,
     private readonly config: Config,
   ) {}
 

@@ -7,8 +7,10 @@ import type { User } from '../../users/types.js';
 import type { Actor } from '../../audit/types.js';
 import type { BodyFields } from '../body.js';
 import { readFields } from '../body.js';
-import { currentSession } from '../../auth/sessions.js';
-import { isLocalPath, savePendingLogin } from '../../auth/pending-login.js';
+import { currentSession } from '../../sso/sessions.js';
+import { isLocalPath, savePendingLogin } from '../../sso/pending-login.js';
+import { sessionCookie } from '../cookies.js';
+import { renderOutcome } from '../outcome.js';
 import { pathFor } from '../../route-paths.js';
 
 /** Pasted SP metadata can be large (several certificates); everything else is small. */
@@ -25,7 +27,8 @@ export const dashboardState = (ctx: Context): DashboardState => ctx.state.dashbo
 /** Who did it, for the audit log: the signed-in administrator and their address. */
 export const adminActor = (ctx: Context): Actor => ({ type: 'user', id: dashboardState(ctx).user.userId, ip: ctx.ip });
 
-export function dashboardGuard({ store, clock, ids, csrf, renderer }: AppDeps) {
+export function dashboardGuard(deps: AppDeps) {
+  const { store, clock, ids, csrf, renderer } = deps;
   return async (ctx: Context, next: Next): Promise<void> => {
     let form: BodyFields = {};
     if (ctx.method === 'POST') {
@@ -33,12 +36,11 @@ export function dashboardGuard({ store, clock, ids, csrf, renderer }: AppDeps) {
       csrf.verify(ctx, form.csrf);
     }
     const now = clock.now();
-    const active = await currentSession(ctx, store, now);
+    const active = await currentSession(store, sessionCookie(ctx), now);
     if (!active) {
       const returnTo = ctx.method === 'GET' && isLocalPath(ctx.url) ? ctx.url : pathFor('dashboard');
       const state = await savePendingLogin(store, ids, () => ({ returnTo, applicationName: 'the fedmeta dashboard' }), now);
-      ctx.status = 303;
-      ctx.redirect(pathFor('login', {}, { state }));
+      renderOutcome(ctx, deps, { kind: 'login', state });
       return;
     }
     if (!active.user.admin) {

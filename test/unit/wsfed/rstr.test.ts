@@ -1,3 +1,4 @@
+import { profileOf } from '../../../src/users/types.js';
 import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { buildRstr } from '../../../src/wsfed/rstr.js';
@@ -29,8 +30,8 @@ function signInInput(key: SigningKey, tokenFormat: 'saml11' | 'saml20'): SignInI
     ids: randomIds,
     app,
     wreply: WREPLY,
-    user: { userId: 'fedmeta|u1', email: 'ann@example.com', name: MARKUP, admin: false, attributes: { secret: 'not released' }, passwordHash: 'x', createdAt: NOW },
-    session: { idHash: 'h', userId: 'fedmeta|u1', createdAt: new Date('2030-01-02T02:00:00Z'), expiresAt: new Date('2030-01-02T10:00:00Z'), participants: [] },
+    profile: profileOf({ userId: 'fedmeta|u1', email: 'ann@example.com', name: MARKUP, admin: false, attributes: { secret: 'not released' }, passwordHash: 'x', createdAt: NOW }),
+    session: { createdAt: new Date('2030-01-02T02:00:00Z'), expiresAt: new Date('2030-01-02T10:00:00Z') },
     key,
     now: NOW,
   };

@@ -1,6 +1,7 @@
 // Conformance suite of the canonical-by-construction signer: every document shape fedmeta signs,
 // with hostile profile values, checked by xml-crypto (whose c14n must reproduce our bytes), xmlsec1
 // trusting only the certificate, and @node-saml/node-saml for SAML responses.
+import { profileOf } from '../../../src/users/types.js';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -80,8 +81,8 @@ function wsfedApp(tokenFormat: 'saml11' | 'saml20', now: Date): WsfedApp {
 
 function wresult(key: SigningKey, value: string, tokenFormat: 'saml11' | 'saml20', now: Date): string {
   const user = { userId: 'auth0|u1', email: value, name: value, admin: false, attributes: {}, passwordHash: 'x', createdAt: now };
-  const session = { idHash: 'h', userId: 'auth0|u1', createdAt: now, expiresAt: new Date(now.getTime() + 3_600_000), participants: [] };
-  return buildSignedWresult({ entityId: IDP, app: wsfedApp(tokenFormat, now), wreply: 'https://rp.test/', user, session, key, now, ids: randomIds }).wresult;
+  const session = { createdAt: now, expiresAt: new Date(now.getTime() + 3_600_000) };
+  return buildSignedWresult({ entityId: IDP, app: wsfedApp(tokenFormat, now), wreply: 'https://rp.test/', profile: profileOf(user), session, key, now, ids: randomIds }).wresult;
 }
 
 const SHAPES: Record<string, (key: SigningKey, value: string, now: Date) => Shape> = {

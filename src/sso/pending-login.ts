@@ -1,12 +1,10 @@
 // A sign-in in progress: what to resume after /login (the pending SAML or WS-Fed request),
 // kept server-side under a random id that travels in the login form's hidden `state` field.
-import type { Context } from 'koa';
-import type { LoginStateStore, SessionStore } from './session-store.js';
-import type { UserStore } from '../users/user-store.js';
+import type { LoginStateStore } from '../auth/session-store.js';
 import { loginExpired } from '../errors.js';
 import type { Ids } from '../ids.js';
-import { pathFor } from '../route-paths.js';
-import { currentSession, type ActiveSession } from './sessions.js';
+import { currentSession, type ActiveSession, type SessionReader } from './sessions.js';
+import type { Outcome } from './outcome.js';
 
 const TEN_MINUTES = 10 * 60_000;
 
@@ -14,7 +12,7 @@ export interface PendingLogin {
   /** A local path (never an absolute URL) to continue at after sign-in. */
   returnTo: string;
   applicationName?: string;
-  /** Protocol-specific data the resuming handler needs. */
+  /** Protocol-specific data the resuming use case needs. */
   payload?: unknown;
   /** Ask for the password even when a session exists (SAML ForceAuthn, WS-Fed wfresh). */
   forceLogin?: boolean;
@@ -41,20 +39,19 @@ export async function loadPendingLogin(store: Pick<LoginStateStore, 'getLoginSta
   return data ? (JSON.parse(data) as PendingLogin) : undefined;
 }
 
+export type Resumed<T> = { payload: T; active: ActiveSession } | { outcome: Outcome };
+
 /**
  * After /login, at a `…/resume/:state` route: the request that was waiting and the session that answers
  * it, the state used up. Without a session (or, when a fresh sign-in was asked for, without one begun
- * after the request) the browser goes back to /login and the result is undefined.
+ * after the request) the outcome sends the browser back to /login.
  */
-export async function resumePendingLogin<T>(ctx: Context, store: LoginStateStore & Pick<SessionStore, 'getSession'> & Pick<UserStore, 'getUser'>, now: Date): Promise<{ payload: T; active: ActiveSession } | undefined> {
-  const state = String(ctx.params.state);
+export async function resumePendingLogin<T>(store: LoginStateStore & SessionReader, state: string, sessionCookie: string | undefined, now: Date): Promise<Resumed<T>> {
   const pending = await loadPendingLogin(store, state, now);
   if (!pending) throw loginExpired();
-  const active = await currentSession(ctx, store, now);
+  const active = await currentSession(store, sessionCookie, now);
   if (!active || (pending.forceLogin && active.session.createdAt.getTime() < (pending.since ?? 0))) {
-    ctx.status = 303;
-    ctx.redirect(pathFor('login', {}, { state }));
-    return undefined;
+    return { outcome: { kind: 'login', state } };
   }
   await store.deleteLoginState(state);
   return { payload: pending.payload as T, active };
