@@ -35,6 +35,10 @@ export interface Config {
   metadataFetchTimeoutMs: number;
   /** Rollover readiness: consumer sightings, strict rotation, the shorter cache of a young next key. */
   rollover: RolloverSettings;
+  /** Certificate expiry watch and automatic renewal (src/keys/certificate-watch.ts). */
+  certificates: CertificateWatchSettings;
+  /** Delivery of the audit log to log streams (src/log-streams/). */
+  logStreams: LogStreamSettings;
 }
 
 export interface RolloverSettings {
@@ -46,6 +50,29 @@ export interface RolloverSettings {
   sightingFlushSeconds: number;
   /** Anonymous consumers not seen for this many days are forgotten. */
   sightingRetentionDays: number;
+}
+
+export interface CertificateWatchSettings {
+  /** Warn (log, dashboard, /readyz, audit) when a published certificate expires within this many days. */
+  warnDays: number;
+  /** Renew a published key's certificate this close to expiry by itself (0: never). */
+  autoRenewDays: number;
+  /** How often the watch looks. */
+  checkIntervalMs: number;
+}
+
+export interface LogStreamSettings {
+  /** How often each instance looks for due deliveries. */
+  pollMs: number;
+  /** First retry delay; doubles after each consecutive failure up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Consecutive failures after which a stream is suspended. */
+  maxFailures: number;
+  /** Time allowed for one POST. */
+  timeoutMs: number;
+  /** Audit entries per POST. */
+  batchSize: number;
 }
 
 export interface HttpLimits {
@@ -191,6 +218,39 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     http: parseHttpLimits(env),
     metadataFetchTimeoutMs: integer(env, 'FEDMETA_METADATA_FETCH_TIMEOUT_MS', 10_000, 100, 120_000),
     rollover: parseRollover(env, metadataCacheSeconds),
+    certificates: parseCertificateWatch(env),
+    logStreams: parseLogStreamSettings(env),
+  });
+}
+
+function parseCertificateWatch(env: Env): CertificateWatchSettings {
+  const certDays = integer(env, 'FEDMETA_CERT_DAYS', 3650, 1, 36500);
+  // Default 30 days, or half the validity of short-lived certificates (FEDMETA_CERT_DAYS of 60 or less).
+  const autoRenewDays = integer(env, 'FEDMETA_CERT_AUTO_RENEW_DAYS', Math.min(30, Math.floor(certDays / 2)), 0, 3650);
+  // A renewed certificate must not be due for renewal again at once.
+  if (autoRenewDays >= certDays) {
+    throw new ConfigError('FEDMETA_CERT_AUTO_RENEW_DAYS', `must be less than FEDMETA_CERT_DAYS (${autoRenewDays} >= ${certDays}); 0 turns automatic renewal off`);
+  }
+  return Object.freeze({
+    warnDays: integer(env, 'FEDMETA_CERT_WARN_DAYS', 30, 0, 3650),
+    autoRenewDays,
+    checkIntervalMs: integer(env, 'FEDMETA_CERT_CHECK_INTERVAL_MS', 3_600_000, 100, 86_400_000),
+  });
+}
+
+function parseLogStreamSettings(env: Env): LogStreamSettings {
+  const retryBaseMs = integer(env, 'FEDMETA_LOG_STREAM_RETRY_BASE_MS', 1_000, 10, 3_600_000);
+  const retryMaxMs = integer(env, 'FEDMETA_LOG_STREAM_RETRY_MAX_MS', 300_000, 10, 86_400_000);
+  if (retryBaseMs > retryMaxMs) {
+    throw new ConfigError('FEDMETA_LOG_STREAM_RETRY_BASE_MS', `must not exceed FEDMETA_LOG_STREAM_RETRY_MAX_MS (${retryBaseMs} > ${retryMaxMs})`);
+  }
+  return Object.freeze({
+    pollMs: integer(env, 'FEDMETA_LOG_STREAM_POLL_MS', 1_000, 10, 600_000),
+    retryBaseMs,
+    retryMaxMs,
+    maxFailures: integer(env, 'FEDMETA_LOG_STREAM_MAX_FAILURES', 10, 1, 1_000),
+    timeoutMs: integer(env, 'FEDMETA_LOG_STREAM_TIMEOUT_MS', 10_000, 100, 120_000),
+    batchSize: integer(env, 'FEDMETA_LOG_STREAM_BATCH_SIZE', 100, 1, 1_000),
   });
 }
 

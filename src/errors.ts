@@ -43,6 +43,7 @@ export const idpInitiatedDisabled = make(403, 'idp_initiated_disabled');
 export const notFound = make(404, 'not_found');
 export const keyNotFound = make(404, 'key_not_found');
 export const apiClientNotFound = make(404, 'api_client_not_found');
+export const logStreamNotFound = make(404, 'log_stream_not_found');
 export const methodNotAllowed = make(405, 'method_not_allowed');
 export const keyStateConflict = make(409, 'key_state_conflict');
 /** A previous key whose signatures may still be accepted (details carry revocable_at). */

@@ -21,6 +21,7 @@ import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 import { apiClientHandlers } from './http/management/api-clients.js';
 import { signingKeyRequired } from './http/key-guard.js';
+import { logStreamApiHandlers } from './http/management/log-streams.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Handler = Middleware;
@@ -99,6 +100,8 @@ export function buildRouter(deps: AppDeps): Router {
   admin(GET, 'dashboard-user-revoke-admin', dashboard.users.confirm(false));
   admin(POST, 'dashboard-user-revoke-admin', dashboard.users.change(false));
   admin(GET, 'dashboard-logs', dashboard.logs.list);
+  admin(GET, 'dashboard-log-streams', dashboard.logStreams.list);
+  admin(POST, 'dashboard-log-stream-resume', dashboard.logStreams.resume);
   admin(GET, 'dashboard-api-clients', dashboard.apiClients.list);
   admin(GET, 'dashboard-api-client-remove', dashboard.apiClients.confirmRemove);
   admin(POST, 'dashboard-api-client-remove', dashboard.apiClients.remove);
@@ -121,6 +124,7 @@ function buildManagementApi(deps: AppDeps): Router {
   const users = userHandlers(deps);
   const logs = logApiHandlers(deps);
   const apiClients = apiClientHandlers(deps);
+  const logStreams = logStreamApiHandlers(deps);
   api.use(limitDeclaredBody());
   api.use(authenticate(deps));
   on('get', 'api-signing-keys', needs('read:signing_keys'), keys.list);
@@ -130,6 +134,7 @@ function buildManagementApi(deps: AppDeps): Router {
   on('post', 'api-signing-keys-rollover-acknowledge', needs('update:signing_keys'), rollover.acknowledge);
   on('get', 'api-signing-key', needs('read:signing_keys'), keys.get);
   on('put', 'api-signing-key-revoke', needs('update:signing_keys'), keys.revoke);
+  on('post', 'api-signing-key-renew', needs('update:signing_keys'), keys.renew);
   on('get', 'api-clients', needs('read:clients'), clients.list);
   on('post', 'api-clients', needs('create:clients'), clients.create);
   on('get', 'api-client', needs('read:clients'), clients.get);
@@ -140,6 +145,11 @@ function buildManagementApi(deps: AppDeps): Router {
   on('get', 'api-user', needs('read:users'), users.get);
   on('delete', 'api-user', needs('delete:users'), users.remove);
   on('get', 'api-logs', needs('read:logs'), logs.list);
+  on('get', 'api-log-streams', needs('read:log_streams'), logStreams.list);
+  on('post', 'api-log-streams', needs('create:log_streams'), logStreams.create);
+  on('get', 'api-log-stream', needs('read:log_streams'), logStreams.get);
+  on('patch', 'api-log-stream', needs('update:log_streams'), logStreams.update);
+  on('delete', 'api-log-stream', needs('delete:log_streams'), logStreams.remove);
   on('get', 'api-api-clients', needs('read:api_clients'), apiClients.list);
   on('delete', 'api-api-client', needs('delete:api_clients'), apiClients.remove);
   on('post', 'api-api-client-rotate-secret', needs('update:api_clients'), apiClients.rotateSecret);

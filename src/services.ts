@@ -16,6 +16,7 @@ import { UserService } from './users/service.js';
 import { ApplicationCatalog } from './clients/catalog.js';
 import { SightingRecorder } from './rollover/sighting-recorder.js';
 import { RolloverService } from './rollover/service.js';
+import { LogStreamService } from './log-streams/service.js';
 
 export interface Services {
   config: Config;
@@ -35,6 +36,7 @@ export interface Services {
   /** Consumer sightings, buffered; a running server flushes them in the background. */
   sightings: SightingRecorder;
   rollover: RolloverService;
+  logStreams: LogStreamService;
   warnings: string[];
 }
 
@@ -91,9 +93,10 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     await catalog.refresh();
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
+    const logStreams = new LogStreamService({ store, kek, clock, ids });
     const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
     const rollover = new RolloverService({ config, store, clock, keys, sightings });
-    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, warnings: startWarnings(store, warning) };
+    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning) };
   } catch (error) {
     await store.close();
     throw error;

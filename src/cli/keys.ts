@@ -1,4 +1,4 @@
-// fedmeta keys list|rotate|revoke|show — the same KeyService as the Management API.
+// fedmeta keys list|rotate|revoke|renew|show — the same KeyService as the Management API.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Services } from '../services.js';
@@ -6,6 +6,7 @@ import { toKeyObject } from '../keys/key-object.js';
 import type { Actor } from '../audit/types.js';
 import { table, UsageError, type Io } from './output.js';
 import { printRefusal, printWarnings, rolloverCommand } from './keys-rollover.js';
+import { renewalDays } from '../keys/renewal.js';
 
 const cliActor = (): Actor => ({ type: 'cli', id: userInfo().username });
 
@@ -45,6 +46,16 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       io.out(`revoked: ${key.kid}${values.force ? ' (forced)' : ''}\n`);
       return 0;
     }
+    case 'renew': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { days: { type: 'string' }, json: { type: 'boolean' } } });
+      if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys renew KID [--days N]');
+      const days = renewalDays(values.days, services.config.certDays);
+      const { key } = await services.keys.renewCertificate(positionals[0]!, days, cliActor());
+      const renewed = toKeyObject(key, services.publishedKeys);
+      if (values.json) io.out(`${JSON.stringify(renewed, null, 2)}\n`);
+      else io.out(`renewed: ${key.kid} has a new certificate (fingerprint ${renewed.fingerprint}), valid until ${renewed.expires_at}\n`);
+      return 0;
+    }
     case 'show': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
       if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys show KID [--format pem|cer|rawpem|pkcs7|jwk]');
@@ -80,7 +91,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
     case 'acknowledge':
       return rolloverCommand(sub, rest, services, io, cliActor());
     default:
-      throw new UsageError('usage: fedmeta keys list [--json] | status [--json] | rotate [--revoke-previous] [--force] | revoke KID [--force] | show KID [--format F] | acknowledge CLIENT_ID [--kid KID]');
+      throw new UsageError('usage: fedmeta keys list [--json] | status [--json] | rotate [--revoke-previous] [--force] | revoke KID [--force] | renew KID [--days N] | show KID [--format F] | acknowledge CLIENT_ID [--kid KID]');
   }
 }
 

@@ -10,6 +10,7 @@ import { metadataSignerCommand } from './metadata-signer.js';
 import { apiClientsCommand } from './api-clients.js';
 import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
+import { logStreamsCommand } from './log-streams.js';
 import { processIo, UsageError, type Io } from './output.js';
 
 const USAGE = `usage: fedmeta <command>
@@ -21,6 +22,7 @@ const USAGE = `usage: fedmeta <command>
   keys acknowledge CLIENT_ID [--kid KID]  confirm a manual-delivery application has the next key's certificate
   keys revoke KID [--force]               revoke a previous key (--force: before its revocable_at)
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]
+  keys renew KID [--days N]               new certificate over the same key pair (same kid)
   metadata-signer show [--json | --format pem|cer]   the key that signs SAML and WS-Fed metadata
   metadata-signer rotate [--json]         replace it (SPs pinning its certificate must pin the new one)
   clients add-saml --name N --audience A --callback URL   register a SAML service provider
@@ -36,9 +38,13 @@ const USAGE = `usage: fedmeta <command>
   api-clients list [--json]               list Management API clients (never their secrets)
   api-clients remove ID                   delete a client: its secret and tokens stop working at once
   api-clients rotate-secret ID [--json]   new secret (printed once); the old one and its tokens stop working
+  log-streams add --name N --endpoint URL [--authorization V] [--format JSONARRAY|JSONLINES] [--category C …] [--json]
+                                          stream the audit log to an endpoint (signing secret printed once)
+  log-streams list [--json]               streams, their status and why a suspended one stopped
+  log-streams remove ID                   delete a stream
 `;
 
-const COMMANDS = { keys: keysCommand, 'metadata-signer': metadataSignerCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand } as const;
+const COMMANDS = { keys: keysCommand, 'metadata-signer': metadataSignerCommand, 'api-clients': apiClientsCommand, clients: clientsCommand, users: usersCommand, 'log-streams': logStreamsCommand } as const;
 
 /** Schema only: no KEK unsealing, no keys created. Safe while instances run or start. */
 async function migrate(args: string[], io: Io): Promise<number> {

@@ -25,17 +25,17 @@ export function checkCallbackUrl(value: unknown, field: string): string {
   throw invalidBody(`${field} must be an https: URL (http: is allowed only on localhost, 127.0.0.1 and [::1]): "${value}"`);
 }
 
-function only(input: Input, allowed: string[], where: string): void {
+export function only(input: Input, allowed: string[], where: string): void {
   const unknown = Object.keys(input).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) throw invalidBody(`Unknown field(s) in ${where}: ${unknown.join(', ')}`);
 }
 
-function object(value: unknown, field: string): Input {
+export function object(value: unknown, field: string): Input {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidBody(`${field} must be an object`);
   return value as Input;
 }
 
-function text(value: unknown, field: string, max = 1024): string {
+export function text(value: unknown, field: string, max = 1024): string {
   if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) throw invalidBody(`${field} must be a non-empty string of at most ${max} characters`);
   return value.trim();
 }

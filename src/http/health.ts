@@ -2,9 +2,11 @@
 // itself: the process is up. Readiness (/readyz): the store answers, the key set is loaded and the
 // current key's private key opens, so this instance can sign and accept changes (a current key that
 // does not open answers 503 with reason key_unavailable). Published documents are served from memory
-// either way; a not-ready instance only refuses state-changing calls.
+// either way; a not-ready instance only refuses state-changing calls. `warnings` lists certificates
+// that expire within FEDMETA_CERT_WARN_DAYS: a warning, never a reason to answer 503.
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
+import { expiringCertificates, expiryWarning, type ExpiryWarning } from '../keys/expiry.js';
 
 const DATABASE_PROBE_TIMEOUT_MS = 2000;
 
@@ -16,12 +18,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function readinessHandler({ store, keyring }: Pick<AppDeps, 'store' | 'keyring'>) {
+export function readinessHandler({ store, keyring, clock, config }: Pick<AppDeps, 'store' | 'keyring' | 'clock' | 'config'>) {
   return async (ctx: Context) => {
     let loaded: { version: number; current: string; unavailable?: string | undefined } | undefined;
+    let warnings: ExpiryWarning[] = [];
     try {
       const snapshot = keyring.snapshot;
       loaded = { version: snapshot.version, current: snapshot.currentKid, unavailable: snapshot.unavailable?.message };
+      warnings = expiringCertificates(snapshot.published, clock.now(), config.certificates.warnDays).map(expiryWarning);
     } catch {
       loaded = undefined;
     }
@@ -50,6 +54,7 @@ export function readinessHandler({ store, keyring }: Pick<AppDeps, 'store' | 'ke
             ...(loaded.unavailable !== undefined ? { signing: 'unavailable', message: loaded.unavailable } : {}),
           }
         : { loaded: false },
+      warnings,
     };
   };
 }

@@ -8,6 +8,7 @@ import type { Ids } from '../ids.js';
 import { openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
+import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
 import { DEFAULT_PURGE_INTERVAL_MS, idleBucketMsFor, startExpiryPurge, type ExpiryPurge } from '../store/expiry.js';
 
 export interface RunningServer {
@@ -17,6 +18,8 @@ export interface RunningServer {
   services: Services;
   /** Keeps the in-memory key set and applications current (push notices + polling). */
   watch: StoreWatch;
+  /** Certificate expiry watch and log stream delivery. */
+  jobs: BackgroundJobs;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw error;
   }
   const watch = watchServices(services, options.pollMs ?? 250);
+  const jobs = startBackgroundJobs(services);
   const purge = purgeExpired(services, config, options.purgeMs ?? DEFAULT_PURGE_INTERVAL_MS);
   services.sightings.start(config.rollover.sightingFlushSeconds * 1000);
   const port = (server.address() as AddressInfo).port;
@@ -95,7 +99,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     server,
     services,
     watch,
+    jobs,
     async close() {
+      await jobs.stop();
       purge.stop();
       await watch.stop();
       server.closeAllConnections();

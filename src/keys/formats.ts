@@ -46,22 +46,25 @@ export function publishKey(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>)
   return { ...computeForms(record.kid, record.certPem), state: record.state };
 }
 
-/** Published forms cached by kid (a kid's certificate never changes); owned by the running services. */
+/**
+ * Published forms cached by kid; a renewal (new certificate over the same key pair, same kid)
+ * replaces the entry. Owned by the running services.
+ */
 export class PublishedKeyCache {
-  private readonly forms = new Map<string, CertificateForms>();
+  private readonly forms = new Map<string, { certPem: string; forms: CertificateForms }>();
 
   of(record: Pick<KeyRecord, 'kid' | 'state' | 'certPem'>): PublishedKey {
     return { ...this.certificate(record.kid, record.certPem), state: record.state };
   }
 
-  /** A certificate's forms without a key state (the metadata-signing key's). */
+  /** A certificate's forms without a key state (the metadata-signing key's); rebuilt when the certificate changes. */
   certificate(kid: string, certPem: string): CertificateForms {
-    let forms = this.forms.get(kid);
-    if (!forms) {
-      forms = computeForms(kid, certPem);
-      this.forms.set(kid, forms);
+    let entry = this.forms.get(kid);
+    if (!entry || entry.certPem !== certPem) {
+      entry = { certPem, forms: computeForms(kid, certPem) };
+      this.forms.set(kid, entry);
     }
-    return forms;
+    return entry.forms;
   }
 }
 

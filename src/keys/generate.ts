@@ -33,7 +33,10 @@ export async function generateSigningKey(options: KeyGenerationOptions): Promise
   return { kid: await rsaThumbprint(publicKey), certPem, privateKeyPem: privateKey };
 }
 
-function selfSignedCertificate(publicKeyPem: string, privateKeyPem: string, options: KeyGenerationOptions): string {
+export type CertificateOptions = Pick<KeyGenerationOptions, 'commonName' | 'validityDays' | 'now'>;
+
+/** A new self-signed certificate over an existing RSA key pair (first issue and renewal alike). */
+export function selfSignedCertificate(publicKeyPem: string, privateKeyPem: string, options: CertificateOptions): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   // A positive 128-bit serial (RFC 5280 4.1.2.2: at most 20 octets, positive).

@@ -13,6 +13,8 @@ export interface KeyObject {
   next: boolean;
   previous: boolean;
   revoked: boolean;
+  /** The certificate's notAfter. */
+  expires_at: string;
   current_since?: string;
   current_until?: string;
   revoked_at?: string;
@@ -33,6 +35,7 @@ export function toKeyObject(record: KeyRecord, publishedKeys: PublishedKeyCache,
     next: record.state === 'next',
     previous: record.state === 'previous',
     revoked: record.state === 'revoked',
+    expires_at: forms.notAfter.toISOString(),
     ...(record.currentSince ? { current_since: record.currentSince.toISOString() } : {}),
     ...(record.currentUntil ? { current_until: record.currentUntil.toISOString() } : {}),
     ...(record.revokedAt ? { revoked_at: record.revokedAt.toISOString() } : {}),

@@ -124,7 +124,8 @@ export class Keyring {
     let signing: SigningKey | undefined;
     let unavailable: SigningUnavailable | undefined;
     if (previousSigning && previousSigning.kid === record.kid) {
-      signing = previousSigning;
+      // Same key pair; a renewal may have given it a new certificate.
+      signing = { ...previousSigning, published: this.forms.of(record) };
     } else {
       try {
         signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: this.forms.of(record) };

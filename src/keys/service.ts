@@ -18,6 +18,7 @@ import { checkRevocable, revocableAt, revokeWindow, type RevokeCheck, type Revok
 import { toKeyObject, type KeyObject } from './key-object.js';
 import type { PublishedKeyCache } from './formats.js';
 import type { Clock } from '../clock.js';
+import { renewedCertificate, renewPlan, type RenewalResult } from './renewal.js';
 
 export const ROTATION_BUCKET = 'signing_keys';
 /** The emergency rotate-and-revoke has an allowance of its own: plain rotations and revocations never spend it. */
@@ -187,6 +188,27 @@ export class KeyService {
     });
     await this.deps.afterChange?.();
     return { key: result, rate };
+  }
+
+  /**
+   * A new certificate over `kid`'s key pair, valid `days` from now (same kid, new x5c/x5t/fingerprint),
+   * in one transaction with its audit entry. `replacing` (the scheduler's) makes it idempotent: when
+   * that certificate was already replaced, nothing changes (renewed: false).
+   */
+  async renewCertificate(kid: string, days: number, actor: Actor, replacing?: string): Promise<RenewalResult> {
+    const record = await this.get(kid);
+    const expected = replacing ?? record.certPem;
+    const now = this.deps.clock.now();
+    const certPem = renewedCertificate(openPrivateKey(this.deps.kek, record), { commonName: this.deps.config.issuerHost, validityDays: days, now });
+    const { result } = await this.deps.store.changeKeys({
+      now,
+      plan: (keys) => renewPlan(keys, kid, expected, certPem),
+      audit: ({ key }): AuditInput[] => [
+        { type: logType('key_renewed'), description: `Renewed the certificate of signing key ${key.kid} (${key.state}) for ${days} days`, actor, details: { kid: key.kid, state: key.state, days } },
+      ],
+    });
+    if (result.renewed) await this.deps.afterChange?.();
+    return result;
   }
 }
 

@@ -12,6 +12,7 @@ import type { UserStore } from '../users/user-store.js';
 import type { ApiClientStore } from '../auth/api-client-store.js';
 import type { SignInStateStore } from '../auth/session-store.js';
 import type { SightingStore } from '../rollover/sighting-store.js';
+import type { LogStreamStore } from '../log-streams/log-stream-store.js';
 
 /** Counters bumped in the same transaction as a change; instances compare them to know what to rebuild. */
 export interface ChangeVersions {
@@ -72,6 +73,7 @@ export type Store = StoreMaintenance &
   UserStore &
   ApiClientStore &
   SignInStateStore &
-  SightingStore;
+  SightingStore &
+  LogStreamStore;
 
 export const DEFAULT_IDLE_BUCKET_MS = 86_400_000;

@@ -73,7 +73,7 @@ describe('PostgreSQL store', function () {
       expect(result.stdout.toString()).to.equal('migrated: the postgres schema is up to date\n');
     }
     const tables = await inSchema(schema, (client) => client.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()"));
-    expect(Number(tables.rows[0]!.n), "14 tables (metadata_signing_keys, consumer_sightings, rollover_acknowledgements included) and schema_migrations").to.equal(15);
+    expect(Number(tables.rows[0]!.n), "15 tables (metadata_signing_keys, consumer_sightings, rollover_acknowledgements, log_streams included) and schema_migrations").to.equal(16);
     expect(await inSchema(schema, (client) => client.query('SELECT * FROM metadata_signing_keys')).then((r) => r.rowCount), 'migrate creates no metadata-signing key').to.equal(0);
     expect(await inSchema(schema, (client) => client.query('SELECT * FROM signing_keys')).then((r) => r.rowCount), 'migrate creates no keys').to.equal(0);
 

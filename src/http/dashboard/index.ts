@@ -6,6 +6,7 @@ import { dashboardPages } from './page.js';
 import { signingKeyHandlers } from './signing-keys.js';
 import { applicationHandlers } from './applications.js';
 import { logPageHandlers } from './logs.js';
+import { logStreamPageHandlers } from './log-streams.js';
 import { apiClientPages } from './api-clients.js';
 import { rolloverPages } from './rollover.js';
 import { userPageHandlers } from './users.js';
@@ -22,6 +23,7 @@ export function dashboardHandlers(deps: AppDeps) {
     keys: signingKeyHandlers(deps, pages),
     apps: applicationHandlers(deps, pages),
     logs: logPageHandlers(deps, pages),
+    logStreams: logStreamPageHandlers(deps, pages),
     apiClients: apiClientPages(deps, pages),
     rollover: rolloverPages(deps, pages),
     users: userPageHandlers(deps, pages),

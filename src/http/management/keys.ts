@@ -8,6 +8,8 @@ import type { RolloverWarning } from '../../rollover/warnings.js';
 import type { PublishedKeyCache } from '../../keys/formats.js';
 import { invalidRequest } from '../../errors.js';
 import { apiClientActor } from './authenticate.js';
+import { readFields } from '../body.js';
+import { renewalDays } from '../../keys/renewal.js';
 
 function booleanQuery(ctx: Context, name: string): boolean {
   const value = ctx.query[name];
@@ -24,7 +26,7 @@ function answerChange(ctx: Context, status: number, change: KeyChangeResult & { 
   ctx.body = { cert: toKeyObject(change.key, publishedKeys).cert, kid: change.key.kid, ...warnings };
 }
 
-export function keyHandlers({ keys, publishedKeys, rollover }: AppDeps) {
+export function keyHandlers({ keys, publishedKeys, rollover, config }: AppDeps) {
   return {
     list: async (ctx: Context) => {
       ctx.body = await keys.keyObjects(publishedKeys);
@@ -40,6 +42,14 @@ export function keyHandlers({ keys, publishedKeys, rollover }: AppDeps) {
     revoke: async (ctx: Context) => {
       const force = booleanQuery(ctx, 'force');
       answerChange(ctx, 200, await keys.revoke(String(ctx.params.kid), { actor: apiClientActor(ctx), force }), publishedKeys);
+    },
+    /** A new certificate over the same key pair: the key object (same kid, new cert and fingerprint). */
+    renew: async (ctx: Context) => {
+      const fields = await readFields(ctx);
+      const unknown = Object.keys(fields).filter((name) => name !== 'days');
+      if (unknown.length > 0) throw invalidRequest(`Unknown field(s): ${unknown.join(', ')}`);
+      const { key } = await keys.renewCertificate(String(ctx.params.kid), renewalDays(fields.days, config.certDays), apiClientActor(ctx));
+      ctx.body = toKeyObject(key, publishedKeys);
     },
   };
 }

@@ -190,3 +190,31 @@ postgresMigrations.push({
     );
   `,
 });
+
+// Log streams (src/log-streams/): the audit log delivered to HTTP endpoints from a per-stream cursor
+// (delivered_id, the last delivered audit id); lease_owner/lease_until let one instance deliver at a
+// time (taken with a conditional UPDATE, which locks the row).
+postgresMigrations.push({
+  version: 7,
+  sql: `
+    CREATE TABLE log_streams (
+      id text PRIMARY KEY,
+      name text NOT NULL,
+      status text NOT NULL CHECK (status IN ('active', 'paused', 'suspended')),
+      sink json NOT NULL,
+      sealed_authorization text,
+      sealed_secret text NOT NULL,
+      filters json NOT NULL DEFAULT '[]',
+      delivered_id bigint NOT NULL,
+      failures integer NOT NULL DEFAULT 0,
+      last_error text,
+      suspended_reason text,
+      next_attempt_at timestamptz NOT NULL,
+      last_delivery_at timestamptz,
+      lease_owner text,
+      lease_until timestamptz,
+      created_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL
+    );
+  `,
+});

@@ -173,3 +173,30 @@ sqliteMigrations.push({
     );
   `,
 });
+
+// Log streams (src/log-streams/): the audit log delivered to HTTP endpoints from a per-stream cursor
+// (delivered_id, the last delivered audit id); lease_owner/lease_until let one process deliver at a time.
+sqliteMigrations.push({
+  version: 7,
+  sql: `
+    CREATE TABLE log_streams (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'suspended')),
+      sink TEXT NOT NULL,
+      sealed_authorization TEXT,
+      sealed_secret TEXT NOT NULL,
+      filters TEXT NOT NULL DEFAULT '[]',
+      delivered_id INTEGER NOT NULL,
+      failures INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      suspended_reason TEXT,
+      next_attempt_at INTEGER NOT NULL,
+      last_delivery_at INTEGER,
+      lease_owner TEXT,
+      lease_until INTEGER,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+  `,
+});

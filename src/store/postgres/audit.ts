@@ -2,12 +2,21 @@
 import type { AuditInput } from '../../audit/types.js';
 import type { AuditStore } from '../../audit/audit-store.js';
 import { auditFromRow, auditValues, type AuditRow } from '../rows.js';
-import { INSERT_AUDIT, SELECT_AUDIT_PAGE } from '../statements.js';
+import { SELECT_AUDIT_PAGE } from '../statements.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';
+
+/**
+ * statements.INSERT_AUDIT, with audit ids handed out in commit order: each insert first takes this
+ * schema's audit lock, held until its transaction ends, so no entry commits below an id already read
+ * (log stream cursors, src/log-streams/). Inserting the audit entry is the last step of every change.
+ */
+const INSERT_AUDIT_IN_ORDER = `INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, details)
+  SELECT ?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::json
+  FROM (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))) AS serialised`;
 
 /** On `sql`: the caller's transaction, or the pool. */
 export async function insertAudit(sql: Sql, entry: AuditInput, now: Date): Promise<void> {
-  await sql(INSERT_AUDIT, auditValues(entry, now, postgresEncoding));
+  await sql(INSERT_AUDIT_IN_ORDER, auditValues(entry, now, postgresEncoding));
 }
 
 export function postgresAudit(database: PostgresDatabase): AuditStore {

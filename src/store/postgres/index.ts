@@ -15,6 +15,7 @@ import { postgresUsers } from './users.js';
 import { postgresApiClients } from './api-clients.js';
 import { postgresSessions, purgeExpiredSignIns } from './sessions.js';
 import { postgresSightings } from './sightings.js';
+import { postgresLogStreams } from './log-streams.js';
 
 export type { PostgresStoreOptions } from './database.js';
 export type { ListeningSubscription } from './changes.js';
@@ -49,5 +50,6 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     ...postgresApiClients(database),
     ...postgresSessions(database),
     ...postgresSightings(database),
+    ...postgresLogStreams(database),
   };
 }

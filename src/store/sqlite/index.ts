@@ -12,6 +12,7 @@ import { sqliteUsers } from './users.js';
 import { sqliteApiClients } from './api-clients.js';
 import { purgeExpiredSignIns, sqliteSessions } from './sessions.js';
 import { sqliteSightings } from './sightings.js';
+import { sqliteLogStreams } from './log-streams.js';
 
 /** `warnings`: files that were readable by others and were tightened at open (shown at start-up). */
 export type SqliteStore = Store & { readonly kind: 'sqlite'; readonly path: string; readonly warnings: string[] };
@@ -37,5 +38,6 @@ export function openSqliteStore(path: string): SqliteStore {
     ...sqliteApiClients(db),
     ...sqliteSessions(db),
     ...sqliteSightings(db),
+    ...sqliteLogStreams(db),
   };
 }
