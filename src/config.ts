@@ -3,6 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { ConfigError, integer, type Env } from './config-values.js';
+import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings } from './config-sections.js';
+
+export { ConfigError } from './config-values.js';
+export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings } from './config-sections.js';
+
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string }
@@ -39,89 +45,6 @@ export interface Config {
   certificates: CertificateWatchSettings;
   /** Delivery of the audit log to log streams (src/log-streams/). */
   logStreams: LogStreamSettings;
-}
-
-export interface RolloverSettings {
-  /** FEDMETA_ROTATION_REQUIRE_READY: refuse a rotation (409 rollover_not_ready) unless forced. */
-  requireReady: boolean;
-  /** Cache lifetime of metadata and JWKS while the next key is younger than metadataCacheSeconds (default: no shorter). */
-  youngKeyCacheSeconds: number;
-  /** Buffered consumer sightings are written at most this often. */
-  sightingFlushSeconds: number;
-  /** Anonymous consumers not seen for this many days are forgotten. */
-  sightingRetentionDays: number;
-}
-
-export interface CertificateWatchSettings {
-  /** Warn (log, dashboard, /readyz, audit) when a published certificate expires within this many days. */
-  warnDays: number;
-  /** Renew a published key's certificate this close to expiry by itself (0: never). */
-  autoRenewDays: number;
-  /** How often the watch looks. */
-  checkIntervalMs: number;
-}
-
-export interface LogStreamSettings {
-  /** How often each instance looks for due deliveries. */
-  pollMs: number;
-  /** First retry delay; doubles after each consecutive failure up to retryMaxMs. */
-  retryBaseMs: number;
-  retryMaxMs: number;
-  /** Consecutive failures after which a stream is suspended. */
-  maxFailures: number;
-  /** Time allowed for one POST. */
-  timeoutMs: number;
-  /** Audit entries per POST. */
-  batchSize: number;
-}
-
-export interface HttpLimits {
-  /** Time to receive the complete request headers; also closes sockets that send nothing (408). */
-  headersTimeoutMs: number;
-  /** Time to receive the complete request (headers and body). */
-  requestTimeoutMs: number;
-  /** Idle time allowed between requests on a keep-alive connection. */
-  keepAliveTimeoutMs: number;
-  /** Inactivity (no bytes either way) after which any socket is destroyed. */
-  socketTimeoutMs: number;
-  /** Maximum size of the request line plus headers, in bytes (larger: 431). */
-  maxHeaderBytes: number;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  throw new ConfigError(name, `must be true or false (got "${raw}")`);
-}
-
-function parseRollover(env: Env, metadataCacheSeconds: number): RolloverSettings {
-  return Object.freeze({
-    requireReady: boolean(env, 'FEDMETA_ROTATION_REQUIRE_READY', false),
-    // Off unless set (the same as the cache duration): e.g. 300 for five minutes.
-    youngKeyCacheSeconds: integer(env, 'FEDMETA_YOUNG_KEY_CACHE_SECONDS', metadataCacheSeconds, 0, metadataCacheSeconds),
-    sightingFlushSeconds: integer(env, 'FEDMETA_SIGHTING_FLUSH_SECONDS', 5, 1, 3600),
-    sightingRetentionDays: integer(env, 'FEDMETA_SIGHTING_RETENTION_DAYS', 30, 1, 3650),
-  });
 }
 
 function parseIssuer(env: Env): URL {
@@ -223,58 +146,8 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
   });
 }
 
-function parseCertificateWatch(env: Env): CertificateWatchSettings {
-  const certDays = integer(env, 'FEDMETA_CERT_DAYS', 3650, 1, 36500);
-  // Default 30 days, or half the validity of short-lived certificates (FEDMETA_CERT_DAYS of 60 or less).
-  const autoRenewDays = integer(env, 'FEDMETA_CERT_AUTO_RENEW_DAYS', Math.min(30, Math.floor(certDays / 2)), 0, 3650);
-  // A renewed certificate must not be due for renewal again at once.
-  if (autoRenewDays >= certDays) {
-    throw new ConfigError('FEDMETA_CERT_AUTO_RENEW_DAYS', `must be less than FEDMETA_CERT_DAYS (${autoRenewDays} >= ${certDays}); 0 turns automatic renewal off`);
-  }
-  return Object.freeze({
-    warnDays: integer(env, 'FEDMETA_CERT_WARN_DAYS', 30, 0, 3650),
-    autoRenewDays,
-    checkIntervalMs: integer(env, 'FEDMETA_CERT_CHECK_INTERVAL_MS', 3_600_000, 100, 86_400_000),
-  });
-}
-
-function parseLogStreamSettings(env: Env): LogStreamSettings {
-  const retryBaseMs = integer(env, 'FEDMETA_LOG_STREAM_RETRY_BASE_MS', 1_000, 10, 3_600_000);
-  const retryMaxMs = integer(env, 'FEDMETA_LOG_STREAM_RETRY_MAX_MS', 300_000, 10, 86_400_000);
-  if (retryBaseMs > retryMaxMs) {
-    throw new ConfigError('FEDMETA_LOG_STREAM_RETRY_BASE_MS', `must not exceed FEDMETA_LOG_STREAM_RETRY_MAX_MS (${retryBaseMs} > ${retryMaxMs})`);
-  }
-  return Object.freeze({
-    pollMs: integer(env, 'FEDMETA_LOG_STREAM_POLL_MS', 1_000, 10, 600_000),
-    retryBaseMs,
-    retryMaxMs,
-    maxFailures: integer(env, 'FEDMETA_LOG_STREAM_MAX_FAILURES', 10, 1, 1_000),
-    timeoutMs: integer(env, 'FEDMETA_LOG_STREAM_TIMEOUT_MS', 10_000, 100, 120_000),
-    batchSize: integer(env, 'FEDMETA_LOG_STREAM_BATCH_SIZE', 100, 1, 1_000),
-  });
-}
-
 function parseMetadataSigner(env: Env): 'dedicated' | 'current' {
   const raw = env.FEDMETA_METADATA_SIGNER?.trim() || 'dedicated';
   if (raw !== 'dedicated' && raw !== 'current') throw new ConfigError('FEDMETA_METADATA_SIGNER', `must be dedicated or current (got "${raw}")`);
   return raw;
-}
-
-function parseHttpLimits(env: Env): HttpLimits {
-  const headersTimeoutMs = integer(env, 'FEDMETA_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000);
-  const requestTimeoutMs = integer(env, 'FEDMETA_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
-  if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError('FEDMETA_HEADERS_TIMEOUT_MS', `must not exceed FEDMETA_REQUEST_TIMEOUT_MS (${headersTimeoutMs} > ${requestTimeoutMs})`);
-  }
-  const socketTimeoutMs = integer(env, 'FEDMETA_SOCKET_TIMEOUT_MS', 120_000, 100, 3_600_000);
-  if (requestTimeoutMs > socketTimeoutMs) {
-    throw new ConfigError('FEDMETA_REQUEST_TIMEOUT_MS', `must not exceed FEDMETA_SOCKET_TIMEOUT_MS (${requestTimeoutMs} > ${socketTimeoutMs})`);
-  }
-  return Object.freeze({
-    headersTimeoutMs,
-    requestTimeoutMs,
-    keepAliveTimeoutMs: integer(env, 'FEDMETA_KEEPALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
-    socketTimeoutMs,
-    maxHeaderBytes: integer(env, 'FEDMETA_MAX_HEADER_BYTES', 16_384, 4_096, 65_536),
-  });
 }

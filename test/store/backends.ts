@@ -91,3 +91,23 @@ export const postgresBackend: Backend = {
 };
 
 export const BACKENDS: Backend[] = [sqliteBackend, postgresBackend];
+
+/**
+ * One describe block per backend, each test on a freshly opened store (destroyed afterwards);
+ * `store()` is the test's OpenedStore. PostgreSQL skips or fails by the optional-service rule.
+ */
+export function describeOnEveryBackend(title: string, body: (store: () => OpenedStore, backend: Backend) => void): void {
+  for (const backend of BACKENDS) {
+    describe(`${title}: ${backend.name}`, function () {
+      let opened: OpenedStore | undefined;
+      before(async function () {
+        await backend.require(this);
+      });
+      beforeEach(async () => {
+        opened = await backend.open();
+      });
+      afterEach(async () => opened?.destroy());
+      body(() => opened!, backend);
+    });
+  }
+}

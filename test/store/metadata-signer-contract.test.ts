@@ -3,7 +3,7 @@
 // moves the keys version (so every instance re-signs its metadata) and is audited.
 import { expect } from 'chai';
 import type { MetadataSignerRecord } from '../../src/keys/metadata-signer-store.js';
-import { BACKENDS, type OpenedStore } from './backends.js';
+import { describeOnEveryBackend, type OpenedStore } from './backends.js';
 
 const t0 = new Date('2026-03-01T10:00:00.123Z');
 const system = { type: 'system' as const, id: 'contract' };
@@ -22,45 +22,39 @@ const change = (value: MetadataSignerRecord, replace: boolean) => ({
   audit: { type: replace ? 'metadata_signer_rotated' : 'metadata_signer_created', description: value.kid, actor: system, details: { kid: value.kid } },
 });
 
-for (const backend of BACKENDS) {
-  describe(`metadata-signer store contract: ${backend.name}`, () => {
-    let opened: OpenedStore;
-    before(async function () {
-      await backend.require(this);
-    });
-    beforeEach(async () => {
-      opened = await backend.open();
-    });
-    afterEach(async () => opened.destroy());
-
-    it('stores the first one, refuses a second without replace, and bumps the keys version once', async () => {
-      const { store } = opened;
-      expect(await store.activeMetadataSigner()).to.equal(undefined);
-      const before = (await store.versions()).keys;
-      const first = record('first');
-      expect(await store.putMetadataSigner(change(first, false))).to.equal(true);
-      expect(await store.putMetadataSigner(change(record('second'), false))).to.equal(false);
-      expect(await store.activeMetadataSigner()).to.deep.include({ kid: first.kid, certPem: first.certPem, sealedPrivateKey: first.sealedPrivateKey });
-      expect((await store.versions()).keys).to.equal(before + 1);
-      const entries = await store.listAudit({ page: 0, perPage: 10 });
-      expect(entries.map((entry) => entry.type)).to.deep.equal(['metadata_signer_created']);
-    });
-
-    it('replace retires the active one and activates the new one in one step', async () => {
-      const { store } = opened;
-      const first = record('first');
-      const second = record('second');
-      await store.putMetadataSigner(change(first, false));
-      expect(await store.putMetadataSigner(change(second, true))).to.equal(true);
-      expect((await store.activeMetadataSigner())?.kid).to.equal(second.kid);
-      expect((await store.listAudit({ page: 0, perPage: 1 }))[0]?.type).to.equal('metadata_signer_rotated');
-    });
-
-    it('concurrent first starts on two handles create exactly one', async () => {
-      const other = opened.another();
-      const results = await Promise.all([opened.store.putMetadataSigner(change(record('a'), false)), other.putMetadataSigner(change(record('b'), false))]);
-      expect(results.filter(Boolean)).to.have.length(1);
-      expect(await opened.store.activeMetadataSigner()).to.not.equal(undefined);
-    });
+describeOnEveryBackend('metadata-signer store contract', (current) => {
+  let opened: OpenedStore;
+  beforeEach(() => {
+    opened = current();
   });
-}
+
+  it('stores the first one, refuses a second without replace, and bumps the keys version once', async () => {
+    const { store } = opened;
+    expect(await store.activeMetadataSigner()).to.equal(undefined);
+    const before = (await store.versions()).keys;
+    const first = record('first');
+    expect(await store.putMetadataSigner(change(first, false))).to.equal(true);
+    expect(await store.putMetadataSigner(change(record('second'), false))).to.equal(false);
+    expect(await store.activeMetadataSigner()).to.deep.include({ kid: first.kid, certPem: first.certPem, sealedPrivateKey: first.sealedPrivateKey });
+    expect((await store.versions()).keys).to.equal(before + 1);
+    const entries = await store.listAudit({ page: 0, perPage: 10 });
+    expect(entries.map((entry) => entry.type)).to.deep.equal(['metadata_signer_created']);
+  });
+
+  it('replace retires the active one and activates the new one in one step', async () => {
+    const { store } = opened;
+    const first = record('first');
+    const second = record('second');
+    await store.putMetadataSigner(change(first, false));
+    expect(await store.putMetadataSigner(change(second, true))).to.equal(true);
+    expect((await store.activeMetadataSigner())?.kid).to.equal(second.kid);
+    expect((await store.listAudit({ page: 0, perPage: 1 }))[0]?.type).to.equal('metadata_signer_rotated');
+  });
+
+  it('concurrent first starts on two handles create exactly one', async () => {
+    const other = opened.another();
+    const results = await Promise.all([opened.store.putMetadataSigner(change(record('a'), false)), other.putMetadataSigner(change(record('b'), false))]);
+    expect(results.filter(Boolean)).to.have.length(1);
+    expect(await opened.store.activeMetadataSigner()).to.not.equal(undefined);
+  });
+});
