@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Services } from '../services.js';
 import { toKeyObject } from '../keys/key-object.js';
 import type { Actor } from '../audit/types.js';
-import { table, UsageError, type Io } from './output.js';
+import { kidsAsPositionals, table, UsageError, type Io } from './output.js';
 import { printRefusal, printWarnings, rolloverCommand } from './keys-rollover.js';
 import { renewalDays } from '../keys/renewal.js';
 
@@ -40,14 +40,14 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       return 0;
     }
     case 'revoke': {
-      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { force: { type: 'boolean' } } });
+      const { positionals, values } = parseArgs({ args: kidsAsPositionals(rest), allowPositionals: true, strict: true, options: { force: { type: 'boolean' } } });
       if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys revoke KID [--force]');
       const { key } = await services.keys.revoke(positionals[0]!, { actor: cliActor(), rateLimited: false, force: values.force ?? false });
       io.out(`revoked: ${key.kid}${values.force ? ' (forced)' : ''}\n`);
       return 0;
     }
     case 'renew': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { days: { type: 'string' }, json: { type: 'boolean' } } });
+      const { values, positionals } = parseArgs({ args: kidsAsPositionals(rest), allowPositionals: true, strict: true, options: { days: { type: 'string' }, json: { type: 'boolean' } } });
       if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys renew KID [--days N]');
       const days = renewalDays(values.days, services.config.certDays);
       const { key } = await services.keys.renewCertificate(positionals[0]!, days, cliActor());
@@ -57,7 +57,7 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       return 0;
     }
     case 'show': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
+      const { values, positionals } = parseArgs({ args: kidsAsPositionals(rest), allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
       if (positionals.length !== 1) throw new UsageError('usage: fedmeta keys show KID [--format pem|cer|rawpem|pkcs7|jwk]');
       const format = values.format;
       if (format !== undefined && !(KEY_FORMATS as readonly string[]).includes(format)) {

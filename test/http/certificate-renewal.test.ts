@@ -74,7 +74,7 @@ describe('certificate renewal (POST /api/v2/keys/signing/:kid/renew, fedmeta key
     const keys = await server.services.keys.list();
     for (const state of ['next', 'previous'] as const) expect((await renew(keys.find((key) => key.state === state)!.kid)).status, state).to.equal(200);
     const previous = keys.find((key) => key.state === 'previous')!.kid;
-    expect((await api(`/api/v2/keys/signing/${previous}/revoke`, { method: 'PUT' })).status).to.equal(200);
+    expect((await api(`/api/v2/keys/signing/${previous}/revoke?force=true`, { method: 'PUT' })).status).to.equal(200);
     const refused = await renew(previous);
     expect(refused.status).to.equal(409);
     expect(await refused.json()).to.deep.include({ errorCode: 'key_state_conflict' });
