@@ -25,7 +25,7 @@ describe('openServices: identifiers come from the Ids passed in', () => {
 
   it('randomIds keeps the formats fedmeta has always issued', () => {
     expect(randomIds.userId()).to.match(/^fedmeta\|[0-9a-f]{24}$/);
-    expect(randomIds.clientId()).to.match(/^[\w-]{22}$/);
+    expect(randomIds.clientId()).to.match(/^[A-Za-z0-9]{32}$/);
     expect(randomIds.secret()).to.match(/^[\w-]{43}$/);
     expect(randomIds.pendingLoginId()).to.match(/^[\w-]{32}$/);
     expect(randomIds.samlId()).to.match(/^_[0-9a-f]{40}$/);
