@@ -1,6 +1,6 @@
-// Groups of settings parsed from the environment (HTTP limits, rollover, certificate watch, log streams);
+// Groups of settings parsed from the environment (HTTP limits, rollover, rotation policy, certificate watch, log streams);
 // src/config.ts puts them into the one frozen Config.
-import { ConfigError, boolean, integer, type Env } from './config-values.js';
+import { ConfigError, boolean, duration, integer, type Env } from './config-values.js';
 
 export interface RolloverSettings {
   /** FEDMETA_ROTATION_REQUIRE_READY: refuse a rotation (409 rollover_not_ready) unless forced. */
@@ -11,6 +11,15 @@ export interface RolloverSettings {
   sightingFlushSeconds: number;
   /** Anonymous consumers not seen for this many days are forgotten. */
   sightingRetentionDays: number;
+}
+
+export interface RotationPolicy {
+  /** FEDMETA_ROTATE_EVERY: rotate when the current key has been current this long (undefined: manual only). */
+  rotateEveryMs?: number | undefined;
+  /** FEDMETA_NEXT_MIN_AGE: the least time a next key must have been published before it may become current. */
+  nextMinAgeMs: number;
+  /** FEDMETA_REVOKE_PREVIOUS_AFTER: revoke a previous key this long after it stopped signing (undefined: never). */
+  revokePreviousAfterMs?: number | undefined;
 }
 
 export interface CertificateWatchSettings {
@@ -57,6 +66,15 @@ export function parseRollover(env: Env, metadataCacheSeconds: number): RolloverS
     sightingFlushSeconds: integer(env, 'FEDMETA_SIGHTING_FLUSH_SECONDS', 5, 1, 3600),
     sightingRetentionDays: integer(env, 'FEDMETA_SIGHTING_RETENTION_DAYS', 30, 1, 3650),
   });
+}
+
+export function parseRotationPolicy(env: Env): RotationPolicy {
+  const rotateEveryMs = duration(env, 'FEDMETA_ROTATE_EVERY');
+  const nextMinAgeMs = duration(env, 'FEDMETA_NEXT_MIN_AGE') ?? 0;
+  if (rotateEveryMs !== undefined && nextMinAgeMs > rotateEveryMs) {
+    throw new ConfigError('FEDMETA_NEXT_MIN_AGE', 'must not be longer than FEDMETA_ROTATE_EVERY (the next key would never be old enough in time)');
+  }
+  return Object.freeze({ rotateEveryMs, nextMinAgeMs, revokePreviousAfterMs: duration(env, 'FEDMETA_REVOKE_PREVIOUS_AFTER') });
 }
 
 export function parseCertificateWatch(env: Env): CertificateWatchSettings {

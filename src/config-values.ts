@@ -26,3 +26,16 @@ export function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'false') return false;
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
+
+const DURATION_UNITS_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
+
+/** A duration such as `90d`, `12h` or `30m`, in milliseconds; undefined when unset. At most 100 years. */
+export function duration(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const match = /^(\d+)([dhm])$/.exec(raw);
+  if (!match) throw new ConfigError(name, `must be a duration such as 90d, 12h or 30m (got "${raw}")`);
+  const value = Number(match[1]) * DURATION_UNITS_MS[match[2]!]!;
+  if (value <= 0 || value > 36_500 * 86_400_000) throw new ConfigError(name, `must be more than 0 and at most 36500d (got "${raw}")`);
+  return value;
+}

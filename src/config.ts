@@ -4,10 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, integer, type Env } from './config-values.js';
-import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings } from './config-sections.js';
+import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
 export { ConfigError } from './config-values.js';
-export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings } from './config-sections.js';
+export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
 
 
 export type DatabaseConfig =
@@ -41,6 +41,8 @@ export interface Config {
   metadataFetchTimeoutMs: number;
   /** Rollover readiness: consumer sightings, strict rotation, the shorter cache of a young next key. */
   rollover: RolloverSettings;
+  /** Rotation policy: scheduled rotation, the next key's least age, automatic revocation of previous keys. */
+  rotationPolicy: RotationPolicy;
   /** Certificate expiry watch and automatic renewal (src/keys/certificate-watch.ts). */
   certificates: CertificateWatchSettings;
   /** Delivery of the audit log to log streams (src/log-streams/). */
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     http: parseHttpLimits(env),
     metadataFetchTimeoutMs: integer(env, 'FEDMETA_METADATA_FETCH_TIMEOUT_MS', 10_000, 100, 120_000),
     rollover: parseRollover(env, metadataCacheSeconds),
+    rotationPolicy: parseRotationPolicy(env),
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
   });

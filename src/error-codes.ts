@@ -35,6 +35,7 @@ export type RequestErrorCode =
   | 'conflict'
   | 'key_state_conflict'
   | 'key_still_in_use'
+  | 'next_key_too_young'
   | 'rollover_not_ready'
   | 'cannot_remove_own_admin'
   | 'payload_too_large'

@@ -48,6 +48,8 @@ export const methodNotAllowed = make(405, 'method_not_allowed');
 export const keyStateConflict = make(409, 'key_state_conflict');
 /** A previous key whose signatures may still be accepted (details carry revocable_at). */
 export const keyStillInUse = (message: string, details: { revocable_at: string }) => new FedmetaError(409, 'key_still_in_use', message, {}, details);
+/** A manual rotation while the next key is younger than FEDMETA_NEXT_MIN_AGE (details carry rotatable_at). */
+export const nextKeyTooYoung = (message: string, details: { rotatable_at: string }) => new FedmetaError(409, 'next_key_too_young', message, {}, details);
 /** 409: an administrator removing their own role (the dashboard could be left with none). */
 export const ownAdminRole = () =>
   new FedmetaError(409, 'cannot_remove_own_admin', 'You cannot remove your own administrator role; ask another administrator.');

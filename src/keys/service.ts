@@ -18,6 +18,7 @@ import { checkRevocable, revocableAt, revokeWindow, type RevokeCheck, type Revok
 import { toKeyObject, type KeyObject } from './key-object.js';
 import type { PublishedKeyCache } from './formats.js';
 import type { Clock } from '../clock.js';
+import { checkNextKeyAge, type NextKeyAgeCheck } from './next-key-age.js';
 import { renewedCertificate, renewPlan, type RenewalResult } from './renewal.js';
 
 export const ROTATION_BUCKET = 'signing_keys';
@@ -114,17 +115,23 @@ export class KeyService {
     return result;
   }
 
-  async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean; auditDetails?: Record<string, unknown> }): Promise<KeyChangeResult> {
+  /**
+   * Rotate. While the next key is younger than FEDMETA_NEXT_MIN_AGE: 409 next_key_too_young, unless
+   * `force` (audited as forced); the emergency rotate-and-revoke is exempt.
+   */
+  async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean; force?: boolean; auditDetails?: Record<string, unknown> }): Promise<KeyChangeResult> {
     const limited = options.rateLimited ?? true;
     const revokePrevious = options.revokePrevious ?? false;
     await this.precheck(limited, revokePrevious);
     const fresh = await this.newRecord();
     const now = this.deps.clock.now();
     let promoting: string | undefined;
+    let age: NextKeyAgeCheck = { forced: false };
     const change = this.deps.store.changeKeys({
       now,
       rateLimit: this.rateLimit(limited, revokePrevious),
       plan: (keys) => {
+        if (!revokePrevious) age = checkNextKeyAge(keys, now, this.deps.config.rotationPolicy.nextMinAgeMs, options.force ?? false);
         const plan = rotate(keys, fresh, now, revokePrevious);
         // Open the next key before promoting it: a key that cannot sign must never become current
         // (503 key_unavailable rolls the whole transaction back, the allowance included).
@@ -144,7 +151,7 @@ export class KeyService {
               type: logType('key_rotated'),
               description: `Rotated signing key: ${current.kid} is now current, ${retired.kid} is previous`,
               actor: options.actor,
-              details: { current: current.kid, previous: retired.kid, next: fresh.kid, ...options.auditDetails },
+              details: { current: current.kid, previous: retired.kid, next: fresh.kid, ...tooYoungDetails(age), ...options.auditDetails },
             },
       ],
     });
@@ -210,6 +217,10 @@ export class KeyService {
     if (result.renewed) await this.deps.afterChange?.();
     return result;
   }
+}
+
+function tooYoungDetails(age: NextKeyAgeCheck): Record<string, unknown> {
+  return age.forced ? { forced: true, rotatable_at: age.rotatableAt?.toISOString() } : {};
 }
 
 function revokedEntry(key: KeyRecord, check: RevokeCheck, actor: Actor): AuditInput {

@@ -8,6 +8,7 @@ import type { PublishedKeyCache } from '../../keys/formats.js';
 import { pathFor, type RouteName } from '../../route-paths.js';
 import { ROTATION_BUCKET } from '../../keys/service.js';
 import { revocableAt } from '../../keys/revoke-guard.js';
+import { rotatableAt } from '../../keys/next-key-age.js';
 import { metadataSignerView } from './metadata-signer-view.js';
 import { FedmetaError, keySetIncomplete, keyStateConflict, keyStillInUse } from '../../errors.js';
 import { adminActor, dashboardState } from './guard.js';
@@ -111,6 +112,12 @@ export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config
     pages.redirect(ctx, KEYS_PAGE, 'ok', message);
   }
 
+  /** When the next key becomes old enough (FEDMETA_NEXT_MIN_AGE) to be rotated in, while it is not yet. */
+  async function nextKeyTooYoungUntil(): Promise<string | undefined> {
+    const at = rotatableAt(await keys.list(), config.rotationPolicy.nextMinAgeMs);
+    return at && at.getTime() > clock.now().getTime() ? formatDate(at) : undefined;
+  }
+
   return {
     list: async (ctx: Context) => {
       const { all } = await keySet();
@@ -131,6 +138,7 @@ export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config
         rate: await rateStatus(),
         readiness: readinessView(await rollover.report()),
         strict: config.rollover.requireReady && !revokePrevious,
+        tooYoungUntil: revokePrevious ? undefined : await nextKeyTooYoungUntil(),
       });
     },
 
