@@ -20,6 +20,8 @@ export interface RotationPolicy {
   nextMinAgeMs: number;
   /** FEDMETA_REVOKE_PREVIOUS_AFTER: revoke a previous key this long after it stopped signing (undefined: never). */
   revokePreviousAfterMs?: number | undefined;
+  /** How often the scheduler looks. */
+  checkIntervalMs: number;
 }
 
 export interface CertificateWatchSettings {
@@ -74,7 +76,12 @@ export function parseRotationPolicy(env: Env): RotationPolicy {
   if (rotateEveryMs !== undefined && nextMinAgeMs > rotateEveryMs) {
     throw new ConfigError('FEDMETA_NEXT_MIN_AGE', 'must not be longer than FEDMETA_ROTATE_EVERY (the next key would never be old enough in time)');
   }
-  return Object.freeze({ rotateEveryMs, nextMinAgeMs, revokePreviousAfterMs: duration(env, 'FEDMETA_REVOKE_PREVIOUS_AFTER') });
+  return Object.freeze({
+    rotateEveryMs,
+    nextMinAgeMs,
+    revokePreviousAfterMs: duration(env, 'FEDMETA_REVOKE_PREVIOUS_AFTER'),
+    checkIntervalMs: integer(env, 'FEDMETA_ROTATION_CHECK_INTERVAL_MS', 60_000, 100, 86_400_000),
+  });
 }
 
 export function parseCertificateWatch(env: Env): CertificateWatchSettings {

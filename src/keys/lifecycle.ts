@@ -54,6 +54,12 @@ export function rotate(
   return { changes: [retired, promoted, queued], result: { current: promoted, retired } };
 }
 
+/** A rotation that changes nothing (its precondition no longer holds on the locked key set). */
+export function noRotation(keys: KeyRecord[]): KeyPlan<{ current: KeyRecord; retired: KeyRecord }> {
+  const current = single(keys, 'current');
+  return { changes: [], result: { current, retired: current } };
+}
+
 /** Revoke a previous key. Current and next keys cannot be revoked; revocation is final. */
 export function revoke(keys: KeyRecord[], kid: string, now: Date): KeyPlan<KeyRecord> {
   const key = keys.find((candidate) => candidate.kid === kid);

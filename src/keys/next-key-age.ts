@@ -26,3 +26,8 @@ export function checkNextKeyAge(keys: KeyRecord[], now: Date, nextMinAgeMs: numb
     { rotatable_at: at.toISOString() },
   );
 }
+
+/** Audit details of a forced rotation (none otherwise). */
+export function tooYoungDetails(age: NextKeyAgeCheck): Record<string, unknown> {
+  return age.forced ? { forced: true, rotatable_at: age.rotatableAt?.toISOString() } : {};
+}

@@ -11,14 +11,14 @@ import { seal } from './seal.js';
 import { FedmetaError, keyNotFound, tooManyRequests } from '../errors.js';
 import { openPrivateKey } from './keyring.js';
 import { generateSigningKey } from './generate.js';
-import { initialize, revoke, rotate, sortKeys } from './lifecycle.js';
+import { initialize, noRotation, revoke, rotate, sortKeys } from './lifecycle.js';
 import type { KeyRecord } from './types.js';
 import type { ApplicationStore } from '../clients/application-store.js';
 import { checkRevocable, revocableAt, revokeWindow, type RevokeCheck, type RevokeWindow } from './revoke-guard.js';
 import { toKeyObject, type KeyObject } from './key-object.js';
 import type { PublishedKeyCache } from './formats.js';
 import type { Clock } from '../clock.js';
-import { checkNextKeyAge, type NextKeyAgeCheck } from './next-key-age.js';
+import { checkNextKeyAge, tooYoungDetails, type NextKeyAgeCheck } from './next-key-age.js';
 import { renewedCertificate, renewPlan, type RenewalResult } from './renewal.js';
 
 export const ROTATION_BUCKET = 'signing_keys';
@@ -38,6 +38,18 @@ export interface KeyServiceDeps {
 export interface KeyChangeResult {
   key: KeyRecord;
   rate?: BucketDecision | undefined;
+  /** false when `onlyIf` found the rotation no longer due (another instance did it): nothing changed. */
+  changed?: boolean;
+}
+
+export interface RotateOptions {
+  actor: Actor;
+  revokePrevious?: boolean;
+  rateLimited?: boolean;
+  force?: boolean;
+  auditDetails?: Record<string, unknown>;
+  /** Checked on the locked key set inside the transaction: false changes nothing (the scheduler's exactly-once). */
+  onlyIf?: (keys: KeyRecord[]) => boolean;
 }
 
 export class KeyService {
@@ -119,7 +131,7 @@ export class KeyService {
    * Rotate. While the next key is younger than FEDMETA_NEXT_MIN_AGE: 409 next_key_too_young, unless
    * `force` (audited as forced); the emergency rotate-and-revoke is exempt.
    */
-  async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean; force?: boolean; auditDetails?: Record<string, unknown> }): Promise<KeyChangeResult> {
+  async rotate(options: RotateOptions): Promise<KeyChangeResult> {
     const limited = options.rateLimited ?? true;
     const revokePrevious = options.revokePrevious ?? false;
     await this.precheck(limited, revokePrevious);
@@ -127,10 +139,13 @@ export class KeyService {
     const now = this.deps.clock.now();
     let promoting: string | undefined;
     let age: NextKeyAgeCheck = { forced: false };
+    let changed = false;
     const change = this.deps.store.changeKeys({
       now,
       rateLimit: this.rateLimit(limited, revokePrevious),
       plan: (keys) => {
+        changed = options.onlyIf?.(keys) ?? true;
+        if (!changed) return noRotation(keys);
         if (!revokePrevious) age = checkNextKeyAge(keys, now, this.deps.config.rotationPolicy.nextMinAgeMs, options.force ?? false);
         const plan = rotate(keys, fresh, now, revokePrevious);
         // Open the next key before promoting it: a key that cannot sign must never become current
@@ -170,8 +185,8 @@ export class KeyService {
       }
       throw error;
     });
-    await this.deps.afterChange?.();
-    return { key: result.current, rate };
+    if (changed) await this.deps.afterChange?.();
+    return { key: result.current, rate, changed };
   }
 
   /**
@@ -217,10 +232,6 @@ export class KeyService {
     if (result.renewed) await this.deps.afterChange?.();
     return result;
   }
-}
-
-function tooYoungDetails(age: NextKeyAgeCheck): Record<string, unknown> {
-  return age.forced ? { forced: true, rotatable_at: age.rotatableAt?.toISOString() } : {};
 }
 
 function revokedEntry(key: KeyRecord, check: RevokeCheck, actor: Actor): AuditInput {

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { logType, type Actor } from '../audit/types.js';
 import type { Application } from '../clients/types.js';
-import type { KeyChangeResult, KeyService } from '../keys/service.js';
+import type { KeyChangeResult, KeyService, RotateOptions } from '../keys/service.js';
 import type { Store } from '../store/store.js';
 import { wsfedMetadataUrl } from '../published/wsfed-metadata.js';
 import { samlMetadataUrl } from '../published/saml-metadata.js';
@@ -83,7 +83,7 @@ export class RolloverService {
   }
 
   /** Rotate with warnings; with FEDMETA_ROTATION_REQUIRE_READY, refuse (409) unless forced. */
-  async rotate(options: { actor: Actor; revokePrevious?: boolean; rateLimited?: boolean; force?: boolean }): Promise<GuardedRotation> {
+  async rotate(options: RotateOptions): Promise<GuardedRotation> {
     const report = await this.report();
     const warnings = rolloverWarnings(report);
     const strict = this.deps.config.rollover.requireReady && !options.revokePrevious;

@@ -5,12 +5,12 @@ const load = (env: Record<string, string>) => loadConfig({ FEDMETA_ENV_FILE: '/d
 
 describe('rotation policy settings', () => {
   it('default: manual rotation only, no least age, never revoke automatically', () => {
-    expect(load({}).rotationPolicy).to.deep.equal({ rotateEveryMs: undefined, nextMinAgeMs: 0, revokePreviousAfterMs: undefined });
+    expect(load({}).rotationPolicy).to.deep.equal({ rotateEveryMs: undefined, nextMinAgeMs: 0, revokePreviousAfterMs: undefined, checkIntervalMs: 60_000 });
   });
 
   it('reads durations in days, hours and minutes', () => {
     const policy = load({ FEDMETA_ROTATE_EVERY: '90d', FEDMETA_NEXT_MIN_AGE: '12h', FEDMETA_REVOKE_PREVIOUS_AFTER: '30m' }).rotationPolicy;
-    expect(policy).to.deep.equal({ rotateEveryMs: 90 * 86_400_000, nextMinAgeMs: 12 * 3_600_000, revokePreviousAfterMs: 30 * 60_000 });
+    expect(policy).to.deep.equal({ rotateEveryMs: 90 * 86_400_000, nextMinAgeMs: 12 * 3_600_000, revokePreviousAfterMs: 30 * 60_000, checkIntervalMs: 60_000 });
   });
 
   it('stops start-up on a malformed or inconsistent value, naming the variable', () => {
