@@ -62,6 +62,7 @@ export const ROUTE_PATHS = {
   'api-signing-keys': `${API_PREFIX}/keys/signing`,
   'api-signing-keys-rotate': `${API_PREFIX}/keys/signing/rotate`,
   'api-signing-keys-rollover': `${API_PREFIX}/keys/signing/rollover`,
+  'api-signing-keys-policy': `${API_PREFIX}/keys/signing/policy`,
   'api-signing-keys-rollover-acknowledge': `${API_PREFIX}/keys/signing/rollover/acknowledge`,
   'api-signing-key': `${API_PREFIX}/keys/signing/:kid`,
   'api-signing-key-revoke': `${API_PREFIX}/keys/signing/:kid/revoke`,

@@ -21,6 +21,7 @@ import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
 import { apiClientHandlers } from './http/management/api-clients.js';
 import { signingKeyRequired } from './http/key-guard.js';
+import { rotationPolicyHandler } from './http/management/rotation-policy.js';
 import { logStreamApiHandlers } from './http/management/log-streams.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -132,6 +133,7 @@ function buildManagementApi(deps: AppDeps): Router {
   const rollover = rolloverHandlers(deps);
   on('get', 'api-signing-keys-rollover', needs('read:signing_keys'), rollover.report);
   on('post', 'api-signing-keys-rollover-acknowledge', needs('update:signing_keys'), rollover.acknowledge);
+  on('get', 'api-signing-keys-policy', needs('read:signing_keys'), rotationPolicyHandler(deps));
   on('get', 'api-signing-key', needs('read:signing_keys'), keys.get);
   on('put', 'api-signing-key-revoke', needs('update:signing_keys'), keys.revoke);
   on('post', 'api-signing-key-renew', needs('update:signing_keys'), keys.renew);

@@ -6,6 +6,7 @@ import { toKeyObject } from '../keys/key-object.js';
 import type { Actor } from '../audit/types.js';
 import { kidsAsPositionals, table, UsageError, type Io } from './output.js';
 import { printRefusal, printWarnings, rolloverCommand } from './keys-rollover.js';
+import { policyCommand } from './keys-policy.js';
 import { renewalDays } from '../keys/renewal.js';
 
 const cliActor = (): Actor => ({ type: 'cli', id: userInfo().username });
@@ -87,11 +88,13 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       }
       return 0;
     }
+    case 'policy':
+      return policyCommand(rest, services, io);
     case 'status':
     case 'acknowledge':
       return rolloverCommand(sub, rest, services, io, cliActor());
     default:
-      throw new UsageError('usage: fedmeta keys list [--json] | status [--json] | rotate [--revoke-previous] [--force] | revoke KID [--force] | renew KID [--days N] | show KID [--format F] | acknowledge CLIENT_ID [--kid KID]');
+      throw new UsageError('usage: fedmeta keys list [--json] | status [--json] | policy [--json] | rotate [--revoke-previous] [--force] | revoke KID [--force] | renew KID [--days N] | show KID [--format F] | acknowledge CLIENT_ID [--kid KID]');
   }
 }
 

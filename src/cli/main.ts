@@ -18,7 +18,8 @@ const USAGE = `usage: fedmeta <command>
   migrate                                 create or upgrade the database schema (serve does it too)
   keys list [--json]                      list signing keys
   keys status [--json]                    rollover readiness: which applications and consumers trust the next key
-  keys rotate [--revoke-previous] [--force]  rotate (emergency: and revoke the old current key); --force: even when not ready (strict mode)
+  keys policy [--json]                    rotation policy: settings, next scheduled rotation and revocations
+  keys rotate [--revoke-previous] [--force]  rotate (emergency: and revoke the old current key); --force: even when not ready (strict mode) or the next key is too young
   keys acknowledge CLIENT_ID [--kid KID]  confirm a manual-delivery application has the next key's certificate
   keys revoke KID [--force]               revoke a previous key (--force: before its revocable_at)
   keys show KID [--format pem|cer|rawpem|pkcs7|jwk]

@@ -5,19 +5,8 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
-import type { Clock } from '../../src/clock.js';
+import { DAY, PinnedClock, POLICY_ENV as POLICY } from '../helpers/pinned-clock.js';
 import type { AuditEntry } from '../../src/audit/types.js';
-
-const DAY = 86_400_000;
-const POLICY = { FEDMETA_ROTATE_EVERY: '90d', FEDMETA_NEXT_MIN_AGE: '14d', FEDMETA_REVOKE_PREVIOUS_AFTER: '30d', FEDMETA_ROTATION_CHECK_INTERVAL_MS: '86400000' };
-
-class PinnedClock implements Clock {
-  constructor(private at: number) {}
-  now = () => new Date(this.at);
-  advance(ms: number) {
-    this.at += ms;
-  }
-}
 
 const audits = async (server: TestServer, type: string): Promise<AuditEntry[]> =>
   (await server.services.store.listAudit({ page: 0, perPage: 500 })).filter((entry) => entry.type === type).reverse();

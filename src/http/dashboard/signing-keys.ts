@@ -9,6 +9,7 @@ import { pathFor, type RouteName } from '../../route-paths.js';
 import { ROTATION_BUCKET } from '../../keys/service.js';
 import { revocableAt } from '../../keys/revoke-guard.js';
 import { rotatableAt } from '../../keys/next-key-age.js';
+import { currentRotationPolicy, type RotationPolicyReport } from '../../keys/policy-report.js';
 import { metadataSignerView } from './metadata-signer-view.js';
 import { FedmetaError, keySetIncomplete, keyStateConflict, keyStillInUse } from '../../errors.js';
 import { adminActor, dashboardState } from './guard.js';
@@ -24,6 +25,16 @@ const DOWNLOADS: { label: string; route: RouteName & `certificate-${string}` }[]
   { label: 'raw PEM', route: 'certificate-rawpem' },
   { label: 'PKCS#7', route: 'certificate-pkcs7' },
 ];
+
+/** The rotation policy line: "Next rotation on …" and the next scheduled revocation, as dates. */
+function policyView(report: RotationPolicyReport) {
+  const revocation = report.scheduled_revocations[0]?.revoke_at;
+  return {
+    ...report,
+    nextRotation: report.next_rotation_at ? formatDate(new Date(report.next_rotation_at)) : undefined,
+    nextRevocation: revocation ? formatDate(new Date(revocation)) : undefined,
+  };
+}
 
 /** One key as the pages show it; a previous key before its revocable_at cannot be revoked (the reason is shown). */
 export function keyView(record: KeyRecord, publishedKeys: PublishedKeyCache, guard?: { revocableAt: Date | undefined; now: Date }) {
@@ -123,7 +134,8 @@ export function signingKeyHandlers({ keys, keyring, publishedKeys, store, config
       const { all } = await keySet();
       const metadataSigner = metadataSignerView(keyring.snapshot, config);
       const readiness = readinessView(await rollover.report());
-      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus(), metadataSigner, readiness });
+      const policy = policyView(await currentRotationPolicy(keys, config));
+      pages.render(ctx, 'signing-keys.html', 'signing-keys', { title: 'Signing Keys', keys: all, rate: await rateStatus(), metadataSigner, readiness, policy });
     },
 
     confirmRotate: (revokePrevious: boolean) => async (ctx: Context) => {
