@@ -1,5 +1,8 @@
-// The sign-in state ports: browser sessions, logins in progress and the replay cache of signed
-// request IDs. Expired rows are invisible to every read; `purgeExpired` (store/store.ts) deletes them.
+// The sign-in state ports: browser sessions, logins in progress, the replay cache of signed request
+// IDs and the record of completed sign-ins. Expired rows are invisible to every read; `purgeExpired`
+// (store/store.ts) deletes them.
+import type { AuditInput } from '../audit/types.js';
+
 /** A service provider / relying party the session has signed in to (for single logout). */
 export interface SessionParticipant {
   clientId: string;
@@ -17,10 +20,28 @@ export interface SessionRecord {
   participants: SessionParticipant[];
 }
 
+/** A session without its participants: what a sign-in needs (the participants list only grows). */
+export type LiveSession = Omit<SessionRecord, 'participants'>;
+
+/** A completed sign-in: its audit entry and, for SAML, whom the session signed in to (for single logout). */
+export interface SignInRecord {
+  at: Date;
+  audit: AuditInput;
+  participant?: SessionParticipant & { idHash: string };
+}
+
 export interface SessionStore {
   createSession(session: SessionRecord): Promise<void>;
   getSession(idHash: string, now: Date): Promise<SessionRecord | undefined>;
-  addSessionParticipant(idHash: string, participant: SessionParticipant): Promise<void>;
+  /** The session without its participants (one row). */
+  getLiveSession(idHash: string, now: Date): Promise<LiveSession | undefined>;
+  /**
+   * Records completed sign-ins in one transaction without waiting for the disk (SQLite
+   * synchronous=NORMAL, PostgreSQL synchronous_commit=off): recoverable data, never key changes. A
+   * participant whose session is gone (signed out, expired) is left out. Through the group commit
+   * (store/group-commit.ts) this queues instead, and commits within FEDMETA_SIGNIN_COMMIT_MS.
+   */
+  recordSignIns(records: readonly SignInRecord[]): Promise<void>;
   /** The session that was given this SessionIndex, if it is still alive. */
   findSessionBySessionIndex(sessionIndex: string, now: Date): Promise<SessionRecord | undefined>;
   deleteSession(idHash: string): Promise<void>;

@@ -35,7 +35,8 @@ export function samlLogout(deps: SsoDeps) {
         (p) => p.clientId === app.clientId && p.nameId === request.nameId && (request.sessionIndexes.length === 0 || request.sessionIndexes.includes(p.sessionIndex)),
       ) ?? false;
     const fromCookie = await currentSession(store, visitor.sessionCookie, now);
-    let session = matches(fromCookie?.session) ? fromCookie!.session : undefined;
+    const cookieSession = fromCookie && (await store.getSession(fromCookie.session.idHash, now));
+    let session = matches(cookieSession) ? cookieSession : undefined;
     let found = fromCookie !== undefined;
     for (const index of request.sessionIndexes) {
       if (session) break;

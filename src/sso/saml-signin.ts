@@ -36,11 +36,13 @@ export function samlSignIn(deps: SsoDeps) {
     const { acsUrl, inResponseTo } = signIn;
     const response = buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, profile: profileOf(active.user), session: active.session, key, now, ids });
     const { sessionIndex, nameId, nameIdFormat } = response;
-    await store.addSessionParticipant(active.session.idHash, { clientId: app.clientId, sessionIndex, nameId, nameIdFormat });
-    await store.appendAudit(
-      { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { client_id: app.clientId, kid: key.kid } },
-      now,
-    );
+    await store.recordSignIns([
+      {
+        at: now,
+        participant: { idHash: active.session.idHash, clientId: app.clientId, sessionIndex, nameId, nameIdFormat },
+        audit: { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { client_id: app.clientId, kid: key.kid } },
+      },
+    ]);
     return postForm(acsUrl, { SAMLResponse: base64(response.xml), RelayState: signIn.relayState });
   }
 

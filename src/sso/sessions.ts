@@ -1,6 +1,6 @@
 // Browser sessions for SSO, from the session cookie's value (src/auth/sessions.ts says how it is
 // hashed). Setting the cookie is the http layer's part: a use case returns setSession/clearSession.
-import type { SessionRecord, SessionStore } from '../auth/session-store.js';
+import type { LiveSession, SessionRecord, SessionStore } from '../auth/session-store.js';
 import type { UserStore } from '../users/user-store.js';
 import type { User } from '../users/types.js';
 import type { Ids } from '../ids.js';
@@ -10,10 +10,11 @@ export { SESSION_COOKIE } from '../auth/sessions.js';
 const SESSION_HOURS = 8;
 
 /** What reading a session needs: the session, and its user. */
-export type SessionReader = Pick<SessionStore, 'getSession'> & Pick<UserStore, 'getUser'>;
+export type SessionReader = Pick<SessionStore, 'getLiveSession'> & Pick<UserStore, 'getUser'>;
 
 export interface ActiveSession {
-  session: SessionRecord;
+  /** Without its participants (single logout reads them with getSession). */
+  session: LiveSession;
   user: User;
 }
 
@@ -35,7 +36,7 @@ export async function startSession(store: Pick<SessionStore, 'createSession'>, i
 export async function currentSession(store: SessionReader, cookieValue: string | undefined, now: Date): Promise<ActiveSession | undefined> {
   const idHash = sessionIdHash(cookieValue);
   if (!idHash) return undefined;
-  const session = await store.getSession(idHash, now);
+  const session = await store.getLiveSession(idHash, now);
   if (!session) return undefined;
   const user = await store.getUser(session.userId);
   return user ? { session, user } : undefined;

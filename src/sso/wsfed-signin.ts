@@ -41,7 +41,7 @@ export function wsfedSignIn(deps: SsoDeps) {
     const key = keyring.snapshot.signing;
     const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, profile: profileOf(active.user), session: active.session, key, now, ids });
     const details = { client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId };
-    await store.appendAudit({ type: logType('sso_succeeded'), description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details }, now);
+    await store.recordSignIns([{ at: now, audit: { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details } }]);
     return postForm(wreply, { wa: 'wsignin1.0', wresult, wctx });
   }
 

@@ -6,7 +6,7 @@ import type { AuditEntry, AuditInput } from '../audit/types.js';
 import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
 import type { ApiClientRecord } from '../auth/api-client-store.js';
-import type { SessionParticipant, SessionRecord } from '../auth/session-store.js';
+import type { LiveSession, SessionRecord, SignInRecord } from '../auth/session-store.js';
 
 /** SQLite: epoch ms; PostgreSQL: timestamptz. */
 export type TimeColumn = number | Date;
@@ -174,12 +174,13 @@ export interface ParticipantRow {
   name_id_format: string;
 }
 
+export function liveSessionFromRow(row: SessionRow): LiveSession {
+  return { idHash: row.id_hash, userId: row.user_id, createdAt: asDate(row.created_at), expiresAt: asDate(row.expires_at) };
+}
+
 export function sessionFromRows(row: SessionRow, participants: ParticipantRow[]): SessionRecord {
   return {
-    idHash: row.id_hash,
-    userId: row.user_id,
-    createdAt: asDate(row.created_at),
-    expiresAt: asDate(row.expires_at),
+    ...liveSessionFromRow(row),
     participants: participants.map((p) => ({ sessionIndex: p.session_index, clientId: p.client_id, nameId: p.name_id, nameIdFormat: p.name_id_format })),
   };
 }
@@ -189,7 +190,7 @@ export function sessionValues(session: SessionRecord, encoding: ColumnEncoding):
   return [session.idHash, session.userId, encoding.time(session.createdAt), encoding.time(session.expiresAt)];
 }
 
-/** The values of statements.INSERT_PARTICIPANT. */
-export function participantValues(idHash: string, participant: SessionParticipant): unknown[] {
-  return [participant.sessionIndex, idHash, participant.clientId, participant.nameId, participant.nameIdFormat];
+/** The values of statements.INSERT_PARTICIPANT for a sign-in's participant. */
+export function participantValues({ idHash, ...participant }: NonNullable<SignInRecord['participant']>): unknown[] {
+  return [participant.sessionIndex, idHash, participant.clientId, participant.nameId, participant.nameIdFormat, idHash];
 }

@@ -15,6 +15,12 @@ const t0 = new Date('2026-03-01T10:00:00.123Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
 const system = { type: 'system' as const, id: 'contract' };
 const audit = (type: string, details: Record<string, unknown> = {}): AuditInput => ({ type, description: type, actor: system, details });
+/** A completed SAML sign-in of session `idHash` to client `c-<index>`. */
+const signIn = (idHash: string, sessionIndex: string) => ({
+  at: t0,
+  audit: audit('sso_succeeded', { session_index: sessionIndex }),
+  participant: { idHash, sessionIndex, clientId: `c-${sessionIndex}`, nameId: 'alice', nameIdFormat: 'urn:format' },
+});
 
 let serial = 0;
 const newKey = (createdAt = t0): KeyRecord => {
@@ -393,8 +399,14 @@ for (const backend of BACKENDS) {
         const other = opened.another();
         expect(await other.getSession('h1', later(1))).to.deep.equal(session);
         const participants = ['s3', 's1', 's2'].map((index) => ({ sessionIndex: index, clientId: `c-${index}`, nameId: 'alice', nameIdFormat: 'urn:format' }));
-        for (const participant of participants) await (participant.sessionIndex === 's1' ? other : store).addSessionParticipant('h1', participant);
+        await store.recordSignIns([signIn('h1', 's3')]);
+        await other.recordSignIns([signIn('h1', 's1'), signIn('h1', 's2'), signIn('gone', 's4')]);
         expect((await store.getSession('h1', later(1)))!.participants).to.deep.equal(participants);
+        const { participants: _, ...live } = session;
+        expect(await other.getLiveSession('h1', later(1)), 'the session alone').to.deep.equal(live);
+        expect(await store.findSessionBySessionIndex('s4', later(1)), 'a participant of no session is left out').to.equal(undefined);
+        const signIns = (await store.listAudit({ page: 0, perPage: 10 })).filter((entry) => entry.type === 'sso_succeeded');
+        expect(signIns.map((entry) => entry.details.session_index), 'every audit entry, in order').to.deep.equal(['s4', 's2', 's1', 's3']);
         expect((await other.findSessionBySessionIndex('s2', later(1)))?.idHash).to.equal('h1');
         expect(await store.findSessionBySessionIndex('s2', later(60_000)), 'expired').to.equal(undefined);
         expect(await store.getSession('h1', later(60_000))).to.equal(undefined);
@@ -433,7 +445,7 @@ for (const backend of BACKENDS) {
         const session = (idHash: string, expiresAt: Date) => ({ idHash, userId: 'u1', createdAt: t0, expiresAt, participants: [] });
         await store.createSession(session('old', later(1000)));
         await store.createSession(session('live', later(60_000)));
-        await store.addSessionParticipant('old', { sessionIndex: 'old-1', clientId: 'c', nameId: 'alice', nameIdFormat: 'urn:format' });
+        await store.recordSignIns([signIn('old', 'old-1')]);
         await store.putLoginState('st-old', '{}', later(1000));
         await store.putLoginState('st-live', '{}', later(60_000));
         expect(await store.rememberRequestId('urn:sp', '_old', later(1000), t0)).to.equal(true);
@@ -449,7 +461,8 @@ for (const backend of BACKENDS) {
         expect(await store.rememberRequestId('urn:sp', '_old', later(9000), later(3000)), 'a purged request ID is new again').to.equal(true);
         expect(await store.findSessionBySessionIndex('old-1', t0), 'the participant went with its session').to.equal(undefined);
         await store.createSession(session('old', later(90_000)));
-        await store.addSessionParticipant('old', { sessionIndex: 'old-1', clientId: 'c', nameId: 'alice', nameIdFormat: 'urn:format' });
+        await store.recordSignIns([signIn('old', 'old-1')]);
+        expect((await store.findSessionBySessionIndex('old-1', t0))?.idHash, 'its SessionIndex is free again').to.equal('old');
       });
 
       it('drops a rate-limit bucket only once it has been idle for idleBucketMs (default one day)', async () => {

@@ -1,7 +1,9 @@
-// PostgreSQL sign-in state: sessions with their participants, login states, the request-ID replay cache.
-import type { SessionRecord, SignInStateStore } from '../../auth/session-store.js';
+// PostgreSQL sign-in state: sessions with their participants, login states, the request-ID replay cache,
+// and completed sign-ins (participants and audit entries) committed in groups.
+import type { SessionRecord, SignInRecord, SignInStateStore } from '../../auth/session-store.js';
 import type { PurgedRows } from '../store.js';
-import { participantValues, sessionFromRows, sessionValues, type ParticipantRow, type SessionRow } from '../rows.js';
+import { liveSessionFromRow, participantValues, sessionFromRows, sessionValues, type ParticipantRow, type SessionRow } from '../rows.js';
+import { insertAudit } from './audit.js';
 import * as statements from '../statements.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';
 
@@ -19,6 +21,20 @@ export async function purgeExpiredSignIns(sql: Sql, now: Date): Promise<Omit<Pur
   return { sessions: await purge(PURGE_EXPIRED.sessions), loginStates: await purge(PURGE_EXPIRED.loginStates), requestIds: await purge(PURGE_EXPIRED.requestIds) };
 }
 
+/**
+ * One transaction for a group of sign-ins with synchronous_commit off: it answers before its WAL
+ * record is flushed; a database crash may lose the last such commits, never corrupts, never reorders.
+ * The audit entries go last (they take the audit lock, src/store/postgres/audit.ts).
+ */
+async function recordSignIns(database: PostgresDatabase, records: readonly SignInRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await database.transaction(async (sql) => {
+    await sql('SET LOCAL synchronous_commit = off');
+    for (const { participant } of records) if (participant) await sql(statements.INSERT_PARTICIPANT, participantValues(participant));
+    for (const { audit, at } of records) await insertAudit(sql, audit, at);
+  });
+}
+
 export function postgresSessions(database: PostgresDatabase): SignInStateStore {
   const { query } = database;
   const getSession = async (idHash: string, now: Date): Promise<SessionRecord | undefined> => {
@@ -30,9 +46,11 @@ export function postgresSessions(database: PostgresDatabase): SignInStateStore {
       await query(statements.INSERT_SESSION, sessionValues(session, postgresEncoding));
     },
     getSession,
-    async addSessionParticipant(idHash, participant) {
-      await query(statements.INSERT_PARTICIPANT, participantValues(idHash, participant));
+    async getLiveSession(idHash, now) {
+      const row = (await query<SessionRow>(statements.SELECT_LIVE_SESSION, [idHash, now])).rows[0];
+      return row ? liveSessionFromRow(row) : undefined;
     },
+    recordSignIns: (records) => recordSignIns(database, records),
     async findSessionBySessionIndex(sessionIndex, now) {
       const row = (await query<{ id_hash: string }>(statements.SELECT_SESSION_BY_INDEX, [sessionIndex])).rows[0];
       return row ? getSession(row.id_hash, now) : undefined;

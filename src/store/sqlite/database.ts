@@ -32,10 +32,21 @@ export function immediate<T>(db: SqliteDatabase, work: () => T): T {
   return db.transaction(work).immediate();
 }
 
-export const all = <R>(db: SqliteDatabase, sql: string, ...values: unknown[]) => db.prepare(sql).all(...values) as R[];
-export const one = <R>(db: SqliteDatabase, sql: string, ...values: unknown[]) => db.prepare(sql).get(...values) as R | undefined;
+/** Prepared once per connection and text: preparing costs about as much as running a small statement. */
+const prepared = new WeakMap<SqliteDatabase, Map<string, Database.Statement>>();
+
+function statement(db: SqliteDatabase, sql: string): Database.Statement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  let found = cache.get(sql);
+  if (!found) cache.set(sql, (found = db.prepare(sql)));
+  return found;
+}
+
+export const all = <R>(db: SqliteDatabase, sql: string, ...values: unknown[]) => statement(db, sql).all(...values) as R[];
+export const one = <R>(db: SqliteDatabase, sql: string, ...values: unknown[]) => statement(db, sql).get(...values) as R | undefined;
 /** Runs a statement; the number of rows it changed. */
-export const run = (db: SqliteDatabase, sql: string, ...values: unknown[]) => db.prepare(sql).run(...values).changes;
+export const run = (db: SqliteDatabase, sql: string, ...values: unknown[]) => statement(db, sql).run(...values).changes;
 
 export function migrateDatabase(db: SqliteDatabase): void {
   immediate(db, () => {

@@ -1,9 +1,11 @@
-// SQLite sign-in state: sessions with their participants, login states, the request-ID replay cache.
-import type { SessionRecord, SignInStateStore } from '../../auth/session-store.js';
+// SQLite sign-in state: sessions with their participants, login states, the request-ID replay cache,
+// and completed sign-ins (participants and audit entries) committed in groups.
+import type { SessionRecord, SignInRecord, SignInStateStore } from '../../auth/session-store.js';
 import type { PurgedRows } from '../store.js';
-import { participantValues, sessionFromRows, sessionValues, type ParticipantRow, type SessionRow } from '../rows.js';
+import { liveSessionFromRow, participantValues, sessionFromRows, sessionValues, type ParticipantRow, type SessionRow } from '../rows.js';
 import * as sql from '../statements.js';
-import { all, one, run, sqliteEncoding, type SqliteDatabase } from './database.js';
+import { all, immediate, one, run, sqliteEncoding, type SqliteDatabase } from './database.js';
+import { insertAudit } from './audit.js';
 
 const SELECT_PARTICIPANTS = 'SELECT session_index, client_id, name_id, name_id_format FROM session_participants WHERE id_hash = ? ORDER BY rowid';
 
@@ -17,6 +19,24 @@ export function purgeExpiredSignIns(db: SqliteDatabase, now: Date): Omit<PurgedR
   };
 }
 
+/**
+ * One transaction for a group of sign-ins, committed with synchronous=NORMAL: in WAL mode a process
+ * crash loses nothing committed and nothing is ever corrupted; only a power cut may lose the last
+ * such commits (the next synchronous=FULL commit, e.g. any key change, makes them durable too).
+ */
+function recordSignIns(db: SqliteDatabase, records: readonly SignInRecord[]): void {
+  if (records.length === 0) return;
+  db.pragma('synchronous = NORMAL');
+  try {
+    immediate(db, () => {
+      for (const { participant } of records) if (participant) run(db, sql.INSERT_PARTICIPANT, ...participantValues(participant));
+      for (const { audit, at } of records) insertAudit(db, audit, at);
+    });
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
 export function sqliteSessions(db: SqliteDatabase): SignInStateStore {
   const getSession = async (idHash: string, now: Date): Promise<SessionRecord | undefined> => {
     const row = one<SessionRow>(db, 'SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?', idHash, now.getTime());
@@ -27,9 +47,11 @@ export function sqliteSessions(db: SqliteDatabase): SignInStateStore {
       run(db, sql.INSERT_SESSION, ...sessionValues(session, sqliteEncoding));
     },
     getSession,
-    async addSessionParticipant(idHash, participant) {
-      run(db, sql.INSERT_PARTICIPANT, ...participantValues(idHash, participant));
+    async getLiveSession(idHash, now) {
+      const row = one<SessionRow>(db, sql.SELECT_LIVE_SESSION, idHash, now.getTime());
+      return row ? liveSessionFromRow(row) : undefined;
     },
+    recordSignIns: async (records) => recordSignIns(db, records),
     async findSessionBySessionIndex(sessionIndex, now) {
       const row = one<{ id_hash: string }>(db, sql.SELECT_SESSION_BY_INDEX, sessionIndex);
       return row ? getSession(row.id_hash, now) : undefined;
