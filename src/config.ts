@@ -4,9 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, integer, type Env } from './config-values.js';
+import { parseProcessSettings, type ProcessSettings } from './config-processes.js';
 import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
 export { ConfigError } from './config-values.js';
+export type { ProcessSettings } from './config-processes.js';
 export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
 
 
@@ -47,6 +49,8 @@ export interface Config {
   certificates: CertificateWatchSettings;
   /** Delivery of the audit log to log streams (src/log-streams/). */
   logStreams: LogStreamSettings;
+  /** Server processes (FEDMETA_WORKERS) and the sign-in group commit (FEDMETA_SIGNIN_COMMIT_MS). */
+  processes: ProcessSettings;
 }
 
 function parseIssuer(env: Env): URL {
@@ -146,6 +150,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     rotationPolicy: parseRotationPolicy(env),
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
+    processes: parseProcessSettings(env),
   });
 }
 

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { randomIds, type Ids } from './ids.js';
 import { openStore } from './store/open.js';
+import { withGroupCommit } from './store/group-commit.js';
 import type { Store } from './store/store.js';
 import { resolveKek } from './keys/kek.js';
 import { Keyring, openPrivateKey, type KeySetSnapshot } from './keys/keyring.js';
@@ -75,7 +76,7 @@ function startWarnings(store: Store, kekWarning: string | undefined): string[] {
 
 /** Open the store and load the key set; creates the first current and next keys on a new store. */
 export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true }: ServiceOptions): Promise<Services> {
-  const store = await openStore(config);
+  const store = withGroupCommit(await openStore(config), { commitMs: config.processes.signInCommitMs });
   try {
     await store.migrate();
     const { kek, warning } = await resolveKek(config, store);
