@@ -190,7 +190,7 @@ export function sessionValues(session: SessionRecord, encoding: ColumnEncoding):
   return [session.idHash, session.userId, encoding.time(session.createdAt), encoding.time(session.expiresAt)];
 }
 
-/** The values of statements.INSERT_PARTICIPANT for a sign-in's participant. */
+/** A sign-in's participant as a session_participants row (in column order). */
 export function participantValues({ idHash, ...participant }: NonNullable<SignInRecord['participant']>): unknown[] {
-  return [participant.sessionIndex, idHash, participant.clientId, participant.nameId, participant.nameIdFormat, idHash];
+  return [participant.sessionIndex, idHash, participant.clientId, participant.nameId, participant.nameIdFormat];
 }

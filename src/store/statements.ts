@@ -49,9 +49,6 @@ export const SET_USER_ADMIN = 'UPDATE users SET admin = ? WHERE user_id = ?';
 export const userConflict = (email: string) => `A user with email ${email} already exists`;
 
 export const INSERT_SESSION = 'INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)';
-/** Left out when the session is gone (signed out or purged before a group commit). */
-export const INSERT_PARTICIPANT = `INSERT INTO session_participants (session_index, id_hash, client_id, name_id, name_id_format)
-  SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id_hash = ?)`;
 export const SELECT_LIVE_SESSION = 'SELECT id_hash, user_id, created_at, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?';
 export const SELECT_SESSION_BY_INDEX = 'SELECT id_hash FROM session_participants WHERE session_index = ?';
 export const DELETE_SESSION = 'DELETE FROM sessions WHERE id_hash = ?';

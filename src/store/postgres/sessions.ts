@@ -3,7 +3,7 @@
 import type { SessionRecord, SignInRecord, SignInStateStore } from '../../auth/session-store.js';
 import type { PurgedRows } from '../store.js';
 import { liveSessionFromRow, participantValues, sessionFromRows, sessionValues, type ParticipantRow, type SessionRow } from '../rows.js';
-import { insertAudit } from './audit.js';
+import { insertAuditRows } from './audit.js';
 import * as statements from '../statements.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';
 
@@ -28,11 +28,22 @@ export async function purgeExpiredSignIns(sql: Sql, now: Date): Promise<Omit<Pur
  */
 async function recordSignIns(database: PostgresDatabase, records: readonly SignInRecord[]): Promise<void> {
   if (records.length === 0) return;
+  const participants = records.flatMap(({ participant }) => (participant ? [participant] : []));
   await database.transaction(async (sql) => {
     await sql('SET LOCAL synchronous_commit = off');
-    for (const { participant } of records) if (participant) await sql(statements.INSERT_PARTICIPANT, participantValues(participant));
-    for (const { audit, at } of records) await insertAudit(sql, audit, at);
+    if (participants.length > 0) await sql(insertParticipantRows(participants.length), participants.flatMap(participantValues));
+    await insertAuditRows(sql, records.map(({ audit, at }) => ({ entry: audit, at })));
   });
+}
+
+/** `count` participants in one statement, in the order given; those whose session is gone are left out. */
+function insertParticipantRows(count: number): string {
+  const rows = Array.from({ length: count }, (_, n) => `(?::text, ?::text, ?::text, ?::text, ?::text, ${n})`).join(', ');
+  return `INSERT INTO session_participants (session_index, id_hash, client_id, name_id, name_id_format)
+    SELECT v.session_index, v.id_hash, v.client_id, v.name_id, v.name_id_format
+    FROM (VALUES ${rows}) AS v (session_index, id_hash, client_id, name_id, name_id_format, n)
+    WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = v.id_hash)
+    ORDER BY v.n`;
 }
 
 export function postgresSessions(database: PostgresDatabase): SignInStateStore {

@@ -7,6 +7,9 @@ import * as sql from '../statements.js';
 import { all, immediate, one, run, sqliteEncoding, type SqliteDatabase } from './database.js';
 import { insertAudit } from './audit.js';
 
+/** Left out when the session is gone (signed out or purged before a group commit). */
+const INSERT_PARTICIPANT = `INSERT INTO session_participants (session_index, id_hash, client_id, name_id, name_id_format)
+  SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id_hash = ?)`;
 const SELECT_PARTICIPANTS = 'SELECT session_index, client_id, name_id, name_id_format FROM session_participants WHERE id_hash = ? ORDER BY rowid';
 
 /** Deletes expired sessions, login states and request IDs (inside the caller's transaction). */
@@ -29,7 +32,7 @@ function recordSignIns(db: SqliteDatabase, records: readonly SignInRecord[]): vo
   db.pragma('synchronous = NORMAL');
   try {
     immediate(db, () => {
-      for (const { participant } of records) if (participant) run(db, sql.INSERT_PARTICIPANT, ...participantValues(participant));
+      for (const { participant } of records) if (participant) run(db, INSERT_PARTICIPANT, ...participantValues(participant), participant.idHash);
       for (const { audit, at } of records) insertAudit(db, audit, at);
     });
   } finally {
