@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { availableParallelism } from 'node:os';
 import { loadConfig, ConfigError } from '../../src/config.js';
 
 const load = (env: Record<string, string>) => loadConfig({ FEDMETA_ENV_FILE: '/dev/null', ...env }, '/srv');
@@ -30,6 +31,8 @@ describe('configuration', () => {
     expect(load({ FEDMETA_EMERGENCY_ROTATION_RATE_BURST: '7', FEDMETA_EMERGENCY_ROTATION_RATE_PER_DAY: '2' }).emergencyRotationRateLimit).to.deep.equal({ burst: 7, perDay: 2 });
     expect(config.database).to.deep.equal({ kind: 'sqlite', path: '/srv/data/fedmeta.db' });
     expect(config.kek).to.equal(undefined);
+    expect(config.processes).to.deep.equal({ workers: 1, signInCommitMs: 50 });
+    expect(load({ FEDMETA_WORKERS: 'auto', FEDMETA_SIGNIN_COMMIT_MS: '0' }).processes).to.deep.equal({ workers: availableParallelism(), signInCommitMs: 0 });
     expect(Object.isFrozen(config)).to.equal(true);
   });
 
@@ -49,6 +52,11 @@ describe('configuration', () => {
       [{ FEDMETA_EMERGENCY_ROTATION_RATE_BURST: '0' }, 'FEDMETA_EMERGENCY_ROTATION_RATE_BURST'],
       [{ FEDMETA_EMERGENCY_ROTATION_RATE_BURST: 'many' }, 'FEDMETA_EMERGENCY_ROTATION_RATE_BURST'],
       [{ FEDMETA_EMERGENCY_ROTATION_RATE_PER_DAY: '-1' }, 'FEDMETA_EMERGENCY_ROTATION_RATE_PER_DAY'],
+      [{ FEDMETA_WORKERS: '0' }, 'FEDMETA_WORKERS'],
+      [{ FEDMETA_WORKERS: 'all' }, 'FEDMETA_WORKERS'],
+      [{ FEDMETA_WORKERS: '65' }, 'FEDMETA_WORKERS'],
+      [{ FEDMETA_SIGNIN_COMMIT_MS: '1001' }, 'FEDMETA_SIGNIN_COMMIT_MS'],
+      [{ FEDMETA_SIGNIN_COMMIT_MS: 'fast' }, 'FEDMETA_SIGNIN_COMMIT_MS'],
     ];
     for (const [env, variable] of cases) {
       const error = failure(env);
