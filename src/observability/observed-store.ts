@@ -1,0 +1,93 @@
+// The store as the running server sees it: every audit entry it commits is also a log line (key events
+// with their kids and actor, sign-ins, refused tokens, ...) and moves the matching counters; a call that
+// fails for another reason than a refusal counts as a store error. One place, so no key event,
+// whichever surface caused it (API, dashboard, scheduler), goes unlogged.
+import type { Store } from '../store/store.js';
+import type { AuditInput } from '../audit/types.js';
+import { eventOf, type AuditEventType } from '../audit/types.js';
+import { FedmetaError } from '../errors.js';
+import type { Logger } from './logger.js';
+import { errorFields } from './logger.js';
+import type { FedmetaMetrics, SignInProtocol } from './metrics.js';
+
+const KEY_EVENTS = new Set<AuditEventType>(['keys_created', 'key_rotated', 'key_rotated_and_revoked', 'key_revoked', 'key_rotation_failed', 'key_renewed', 'metadata_signer_created', 'metadata_signer_rotated']);
+
+const SIGN_INS: Partial<Record<AuditEventType, [SignInProtocol | 'sso', boolean]>> = {
+  login_succeeded: ['password', true],
+  login_failed: ['password', false],
+  token_issued: ['client_credentials', true],
+  token_refused: ['client_credentials', false],
+  sso_succeeded: ['sso', true],
+};
+
+function count(metrics: FedmetaMetrics, event: AuditEventType, entry: AuditInput): void {
+  if (event === 'key_rotated') metrics.rotations.inc({ kind: 'rotate' });
+  if (event === 'key_rotated_and_revoked') metrics.rotations.inc({ kind: 'emergency' });
+  if (event === 'key_revoked' || event === 'key_rotated_and_revoked') metrics.revocations.inc();
+  const signIn = SIGN_INS[event];
+  if (!signIn) return;
+  const protocol = signIn[0] === 'sso' ? (entry.details?.protocol === 'wsfed' ? 'wsfed' : 'saml2') : signIn[0];
+  metrics.signIn(protocol, signIn[1]);
+}
+
+/** Log and count committed audit entries. */
+export function auditObserver(logger: Logger, metrics: FedmetaMetrics) {
+  return (entries: readonly AuditInput[]): void => {
+    for (const entry of entries) {
+      const event = eventOf(entry.type);
+      if (event) count(metrics, event, entry);
+      const fields = { event: event ?? entry.type, actor: { type: entry.actor.type, id: entry.actor.id }, ...(entry.actor.ip ? { client: entry.actor.ip } : {}), details: entry.details ?? {} };
+      if (event && KEY_EVENTS.has(event)) logger.info({ ...fields, key_event: true }, entry.description);
+      else logger.info(fields, entry.description);
+    }
+  };
+}
+
+type Committed = (entries: readonly AuditInput[]) => void;
+
+/** Wraps the methods that commit audit entries: the entries are reported once the call resolved. */
+function withAudit(name: string, method: (...args: never[]) => Promise<unknown>, committed: Committed) {
+  if (name === 'appendAudit') return async (entry: AuditInput, now: Date) => void (await method(...([entry, now] as never[])), committed([entry]));
+  if (name === 'changeKeys') {
+    return async (request: { audit: (result: unknown) => AuditInput[] }) => {
+      let entries: AuditInput[] = [];
+      const outcome = await method(...([{ ...request, audit: (result: unknown) => (entries = request.audit(result)) }] as never[]));
+      committed(entries);
+      return outcome;
+    };
+  }
+  if (name === 'putMetadataSigner') {
+    return async (change: { audit: AuditInput }) => {
+      const written = await method(...([change] as never[]));
+      if (written) committed([change.audit]);
+      return written;
+    };
+  }
+  return method;
+}
+
+export function observedStore(store: Store, logger: Logger, metrics: FedmetaMetrics): Store {
+  const committed = auditObserver(logger, metrics);
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      if (!wrapped.has(property)) {
+        const method = withAudit(property, (value as (...args: never[]) => Promise<unknown>).bind(target), committed);
+        wrapped.set(property, (...args: never[]) => {
+          const result: unknown = method(...args);
+          if (!(result instanceof Promise)) return result;
+          return result.catch((error: unknown) => {
+            if (!(error instanceof FedmetaError) || error.status >= 500) {
+              metrics.storeErrors.inc({ operation: property });
+              logger.error({ operation: property, ...errorFields(error) }, 'store call failed');
+            }
+            throw error;
+          });
+        });
+      }
+      return wrapped.get(property);
+    },
+  });
+}
