@@ -17,7 +17,7 @@ import { ApplicationCatalog } from './clients/catalog.js';
 import { SightingRecorder } from './rollover/sighting-recorder.js';
 import { RolloverService } from './rollover/service.js';
 import { LogStreamService } from './log-streams/service.js';
-import { silentLogger, type Logger } from './observability/logger.js';
+import { lineLogger, silentLogger, type Logger } from './observability/logger.js';
 import { FedmetaMetrics } from './observability/metrics.js';
 import { observedStore } from './observability/observed-store.js';
 import { requestRecorder, type RecordRequest } from './observability/request-recorder.js';
@@ -88,15 +88,15 @@ function startWarnings(store: Store, kekWarning: string | undefined): string[] {
 }
 
 /** Open the store and load the key set; creates the first current and next keys on a new store. */
-export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true, logger = silentLogger, processMetrics = false }: ServiceOptions): Promise<Services> {
+export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true, logger, processMetrics = false }: ServiceOptions): Promise<Services> {
   let keyring: Keyring | undefined;
   const metrics = new FedmetaMetrics({ keySet: () => keyring!.snapshot, clock }, { processMetrics });
-  const store = observedStore(await openStore(config), logger, metrics);
+  const store = observedStore(await openStore(config), logger ?? silentLogger, metrics);
   try {
     await store.migrate();
     const { kek, warning } = await resolveKek(config, store);
     const publishedKeys = new PublishedKeyCache();
-    keyring = new Keyring(store, kek, publishedKeys);
+    keyring = new Keyring(store, kek, publishedKeys, logger ? lineLogger(logger, 'error') : undefined);
     const refresh = keyring.refresh.bind(keyring);
     const keys = new KeyService({ config, store, kek, clock, afterChange: refresh });
     const metadataSigner = new MetadataSignerService({ config, store, kek, clock, afterChange: refresh });
@@ -113,7 +113,7 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     const logStreams = new LogStreamService({ store, kek, clock, ids });
     const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
     const rollover = new RolloverService({ config, store, clock, keys, sightings });
-    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning), logger, metrics, recordRequest: requestRecorder(logger, metrics) };
+    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning), logger: logger ?? silentLogger, metrics, recordRequest: requestRecorder(logger ?? silentLogger, metrics) };
   } catch (error) {
     await store.close();
     throw error;

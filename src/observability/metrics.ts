@@ -6,7 +6,7 @@ import type { KeySetSnapshot } from '../keys/keyring.js';
 import type { Clock } from '../clock.js';
 
 /** Every document type fedmeta signs: the `document` label of fedmeta_signatures_total. */
-export type SignedDocument = 'saml2_response' | 'saml2_assertion' | 'saml2_logout' | 'saml11_assertion' | 'metadata' | 'jwt';
+export type SignedDocument = 'saml2_response' | 'saml2_assertion' | 'saml2_logout' | 'wsfed_saml11_assertion' | 'wsfed_saml2_assertion' | 'metadata' | 'jwt';
 export type SignInProtocol = 'saml2' | 'wsfed' | 'password' | 'client_credentials';
 
 export interface MetricsSources {
