@@ -19,7 +19,7 @@ export function startBackgroundJobs(services: Services): BackgroundJobs {
   const { config, keys, store, clock, publishedKeys, kek, rollover, logger } = services;
   const warn = lineLogger(logger, 'warn');
   const certificates = new CertificateWatch({ config, keys, store, clock, publishedKeys, warn });
-  const logStreams = new LogStreamDispatcher({ store, kek, clock, settings: config.logStreams });
+  const logStreams = new LogStreamDispatcher({ store, kek, clock, settings: config.logStreams, log: lineLogger(logger, 'error') });
   const rotations = rotationScheduler({ config, keys, rollover, clock, warn });
   rotations.start({ runNow: true });
   certificates.start();

@@ -111,7 +111,7 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
     const logStreams = new LogStreamService({ store, kek, clock, ids });
-    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
+    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000, ...(logger ? { log: lineLogger(logger, 'error') } : {}) });
     const rollover = new RolloverService({ config, store, clock, keys, sightings });
     return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning), logger: logger ?? silentLogger, metrics, recordRequest: requestRecorder(logger ?? silentLogger, metrics) };
   } catch (error) {
