@@ -15,7 +15,7 @@ const REDACTED_PATHS = ['password', 'client_secret', 'clientSecret', 'secret', '
 
 function destinationFor(settings: LogSettings): DestinationStream {
   if (settings.file) return destination({ dest: settings.file, append: true, mkdir: true, sync: true });
-  if (process.stdout.isTTY) return pretty({ destination: 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  if (process.stdout.isTTY) return pretty({ destination: 1, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
   return destination({ fd: 1, sync: true });
 }
 
