@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, integer, type Env } from './config-values.js';
+import { parseAddressList, type AddressList } from './net/address-list.js';
 import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
 import { parseLogSettings, parseMetricsSettings, type LogSettings, type MetricsSettings } from './config-observability.js';
@@ -54,6 +55,8 @@ export interface Config {
   logs: LogSettings;
   /** The Prometheus listener (FEDMETA_METRICS_PORT, FEDMETA_METRICS_HOST); undefined: none. */
   metrics: MetricsSettings | undefined;
+  /** Reverse proxies whose X-Forwarded-For is believed (FEDMETA_TRUST_PROXY); undefined: none. */
+  trustProxy: AddressList | undefined;
 }
 
 function parseIssuer(env: Env): URL {
@@ -156,7 +159,18 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     logStreams: parseLogStreamSettings(env),
     logs: parseLogSettings(env, cwd),
     metrics: parseMetricsSettings(env, port),
+    trustProxy: parseTrustProxy(env),
   });
+}
+
+function parseTrustProxy(env: Env): AddressList | undefined {
+  const raw = env.FEDMETA_TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return undefined;
+  try {
+    return parseAddressList(raw);
+  } catch (error) {
+    throw new ConfigError('FEDMETA_TRUST_PROXY', (error as Error).message);
+  }
 }
 
 function parseMetadataSigner(env: Env): 'dedicated' | 'current' {

@@ -5,35 +5,41 @@ import { startServer } from './http/server.js';
 import { runCli } from './cli/main.js';
 import { processIo, type Io } from './cli/output.js';
 import { createLogger } from './observability/pino-logger.js';
-import { errorFields } from './observability/logger.js';
+import { errorFields, type LogFields } from './observability/logger.js';
 
 function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+  return new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
 }
 
 async function serve(io: Io): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logs);
+  /** A start-up or shutdown line: in the log, and on stdout too when the log goes to a file. */
+  const announce = (fields: LogFields, line: string) => {
+    logger.info(fields, line);
+    if (config.logs.file) io.out(`${line}\n`);
+  };
   const running = await startServer(config, { logger }).catch((error: unknown) => {
     logger.error(errorFields(error), 'start-up failed');
     throw error;
   });
   const { warnings, keyring } = running.services;
-  for (const warning of warnings) logger.warn({}, warning);
-  const line = `fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${keyring.snapshot.currentKid})`;
-  logger.info({ url: running.url, issuer: config.issuer, store: config.database.kind, current_kid: keyring.snapshot.currentKid, metrics: running.metrics?.url }, line);
-  // With the log in a file, stdout still tells whoever started the process where it listens.
-  if (config.logs.file) {
-    for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
-    io.out(`${line}\n`);
+  for (const warning of warnings) {
+    logger.warn({}, warning);
+    if (config.logs.file) io.err(`fedmeta: warning: ${warning}\n`);
   }
+  const currentKid = keyring.snapshot.currentKid;
+  announce(
+    { url: running.url, issuer: config.issuer, store: config.database.kind, current_kid: currentKid, metrics: running.metrics?.url },
+    `fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${currentKid})`,
+  );
   const signal = await untilSignal();
-  logger.info({ signal }, 'stopping');
-  await running.close();
-  logger.info({}, 'stopped');
+  announce({ signal, grace_ms: config.http.shutdownGraceMs }, `fedmeta stopping (${signal}): no new connections; requests in flight get ${config.http.shutdownGraceMs} ms to finish`);
+  await running.close(config.http.shutdownGraceMs);
+  announce({}, 'fedmeta stopped');
   return 0;
 }
 

@@ -40,8 +40,9 @@ describe('fedmeta serve: logs on stdout', function () {
       const access = lines.find((line) => line.request_id === 'ops-check-1')!;
       expect(access).to.include({ level: 'info', msg: 'request', method: 'GET', route: 'api-signing-keys', status: 200, client: '127.0.0.1', client_id: credentials.client_id });
       expect(lines.find((line) => line.route === 'oauth-token')).to.include({ status: 200, client_id: credentials.client_id });
-      expect(lines.at(-2)).to.deep.include({ msg: 'stopping', signal: 'SIGTERM' });
-      expect(lines.at(-1)).to.deep.include({ msg: 'stopped' });
+      expect(lines.at(-2)).to.deep.include({ level: 'info', signal: 'SIGTERM' });
+      expect(lines.at(-2)!.msg).to.match(/^fedmeta stopping \(SIGTERM\)/);
+      expect(lines.at(-1)).to.deep.include({ level: 'info', msg: 'fedmeta stopped' });
       const secrets = new Map([[credentials.client_secret, 'client secret'], [TEST_KEK, 'KEK'], [token, 'access token']]);
       expect(secretsIn(stdout, secrets)).to.deep.equal([]);
       expect(secretShapesIn(stdout)).to.deep.equal([]);
