@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { ALL_KEY_SCOPES, TEST_KEK, addApiClient, getToken, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 import { Browser, readForm } from '../helpers/browser.js';
-import { secretShapesIn, secretsIn } from '../helpers/logs.js';
+import { capturingLogger, secretShapesIn, secretsIn } from '../helpers/logs.js';
 import { openPrivateKey } from '../../src/keys/keyring.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -121,6 +121,18 @@ describe('logs (pino): access log, request ids, key events, refusals, no secrets
     const logged = lines().filter((line) => line.route === 'jwks').map((line) => line.request_id);
     for (const id of seen) expect(logged).to.include(id);
     expect(JSON.stringify(lines())).not.to.include('<script>');
+  });
+
+  it('behind a trusted proxy (FEDMETA_TRUST_PROXY), the access line names the forwarded client, not the proxy', async () => {
+    const log = capturingLogger();
+    const proxied = await startTestServer({ env: { FEDMETA_TRUST_PROXY: '127.0.0.1' }, logger: log });
+    try {
+      const response = await fetch(`${proxied.url}/.well-known/jwks.json`, { headers: { 'x-forwarded-for': '198.51.100.23, 203.0.113.7' } });
+      const line = log.lines.find((entry) => entry.fields.request_id === response.headers.get('x-request-id'));
+      expect(line?.fields).to.include({ route: 'jwks', client: '203.0.113.7' });
+    } finally {
+      await proxied.destroy();
+    }
   });
 
   it('FEDMETA_LOG_LEVEL=warn keeps refusals and drops the access lines of answered requests', async () => {
