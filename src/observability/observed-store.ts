@@ -44,26 +44,57 @@ export function auditObserver(logger: Logger, metrics: FedmetaMetrics) {
 }
 
 type Committed = (entries: readonly AuditInput[]) => void;
+type StoreMethod = (...args: never[]) => Promise<unknown>;
+
+const always = () => true;
+/** false (no such row) or undefined (nothing updated): no audit entry was written. */
+const ifChanged = (result: unknown) => result !== false && result !== undefined;
+
+/** Store methods that commit one audit entry: where the entry is among the arguments, and whether the result says it was written. */
+const AUDITED: Record<string, [argument: number, written: (result: unknown) => boolean]> = {
+  appendAudit: [0, always],
+  createApiClient: [1, always],
+  deleteApiClient: [1, ifChanged],
+  rotateApiClientSecret: [2, ifChanged],
+  saveApplication: [1, always],
+  deleteApplication: [1, ifChanged],
+  createUser: [1, always],
+  deleteUser: [1, ifChanged],
+  setUserAdmin: [2, ifChanged],
+  createLogStream: [1, always],
+  updateLogStream: [2, ifChanged],
+  deleteLogStream: [1, ifChanged],
+  finishDelivery: [3, ifChanged],
+  acknowledgeRollover: [1, always],
+};
 
 /** Wraps the methods that commit audit entries: the entries are reported once the call resolved. */
-function withAudit(name: string, method: (...args: never[]) => Promise<unknown>, committed: Committed) {
-  if (name === 'appendAudit') return async (entry: AuditInput, now: Date) => void (await method(...([entry, now] as never[])), committed([entry]));
+function withAudit(name: string, method: StoreMethod, committed: Committed): StoreMethod {
+  const call = (args: unknown[]) => method(...(args as never[]));
   if (name === 'changeKeys') {
-    return async (request: { audit: (result: unknown) => AuditInput[] }) => {
+    return (async (request: { audit: (result: unknown) => AuditInput[] }) => {
       let entries: AuditInput[] = [];
-      const outcome = await method(...([{ ...request, audit: (result: unknown) => (entries = request.audit(result)) }] as never[]));
+      const outcome = await call([{ ...request, audit: (result: unknown) => (entries = request.audit(result)) }]);
       committed(entries);
       return outcome;
-    };
+    }) as StoreMethod;
   }
   if (name === 'putMetadataSigner') {
-    return async (change: { audit: AuditInput }) => {
-      const written = await method(...([change] as never[]));
+    return (async (change: { audit: AuditInput }) => {
+      const written = await call([change]);
       if (written) committed([change.audit]);
       return written;
-    };
+    }) as StoreMethod;
   }
-  return method;
+  const audited = AUDITED[name];
+  if (!audited) return method;
+  const [argument, written] = audited;
+  return (async (...args: unknown[]) => {
+    const result = await call(args);
+    const entry = args[argument] as AuditInput | undefined;
+    if (entry && written(result)) committed([entry]);
+    return result;
+  }) as StoreMethod;
 }
 
 export function observedStore(store: Store, logger: Logger, metrics: FedmetaMetrics): Store {
@@ -74,7 +105,7 @@ export function observedStore(store: Store, logger: Logger, metrics: FedmetaMetr
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       if (!wrapped.has(property)) {
-        const method = withAudit(property, (value as (...args: never[]) => Promise<unknown>).bind(target), committed);
+        const method = withAudit(property, (value as StoreMethod).bind(target), committed);
         wrapped.set(property, (...args: never[]) => {
           const result: unknown = method(...args);
           if (!(result instanceof Promise)) return result;

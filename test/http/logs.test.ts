@@ -105,6 +105,10 @@ describe('logs (pino): access log, request ids, key events, refusals, no secrets
     const current = (await server.services.keys.list()).find((key) => key.state === 'current')!;
     expect((rotations[1]!.details as { current: string }).current).to.equal(current.kid);
     expect(log.some((line) => line.event === 'token_refused' && (line.actor as { id: string }).id === credentials.client_id)).to.equal(true);
+    // Audit entries written with other changes are logged too, once committed.
+    expect(log.filter((line) => line.event === 'user_created').map((line) => line.msg)).to.have.length(1);
+    expect(log.filter((line) => line.event === 'api_client_created')).to.have.length(1);
+    expect(log.filter((line) => line.event === 'login_succeeded')).to.have.length(1);
   });
 
   it('X-Request-Id: a well-formed one is kept; a malformed or oversized one is replaced by a new id; each is echoed and logged', async () => {
