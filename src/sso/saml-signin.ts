@@ -59,6 +59,7 @@ export function samlSignIn(deps: SsoDeps) {
       ids,
     });
     metrics.signed('saml2_response');
+    metrics.signIn('saml2', false);
     return postForm(error.responseUrl!, { SAMLResponse: base64(xml), RelayState: relayState });
   }
 

@@ -2,9 +2,10 @@
 // sign-in of each kind, a rotation, a 429 and a revocation, read with a parser that enforces the text
 // format's rules (test/helpers/prometheus.ts).
 import { X509Certificate } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
 import { ALL_KEY_SCOPES, addApiClient, getToken, startTestServer, type TestServer } from '../helpers/server.js';
-import { Browser } from '../helpers/browser.js';
+import { Browser, readForm } from '../helpers/browser.js';
 import { DAY, PinnedClock } from '../helpers/pinned-clock.js';
 import { parsePrometheusText, sampleValue, type Family } from '../helpers/prometheus.js';
 
@@ -75,6 +76,12 @@ describe('metrics (FEDMETA_METRICS_PORT, prom-client)', function () {
     expect(wsfed.body).to.include('name="wresult"');
     const saml = await browser.request(`${server.url}/samlp/${samlApp.clientId}`);
     expect(saml.body).to.include('name="SAMLResponse"');
+    // A passive request without a session: a signed NoPassive Response, a failed SAML sign-in.
+    const passive =
+      `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_passive1" Version="2.0" ` +
+      `IssueInstant="${clock.now().toISOString()}" AssertionConsumerServiceURL="https://sp.example.com/acs" IsPassive="true"><saml:Issuer>urn:sp:m</saml:Issuer></samlp:AuthnRequest>`;
+    const refusedSignIn = await new Browser().request(`${server.url}/samlp/${samlApp.clientId}?SAMLRequest=${encodeURIComponent(deflateRawSync(passive).toString('base64'))}`);
+    expect(Buffer.from(readForm(refusedSignIn.body, refusedSignIn.url).fields.SAMLResponse!, 'base64').toString()).to.include('NoPassive');
     for (const path of ['/samlp/metadata', '/samlp/metadata', `/wsfed/FederationMetadata/2007-06/FederationMetadata.xml`]) expect((await fetch(`${server.url}${path}`)).status).to.equal(200);
 
     const credentials = await addApiClient(server, ALL_KEY_SCOPES);
@@ -92,12 +99,13 @@ describe('metrics (FEDMETA_METRICS_PORT, prom-client)', function () {
     expect(signIns('password', 'failure')).to.equal(1);
     expect(signIns('wsfed', 'success')).to.equal(1);
     expect(signIns('saml2', 'success')).to.equal(1);
+    expect(signIns('saml2', 'failure')).to.equal(1);
     expect(signIns('client_credentials', 'success')).to.equal(2);
     expect(signIns('client_credentials', 'failure')).to.equal(1);
     const signatures = (document: string) => sampleValue(families, 'fedmeta_signatures_total', { document });
     expect(signatures('wsfed_saml11_assertion')).to.equal(1);
     expect(signatures('saml2_assertion')).to.equal(1);
-    expect(signatures('saml2_response')).to.equal(1);
+    expect(signatures('saml2_response'), 'the signed Response and the signed NoPassive error Response').to.equal(2);
     expect(signatures('jwt')).to.equal(2);
     // SAML metadata is signed once per key-set version and then served from memory; WS-Fed's once too.
     expect(signatures('metadata')).to.equal(2);
