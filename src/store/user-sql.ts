@@ -2,10 +2,10 @@
 // and a PATCH as an UPDATE of exactly the columns it changes. Column names come from fixed lists here,
 // values always travel as `?` parameters; LIKE patterns escape their own wildcards.
 import type { UserFilter } from '../users/query.js';
-import type { UserChanges } from '../users/user-store.js';
+import type { UserChanges, UserPage } from '../users/user-store.js';
 import { nameKey, type ColumnEncoding } from './rows.js';
 
-interface Clause {
+export interface Clause {
   sql: string;
   values: unknown[];
 }
@@ -50,7 +50,7 @@ export function userWhere(filter: UserFilter | undefined, encoding: ColumnEncodi
   return { sql: ` WHERE ${clause.sql}`, values: clause.values };
 }
 
-export function selectUsersPage(filter: UserFilter | undefined, page: number, perPage: number, encoding: ColumnEncoding): Clause {
+export function selectUsersPage({ filter, page, perPage }: UserPage, encoding: ColumnEncoding): Clause {
   const where = userWhere(filter, encoding);
   return { sql: `SELECT * FROM users${where.sql} ORDER BY created_at, user_id LIMIT ? OFFSET ?`, values: [...where.values, perPage, page * perPage] };
 }

@@ -6,13 +6,15 @@ import { DELETE_USER, INSERT_USER, SELECT_USER_BY_EMAIL, SELECT_USER_BY_ID, DELE
 import { postgresEncoding, type PostgresDatabase } from './database.js';
 import { uniqueConflict } from './errors.js';
 import { insertAudit } from './audit.js';
-import { countUsers, selectUsersPage, updateUser } from '../user-sql.js';
+import { countUsers, selectUsersPage, updateUser, type Clause } from '../user-sql.js';
+import type { QueryResultRow } from 'pg';
 
 export function postgresUsers(database: PostgresDatabase): UserStore {
   const oneUser = async (sql: string, value: string) => {
     const row = (await database.query<UserRow>(sql, [value])).rows[0];
     return row ? userFromRow(row) : undefined;
   };
+  const select = async <R extends QueryResultRow>(clause: Clause) => (await database.query<R>(clause.sql, clause.values)).rows;
   /** One statement on one user and its audit entry (only when a row changed), in one transaction. */
   const changeUser = (text: string, values: unknown[], audit: AuditInput, now: Date) =>
     database.transaction(async (sql) => {
@@ -33,14 +35,8 @@ export function postgresUsers(database: PostgresDatabase): UserStore {
     },
     getUser: (userId) => oneUser(SELECT_USER_BY_ID, userId),
     findUserByEmail: (email) => oneUser(SELECT_USER_BY_EMAIL, emailKey(email)),
-    listUsers: async ({ filter, page, perPage }) => {
-      const { sql, values } = selectUsersPage(filter, page, perPage, postgresEncoding);
-      return (await database.query<UserRow>(sql, values)).rows.map(userFromRow);
-    },
-    countUsers: async (filter) => {
-      const { sql, values } = countUsers(filter, postgresEncoding);
-      return Number((await database.query<{ total: string }>(sql, values)).rows[0]?.total ?? 0);
-    },
+    listUsers: async (options) => (await select<UserRow>(selectUsersPage(options, postgresEncoding))).map(userFromRow),
+    countUsers: async (filter) => Number((await select<{ total: string }>(countUsers(filter, postgresEncoding)))[0]?.total ?? 0),
     updateUser: (userId, changes, { audits, endSessions, now }) => {
       const { sql: text, values } = updateUser(userId, changes, now, postgresEncoding);
       return database.transaction(async (sql) => {

@@ -6,13 +6,14 @@ import { emailKey, userFromRow, userValues, type UserRow } from '../rows.js';
 import { DELETE_USER, INSERT_USER, SELECT_USER_BY_EMAIL, SELECT_USER_BY_ID, DELETE_USER_SESSIONS, SET_USER_ADMIN, userConflict } from '../statements.js';
 import { all, immediate, one, run, sqliteEncoding, uniqueConflict, type SqliteDatabase } from './database.js';
 import { insertAudit } from './audit.js';
-import { countUsers, selectUsersPage, updateUser } from '../user-sql.js';
+import { countUsers, selectUsersPage, updateUser, type Clause } from '../user-sql.js';
 
 export function sqliteUsers(db: SqliteDatabase): UserStore {
   const oneUser = async (sql: string, value: string) => {
     const row = one<UserRow>(db, sql, value);
     return row ? userFromRow(row) : undefined;
   };
+  const select = <R>(clause: Clause) => all<R>(db, clause.sql, ...clause.values);
   /** One statement on one user and its audit entry (only when a row changed), in one transaction. */
   const changeUser = (sql: string, values: unknown[], audit: AuditInput, now: Date) =>
     immediate(db, () => {
@@ -33,14 +34,8 @@ export function sqliteUsers(db: SqliteDatabase): UserStore {
     },
     getUser: (userId) => oneUser(SELECT_USER_BY_ID, userId),
     findUserByEmail: (email) => oneUser(SELECT_USER_BY_EMAIL, emailKey(email)),
-    listUsers: async ({ filter, page, perPage }) => {
-      const { sql, values } = selectUsersPage(filter, page, perPage, sqliteEncoding);
-      return all<UserRow>(db, sql, ...values).map(userFromRow);
-    },
-    countUsers: async (filter) => {
-      const { sql, values } = countUsers(filter, sqliteEncoding);
-      return Number(one<{ total: number }>(db, sql, ...values)?.total ?? 0);
-    },
+    listUsers: async (options) => select<UserRow>(selectUsersPage(options, sqliteEncoding)).map(userFromRow),
+    countUsers: async (filter) => Number(select<{ total: number }>(countUsers(filter, sqliteEncoding))[0]?.total ?? 0),
     updateUser: async (userId, changes, { audits, endSessions, now }) => {
       const { sql, values } = updateUser(userId, changes, now, sqliteEncoding);
       return immediate(db, () => {
