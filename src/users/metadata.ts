@@ -12,7 +12,7 @@ export const METADATA_LIMITS = { depth: 5, fields: 50, keyLength: 256, stringLen
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Checks one value at `path` (nesting `depth`), throwing 400 invalid_body naming the path. */
+/** Checks one value at `path` inside a container at nesting level `depth` (the object itself is 1); 400 naming the path. */
 function checkValue(value: unknown, path: string, depth: number): void {
   if (value === null || typeof value === 'boolean') return;
   if (typeof value === 'number') {
@@ -24,7 +24,7 @@ function checkValue(value: unknown, path: string, depth: number): void {
     if (hasControlCharacters(value, true)) throw invalidBody(`${path} must not contain control characters`);
     return;
   }
-  if (depth >= METADATA_LIMITS.depth) throw invalidBody(`user_metadata may nest at most ${METADATA_LIMITS.depth} levels (at ${path})`);
+  if (depth + 1 > METADATA_LIMITS.depth) throw invalidBody(`user_metadata may nest at most ${METADATA_LIMITS.depth} levels (at ${path})`);
   if (Array.isArray(value)) {
     if (value.length > METADATA_LIMITS.fields) throw invalidBody(`${path} may hold at most ${METADATA_LIMITS.fields} items`);
     value.forEach((item, index) => checkValue(item, `${path}[${index}]`, depth + 1));
@@ -54,14 +54,14 @@ function checkSize(object: MetadataObject): MetadataObject {
 export function validMetadata(value: unknown): MetadataObject {
   if (value === undefined) return {};
   if (!isObject(value)) throw invalidBody('user_metadata must be an object');
-  checkFields(value, 'user_metadata', 0);
+  checkFields(value, 'user_metadata', 1);
   return checkSize(value as MetadataObject);
 }
 
 /** The stored metadata after a PATCH with `patch` (Auth0's root-level merge); validated and bounded. */
 export function mergeMetadata(current: MetadataObject, patch: unknown): MetadataObject {
   if (!isObject(patch)) throw invalidBody('user_metadata must be an object');
-  checkFields(patch, 'user_metadata', 0);
+  checkFields(patch, 'user_metadata', 1);
   if (Object.keys(patch).length === 0) return {};
   // A Map and fromEntries, never `object[key] = …`: a field named __proto__ stays a field.
   const merged = new Map(Object.entries(current));
