@@ -99,6 +99,7 @@ function termFilter(token: Extract<Token, { kind: 'term' }>): UserFilter {
     return { kind: 'blocked', value: token.value === 'true' };
   }
   const { mode, literal } = token.quoted ? { mode: 'exact' as MatchMode, literal: token.value } : wildcard(token.value);
+  if (mode !== 'exact' && (field === 'user_id' || field === 'email.domain')) throw invalidQueryString(`${field} takes an exact value, without wildcards`);
   const value = field === 'user_id' ? literal : literal.normalize('NFKC').toLowerCase();
   // Free text and unquoted names match anywhere in the field, as Auth0's analysed text fields do.
   const loose = field === 'text' || (field === 'name' && !token.quoted);

@@ -72,6 +72,8 @@ describe('users/query: Auth0 user search q', () => {
     expect(refusal('AND ann')).to.include('AND');
     expect(refusal('blocked:yes')).to.include('true or false');
     expect(refusal('email:')).to.include('value');
+    expect(refusal('user_id:fedmeta*')).to.include('exact');
+    expect(refusal('email.domain:*.com')).to.include('exact');
   });
 
   it('is bounded: length, terms and nesting', () => {
