@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN, chromiumOrSkip, signIn } from './chromium.js';
+import { ADMIN, chromiumOrSkip, signIn, watchPage } from './chromium.js';
 
 const SYSTEM = { type: 'system', id: 'test' } as const;
 const PASSWORD = 'correct horse battery';
@@ -33,15 +33,12 @@ describe('dashboard Users page in Chromium: search, block, unblock, remove', fun
   beforeEach(async () => {
     context = await browser.newContext();
     page = await context.newPage();
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
-    });
+    problems = watchPage(page);
     await signIn(page, server);
   });
   afterEach(async () => {
     await context.close();
-    expect(problems, 'CSP violations').to.deep.equal([]);
+    expect(problems, 'CSP violations or dialogs').to.deep.equal([]);
   });
 
   const search = async (q: string) => {
