@@ -23,7 +23,7 @@ const user = (userId: string, email: string, name: string, createdAt: Date): Use
   updatedAt: createdAt,
 });
 
-describeOnEveryBackend('users store contract: search and update', (current) => {
+describeOnEveryBackend('users store contract: search and update', (current, backend) => {
   let opened: OpenedStore;
   beforeEach(async () => {
     opened = current();
@@ -80,5 +80,25 @@ describeOnEveryBackend('users store contract: search and update', (current) => {
     expect(await store.getSession('h3', later(50)), 'kept when not asked').to.not.equal(undefined);
     expect(await store.updateUser('nobody', { blocked: true }, { audits: [audit('user_blocked')], endSessions: true, now: later(60) })).to.equal(false);
     expect((await store.listAudit({ page: 0, perPage: 3 })).map((entry) => entry.type)).to.deep.equal(['user_updated', 'user_blocked', 'user_created']);
+  });
+
+  it('migration 8 brings users written before it: not blocked, updated_at = created_at, their names searchable', async () => {
+    // Back to the schema before migration 8, with a row as that version wrote it.
+    await opened.sql(
+      [
+        'DROP INDEX sessions_by_user;',
+        'ALTER TABLE users DROP COLUMN blocked;',
+        'ALTER TABLE users DROP COLUMN name_key;',
+        'ALTER TABLE users DROP COLUMN updated_at;',
+        'DELETE FROM schema_migrations WHERE version = 8;',
+      ].join('\n'),
+    );
+    const at = backend.name === 'sqlite' ? String(t0.getTime()) : `'${t0.toISOString()}'::timestamptz`;
+    await opened.sql(`INSERT INTO users (user_id, email, name, admin, attributes, password_hash, created_at) VALUES ('u9', 'old@example.com', 'ÉLISE Old', false, '{}', 'scrypt$x', ${at});`);
+    await opened.store.migrate();
+    const old = (await opened.store.getUser('u9'))!;
+    expect(old).to.deep.include({ blocked: false, name: 'ÉLISE Old' });
+    expect(old.updatedAt.getTime()).to.equal(old.createdAt.getTime());
+    expect((await opened.store.listUsers({ filter: parseUserQuery('name:"élise old"'), page: 0, perPage: 5 })).map((u) => u.userId)).to.deep.equal(['u9']);
   });
 });
