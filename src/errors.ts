@@ -47,6 +47,7 @@ export const keyNotFound = make(404, 'key_not_found');
 export const apiClientNotFound = make(404, 'api_client_not_found');
 export const logStreamNotFound = make(404, 'log_stream_not_found');
 export const methodNotAllowed = make(405, 'method_not_allowed');
+export const conflict = make(409, 'conflict');
 export const keyStateConflict = make(409, 'key_state_conflict');
 /** A previous key whose signatures may still be accepted (details carry revocable_at). */
 export const keyStillInUse = (message: string, details: { revocable_at: string }) => new FedmetaError(409, 'key_still_in_use', message, {}, details);

@@ -2,7 +2,7 @@
 // and a PATCH as an UPDATE of exactly the columns it changes. Column names come from fixed lists here,
 // values always travel as `?` parameters; LIKE patterns escape their own wildcards.
 import type { UserFilter } from '../users/query.js';
-import type { UserChanges, UserPage } from '../users/user-store.js';
+import type { UserChanges, UserPage, UserUpdate } from '../users/user-store.js';
 import { nameKey, type ColumnEncoding } from './rows.js';
 
 export interface Clause {
@@ -60,13 +60,16 @@ export function countUsers(filter: UserFilter | undefined, encoding: ColumnEncod
   return { sql: `SELECT COUNT(*) AS total FROM users${where.sql}`, values: where.values };
 }
 
-/** UPDATE users SET (the changed columns), updated_at WHERE user_id. */
-export function updateUser(userId: string, changes: UserChanges, now: Date, encoding: ColumnEncoding): Clause {
+/** UPDATE users SET (the changed columns), updated_at WHERE user_id [AND updated_at = unchangedSince]. */
+export function updateUser(userId: string, changes: UserChanges, { now, unchangedSince }: UserUpdate, encoding: ColumnEncoding): Clause {
   const set: [string, unknown][] = [];
   if (changes.name !== undefined) set.push(['name', changes.name], ['name_key', nameKey(changes.name)]);
   if (changes.attributes !== undefined) set.push(['attributes', JSON.stringify(changes.attributes)]);
   if (changes.passwordHash !== undefined) set.push(['password_hash', changes.passwordHash]);
   if (changes.blocked !== undefined) set.push(['blocked', encoding.flag(changes.blocked)]);
   set.push(['updated_at', encoding.time(now)]);
-  return { sql: `UPDATE users SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE user_id = ?`, values: [...set.map(([, value]) => value), userId] };
+  const values = [...set.map(([, value]) => value), userId];
+  const guard = unchangedSince ? ' AND updated_at = ?' : '';
+  if (unchangedSince) values.push(encoding.time(unchangedSince));
+  return { sql: `UPDATE users SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE user_id = ?${guard}`, values };
 }

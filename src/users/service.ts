@@ -5,7 +5,7 @@ import type { UserStore } from './user-store.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { logType, type Actor } from '../audit/types.js';
-import { invalidBody, notFound, ownAccount, ownAdminRole } from '../errors.js';
+import { conflict, invalidBody, notFound, ownAccount, ownAdminRole } from '../errors.js';
 import { normalizeEmail } from './email.js';
 import { hashSecret } from '../auth/passwords.js';
 import { validMetadata } from './metadata.js';
@@ -123,20 +123,27 @@ export class UserService {
    * at the root) and blocked. Blocking or a new password ends every session of the user.
    */
   async update(userId: string, input: Record<string, unknown>, actor: Actor): Promise<User> {
-    const user = await this.get(userId);
-    const patch = checkPatch(user, input);
-    if (patch.blocked === true && isSelf(actor, userId)) throw ownAccount('block');
-    const changes = {
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
-      ...(patch.password !== undefined ? { passwordHash: await hashSecret(patch.password) } : {}),
-      ...(patch.blocked !== undefined ? { blocked: patch.blocked } : {}),
-    };
-    const now = this.deps.clock.now();
-    const endSessions = patch.blocked === true || patch.password !== undefined;
-    const audits = patchAudits(user, patch, actor);
-    if (!(await this.deps.store.updateUser(userId, changes, { audits, endSessions, now }))) throw notFound(`No user with user_id "${userId}"`);
-    return { ...user, ...changes, updatedAt: now };
+    let passwordHash: string | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      const user = await this.get(userId);
+      const patch = checkPatch(user, input);
+      if (patch.blocked === true && isSelf(actor, userId)) throw ownAccount('block');
+      if (patch.password !== undefined) passwordHash ??= await hashSecret(patch.password);
+      const changes = {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+        ...(patch.blocked !== undefined ? { blocked: patch.blocked } : {}),
+      };
+      const now = this.deps.clock.now();
+      const endSessions = patch.blocked === true || patch.password !== undefined;
+      // user_metadata is merged with what was read: written only if nobody changed the user since, else read again.
+      const unchangedSince = patch.attributes !== undefined ? user.updatedAt : undefined;
+      const audits = patchAudits(user, patch, actor);
+      if (await this.deps.store.updateUser(userId, changes, { audits, endSessions, now, unchangedSince })) return { ...user, ...changes, updatedAt: now };
+      if (unchangedSince === undefined) throw notFound(`No user with user_id "${userId}"`);
+      if (attempt === 3) throw conflict(`User "${userId}" kept changing while its user_metadata was merged; try again`);
+    }
   }
 
   async remove(userId: string, actor: Actor): Promise<void> {

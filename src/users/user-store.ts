@@ -17,6 +17,13 @@ export interface UserPage {
   perPage: number;
 }
 
+export interface UserUpdate {
+  audits: AuditInput[];
+  endSessions: boolean;
+  now: Date;
+  unchangedSince?: Date | undefined;
+}
+
 export interface UserStore {
   /** 409 when the email (same emailKey, store/rows.ts) is taken. */
   createUser(user: User, audit: AuditInput): Promise<void>;
@@ -32,7 +39,8 @@ export interface UserStore {
   /**
    * Writes `changes` (and updated_at = now) and the audit entries; with `endSessions`, deletes every
    * session of the user in the same transaction (every instance reads sessions from the store).
-   * false (nothing written) when there is no such user.
+   * With `unchangedSince`, only if the user's updated_at still equals it. false (nothing written) when there is
+   * no such user, or it changed since.
    */
-  updateUser(userId: string, changes: UserChanges, options: { audits: AuditInput[]; endSessions: boolean; now: Date }): Promise<boolean>;
+  updateUser(userId: string, changes: UserChanges, options: UserUpdate): Promise<boolean>;
 }

@@ -168,6 +168,17 @@ describe('Management API: users search and PATCH (Auth0 shapes)', function () {
     await expectJsonError(await patch('carol@other.org', { user_metadata: 'text' }), 400, 'invalid_body');
   });
 
+  it('concurrent user_metadata PATCHes lose nothing: every field of every 200 is kept (a 409 conflict is the only other answer)', async () => {
+    await patch('pct@example.com', { user_metadata: {} });
+    const responses = await Promise.all(Array.from({ length: 6 }, (_, i) => patch('pct@example.com', { user_metadata: { [`k${i}`]: i } })));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.every((status) => status === 200 || status === 409), String(statuses)).to.equal(true);
+    const kept = responses.flatMap((response, i) => (response.status === 200 ? [`k${i}`] : []));
+    expect(kept.length, 'most succeed').to.be.greaterThan(0);
+    const stored = (await (await api(userPath('pct@example.com'))).json()) as UserJson;
+    expect(Object.keys(stored.user_metadata).sort()).to.deep.equal(kept.sort());
+  });
+
   it('PATCH blocked: true then false, each audited; the user view and q follow', async () => {
     const blocked = (await (await patch('x1@example.com', { blocked: true })).json()) as UserJson;
     expect(blocked.blocked).to.equal(true);

@@ -82,6 +82,19 @@ describeOnEveryBackend('users store contract: search and update', (current, back
     expect((await store.listAudit({ page: 0, perPage: 3 })).map((entry) => entry.type)).to.deep.equal(['user_updated', 'user_blocked', 'user_created']);
   });
 
+  it('updateUser with unchangedSince writes only while updated_at still equals it (a metadata merge never loses a concurrent one)', async () => {
+    const { store } = opened;
+    const read = (await store.getUser('u2'))!;
+    expect(await opened.another().updateUser('u2', { attributes: { a: 1 } }, { audits: [audit('user_updated')], endSessions: false, now: later(100), unchangedSince: read.updatedAt })).to.equal(true);
+    const stale = await store.updateUser('u2', { attributes: { b: 2 } }, { audits: [audit('user_updated')], endSessions: false, now: later(200), unchangedSince: read.updatedAt });
+    expect(stale, 'read before the other write: refused').to.equal(false);
+    expect((await store.getUser('u2'))!.attributes).to.deep.equal({ a: 1 });
+    const fresh = (await store.getUser('u2'))!;
+    expect(await store.updateUser('u2', { attributes: { ...fresh.attributes, b: 2 } }, { audits: [audit('user_updated')], endSessions: false, now: later(300), unchangedSince: fresh.updatedAt })).to.equal(true);
+    expect((await store.getUser('u2'))!.attributes).to.deep.equal({ a: 1, b: 2 });
+    expect((await store.listAudit({ page: 0, perPage: 3 })).map((entry) => entry.type)).to.deep.equal(['user_updated', 'user_updated', 'user_created']);
+  });
+
   it('migration 8 brings users written before it: not blocked, updated_at = created_at, their names searchable', async () => {
     // Back to the schema before migration 8, with a row as that version wrote it.
     await opened.sql(

@@ -37,8 +37,9 @@ export function postgresUsers(database: PostgresDatabase): UserStore {
     findUserByEmail: (email) => oneUser(SELECT_USER_BY_EMAIL, emailKey(email)),
     listUsers: async (options) => (await select<UserRow>(selectUsersPage(options, postgresEncoding))).map(userFromRow),
     countUsers: async (filter) => Number((await select<{ total: string }>(countUsers(filter, postgresEncoding)))[0]?.total ?? 0),
-    updateUser: (userId, changes, { audits, endSessions, now }) => {
-      const { sql: text, values } = updateUser(userId, changes, now, postgresEncoding);
+    updateUser: (userId, changes, options) => {
+      const { audits, endSessions, now } = options;
+      const { sql: text, values } = updateUser(userId, changes, options, postgresEncoding);
       return database.transaction(async (sql) => {
         if (!(await sql(text, values)).rowCount) return false;
         if (endSessions) await sql(DELETE_USER_SESSIONS, [userId]);

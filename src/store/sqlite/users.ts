@@ -36,8 +36,9 @@ export function sqliteUsers(db: SqliteDatabase): UserStore {
     findUserByEmail: (email) => oneUser(SELECT_USER_BY_EMAIL, emailKey(email)),
     listUsers: async (options) => select<UserRow>(selectUsersPage(options, sqliteEncoding)).map(userFromRow),
     countUsers: async (filter) => Number(select<{ total: number }>(countUsers(filter, sqliteEncoding))[0]?.total ?? 0),
-    updateUser: async (userId, changes, { audits, endSessions, now }) => {
-      const { sql, values } = updateUser(userId, changes, now, sqliteEncoding);
+    updateUser: async (userId, changes, options) => {
+      const { audits, endSessions, now } = options;
+      const { sql, values } = updateUser(userId, changes, options, sqliteEncoding);
       return immediate(db, () => {
         if (run(db, sql, ...values) === 0) return false;
         if (endSessions) run(db, DELETE_USER_SESSIONS, userId);
