@@ -50,22 +50,26 @@ const always = () => true;
 /** false (no such row) or undefined (nothing updated): no audit entry was written. */
 const ifChanged = (result: unknown) => result !== false && result !== undefined;
 
-/** Store methods that commit one audit entry: where the entry is among the arguments, and whether the result says it was written. */
-const AUDITED: Record<string, [argument: number, written: (result: unknown) => boolean]> = {
-  appendAudit: [0, always],
-  createApiClient: [1, always],
-  deleteApiClient: [1, ifChanged],
-  rotateApiClientSecret: [2, ifChanged],
-  saveApplication: [1, always],
-  deleteApplication: [1, ifChanged],
-  createUser: [1, always],
-  deleteUser: [1, ifChanged],
-  setUserAdmin: [2, ifChanged],
-  createLogStream: [1, always],
-  updateLogStream: [2, ifChanged],
-  deleteLogStream: [1, ifChanged],
-  finishDelivery: [3, ifChanged],
-  acknowledgeRollover: [1, always],
+/** The entry passed as argument `index`, if any. */
+const entryAt = (index: number) => (args: unknown[]) => (args[index] ? [args[index] as AuditInput] : []);
+
+/** Store methods that commit audit entries with a change: where the entries are among the arguments, and whether the result says they were written. */
+const AUDITED: Record<string, [entries: (args: unknown[]) => AuditInput[], written: (result: unknown) => boolean]> = {
+  appendAudit: [entryAt(0), always],
+  createApiClient: [entryAt(1), always],
+  deleteApiClient: [entryAt(1), ifChanged],
+  rotateApiClientSecret: [entryAt(2), ifChanged],
+  saveApplication: [entryAt(1), always],
+  deleteApplication: [entryAt(1), ifChanged],
+  createUser: [entryAt(1), always],
+  deleteUser: [entryAt(1), ifChanged],
+  setUserAdmin: [entryAt(2), ifChanged],
+  updateUser: [(args) => (args[2] as { audits: AuditInput[] }).audits, ifChanged],
+  createLogStream: [entryAt(1), always],
+  updateLogStream: [entryAt(2), ifChanged],
+  deleteLogStream: [entryAt(1), ifChanged],
+  finishDelivery: [entryAt(3), ifChanged],
+  acknowledgeRollover: [entryAt(1), always],
 };
 
 /** Wraps the methods that commit audit entries: the entries are reported once the call resolved. */
@@ -88,11 +92,10 @@ function withAudit(name: string, method: StoreMethod, committed: Committed): Sto
   }
   const audited = AUDITED[name];
   if (!audited) return method;
-  const [argument, written] = audited;
+  const [entries, written] = audited;
   return (async (...args: unknown[]) => {
     const result = await call(args);
-    const entry = args[argument] as AuditInput | undefined;
-    if (entry && written(result)) committed([entry]);
+    if (written(result)) committed(entries(args));
     return result;
   }) as StoreMethod;
 }
