@@ -111,6 +111,17 @@ describe('logs (pino): access log, request ids, key events, refusals, no secrets
     expect(log.filter((line) => line.event === 'login_succeeded')).to.have.length(1);
   });
 
+  it('a changed password is logged as an event, without the password', async () => {
+    const user = await server.services.users.create({ email: 'bea@example.com', password: 'first password of bea' }, { type: 'system', id: 'test' });
+    const newPassword = 'second password of bea, never logged';
+    await server.services.users.update(user.userId, { password: newPassword, blocked: true }, { type: 'system', id: 'test' });
+    const events = lines().filter((line) => (line.actor as { id?: string } | undefined)?.id === 'test' && String(line.event).startsWith('user_'));
+    expect(events.map((line) => line.event)).to.include.members(['user_created', 'user_password_changed', 'user_blocked']);
+    const text = readFileSync(logFile, 'utf8');
+    expect(text).not.to.include(newPassword);
+    expect(text).not.to.include('first password of bea');
+  });
+
   it('X-Request-Id: a well-formed one is kept; a malformed or oversized one is replaced by a new id; each is echoed and logged', async () => {
     const cases = ['0f3c2a9e-6f4e-4a57-9c55-6ad1c6c5e2b1', 'has spaces in it', 'x'.repeat(129), '<script>', ''];
     const seen: string[] = [];
