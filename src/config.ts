@@ -5,10 +5,14 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, integer, type Env } from './config-values.js';
 import { parseProcessSettings, type ProcessSettings } from './config-processes.js';
+import { parseAddressList, type AddressList } from './net/address-list.js';
 import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
+
+import { parseLogSettings, parseMetricsSettings, type LogSettings, type MetricsSettings } from './config-observability.js';
 
 export { ConfigError } from './config-values.js';
 export type { ProcessSettings } from './config-processes.js';
+export type { LogSettings, MetricsSettings } from './config-observability.js';
 export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
 
 
@@ -51,6 +55,12 @@ export interface Config {
   logStreams: LogStreamSettings;
   /** Server processes (FEDMETA_WORKERS) and the sign-in group commit (FEDMETA_SIGNIN_COMMIT_MS). */
   processes: ProcessSettings;
+  /** FEDMETA_LOG_LEVEL, FEDMETA_LOG_FILE. */
+  logs: LogSettings;
+  /** The Prometheus listener (FEDMETA_METRICS_PORT, FEDMETA_METRICS_HOST); undefined: none. */
+  metrics: MetricsSettings | undefined;
+  /** Reverse proxies whose X-Forwarded-For is believed (FEDMETA_TRUST_PROXY); undefined: none. */
+  trustProxy: AddressList | undefined;
 }
 
 function parseIssuer(env: Env): URL {
@@ -122,11 +132,12 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
   const entityId = env.FEDMETA_SAML_ENTITY_ID?.trim() || `urn:${issuer.hostname}`;
   const host = env.HOST?.trim() || '127.0.0.1';
   const metadataCacheSeconds = integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000);
+  const port = integer(env, 'PORT', 3000, 0, 65535);
   return Object.freeze({
     issuer: issuer.href.replace(/\/$/, ''),
     issuerHost: issuer.hostname,
     host,
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     database: Object.freeze(database),
     kek,
     samlEntityId: entityId,
@@ -151,7 +162,20 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
     processes: parseProcessSettings(env),
+    logs: parseLogSettings(env, cwd),
+    metrics: parseMetricsSettings(env, port),
+    trustProxy: parseTrustProxy(env),
   });
+}
+
+function parseTrustProxy(env: Env): AddressList | undefined {
+  const raw = env.FEDMETA_TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return undefined;
+  try {
+    return parseAddressList(raw);
+  } catch (error) {
+    throw new ConfigError('FEDMETA_TRUST_PROXY', (error as Error).message);
+  }
 }
 
 function parseMetadataSigner(env: Env): 'dedicated' | 'current' {

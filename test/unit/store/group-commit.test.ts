@@ -30,7 +30,7 @@ describe('store/group-commit: sign-ins queued, read back, committed', () => {
     // An hour: nothing is committed by the timer while a test runs.
     store = withGroupCommit(raw, { commitMs: 3_600_000 });
     committed = openSqliteStore(join(dir, 'fedmeta.db'));
-    await store.createUser({ userId: 'u1', email: 'alice@example.com', name: 'Alice', admin: false, attributes: {}, passwordHash: 'scrypt$x', createdAt: t0 }, { type: 'user_created', description: 'u', actor });
+    await store.createUser({ userId: 'u1', email: 'alice@example.com', name: 'Alice', admin: false, attributes: {}, passwordHash: 'scrypt$x', blocked: false, createdAt: t0, updatedAt: t0 }, { type: 'user_created', description: 'u', actor });
     for (const idHash of ['h1', 'h2']) await store.createSession({ idHash, userId: 'u1', createdAt: t0, expiresAt: new Date(t0.getTime() + 60_000), participants: [] });
   });
   afterEach(async () => {
