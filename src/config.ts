@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, integer, type Env } from './config-values.js';
-import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
+import { parseAuditRetention, parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
 export { ConfigError } from './config-values.js';
 export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
@@ -47,6 +47,8 @@ export interface Config {
   certificates: CertificateWatchSettings;
   /** Delivery of the audit log to log streams (src/log-streams/). */
   logStreams: LogStreamSettings;
+  /** Audit entries older than this are deleted by the periodic purge (FEDMETA_AUDIT_RETENTION). */
+  auditRetentionMs: number;
 }
 
 function parseIssuer(env: Env): URL {
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     rotationPolicy: parseRotationPolicy(env),
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
+    auditRetentionMs: parseAuditRetention(env),
   });
 }
 

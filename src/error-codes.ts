@@ -20,6 +20,7 @@ export type OAuthErrorCode =
 export type RequestErrorCode =
   | 'invalid_request'
   | 'invalid_body'
+  | 'invalid_query_string'
   | 'admin_not_allowed'
   | 'bad_request'
   | 'invalid_token'
@@ -31,6 +32,7 @@ export type RequestErrorCode =
   | 'key_not_found'
   | 'api_client_not_found'
   | 'log_stream_not_found'
+  | 'log_not_found'
   | 'method_not_allowed'
   | 'conflict'
   | 'key_state_conflict'

@@ -31,6 +31,8 @@ const make = (status: number, code: ErrorCode) => (message: string, headers?: He
 // 4xx: the request, its credentials or the state it asks to change.
 export const invalidRequest = make(400, 'invalid_request');
 export const invalidBody = make(400, 'invalid_body');
+/** GET /api/v2/logs: a `q` outside the supported subset of Auth0's search syntax (Auth0's own code). */
+export const invalidQueryString = make(400, 'invalid_query_string');
 /** The Management API never makes administrators (POST /api/v2/users with an `admin` field). */
 export const adminNotAllowed = () =>
   new FedmetaError(400, 'admin_not_allowed', 'The Management API cannot create or promote administrators; use the CLI (fedmeta users add --admin, fedmeta users grant-admin EMAIL) or the dashboard');
@@ -44,6 +46,7 @@ export const notFound = make(404, 'not_found');
 export const keyNotFound = make(404, 'key_not_found');
 export const apiClientNotFound = make(404, 'api_client_not_found');
 export const logStreamNotFound = make(404, 'log_stream_not_found');
+export const logNotFound = make(404, 'log_not_found');
 export const methodNotAllowed = make(405, 'method_not_allowed');
 export const keyStateConflict = make(409, 'key_state_conflict');
 /** A previous key whose signatures may still be accepted (details carry revocable_at). */

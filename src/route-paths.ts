@@ -72,6 +72,7 @@ export const ROUTE_PATHS = {
   'api-users': `${API_PREFIX}/users`,
   'api-user': `${API_PREFIX}/users/:id`,
   'api-logs': `${API_PREFIX}/logs`,
+  'api-log': `${API_PREFIX}/logs/:id`,
   'api-log-streams': `${API_PREFIX}/log-streams`,
   'api-log-stream': `${API_PREFIX}/log-streams/:id`,
   'api-api-clients': `${API_PREFIX}/api-clients`,

@@ -147,6 +147,7 @@ function buildManagementApi(deps: AppDeps): Router {
   on('get', 'api-user', needs('read:users'), users.get);
   on('delete', 'api-user', needs('delete:users'), users.remove);
   on('get', 'api-logs', needs('read:logs'), logs.list);
+  on('get', 'api-log', needs('read:logs'), logs.get);
   on('get', 'api-log-streams', needs('read:log_streams'), logStreams.list);
   on('post', 'api-log-streams', needs('create:log_streams'), logStreams.create);
   on('get', 'api-log-stream', needs('read:log_streams'), logStreams.get);

@@ -5,7 +5,6 @@ import { hashSecret } from '../auth/passwords.js';
 import { MANAGEMENT_SCOPES, parseScopes, unknownScopes } from '../auth/scopes.js';
 import { table, UsageError, type Io } from './output.js';
 import { listApiClients, removeApiClient, rotateApiClientSecret } from '../auth/api-clients.js';
-import { logType } from '../audit/types.js';
 import { cliActor } from './keys.js';
 
 const USAGE = 'usage: fedmeta api-clients add --name N --scopes "read:signing_keys …" [--json] | list [--json] | remove ID | rotate-secret ID [--json]';
@@ -68,7 +67,7 @@ export async function apiClientsCommand(args: string[], services: Services, io: 
   const now = services.clock.now();
   await services.store.createApiClient(
     { clientId, name, secretHash: await hashSecret(clientSecret), scopes, createdAt: now, secretVersion: 1 },
-    { type: logType('api_client_created'), description: `Created Management API client "${name}"`, actor: cliActor(), details: { client_id: clientId, scopes } },
+    { event: 'api_client_created', description: `Created Management API client "${name}"`, actor: cliActor(), details: { client_id: clientId, scopes } },
   );
   if (values.json) {
     io.out(`${JSON.stringify({ client_id: clientId, client_secret: clientSecret, name, scopes })}\n`);

@@ -20,6 +20,8 @@ export interface RunningServer {
   watch: StoreWatch;
   /** Certificate expiry watch and log stream delivery. */
   jobs: BackgroundJobs;
+  /** Expired rows and audit retention (runOnce: a pass now). */
+  purge: ExpiryPurge;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,7 @@ function watchServices(services: Services, pollMs: number): StoreWatch {
 /** Deletes expired rows on an unref'd timer; a bucket goes once every rotation policy would have refilled it. */
 function purgeExpired(services: Services, config: Config, intervalMs: number): ExpiryPurge {
   const idleBucketMs = idleBucketMsFor([config.rotationRateLimit, config.emergencyRotationRateLimit]);
-  return startExpiryPurge({ store: services.store, now: () => services.clock.now(), intervalMs, purge: { idleBucketMs } });
+  return startExpiryPurge({ store: services.store, now: () => services.clock.now(), intervalMs, purge: { idleBucketMs }, auditRetentionMs: config.auditRetentionMs });
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -100,6 +102,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     services,
     watch,
     jobs,
+    purge,
     async close() {
       await jobs.stop();
       purge.stop();

@@ -1,7 +1,7 @@
 // The metadata-signing key's use cases: created at first start (and at the first start after an
 // upgrade, for existing stores), shown, and rotated by the operator (audited).
 import type { Config } from '../config.js';
-import { logType, type Actor } from '../audit/types.js';
+import { type Actor } from '../audit/types.js';
 import type { Clock } from '../clock.js';
 import { seal } from './seal.js';
 import { notFound } from '../errors.js';
@@ -47,7 +47,7 @@ export class MetadataSignerService {
       record,
       replace: false,
       now: this.deps.clock.now(),
-      audit: { type: logType('metadata_signer_created'), description: `Created the metadata-signing key ${record.kid}`, actor, details: { kid: record.kid } },
+      audit: { event: 'metadata_signer_created', description: `Created the metadata-signing key ${record.kid}`, actor, details: { kid: record.kid } },
     });
     if (created) await this.deps.afterChange?.();
     return created;
@@ -62,7 +62,7 @@ export class MetadataSignerService {
       replace: true,
       now: this.deps.clock.now(),
       audit: {
-        type: logType('metadata_signer_rotated'),
+        event: 'metadata_signer_rotated',
         description: `Rotated the metadata-signing key: ${record.kid} replaces ${previous?.kid ?? 'none'}`,
         actor,
         details: { kid: record.kid, previous: previous?.kid },

@@ -1,7 +1,7 @@
 // Key operations shared by the Management API, the dashboard and the CLI: generate outside the
 // transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
 import type { Config } from '../config.js';
-import { logType, type Actor, type AuditInput } from '../audit/types.js';
+import { type Actor, type AuditInput } from '../audit/types.js';
 import type { KeyStore } from './key-store.js';
 import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import type { AuditStore } from '../audit/audit-store.js';
@@ -120,7 +120,7 @@ export class KeyService {
       now,
       plan: (keys) => initialize(keys, current, next, now),
       audit: (): AuditInput[] => [
-        { type: logType('keys_created'), description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
+        { event: 'keys_created', description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
       ],
     });
     await this.deps.afterChange?.();
@@ -157,13 +157,13 @@ export class KeyService {
       audit: ({ current, retired }): AuditInput[] => [
         revokePrevious
           ? {
-              type: logType('key_rotated_and_revoked'),
+              event: 'key_rotated_and_revoked',
               description: `Emergency rotation: ${current.kid} is now current, ${retired.kid} is revoked`,
               actor: options.actor,
               details: { current: current.kid, revoked: retired.kid, next: fresh.kid, ...options.auditDetails },
             }
           : {
-              type: logType('key_rotated'),
+              event: 'key_rotated',
               description: `Rotated signing key: ${current.kid} is now current, ${retired.kid} is previous`,
               actor: options.actor,
               details: { current: current.kid, previous: retired.kid, next: fresh.kid, ...tooYoungDetails(age), ...options.auditDetails },
@@ -175,7 +175,7 @@ export class KeyService {
         // Best effort: the refusal itself is what the caller must see.
         await this.deps.store.appendAudit(
           {
-            type: logType('key_rotation_failed'),
+            event: 'key_rotation_failed',
             description: `${revokePrevious ? 'Emergency rotation' : 'Rotation'} refused: the next signing key ${promoting} cannot be opened; nothing changed`,
             actor: options.actor,
             details: { next: promoting, reason: 'key_unavailable', revoke_previous: revokePrevious },
@@ -226,7 +226,7 @@ export class KeyService {
       now,
       plan: (keys) => renewPlan(keys, kid, expected, certPem),
       audit: ({ key }): AuditInput[] => [
-        { type: logType('key_renewed'), description: `Renewed the certificate of signing key ${key.kid} (${key.state}) for ${days} days`, actor, details: { kid: key.kid, state: key.state, days } },
+        { event: 'key_renewed', description: `Renewed the certificate of signing key ${key.kid} (${key.state}) for ${days} days`, actor, details: { kid: key.kid, state: key.state, days } },
       ],
     });
     if (result.renewed) await this.deps.afterChange?.();
@@ -238,10 +238,10 @@ function revokedEntry(key: KeyRecord, check: RevokeCheck, actor: Actor): AuditIn
   const revocable = check.revocableAt?.toISOString();
   return check.forced
     ? {
-        type: logType('key_revoked'),
+        event: 'key_revoked',
         description: `Revoked signing key ${key.kid} (forced: before its revocable_at ${revocable})`,
         actor,
         details: { kid: key.kid, forced: true, revocable_at: revocable },
       }
-    : { type: logType('key_revoked'), description: `Revoked signing key ${key.kid}`, actor, details: { kid: key.kid, forced: false } };
+    : { event: 'key_revoked', description: `Revoked signing key ${key.kid}`, actor, details: { kid: key.kid, forced: false } };
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { LogStreamSettings } from '../config.js';
-import { logType, type AuditInput } from '../audit/types.js';
+import { type AuditInput } from '../audit/types.js';
 import { unseal } from '../keys/seal.js';
 import { deliveryBody, delivered, failed, wanted } from './delivery.js';
 import { postBatch, type Sender } from './http-sink.js';
@@ -83,7 +83,7 @@ export class LogStreamDispatcher {
   private suspension(stream: LogStreamRecord, state: DeliveryState): AuditInput | undefined {
     if (state.status !== 'suspended') return undefined;
     return {
-      type: logType('log_stream_suspended'),
+      event: 'log_stream_suspended',
       description: `Suspended log stream "${stream.name}": ${state.suspendedReason}`,
       actor: { type: 'system', id: 'log-streams' },
       details: { id: stream.id, reason: state.suspendedReason },

@@ -7,7 +7,6 @@ import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-re
 import type { SigningKey } from '../keys/keyring.js';
 import { idpInitiatedAllowed } from '../clients/types.js';
 import { idpInitiatedDisabled, type SamlRequestError } from '../errors.js';
-import { logType } from '../audit/types.js';
 import { pathFor } from '../route-paths.js';
 import { resolveSamlApp, resumedApp, type SamlApp } from './applications.js';
 import { isAnswerable, readMessage, readRequest, rejectReplay, samlEndpointUrls, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
@@ -38,7 +37,7 @@ export function samlSignIn(deps: SsoDeps) {
     const { sessionIndex, nameId, nameIdFormat } = response;
     await store.addSessionParticipant(active.session.idHash, { clientId: app.clientId, sessionIndex, nameId, nameIdFormat });
     await store.appendAudit(
-      { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { client_id: app.clientId, kid: key.kid } },
+      { event: 'sso_succeeded', description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { client_id: app.clientId, kid: key.kid } },
       now,
     );
     return postForm(acsUrl, { SAMLResponse: base64(response.xml), RelayState: signIn.relayState });

@@ -3,6 +3,7 @@
 // the readers accept both, and each backend's ColumnEncoding says how to write a value.
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
+import { filedUnder, toLogEntry } from '../audit/log-entry.js';
 import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
 import type { ApiClientRecord } from '../auth/api-client-store.js';
@@ -61,25 +62,31 @@ export interface AuditRow {
   actor_type: AuditEntry['actor']['type'];
   actor_id: string;
   ip: string | null;
+  user_id: string | null;
+  client_id: string | null;
   details: string | Record<string, unknown>;
 }
 
 export function auditFromRow(row: AuditRow): AuditEntry {
-  return {
-    log_id: String(row.id),
-    date: asDate(row.at).toISOString(),
-    type: row.type,
+  return toLogEntry({
+    id: String(row.id),
+    at: asDate(row.at),
+    event: row.type,
     description: row.description,
-    actor: { type: row.actor_type, id: row.actor_id },
-    ...(row.ip ? { ip: row.ip } : {}),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    ip: row.ip,
+    userId: row.user_id,
+    clientId: row.client_id,
     details: fromJson(row.details),
-  };
+  });
 }
 
 /** The values of statements.INSERT_AUDIT. */
 export function auditValues(entry: AuditInput, now: Date, encoding: ColumnEncoding): unknown[] {
   const { actor } = entry;
-  return [encoding.time(now), entry.type, entry.description, actor.type, actor.id, actor.ip ?? null, JSON.stringify(entry.details ?? {})];
+  const { userId, clientId } = filedUnder(entry);
+  return [encoding.time(now), entry.event, entry.description, actor.type, actor.id, actor.ip ?? null, userId, clientId, JSON.stringify(entry.details ?? {})];
 }
 
 export interface ApplicationRow {

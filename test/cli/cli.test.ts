@@ -185,13 +185,13 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
     const granted = await cli('users', 'grant-admin', 'ＡＮＮ.admin@example.com');
     expect(granted.code, granted.stderr).to.equal(0);
     expect((await server.services.users.get(user.user_id)).admin).to.equal(true);
-    const [grant] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(grant).to.deep.include({ type: 'user_admin_granted' });
+    const [grant] = await server.services.store.queryAudit({ limit: 1 });
+    expect(grant).to.deep.include({ event: 'user_admin_granted' });
     expect(grant!.actor.type).to.equal('cli');
     const revoked = await cli('users', 'revoke-admin', 'ann.admin@example.com');
     expect(revoked.code, revoked.stderr).to.equal(0);
     expect((await server.services.users.get(user.user_id)).admin).to.equal(false);
-    expect((await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]).to.deep.include({ type: 'user_admin_revoked' });
+    expect((await server.services.store.queryAudit({ limit: 1 }))[0]).to.deep.include({ event: 'user_admin_revoked' });
 
     const refusals: [string[], RegExp][] = [
       [['users', 'grant-admin', 'nobody@example.com'], /No user with email "nobody@example.com"/],

@@ -52,8 +52,8 @@ describe('CLI: keys status, acknowledge, rotate --force, --certificate-delivery'
     const forced = await run(keysCommand, 'rotate', '--force');
     expect(forced.code).to.equal(0);
     expect(forced.stderr).to.match(/^warning: Uploads does not trust the next key/);
-    const [latest] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(latest).to.deep.include({ type: 'key_rotated' });
+    const [latest] = await server.services.store.queryAudit({ limit: 1 });
+    expect(latest).to.deep.include({ event: 'key_rotated' });
     expect(latest!.details).to.deep.include({ forced: true });
   });
 });

@@ -74,7 +74,7 @@ describe('applications and users (Management API and CLI)', () => {
     expect((await api(`/api/v2/clients/${app.client_id}`, { method: 'DELETE' })).status).to.equal(204);
     await expectJsonError(await api(`/api/v2/clients/${app.client_id}`), 404, 'not_found');
     expect(server.services.catalog.get(app.client_id)).to.equal(undefined);
-    const types = ((await (await api('/api/v2/logs')).json()) as { type: string }[]).map((e) => e.type);
+    const types = ((await (await api('/api/v2/logs')).json()) as { event: string }[]).map((e) => e.event);
     expect(types.slice(0, 3)).to.deep.equal(['client_deleted', 'client_updated', 'client_created']);
   });
 

@@ -34,7 +34,7 @@ function verifySelfSigned(pem: string): string {
   return execFileSync('openssl', ['verify', '-check_ss_sig', '-partial_chain', '-trusted', file, file], { encoding: 'utf8' });
 }
 const auditTypes = async (server: TestServer, type: string) =>
-  (await server.services.store.listAudit({ page: 0, perPage: 200 })).filter((entry) => entry.type === type);
+  (await server.services.store.queryAudit({ limit: 200 })).filter((entry) => entry.event === type);
 
 describe('certificate renewal (POST /api/v2/keys/signing/:kid/renew, fedmeta keys renew)', () => {
   let server: TestServer | undefined;

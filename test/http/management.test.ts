@@ -24,7 +24,7 @@ describe('Management API: signing keys', () => {
   };
   const list = async () => (await (await api('/api/v2/keys/signing')).json()) as KeyObject[];
   const auditTypes = async () =>
-    ((await (await api('/api/v2/logs?per_page=100')).json()) as { type: string }[]).map((entry) => entry.type);
+    ((await (await api('/api/v2/logs?per_page=100')).json()) as { event: string }[]).map((entry) => entry.event);
 
   before(async () => {
     ({ server, api, credentials } = await startWithToken({ env: { FEDMETA_ROTATION_RATE_BURST: '100', FEDMETA_ROTATION_RATE_PER_DAY: '100' } }));
@@ -173,9 +173,9 @@ describe('Management API: signing keys', () => {
     });
 
     it('audits every key event, newest first', async () => {
-      const logs = (await (await api('/api/v2/logs')).json()) as { type: string; date: string; actor: { type: string; id: string }; details: Record<string, string> }[];
-      const keyEvents = logs.filter((entry) => entry.type.startsWith('key'));
-      expect(keyEvents.map((entry) => entry.type)).to.deep.equal(['key_rotated_and_revoked', 'key_revoked', 'key_rotated', 'keys_created']);
+      const logs = (await (await api('/api/v2/logs')).json()) as { event: string; date: string; actor: { type: string; id: string }; details: Record<string, string> }[];
+      const keyEvents = logs.filter((entry) => entry.event.startsWith('key'));
+      expect(keyEvents.map((entry) => entry.event)).to.deep.equal(['key_rotated_and_revoked', 'key_revoked', 'key_rotated', 'keys_created']);
       expect(keyEvents[0]!.actor).to.deep.equal({ type: 'api_client', id: credentials.client_id });
       const dates = logs.map((entry) => entry.date);
       expect([...dates].sort().reverse()).to.deep.equal(dates);

@@ -83,8 +83,8 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
     const xml = await (await get('/samlp/metadata')).text();
     expect(xmlsecVerify(xml, after, `${MD}:EntityDescriptor`).ok).to.equal(true);
     expect(xmlsecVerify(xml, before, `${MD}:EntityDescriptor`).ok).to.equal(false);
-    const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(entry).to.deep.include({ type: 'metadata_signer_rotated' });
+    const [entry] = await server.services.store.queryAudit({ limit: 1 });
+    expect(entry).to.deep.include({ event: 'metadata_signer_rotated' });
     expect(entry!.details).to.deep.include({ kid: current.kid, previous });
   });
 
@@ -129,7 +129,7 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
     const active = await server.services.store.activeMetadataSigner();
     expect(active?.kid).to.be.a('string');
     expect((await fetch(`${server.url}/samlp/metadata`)).status).to.equal(200);
-    const audit = await server.services.store.listAudit({ page: 0, perPage: 10 });
-    expect(audit.map((entry) => entry.type)).to.include('metadata_signer_created');
+    const audit = await server.services.store.queryAudit({ limit: 10 });
+    expect(audit.map((entry) => entry.event)).to.include('metadata_signer_created');
   });
 });

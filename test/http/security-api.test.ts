@@ -55,8 +55,8 @@ describe('Management API clients (issue 9 item 5): list, remove, rotate secret',
   after(async () => server.destroy());
 
   const auditOf = async (type: string) =>
-    ((await (await call(server, admin, '/api/v2/logs?per_page=100')).json()) as { type: string; actor: { type: string; id: string }; details: Record<string, unknown> }[]).filter(
-      (entry) => entry.type === type,
+    ((await (await call(server, admin, '/api/v2/logs?per_page=100')).json()) as { event: string; actor: { type: string; id: string }; details: Record<string, unknown> }[]).filter(
+      (entry) => entry.event === type,
     );
 
   it('GET /api/v2/api-clients lists every client with its scopes and never a secret or secret hash; needs read:api_clients', async () => {

@@ -218,3 +218,21 @@ postgresMigrations.push({
     );
   `,
 });
+
+// Audit log queries (GET /api/v2/logs): as migrations/sqlite.ts version 8.
+postgresMigrations.push({
+  version: 8,
+  sql: `
+    ALTER TABLE audit_log ADD COLUMN user_id text, ADD COLUMN client_id text;
+    UPDATE audit_log SET type = CASE type WHEN 's' THEN 'login_succeeded' WHEN 'f' THEN 'login_failed' WHEN 'slo' THEN 'logout'
+      WHEN 'ssa' THEN 'sso_succeeded' WHEN 'seccft' THEN 'token_issued' WHEN 'feccft' THEN 'token_refused' ELSE type END;
+    UPDATE audit_log SET
+      user_id = CASE WHEN actor_type = 'user' AND type <> 'login_failed' THEN actor_id END,
+      client_id = CASE WHEN actor_type = 'api_client' THEN actor_id
+        WHEN json_typeof(details -> 'client_id') = 'string' THEN details ->> 'client_id' END;
+    CREATE INDEX audit_log_type ON audit_log (type, id);
+    CREATE INDEX audit_log_at ON audit_log (at, id);
+    CREATE INDEX audit_log_user ON audit_log (user_id, id);
+    CREATE INDEX audit_log_client ON audit_log (client_id, id);
+  `,
+});
