@@ -105,7 +105,7 @@ describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () =>
     const firstId = Number(created.delivery.last_delivered_log_id) + 1;
     for (let i = 0; i < 3; i += 1) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     await eventually(async () => receiver.accepted.length === (await entriesSince(server, firstId)).length, 'the first events');
-    expect(receiver.accepted[0]!.type).to.equal('log_stream_created');
+    expect(receiver.accepted[0]!.event).to.equal('log_stream_created');
 
     await receiver.down();
     for (let i = 0; i < 2; i += 1) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);

@@ -51,7 +51,11 @@ describe('end-user login (/login, /logout)', () => {
     const unknown = await browser.submit(page, { username: 'nobody@example.com', password: 'whatever' });
     expect(unknown.status).to.equal(401);
     expect(unknown.body).to.include('Wrong email or password.');
-    expect((await server.services.store.queryAudit({ limit: 1 }))[0]!.type).to.equal('f');
+    const [unknownEntry, wrongEntry] = await server.services.store.queryAudit({ limit: 2 });
+    expect(unknownEntry).to.deep.include({ type: 'fu', event: 'login_unknown_user', user_name: 'nobody@example.com' });
+    expect(unknownEntry).not.to.have.property('user_id');
+    expect(wrongEntry).to.deep.include({ type: 'fp', event: 'login_failed', user_name: 'bob@example.com' });
+    expect(wrongEntry!.user_id, 'the user the password was wrong for').to.equal((await server.services.store.findUserByEmail('bob@example.com'))!.userId);
   });
 
   it('refuses a POST without the CSRF token, from another origin, or marked cross-site (403)', async () => {

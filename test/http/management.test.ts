@@ -24,7 +24,7 @@ describe('Management API: signing keys', () => {
   };
   const list = async () => (await (await api('/api/v2/keys/signing')).json()) as KeyObject[];
   const auditTypes = async () =>
-    ((await (await api('/api/v2/logs?per_page=100')).json()) as { event: string }[]).map((entry) => entry.event);
+    ((await (await api('/api/v2/logs?per_page=100')).json()) as { type: string }[]).map((entry) => entry.type);
 
   before(async () => {
     ({ server, api, credentials } = await startWithToken({ env: { FEDMETA_ROTATION_RATE_BURST: '100', FEDMETA_ROTATION_RATE_PER_DAY: '100' } }));

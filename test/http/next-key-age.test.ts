@@ -52,7 +52,7 @@ describe('next key age (409 next_key_too_young, rotatable_at, ?force=true)', () 
     const emergency = await api('/api/v2/keys/signing/rotate?revoke_previous=true', 'POST');
     expect(emergency.status).to.equal(201);
     expect(await currentKid()).to.equal(next.kid);
-    expect((await lastAudit()).type).to.equal('key_rotated_and_revoked');
+    expect((await lastAudit()).event).to.equal('key_rotated_and_revoked');
   });
 
   it('once the next key is old enough (pinned clock), a plain rotate succeeds, not forced', async () => {

@@ -163,7 +163,7 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       expect(done.status, 'the real user from another address').to.equal(303);
       expect(await signedInAs(real)).to.equal(victim.email);
       const audit = await server.services.store.queryAudit({ limit: 20 });
-      expect(audit.some((entry) => entry.event === 'f' && entry.ip === '127.0.0.2')).to.equal(true);
+      expect(audit.some((entry) => entry.type === 'fp' && entry.ip === '127.0.0.2')).to.equal(true);
     });
 
     it('many addresses together still hit the per-account ceiling (429), even with the right password', async () => {

@@ -48,7 +48,7 @@ describeOnEveryBackend('metadata-signer store contract', (current) => {
     await store.putMetadataSigner(change(first, false));
     expect(await store.putMetadataSigner(change(second, true))).to.equal(true);
     expect((await store.activeMetadataSigner())?.kid).to.equal(second.kid);
-    expect((await store.queryAudit({ limit: 1 }))[0]?.type).to.equal('metadata_signer_rotated');
+    expect((await store.queryAudit({ limit: 1 }))[0]?.event).to.equal('metadata_signer_rotated');
   });
 
   it('concurrent first starts on two handles create exactly one', async () => {
