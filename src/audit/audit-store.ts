@@ -13,12 +13,18 @@ export interface AuditFilter {
   clientId?: string;
 }
 
+/** Where a newest-first page ends: the next page starts below this entry (date, then log_id). */
+export interface AuditPosition {
+  date: Date;
+  logId: number;
+}
+
 export interface AuditQuery {
   filter?: AuditFilter;
-  /** newest: by log_id descending (the default); oldest: ascending. log_id grows in commit order. */
+  /** By date, then log_id: newest first (the default) or oldest first. */
   order?: 'newest' | 'oldest';
-  /** Only entries with a log_id strictly after (oldest) or before (newest) this one: checkpoint pagination. */
-  cursor?: number;
+  /** Newest first, below this entry: keyset paging for the dashboard. */
+  below?: AuditPosition;
   offset?: number;
   limit: number;
 }
@@ -26,6 +32,8 @@ export interface AuditQuery {
 export interface AuditStore {
   appendAudit(entry: AuditInput, now: Date): Promise<void>;
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Checkpoint pagination: the entries after this log_id, in log_id (commit) order; the filter is not applied. */
+  auditAfterId(logId: number, limit: number): Promise<AuditEntry[]>;
   countAudit(filter: AuditFilter): Promise<number>;
   getAudit(logId: number): Promise<AuditEntry | undefined>;
   /** Deletes up to `batch` entries dated before `cutoff` (oldest first); the number deleted. */

@@ -2,7 +2,6 @@
 // numbers them). Like rows.ts, a column comes back as SQLite stores it or as pg parses it.
 import type { DeliveryState, LogStreamChange, LogStreamRecord } from '../log-streams/types.js';
 import type { ColumnEncoding, TimeColumn } from './rows.js';
-import { AUDIT_COLUMNS } from './audit-query.js';
 
 type Json = string | object;
 
@@ -51,7 +50,6 @@ export function logStreamFromRow(row: LogStreamRow): LogStreamRecord {
 export const SELECT_LOG_STREAMS = 'SELECT * FROM log_streams ORDER BY created_at, id';
 export const SELECT_LOG_STREAM = 'SELECT * FROM log_streams WHERE id = ?';
 export const DELETE_LOG_STREAM = 'DELETE FROM log_streams WHERE id = ?';
-export const SELECT_AUDIT_AFTER = `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ?`;
 
 /** The cursor starts at the newest audit entry: what was logged before the stream is not its. */
 export const INSERT_LOG_STREAM = `

@@ -1,6 +1,6 @@
 // Logs: the audit log, newest first, with the event's name (not Auth0's code), filters as a GET form
-// (event, date range, user, application or API client) and paging by log_id: `from` = the last entry
-// seen (the next page holds older ones), `take` entries a page. The filters go through the same
+// (event, date range, user, application or API client) and keyset paging: `from` = the log_id of the
+// last entry seen (the next page holds the older ones), `take` entries a page. The filters go through the same
 // query parser as GET /api/v2/logs, so both read the log alike.
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
@@ -8,7 +8,7 @@ import type { AuditEntry } from '../../audit/types.js';
 import { AUDIT_EVENTS, AUDIT_EVENT_TYPES, eventName } from '../../audit/event-types.js';
 import { parseLogQuery } from '../../audit/log-query.js';
 import { lookupEmail } from '../../users/email.js';
-import { FedmetaError } from '../../errors.js';
+import { FedmetaError, invalidQueryString } from '../../errors.js';
 import { logIdOf, MAX_PER_PAGE, pageNumber } from '../management/logs.js';
 import type { DashboardPages } from './page.js';
 import { auditCategory, formatDate } from './format.js';
@@ -28,7 +28,7 @@ function formFilters(ctx: Context): Filters {
 export function logPageHandlers({ store }: AppDeps, pages: DashboardPages) {
   /** The form as a `q`: an email is looked up to its user id; a quote cannot be searched for. */
   async function queryOf(filters: Filters): Promise<string> {
-    if (Object.values(filters).some((value) => value.includes('"'))) throw new FedmetaError(400, 'invalid_query_string', 'Filters cannot contain a double quote');
+    if (Object.values(filters).some((value) => value.includes('"'))) throw invalidQueryString('Filters cannot contain a double quote');
     const terms: string[] = [];
     if (filters.event) terms.push(`type:"${filters.event}"`);
     if (filters.since || filters.until) terms.push(`date:[${filters.since || '*'} TO ${filters.until || '*'}]`);
@@ -60,7 +60,9 @@ export function logPageHandlers({ store }: AppDeps, pages: DashboardPages) {
       let error: string | undefined;
       try {
         const filter = parseLogQuery(await queryOf(filters));
-        entries = await store.queryAudit({ filter, order: 'newest', ...(from === undefined ? {} : { cursor: from }), limit: take });
+        const below = from === undefined ? undefined : await store.getAudit(from);
+        if (from !== undefined && !below) throw invalidQueryString('That page starts at an entry no longer in the log; start again from the newest');
+        entries = await store.queryAudit({ filter, ...(below ? { below: { date: new Date(below.date), logId: from! } } : {}), limit: take });
       } catch (problem) {
         if (!(problem instanceof FedmetaError) || problem.status !== 400) throw problem;
         error = problem.message.replace(/^q: /, '');

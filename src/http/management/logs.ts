@@ -1,5 +1,5 @@
-// GET /api/v2/logs and /api/v2/logs/:id, as Auth0's: search (`q`, page/per_page, sort, include_totals,
-// at most the first 1,000 results) or checkpoint (`from` = the last log_id seen, `take`; newer entries
+// GET /api/v2/logs and /api/v2/logs/:id, as Auth0's: search (`q`, page/per_page, sort by date,
+// include_totals, at most the first 1,000 results) or checkpoint (`from` = the last log_id seen, `take`; newer entries
 // in log_id order, any other parameter ignored, a Link rel="next" to continue).
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
@@ -42,7 +42,7 @@ export function logApiHandlers({ store, config }: AppDeps) {
     const from = logIdOf(fromText);
     if (from === undefined) throw invalidRequest('Query parameter "from" must be a log_id');
     const take = Math.max(1, pageNumber(ctx.query.take, 'take', 50, MAX_PER_PAGE));
-    const logs = await store.queryAudit({ order: 'oldest', cursor: from, limit: take });
+    const logs = await store.auditAfterId(from, take);
     const next = logs.at(-1)?.log_id ?? String(from);
     ctx.set('Link', `<${urlFor(config, 'api-logs', {}, { from: next, take })}>; rel="next"`);
     ctx.body = logs;

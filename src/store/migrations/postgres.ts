@@ -230,9 +230,9 @@ postgresMigrations.push({
       user_id = CASE WHEN actor_type = 'user' AND type <> 'login_failed' THEN actor_id END,
       client_id = CASE WHEN actor_type = 'api_client' THEN actor_id
         WHEN json_typeof(details -> 'client_id') = 'string' THEN details ->> 'client_id' END;
-    CREATE INDEX audit_log_type ON audit_log (type, id);
+    CREATE INDEX audit_log_type ON audit_log (type, at, id);
     CREATE INDEX audit_log_at ON audit_log (at, id);
-    CREATE INDEX audit_log_user ON audit_log (user_id, id);
-    CREATE INDEX audit_log_client ON audit_log (client_id, id);
+    CREATE INDEX audit_log_user ON audit_log (user_id, at, id);
+    CREATE INDEX audit_log_client ON audit_log (client_id, at, id);
   `,
 });

@@ -203,7 +203,7 @@ sqliteMigrations.push({
 
 // Audit log queries (GET /api/v2/logs): stored types become fedmeta's event names (Auth0's codes are
 // derived, src/audit/event-types.ts), user_id and client_id are filed in columns, and every filter
-// has an index ending in id (the order of every listing).
+// has an index ending in (at, id), the order of every search.
 sqliteMigrations.push({
   version: 8,
   sql: `
@@ -215,9 +215,9 @@ sqliteMigrations.push({
       user_id = CASE WHEN actor_type = 'user' AND type <> 'login_failed' THEN actor_id END,
       client_id = CASE WHEN actor_type = 'api_client' THEN actor_id
         WHEN json_valid(details) AND json_type(details, '$.client_id') = 'text' THEN json_extract(details, '$.client_id') END;
-    CREATE INDEX audit_log_type ON audit_log (type, id);
+    CREATE INDEX audit_log_type ON audit_log (type, at, id);
     CREATE INDEX audit_log_at ON audit_log (at, id);
-    CREATE INDEX audit_log_user ON audit_log (user_id, id);
-    CREATE INDEX audit_log_client ON audit_log (client_id, id);
+    CREATE INDEX audit_log_user ON audit_log (user_id, at, id);
+    CREATE INDEX audit_log_client ON audit_log (client_id, at, id);
   `,
 });

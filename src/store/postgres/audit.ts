@@ -2,7 +2,7 @@
 import type { AuditInput } from '../../audit/types.js';
 import type { AuditStore } from '../../audit/audit-store.js';
 import { auditFromRow, auditValues, type AuditRow } from '../rows.js';
-import { countAudit, DELETE_AUDIT_BEFORE, selectAudit, SELECT_AUDIT_BY_ID } from '../audit-query.js';
+import { countAudit, DELETE_AUDIT_BEFORE, SELECT_AUDIT_AFTER, selectAudit, SELECT_AUDIT_BY_ID } from '../audit-query.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';
 
 /**
@@ -30,6 +30,9 @@ export function postgresAudit(database: PostgresDatabase): AuditStore {
     async countAudit(filter) {
       const { sql, params } = countAudit(filter, postgresEncoding);
       return Number((await database.query<{ total: string }>(sql, params)).rows[0]?.total ?? 0);
+    },
+    async auditAfterId(logId, limit) {
+      return (await database.query<AuditRow>(SELECT_AUDIT_AFTER, [logId, limit])).rows.map(auditFromRow);
     },
     async getAudit(logId) {
       const row = (await database.query<AuditRow>(SELECT_AUDIT_BY_ID, [logId])).rows[0];

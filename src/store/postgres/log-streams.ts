@@ -2,6 +2,7 @@
 // a conditional UPDATE: it locks the stream's row, so of two instances asking at once the second
 // re-reads the row, finds it leased and gets nothing; one instance delivers a stream at a time.
 // Audit ids are handed out in commit order (audit.ts), so a cursor never skips an entry committed late.
+import { SELECT_AUDIT_AFTER } from '../audit-query.js';
 import type { LogStreamStore } from '../../log-streams/log-stream-store.js';
 import { auditFromRow, type AuditRow } from '../rows.js';
 import * as sql from '../log-stream-rows.js';
@@ -39,7 +40,7 @@ export function postgresLogStreams(database: PostgresDatabase): LogStreamStore {
     },
     leaseLogStream: (id, owner, now, until) => read(database.query, sql.LEASE_LOG_STREAM, sql.leaseValues(id, owner, now, until, postgresEncoding)),
     async auditAfter(afterId, limit) {
-      const { rows } = await database.query<AuditRow>(sql.SELECT_AUDIT_AFTER, [afterId, limit]);
+      const { rows } = await database.query<AuditRow>(SELECT_AUDIT_AFTER, [afterId, limit]);
       return rows.map((row) => ({ id: Number(row.id), entry: auditFromRow(row) }));
     },
     async finishDelivery(id, owner, state, audit, now) {

@@ -2,7 +2,7 @@
 import type { AuditInput } from '../../audit/types.js';
 import type { AuditStore } from '../../audit/audit-store.js';
 import { auditFromRow, auditValues, type AuditRow } from '../rows.js';
-import { countAudit, DELETE_AUDIT_BEFORE, INSERT_AUDIT, selectAudit, SELECT_AUDIT_BY_ID } from '../audit-query.js';
+import { countAudit, DELETE_AUDIT_BEFORE, SELECT_AUDIT_AFTER, INSERT_AUDIT, selectAudit, SELECT_AUDIT_BY_ID } from '../audit-query.js';
 import { all, one, run, sqliteEncoding, type SqliteDatabase } from './database.js';
 
 /** Inside the caller's transaction, when there is one. */
@@ -22,6 +22,9 @@ export function sqliteAudit(db: SqliteDatabase): AuditStore {
     async countAudit(filter) {
       const { sql, params } = countAudit(filter, sqliteEncoding);
       return Number(one<{ total: number }>(db, sql, ...params)?.total ?? 0);
+    },
+    async auditAfterId(logId, limit) {
+      return all<AuditRow>(db, SELECT_AUDIT_AFTER, logId, limit).map(auditFromRow);
     },
     async getAudit(logId) {
       const row = one<AuditRow>(db, SELECT_AUDIT_BY_ID, logId);
