@@ -247,22 +247,27 @@ for (const backend of BACKENDS) {
     });
 
     describe('audit log and API clients', () => {
-      it('lists newest first (numerically, past ten entries) with paging; actor, ip and details round-trip', async () => {
+      it('lists by date, then log_id (numerically, past ten entries), newest first, with paging; actor, ip and details round-trip', async () => {
         for (let i = 5; i < 12; i += 1) await store.appendAudit(audit(`filler${i}`), later(i));
-        const all = await store.queryAudit({ limit: 100 });
-        expect(all.map((entry) => entry.event)).to.deep.equal(Array.from({ length: 7 }, (_, i) => `filler${11 - i}`));
+        const fillers = Array.from({ length: 7 }, (_, i) => `filler${11 - i}`);
+        expect((await store.queryAudit({ limit: 100 })).map((entry) => entry.event)).to.deep.equal(fillers);
         for (let i = 0; i < 5; i += 1) {
-          await store.appendAudit({ ...audit(`t${i}`), description: `event ${i}`, actor: { type: 'api_client', id: 'c1', ...(i === 4 ? { ip: '10.0.0.1' } : {}) }, details: { i, nested: { ok: true } } }, later(i));
+          await store.appendAudit({ ...audit(`t${i}`), description: `event ${i}`, actor: { type: 'api_client', id: 'c1', ...(i === 4 ? { ip: '10.0.0.1' } : {}) }, details: { i, nested: { ok: true } } }, later(0));
         }
-        expect((await store.queryAudit({ limit: 100 })).map((entry) => Number(entry.log_id))).to.deep.equal(Array.from({ length: 12 }, (_, i) => 12 - i));
-        const first = await store.queryAudit({ limit: 2 });
-        expect(first.map((entry) => entry.event)).to.deep.equal(['t4', 't3']);
-        expect(first[0]).to.deep.include({ description: 'event 4', actor: { type: 'api_client', id: 'c1' }, ip: '10.0.0.1', date: later(4).toISOString(), details: { i: 4, nested: { ok: true } } });
-        expect(first[1]).not.to.have.property('ip');
-        expect(typeof first[0]!.log_id).to.equal('string');
-        expect((await store.queryAudit({ offset: 4, limit: 2 })).map((entry) => entry.event)).to.deep.equal(['t0', 'filler11']);
-        expect((await store.queryAudit({ offset: 10, limit: 2 })).map((entry) => entry.event)).to.deep.equal(['filler6', 'filler5']);
+        const all = await store.queryAudit({ limit: 100 });
+        expect(all.map((entry) => entry.event), 'written later, dated earlier').to.deep.equal([...fillers, 't4', 't3', 't2', 't1', 't0']);
+        expect(all.map((entry) => Number(entry.log_id))).to.deep.equal([7, 6, 5, 4, 3, 2, 1, 12, 11, 10, 9, 8]);
+        const page = await store.queryAudit({ offset: 7, limit: 2 });
+        expect(page.map((entry) => entry.event)).to.deep.equal(['t4', 't3']);
+        expect(page[0]).to.deep.include({ description: 'event 4', actor: { type: 'api_client', id: 'c1' }, client_id: 'c1', ip: '10.0.0.1', date: later(0).toISOString(), details: { i: 4, nested: { ok: true } } });
+        expect(page[1]).not.to.have.property('ip');
+        expect(typeof page[0]!.log_id).to.equal('string');
+        expect((await store.queryAudit({ order: 'oldest', limit: 3 })).map((entry) => entry.event)).to.deep.equal(['t0', 't1', 't2']);
+        expect((await store.queryAudit({ offset: 10, limit: 2 })).map((entry) => entry.event)).to.deep.equal(['t1', 't0']);
         expect(await store.queryAudit({ offset: 12, limit: 2 })).to.deep.equal([]);
+        expect((await store.auditAfterId(9, 100)).map((entry) => entry.log_id), 'checkpoints go by log_id').to.deep.equal(['10', '11', '12']);
+        expect((await store.getAudit(3))?.event).to.equal('filler7');
+        expect(await store.getAudit(13)).to.equal(undefined);
       });
 
       it('creates an API client with its audit entry and finds it again', async () => {
