@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN, chromiumOrSkip, signIn } from './chromium.js';
+import { ADMIN, chromiumOrSkip, collectPageProblems, signIn } from './chromium.js';
 import { AUDIT_EVENTS, AUDIT_EVENT_TYPES } from '../../src/audit/event-types.js';
 import type { Actor } from '../../src/audit/types.js';
 
@@ -38,16 +38,14 @@ describe('dashboard Logs page in Chromium', function () {
     const context = await browser.newContext();
     page = await context.newPage();
     problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
-    });
+    collectPageProblems(page, problems);
     await signIn(page, server);
   });
   after(async () => {
     await browser?.close();
     await server?.destroy();
   });
-  afterEach(() => expect(problems, 'CSP violations').to.deep.equal([]));
+  afterEach(() => expect(problems, 'CSP violations or dialogs').to.deep.equal([]));
 
   it('shows event names from the closed list, never Auth0 codes, and the actor by email', async () => {
     await page.goto(`${server.url}/dashboard/logs`);
