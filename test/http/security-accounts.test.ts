@@ -162,8 +162,12 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       const { browser: real, done } = await signIn(victim.email, '127.0.0.3');
       expect(done.status, 'the real user from another address').to.equal(303);
       expect(await signedInAs(real)).to.equal(victim.email);
+      expect((await attempt(attacker, page, victim.email, 'once more')).status).to.equal(429);
       const audit = await server.services.store.queryAudit({ limit: 20 });
       expect(audit.some((entry) => entry.type === 'fp' && entry.ip === '127.0.0.2')).to.equal(true);
+      const blocked = audit.filter((entry) => entry.type === 'limit_wc' && entry.user_name === victim.email);
+      expect(blocked, 'the block is audited once, not once per refused attempt').to.have.length(1);
+      expect(blocked[0]).to.deep.include({ event: 'login_blocked_account', ip: '127.0.0.2', details: { bucket: 'account-ip' } });
     });
 
     it('many addresses together still hit the per-account ceiling (429), even with the right password', async () => {
@@ -190,6 +194,8 @@ describe('security: accounts and browser sessions (issue 9)', () => {
         expect((await attempt(browser, page, `nobody-${Math.floor(i / ACCOUNT_IP_POLICY.burst)}@example.com`, 'guess')).status, `attempt ${i}`).to.equal(401);
       }
       expect((await attempt(browser, page, 'someone-else@example.com', 'guess')).status).to.equal(429);
+      const [blocked] = await server.services.store.queryAudit({ filter: { events: ['login_blocked_ip'] }, limit: 5 });
+      expect(blocked).to.deep.include({ type: 'limit_mu', ip: '127.0.3.1', user_name: 'someone-else@example.com' });
     });
   });
 

@@ -191,6 +191,8 @@ describe('POST /oauth/token throttle (issue 9 item 8)', () => {
     expect(throttled.headers['cache-control']).to.equal('no-store');
     // The client's bucket is empty for everyone (taken before the secret is checked), the right secret included.
     expect((await tokenRequest(server, { ...target }, '127.0.0.2')).json.error).to.equal('too_many_requests');
+    const blocked = await server.services.store.queryAudit({ filter: { events: ['token_blocked'], clientId: target.client_id }, limit: 5 });
+    expect(blocked.map((entry) => entry.type), 'audited once an hour per bucket, not per refusal').to.deep.equal(['api_limit']);
 
     const other = await tokenRequest(server, { ...bystander }, '127.0.0.2');
     expect(other.status).to.equal(200);
