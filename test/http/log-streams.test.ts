@@ -65,8 +65,7 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
 
 /** Every audit entry from the stream's creation on, oldest first. */
 async function entriesSince(server: TestServer, firstId: number): Promise<AuditEntry[]> {
-  const all = await server.services.store.queryAudit({ limit: 1000 });
-  return all.filter((entry) => Number(entry.log_id) >= firstId).reverse();
+  return server.services.store.auditAfterId(firstId - 1, 1000);
 }
 
 async function createStream(api: ManagementCall, receiver: Receiver, extra: Record<string, unknown> = {}): Promise<LogStreamObject & { signing_secret: string }> {
@@ -106,6 +105,9 @@ describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () =>
     for (let i = 0; i < 3; i += 1) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     await eventually(async () => receiver.accepted.length === (await entriesSince(server, firstId)).length, 'the first events');
     expect(receiver.accepted[0]!.event).to.equal('log_stream_created');
+    const [delivered] = receiver.accepted;
+    expect(delivered!.type, "Auth0's code for a management change").to.equal('sapi');
+    expect(await (await api(`/api/v2/logs/${delivered!.log_id}`)).json(), 'the stream and the API show an entry alike').to.deep.equal(delivered);
 
     await receiver.down();
     for (let i = 0; i < 2; i += 1) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
