@@ -393,9 +393,9 @@ describe('dashboard (/dashboard)', () => {
       const before = await byState(server);
       await confirm(browser, `${server.url}/dashboard/signing-keys/rotate`);
       const logs = await browser.request(`${server.url}/dashboard/logs`);
-      const types = [...logs.body.matchAll(/<tr data-type="([^"]+)">/g)].map((match) => match[1]);
-      expect(types.slice(0, 2)).to.deep.equal(['key_rotated', 's']);
-      const first = /<tr data-type="key_rotated">([\s\S]*?)<\/tr>/.exec(logs.body)![1]!;
+      const events = [...logs.body.matchAll(/<tr data-event="([^"]+)"/g)].map((match) => match[1]);
+      expect(events.slice(0, 2)).to.deep.equal(['key_rotated', 'login_succeeded']);
+      const first = /<tr data-event="key_rotated"[^>]*>([\s\S]*?)<\/tr>/.exec(logs.body)![1]!;
       expect(first).to.include('Key rotated').and.include(`${before.next} is now current`).and.include('admin@example.com');
     });
   });
