@@ -13,10 +13,11 @@ import { postBatch, type Sender } from './http-sink.js';
 import { authorizationAad, secretAad } from './service.js';
 import type { DeliveryState, LogStreamRecord } from './types.js';
 import type { LogStreamStore } from './log-stream-store.js';
+import type { AuditStore } from '../audit/audit-store.js';
 import { PeriodicJob } from '../periodic-job.js';
 
 export interface DispatcherDeps {
-  store: LogStreamStore;
+  store: LogStreamStore & Pick<AuditStore, 'auditAfterId'>;
   kek: Buffer;
   clock: Clock;
   settings: LogStreamSettings;
@@ -60,7 +61,7 @@ export class LogStreamDispatcher {
     const now = clock.now();
     const stream = await store.leaseLogStream(id, this.owner, now, new Date(now.getTime() + settings.timeoutMs * 2 + 5_000));
     if (!stream) return;
-    const entries = await store.auditAfter(stream.deliveredId, settings.batchSize);
+    const entries = (await store.auditAfterId(stream.deliveredId, settings.batchSize)).map((entry) => ({ id: Number(entry.log_id), entry }));
     const last = entries.at(-1)?.id ?? stream.deliveredId;
     const batch = wanted(entries, stream.filters);
     let state: DeliveryState;

@@ -44,9 +44,9 @@ for (const backend of BACKENDS) {
       expect(created).to.deep.include({ id: 'a', status: 'active', failures: 0 });
       expect(created.filters).to.deep.equal([{ type: 'category', name: 'keys' }]);
       expect(created.sink.httpEndpoint).to.equal('https://logs.example.com/in');
-      const after = await store.auditAfter(created.deliveredId, 10);
-      expect(after.map(({ entry }) => entry.event)).to.deep.equal(['log_stream_created']);
-      expect(after[0]!.id).to.equal(created.deliveredId + 1);
+      const after = await store.auditAfterId(created.deliveredId, 10);
+      expect(after.map((entry) => entry.event)).to.deep.equal(['log_stream_created']);
+      expect(Number(after[0]!.log_id)).to.equal(created.deliveredId + 1);
       expect(await store.getLogStream('a')).to.deep.equal(created);
       expect(await store.listLogStreams()).to.have.length(1);
     });
