@@ -40,6 +40,7 @@ export type RequestErrorCode =
   | 'next_key_too_young'
   | 'rollover_not_ready'
   | 'cannot_remove_own_admin'
+  | 'cannot_change_own_account'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'too_many_requests';

@@ -19,7 +19,7 @@ const signIn = <C extends string>(code: C, name: string) => ({ code, name, categ
 /**
  * Changes made through the Management API, the dashboard, the CLI or the schedulers are Auth0's
  * "Success API Operation" (`sapi`), a refused key change "Failed API Operation" (`fapi`); deleting a
- * user is `sdu`. Sign-ins, sign-outs, token exchanges and throttles take Auth0's own codes.
+ * user is `sdu`, changing a password `scp`. Sign-ins, sign-outs, token exchanges and throttles take Auth0's own codes.
  */
 export const AUDIT_EVENTS = {
   keys_created: keys('Signing keys created'),
@@ -43,12 +43,17 @@ export const AUDIT_EVENTS = {
   user_deleted: managed('User deleted', 'sdu'),
   user_admin_granted: managed('Administrator role granted'),
   user_admin_revoked: managed('Administrator role removed'),
+  user_updated: managed('User updated'),
+  user_password_changed: managed('Password changed', 'scp'),
+  user_blocked: managed('User blocked'),
+  user_unblocked: managed('User unblocked'),
   api_client_created: managed('API client created'),
   api_client_deleted: managed('API client deleted'),
   api_client_secret_rotated: managed('API client secret rotated'),
   login_succeeded: signIn('s', 'Sign-in'),
   login_failed: signIn('fp', 'Failed sign-in: wrong password'),
   login_unknown_user: signIn('fu', 'Failed sign-in: unknown email'),
+  login_blocked_user: signIn('f', 'Failed sign-in: account blocked'),
   login_blocked_account: signIn('limit_wc', 'Sign-ins blocked: too many for one account'),
   login_blocked_ip: signIn('limit_mu', 'Sign-ins blocked: too many from one address'),
   sso_succeeded: signIn('s', 'Signed in to an application'),

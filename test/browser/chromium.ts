@@ -31,8 +31,9 @@ export async function signIn(page: Page, server: TestServer, account = ADMIN, fr
   await page.waitForLoadState();
 }
 
-/** Collect what a page must never do into `problems`: CSP violations (console errors) and dialogs (dismissed). */
-export function collectPageProblems(page: Page, problems: string[]): void {
+/** Collects what a page must never do: CSP violations (console errors) and dialogs (dismissed). */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
   });
@@ -40,4 +41,5 @@ export function collectPageProblems(page: Page, problems: string[]): void {
     problems.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
   });
+  return problems;
 }

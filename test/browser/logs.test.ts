@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN, chromiumOrSkip, collectPageProblems, signIn } from './chromium.js';
+import { ADMIN, chromiumOrSkip, signIn, watchPage } from './chromium.js';
 import { AUDIT_EVENTS, AUDIT_EVENT_TYPES } from '../../src/audit/event-types.js';
 import type { Actor } from '../../src/audit/types.js';
 
@@ -37,8 +37,7 @@ describe('dashboard Logs page in Chromium', function () {
     }
     const context = await browser.newContext();
     page = await context.newPage();
-    problems = [];
-    collectPageProblems(page, problems);
+    problems = watchPage(page);
     await signIn(page, server);
   });
   after(async () => {

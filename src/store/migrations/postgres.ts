@@ -219,9 +219,22 @@ postgresMigrations.push({
   `,
 });
 
-// Audit log queries (GET /api/v2/logs): as migrations/sqlite.ts version 8.
+// Users you can manage (issue 14): blocked users cannot sign in; name_key is the name's search form
+// (NFKC, lower case, rows.ts emailKey); updated_at is Auth0's. Sessions are ended per user, hence the index.
 postgresMigrations.push({
   version: 8,
+  sql: `
+    ALTER TABLE users ADD COLUMN blocked boolean NOT NULL DEFAULT false;
+    ALTER TABLE users ADD COLUMN name_key text NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN updated_at timestamptz;
+    UPDATE users SET name_key = lower(normalize(name, NFKC)), updated_at = created_at;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+  `,
+});
+
+// Audit log queries (GET /api/v2/logs): as the same migration in migrations/sqlite.ts.
+postgresMigrations.push({
+  version: 9,
   sql: `
     ALTER TABLE audit_log ADD COLUMN user_id text, ADD COLUMN client_id text;
     UPDATE audit_log SET type = CASE type WHEN 's' THEN 'login_succeeded' WHEN 'f' THEN 'login_failed' WHEN 'slo' THEN 'logout'

@@ -201,11 +201,24 @@ sqliteMigrations.push({
   `,
 });
 
+// Users you can manage (issue 14): blocked users cannot sign in; name_key is the name's search form
+// (NFKC, lower case, rows.ts emailKey); updated_at is Auth0's. Sessions are ended per user, hence the index.
+sqliteMigrations.push({
+  version: 8,
+  sql: `
+    ALTER TABLE users ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN updated_at INTEGER;
+    UPDATE users SET name_key = fedmeta_email_key(name), updated_at = created_at;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+  `,
+});
+
 // Audit log queries (GET /api/v2/logs): stored types become fedmeta's event names (Auth0's codes are
 // derived, src/audit/event-types.ts), user_id and client_id are filed in columns, and every filter
 // has an index ending in (at, id), the order of every search.
 sqliteMigrations.push({
-  version: 8,
+  version: 9,
   sql: `
     ALTER TABLE audit_log ADD COLUMN user_id TEXT;
     ALTER TABLE audit_log ADD COLUMN client_id TEXT;

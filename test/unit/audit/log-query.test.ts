@@ -21,6 +21,8 @@ const refused = (q: string): FedmetaError => {
 /** The codes Auth0 documents (https://auth0.com/docs/deploy-monitor/logs/log-event-type-codes) that fedmeta uses. */
 const AUTH0_CODES = new Map([
   ['s', 'Success Login'],
+  ['f', 'Failed Login'],
+  ['scp', 'Success Change Password'],
   ['fp', 'Incorrect Password'],
   ['fu', 'Invalid Email/Username'],
   ['slo', 'Success Logout'],
