@@ -1,6 +1,6 @@
 // node --import tsx bench/audit-queries.ts: 100,000 audit rows on SQLite and on PostgreSQL (at
 // FEDMETA_TEST_POSTGRES_URL), then the plan and the median time of every GET /api/v2/logs query form,
-// so a change to the indexes (store/migrations, version 8) or to store/audit-query.ts can be checked.
+// so a change to the audit indexes (store/migrations) or to store/audit-query.ts can be checked.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
