@@ -22,6 +22,8 @@ export interface DispatcherDeps {
   clock: Clock;
   settings: LogStreamSettings;
   send?: Sender;
+  /** Where a failed delivery pass is reported (default stderr). */
+  log?: (line: string) => void;
 }
 
 function stateOf(stream: LogStreamRecord): DeliveryState {
@@ -34,7 +36,7 @@ export class LogStreamDispatcher {
   private readonly job: PeriodicJob;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.job = new PeriodicJob('log streams', deps.settings.pollMs, () => this.pass());
+    this.job = new PeriodicJob('log streams', deps.settings.pollMs, () => this.pass(), deps.log);
   }
 
   start(): void {
