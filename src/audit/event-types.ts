@@ -51,7 +51,7 @@ export const AUDIT_EVENTS = {
   api_client_deleted: managed('API client deleted'),
   api_client_secret_rotated: managed('API client secret rotated'),
   login_succeeded: signIn('s', 'Sign-in'),
-  login_failed: signIn('fp', 'Failed sign-in: wrong password'),
+  login_failed: signIn('fp', 'Failed sign-in: incorrect password'),
   login_unknown_user: signIn('fu', 'Failed sign-in: unknown email'),
   login_blocked_user: signIn('f', 'Failed sign-in: account blocked'),
   login_blocked_account: signIn('limit_wc', 'Sign-ins blocked: too many for one account'),

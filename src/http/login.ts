@@ -84,7 +84,7 @@ export function loginHandlers(deps: AppDeps) {
       const valid = await verifySecret(password.slice(0, 1024), user?.passwordHash);
       if (!valid || !user) {
         const failure = user
-          ? ({ event: 'login_failed', description: 'Failed sign-in: wrong password', details: { user_id: user.userId } } as const)
+          ? ({ event: 'login_failed', description: 'Failed sign-in: incorrect password', details: { user_id: user.userId } } as const)
           : ({ event: 'login_unknown_user', description: 'Failed sign-in: no user with this email' } as const);
         await store.appendAudit({ ...failure, actor: typedActor }, now);
         return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
