@@ -6,7 +6,10 @@ import { parseEnv } from 'node:util';
 import { ConfigError, integer, type Env } from './config-values.js';
 import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
+import { parseKeyBackend, type KeyBackendSettings } from './config-key-backend.js';
+
 export { ConfigError } from './config-values.js';
+export type { KeyBackendSettings, Pkcs11Settings } from './config-key-backend.js';
 export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
 
 
@@ -14,7 +17,7 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; url: string };
 
-export interface Config {
+export interface Config extends KeyBackendSettings {
   /** Public base URL without a trailing slash; every published URL derives from it. */
   issuer: string;
   issuerHost: string;
@@ -146,6 +149,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     rotationPolicy: parseRotationPolicy(env),
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
+    ...parseKeyBackend(env, cwd),
   });
 }
 

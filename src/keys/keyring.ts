@@ -1,38 +1,32 @@
-// The key set held in memory, ready to sign: the current private key is unsealed once into a
-// KeyObject, every published key's forms are computed once. A snapshot is immutable; a change in
+// The key set held in memory, ready to sign: the current private key is opened once (unsealed into a
+// KeyObject, or found in the PKCS#11 token), every published key's forms are computed once. A snapshot is immutable; a change in
 // the store (this process, the CLI or another instance) yields a new snapshot within a poll interval.
 // Published keys come from the store's public data (certificates) only, so a change is published even
 // when a private key does not open; then `signing` throws 503 key_unavailable (fail closed: nothing
 // is signed with any other key) until a key that opens becomes current.
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { KeySetVersion, KeyStore } from './key-store.js';
 import type { MetadataSignerStore } from './metadata-signer-store.js';
-import { unseal } from './seal.js';
+import type { KeyVault } from './key-vault.js';
+import { signingKeyOf } from './signing-key.js';
+import type { XmlSigner } from '../xml/signer.js';
 import { keyUnavailable } from '../errors.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
 import type { PublishedKey, PublishedKeyCache } from './formats.js';
 import type { KeyRecord } from './types.js';
 import { loadMetadataSigner, type MetadataSignerState, type MetadataSigningKey } from './metadata-signer-key.js';
 
-export interface SigningKey {
+/** A key ready to sign, wherever its private key lives: the XmlSigner of every document and token. */
+export interface SigningKey extends XmlSigner {
   kid: string;
-  privateKey: KeyObject;
   published: PublishedKey;
+  /** Why the key cannot sign now (a token key deleted from the token), or undefined. */
+  check(): string | undefined;
 }
 
 /** Why the current key cannot sign (its sealed private key does not open). */
 export interface SigningUnavailable {
   kid: string;
   message: string;
-}
-
-/** Open a sealed private key; throws 503 key_unavailable when it does not open. */
-export function openPrivateKey(kek: Buffer, record: KeyRecord): KeyObject {
-  try {
-    return createPrivateKey(unseal(kek, record.kid, record.sealedPrivateKey));
-  } catch {
-    throw keyUnavailable(`The private key of signing key ${record.kid} cannot be opened (wrong FEDMETA_KEK, or the stored key is damaged)`);
-  }
 }
 
 export class KeySetSnapshot {
@@ -89,7 +83,7 @@ export class Keyring {
 
   constructor(
     private readonly store: Pick<KeyStore, 'listKeys'> & KeySetVersion & Pick<MetadataSignerStore, 'activeMetadataSigner'>,
-    private readonly kek: Buffer,
+    private readonly vault: KeyVault,
     private readonly forms: PublishedKeyCache,
   ) {}
 
@@ -128,12 +122,12 @@ export class Keyring {
       signing = { ...previousSigning, published: this.forms.of(record) };
     } else {
       try {
-        signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: this.forms.of(record) };
+        signing = signingKeyOf(record.kid, this.forms.of(record), this.vault.open(record));
       } catch (error) {
         unavailable = { kid: record.kid, message: (error as Error).message };
       }
     }
-    const metadataSigner = await loadMetadataSigner(this.store, this.kek, this.forms, this.current?.metadataSigner);
+    const metadataSigner = await loadMetadataSigner(this.store, this.vault, this.forms, this.current?.metadataSigner);
     const unchanged = this.current?.version === version && this.current.metadataSigner.key === metadataSigner.key;
     if (unchanged && this.current?.unavailable?.kid === unavailable?.kid && this.current?.signingKey === signing) return this.current!;
     if (unavailable) {
