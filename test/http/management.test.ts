@@ -216,7 +216,7 @@ describe('Management API: signing keys', () => {
       const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`;
       const hsHeader = b64({ alg: 'HS256', kid: signing.kid, typ: 'at+jwt' });
       const hsBody = b64(claims);
-      const hsSecret = signing.published.certPem;
+      const hsSecret = server.services.keyring.snapshot.signing.published.certPem;
       const hs = `${hsHeader}.${hsBody}.${createHmac('sha256', hsSecret).update(`${hsHeader}.${hsBody}`).digest('base64url')}`;
       const tokens = {
         none,
