@@ -65,6 +65,8 @@ const trimLabel = (label: string) => label.replace(/[\s\0]+$/, '');
 export class TokenSession {
   readonly module: Module;
   private idle: Handle[] = [];
+  /** Every session this pool opened (other pools in the process keep theirs: no C_CloseAllSessions). */
+  private opened: Handle[] = [];
   private slot: Handle | undefined;
   private closed = false;
 
@@ -92,11 +94,13 @@ export class TokenSession {
     this.slot = this.findSlot();
     const flags = pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION;
     const sessions = Array.from({ length: this.settings.sessions ?? 2 }, () => this.module.C_OpenSession(this.slot!, flags));
+    this.opened.push(...sessions);
     try {
       this.module.C_Login(sessions[0]!, pkcs11js.CKU_USER, this.settings.pin);
     } catch (error) {
-      for (const session of sessions) this.module.C_CloseSession(session);
+      // Another pool of this process (another server on the same token) is logged in: so is this one.
       if (isPkcs11Error(error, pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) return void (this.idle = sessions);
+      this.closeOpened();
       if (isPkcs11Error(error, pkcs11js.CKR_PIN_INCORRECT)) throw new ConfigError(this.settings.pinVariable, `is not the user PIN of token "${this.settings.token}"`);
       if (isPkcs11Error(error, pkcs11js.CKR_PIN_LOCKED)) throw new ConfigError(this.settings.pinVariable, `the user PIN of token "${this.settings.token}" is locked`);
       throw error;
@@ -104,15 +108,19 @@ export class TokenSession {
     this.idle = sessions;
   }
 
-  private reopen(): void {
-    if (this.slot) {
+  private closeOpened(): void {
+    for (const session of this.opened.splice(0)) {
       try {
-        this.module.C_CloseAllSessions(this.slot);
+        this.module.C_CloseSession(session);
       } catch {
-        // The sessions may already be gone with the device; open new ones below.
+        // Already gone with the device or the token.
       }
     }
     this.idle = [];
+  }
+
+  private reopen(): void {
+    this.closeOpened();
     this.open();
   }
 
@@ -127,7 +135,7 @@ export class TokenSession {
 
   private attempt<T>(operation: (session: Handle) => T, retry: boolean): T {
     if (this.closed) throw new Error(`the PKCS#11 token "${this.settings.token}" is closed`);
-    const session = this.idle.pop() ?? this.module.C_OpenSession(this.slot!, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    const session = this.idle.pop() ?? this.extraSession();
     const lost = (error: unknown) => isPkcs11Error(error) && RECONNECT.has(error.code);
     let giveBack = true;
     try {
@@ -152,6 +160,13 @@ export class TokenSession {
     }
   }
 
+  /** All pooled sessions are busy (async operations): one more, kept in the pool afterwards. */
+  private extraSession(): Handle {
+    const session = this.module.C_OpenSession(this.slot!, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    this.opened.push(session);
+    return session;
+  }
+
   private reconnected<T>(operation: (session: Handle) => T): T {
     console.error(`fedmeta: PKCS#11 token "${this.settings.token}": session lost, re-opening the sessions and retrying once`);
     this.reopen();
@@ -162,7 +177,7 @@ export class TokenSession {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.slot) this.module.C_CloseAllSessions(this.slot);
+      this.closeOpened();
     } finally {
       releaseModule(this.settings.module);
     }
