@@ -6,7 +6,7 @@
 // is signed with any other key) until a key that opens becomes current.
 import type { KeySetVersion, KeyStore } from './key-store.js';
 import type { MetadataSignerStore } from './metadata-signer-store.js';
-import type { KeyVault } from './key-vault.js';
+import type { KeyVault, OpenedKey } from './key-vault.js';
 import { signingKeyOf } from './signing-key.js';
 import type { XmlSigner } from '../xml/signer.js';
 import { keyUnavailable } from '../errors.js';
@@ -19,8 +19,12 @@ import { loadMetadataSigner, type MetadataSignerState, type MetadataSigningKey }
 export interface SigningKey extends XmlSigner {
   kid: string;
   published: PublishedKey;
-  /** Why the key cannot sign now (a token key deleted from the token), or undefined. */
+  /** Probe the key: why it cannot sign now (a token key deleted from the token), or undefined. */
   check(): string | undefined;
+  /** Set once a signature or a probe found the key gone (see signing-key.ts). */
+  readonly lost: string | undefined;
+  /** The opened private key (sealed or in the token) behind `sign`. */
+  readonly opened: OpenedKey;
 }
 
 /** Why the current key cannot sign (its sealed private key does not open). */
@@ -51,7 +55,7 @@ export class KeySetSnapshot {
 
   /** The current key; 503 key_unavailable when its private key does not open. */
   get signing(): SigningKey {
-    if (!this.signingKey) throw keyUnavailable(`Signing is unavailable: ${this.unavailable?.message ?? 'no current key'}`);
+    if (!this.signingKey || this.signingKey.lost) throw keyUnavailable(`Signing is unavailable: ${this.unavailable?.message ?? this.signingKey?.lost ?? 'no current key'}`);
     return this.signingKey;
   }
 
@@ -119,7 +123,7 @@ export class Keyring {
     let unavailable: SigningUnavailable | undefined;
     if (previousSigning && previousSigning.kid === record.kid) {
       // Same key pair; a renewal may have given it a new certificate.
-      signing = { ...previousSigning, published: this.forms.of(record) };
+      signing = signingKeyOf(record.kid, this.forms.of(record), previousSigning.opened);
     } else {
       try {
         signing = signingKeyOf(record.kid, this.forms.of(record), this.vault.open(record));

@@ -26,6 +26,8 @@ export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<TestS
     certBase64: published.certBase64,
     sign: (data, algorithm) => sign(algorithm === 'rsa-sha1' ? 'sha1' : 'sha256', data, privateKey),
     check: () => undefined,
+    lost: undefined,
+    opened: { sign: (data, algorithm) => sign(algorithm === 'rsa-sha1' ? 'sha1' : 'sha256', data, privateKey), check: () => undefined },
   };
 }
 
