@@ -220,7 +220,7 @@ sqliteMigrations.push({
       revoked_at INTEGER,
       CHECK (state <> 'revoked' OR revoked_at IS NOT NULL),
       CHECK (state <> 'current' OR current_since IS NOT NULL),
-      CHECK ((key_location = 'sealed' AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL))
+      CHECK ((key_location = 'sealed' AND sealed_private_key IS NOT NULL AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL))
     );
     INSERT INTO signing_keys_v8 (kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at)
       SELECT kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at FROM signing_keys;
@@ -243,7 +243,7 @@ sqliteMigrations.push({
       created_at INTEGER NOT NULL,
       retired_at INTEGER,
       CHECK (state <> 'retired' OR retired_at IS NOT NULL),
-      CHECK ((key_location = 'sealed' AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL))
+      CHECK ((key_location = 'sealed' AND sealed_private_key IS NOT NULL AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL))
     );
     INSERT INTO metadata_signing_keys_v8 (kid, state, cert_pem, sealed_private_key, created_at, retired_at)
       SELECT kid, state, cert_pem, sealed_private_key, created_at, retired_at FROM metadata_signing_keys;
