@@ -41,7 +41,9 @@ function acquireModule(path: string): Module {
   const module = new PKCS11();
   try {
     module.load(path);
-    module.C_Initialize();
+    // Key pairs are generated on a worker thread (C_GenerateKeyPairAsync) while the main thread signs:
+    // the library must lock (with NULL arguments SoftHSM, for one, turns its mutexes off).
+    module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
   } catch (error) {
     throw new ConfigError('FEDMETA_PKCS11_MODULE', `${path} does not load as a PKCS#11 library (${(error as Error).message.split('\n')[0]})`);
   }
@@ -98,7 +100,8 @@ export class TokenSession {
     try {
       this.module.C_Login(sessions[0]!, pkcs11js.CKU_USER, this.settings.pin);
     } catch (error) {
-      // Another pool of this process (another server on the same token) is logged in: so is this one.
+      // Another pool of this process is logged in (PKCS#11 logins are per process): so is this one. Only
+      // tests run several servers in one process; `fedmeta serve` has one pool, whose login checks the PIN.
       if (isPkcs11Error(error, pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) return void (this.idle = sessions);
       this.closeOpened();
       if (isPkcs11Error(error, pkcs11js.CKR_PIN_INCORRECT)) throw new ConfigError(this.settings.pinVariable, `is not the user PIN of token "${this.settings.token}"`);
