@@ -1,6 +1,7 @@
 // The key set held in memory, ready to sign: the current private key is opened once (unsealed into a
-// KeyObject, or found in the PKCS#11 token), every published key's forms are computed once. A snapshot is immutable; a change in
-// the store (this process, the CLI or another instance) yields a new snapshot within a poll interval.
+// KeyObject, or found in the PKCS#11 token), every published key's forms are computed once. A snapshot
+// is immutable; a change in the store (this process, the CLI or another instance) yields a new snapshot
+// within a poll interval.
 // Published keys come from the store's public data (certificates) only, so a change is published even
 // when a private key does not open; then `signing` throws 503 key_unavailable (fail closed: nothing
 // is signed with any other key) until a key that opens becomes current.
