@@ -17,6 +17,8 @@ export interface MetadataSigningKey extends XmlSigner {
 
 export interface MetadataSignerState {
   published?: PublishedCertificate | undefined;
+  /** Where its private key lives: `sealed` or `pkcs11:<token>`. */
+  location?: string | undefined;
   key?: MetadataSigningKey | undefined;
   /** Why metadata cannot be signed by the dedicated key. */
   unavailable?: string | undefined;
@@ -34,8 +36,8 @@ export async function loadMetadataSigner(
   if (previous?.key && previous.key.kid === record.kid) return previous;
   const published = forms.certificate(record.kid, record.certPem);
   try {
-    return { published, key: signingKeyOf(record.kid, published, vault.open(record, 'metadata-signing')) };
+    return { published, location: record.location, key: signingKeyOf(record.kid, published, vault.open(record, 'metadata-signing')) };
   } catch (error) {
-    return { published, unavailable: (error as Error).message };
+    return { published, location: record.location, unavailable: (error as Error).message };
   }
 }

@@ -135,7 +135,7 @@ describe('PKCS#11: keys inside a SoftHSM2 token', function () {
     ]);
   });
 
-  it('fedmeta keys list and the Signing Keys page show where each key lives', async () => {
+  it('fedmeta keys list and the Signing Keys page show where each key lives (the metadata-signing key too)', async () => {
     const io = captureIo();
     expect(await keysCommand(['list'], server.services, io)).to.equal(0);
     const [header, ...rows] = io.stdout().trim().split('\n');
@@ -151,6 +151,7 @@ describe('PKCS#11: keys inside a SoftHSM2 token', function () {
     const current = server.services.keyring.snapshot.currentKid;
     const row = new RegExp(`<tr data-kid="${current}"[\\s\\S]*?</tr>`).exec(page.body)![0];
     expect(row).to.include(`<code>${location()}</code>`);
+    expect(page.body).to.include(`<code class="metadata-signer-location">${location()}</code>`);
   });
 
   it('FEDMETA_PKCS11_KEEP_REVOKED=true keeps a revoked key in the token', async () => {
