@@ -1,4 +1,4 @@
-// Migration 8 (issue 15) on a store that already holds sealed keys: both key tables gain key_location,
+// Migration 9 (issue 15) on a store that already holds sealed keys: both key tables gain key_location,
 // existing rows read back as `sealed` with their sealed value intact, and the database itself refuses a
 // row whose location and sealed value disagree (a token key with private material, a sealed key without).
 import { expect } from 'chai';
@@ -13,7 +13,7 @@ import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/server.js';
 import { dropSchema, freshSchema, postgresUrl, requirePostgres, withAdmin } from '../helpers/postgres.js';
 
-const BEFORE = 7;
+const BEFORE = 8;
 const T = Date.UTC(2026, 0, 1);
 const KEY_COLUMNS = '(kid, state, cert_pem, sealed_private_key, created_at, current_since)';
 
@@ -48,7 +48,7 @@ async function expectUpgraded(store: Store, exec: Exec, time: (ms: number) => un
   expect((await store.listKeys()).find((record) => record.kid === 't')).to.deep.include({ location: 'pkcs11:fedmeta', sealedPrivateKey: undefined });
 }
 
-describe('migration 8: key locations on a store with sealed keys', () => {
+describe('migration 9: key locations on a store with sealed keys', () => {
   it('SQLite: rows become sealed, triggers and unique indexes survive the table rebuild', async () => {
     const path = join(tempDir(), 'fedmeta.db');
     const { db } = openDatabase(path);

@@ -219,10 +219,23 @@ postgresMigrations.push({
   `,
 });
 
+// Users you can manage (issue 14): blocked users cannot sign in; name_key is the name's search form
+// (NFKC, lower case, rows.ts emailKey); updated_at is Auth0's. Sessions are ended per user, hence the index.
+postgresMigrations.push({
+  version: 8,
+  sql: `
+    ALTER TABLE users ADD COLUMN blocked boolean NOT NULL DEFAULT false;
+    ALTER TABLE users ADD COLUMN name_key text NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN updated_at timestamptz;
+    UPDATE users SET name_key = lower(normalize(name, NFKC)), updated_at = created_at;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+  `,
+});
+
 // Keys in a PKCS#11 token (issue 15): key_location says where a private key lives, `sealed` (the
 // envelope in sealed_private_key, as before) or `pkcs11:<token label>` (no private material here at all).
 postgresMigrations.push({
-  version: 8,
+  version: 9,
   sql: `
     ALTER TABLE signing_keys ADD COLUMN key_location text NOT NULL DEFAULT 'sealed';
     ALTER TABLE signing_keys ALTER COLUMN sealed_private_key DROP NOT NULL;

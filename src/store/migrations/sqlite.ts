@@ -201,14 +201,27 @@ sqliteMigrations.push({
   `,
 });
 
+// Users you can manage (issue 14): blocked users cannot sign in; name_key is the name's search form
+// (NFKC, lower case, rows.ts emailKey); updated_at is Auth0's. Sessions are ended per user, hence the index.
+sqliteMigrations.push({
+  version: 8,
+  sql: `
+    ALTER TABLE users ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN updated_at INTEGER;
+    UPDATE users SET name_key = fedmeta_email_key(name), updated_at = created_at;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+  `,
+});
+
 // Keys in a PKCS#11 token (issue 15): key_location says where a private key lives, `sealed` (the
 // envelope in sealed_private_key, as before) or `pkcs11:<token label>` (no private material here at
 // all). SQLite cannot relax a column's CHECK in place: both key tables are rebuilt, rows copied as
 // sealed, indexes and triggers recreated as they were.
 sqliteMigrations.push({
-  version: 8,
+  version: 9,
   sql: `
-    CREATE TABLE signing_keys_v8 (
+    CREATE TABLE signing_keys_v9 (
       kid TEXT PRIMARY KEY,
       state TEXT NOT NULL CHECK (state IN ('current', 'next', 'previous', 'revoked')),
       cert_pem TEXT NOT NULL,
@@ -222,10 +235,10 @@ sqliteMigrations.push({
       CHECK (state <> 'current' OR current_since IS NOT NULL),
       CHECK ((key_location = 'sealed' AND sealed_private_key IS NOT NULL AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL))
     );
-    INSERT INTO signing_keys_v8 (kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at)
+    INSERT INTO signing_keys_v9 (kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at)
       SELECT kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at FROM signing_keys;
     DROP TABLE signing_keys;
-    ALTER TABLE signing_keys_v8 RENAME TO signing_keys;
+    ALTER TABLE signing_keys_v9 RENAME TO signing_keys;
     CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys (state) WHERE state = 'current';
     CREATE UNIQUE INDEX signing_keys_one_next ON signing_keys (state) WHERE state = 'next';
     CREATE TRIGGER signing_keys_revocation_is_final BEFORE UPDATE OF state ON signing_keys
@@ -234,7 +247,7 @@ sqliteMigrations.push({
     CREATE TRIGGER signing_keys_never_deleted BEFORE DELETE ON signing_keys
       BEGIN SELECT RAISE(ABORT, 'signing keys are revoked, never deleted'); END;
 
-    CREATE TABLE metadata_signing_keys_v8 (
+    CREATE TABLE metadata_signing_keys_v9 (
       kid TEXT PRIMARY KEY,
       state TEXT NOT NULL CHECK (state IN ('active', 'retired')),
       cert_pem TEXT NOT NULL,
@@ -245,10 +258,10 @@ sqliteMigrations.push({
       CHECK (state <> 'retired' OR retired_at IS NOT NULL),
       CHECK ((key_location = 'sealed' AND sealed_private_key IS NOT NULL AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL))
     );
-    INSERT INTO metadata_signing_keys_v8 (kid, state, cert_pem, sealed_private_key, created_at, retired_at)
+    INSERT INTO metadata_signing_keys_v9 (kid, state, cert_pem, sealed_private_key, created_at, retired_at)
       SELECT kid, state, cert_pem, sealed_private_key, created_at, retired_at FROM metadata_signing_keys;
     DROP TABLE metadata_signing_keys;
-    ALTER TABLE metadata_signing_keys_v8 RENAME TO metadata_signing_keys;
+    ALTER TABLE metadata_signing_keys_v9 RENAME TO metadata_signing_keys;
     CREATE UNIQUE INDEX metadata_signing_keys_one_active ON metadata_signing_keys (state) WHERE state = 'active';
     CREATE TRIGGER metadata_signing_keys_never_deleted BEFORE DELETE ON metadata_signing_keys
       BEGIN SELECT RAISE(ABORT, 'metadata-signing keys are retired, never deleted'); END;
