@@ -19,6 +19,10 @@ import { ApplicationCatalog } from './clients/catalog.js';
 import { SightingRecorder } from './rollover/sighting-recorder.js';
 import { RolloverService } from './rollover/service.js';
 import { LogStreamService } from './log-streams/service.js';
+import { lineLogger, silentLogger, type Logger } from './observability/logger.js';
+import { FedmetaMetrics } from './observability/metrics.js';
+import { observedStore } from './observability/observed-store.js';
+import { requestRecorder, type RecordRequest } from './observability/request-recorder.js';
 
 export interface Services {
   config: Config;
@@ -42,6 +46,12 @@ export interface Services {
   rollover: RolloverService;
   logStreams: LogStreamService;
   warnings: string[];
+  /** The process's logger (silent unless the entry passed one). */
+  logger: Logger;
+  /** This instance's Prometheus registry and instruments. */
+  metrics: FedmetaMetrics;
+  /** Records a finished HTTP request: the access-log line and the request metrics. */
+  recordRequest: RecordRequest;
 }
 
 export interface ServiceOptions {
@@ -50,6 +60,10 @@ export interface ServiceOptions {
   ids?: Ids;
   /** Create the first current and next keys on a new store (default true). */
   createKeys?: boolean;
+  /** Where log lines go (default: nowhere; `fedmeta serve` passes the pino logger). */
+  logger?: Logger;
+  /** Also collect the process's own metrics (CPU, memory, event loop): only when metrics are served. */
+  processMetrics?: boolean;
 }
 
 /**
@@ -79,18 +93,21 @@ function startWarnings(store: Store, kekWarning: string | undefined): string[] {
 }
 
 /** Open the store and load the key set; creates the first current and next keys on a new store. */
-export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true }: ServiceOptions): Promise<Services> {
-  const store = await openStore(config);
+export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true, logger, processMetrics = false }: ServiceOptions): Promise<Services> {
+  let keyring: Keyring | undefined;
+  const metrics = new FedmetaMetrics({ keySet: () => keyring!.snapshot, clock }, { processMetrics });
+  const store = observedStore(await openStore(config), logger ?? silentLogger, metrics);
   let vault: KeyVault | undefined;
   try {
     await store.migrate();
     const { kek, warning } = await resolveKek(config, store);
-    vault = openKeyVault(config, kek);
+    vault = openKeyVault(config, kek, logger ? lineLogger(logger, 'error') : undefined);
     const publishedKeys = new PublishedKeyCache();
-    const keyring = new Keyring(store, vault, publishedKeys);
+    keyring = new Keyring(store, vault, publishedKeys, logger ? lineLogger(logger, 'error') : undefined);
+    const refresh = keyring.refresh.bind(keyring);
     const keepRevoked = config.pkcs11?.keepRevoked ?? false;
-    const keys = new KeyService({ config, store, vault, keepRevoked, clock, afterChange: () => keyring.refresh() });
-    const metadataSigner = new MetadataSignerService({ config, store, vault, keepRevoked, clock, afterChange: () => keyring.refresh() });
+    const keys = new KeyService({ config, store, vault, keepRevoked, clock, afterChange: refresh });
+    const metadataSigner = new MetadataSignerService({ config, store, vault, keepRevoked, clock, afterChange: refresh });
     if (createKeys) {
       await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
       // New stores, and existing stores at their first start after the upgrade.
@@ -102,9 +119,9 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
     const logStreams = new LogStreamService({ store, kek, clock, ids });
-    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
+    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000, ...(logger ? { log: lineLogger(logger, 'error') } : {}) });
     const rollover = new RolloverService({ config, store, clock, keys, sightings });
-    return { config, store, kek, vault, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning) };
+    return { config, store, kek, vault, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning), logger: logger ?? silentLogger, metrics, recordRequest: requestRecorder(logger ?? silentLogger, metrics) };
   } catch (error) {
     await store.close();
     vault?.close();

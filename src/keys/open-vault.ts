@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { KeyVault } from './key-vault.js';
 import { TokenSession } from './pkcs11/token-session.js';
 
-export function openKeyVault(config: Pick<Config, 'keyBackend' | 'pkcs11'>, kek: Buffer): KeyVault {
-  const token = config.pkcs11 ? new TokenSession(config.pkcs11) : undefined;
+export function openKeyVault(config: Pick<Config, 'keyBackend' | 'pkcs11'>, kek: Buffer, log?: (line: string) => void): KeyVault {
+  const token = config.pkcs11 ? new TokenSession({ ...config.pkcs11, ...(log ? { log } : {}) }) : undefined;
   return new KeyVault(kek, token, config.keyBackend);
 }

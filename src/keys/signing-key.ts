@@ -8,7 +8,7 @@ import type { OpenedKey } from './key-vault.js';
  * missing answers 503 key_unavailable and logs why (once); from then on `lost` holds the reason, so the
  * key guard refuses sign-in before it starts, until a probe (`check`, from /readyz) finds the key again.
  */
-export function signingKeyOf<P extends { certBase64: string }>(kid: string, published: P, opened: OpenedKey) {
+export function signingKeyOf<P extends { certBase64: string }>(kid: string, published: P, opened: OpenedKey, log: (line: string) => void = (line) => console.error(line)) {
   let lost: string | undefined;
   return {
     kid,
@@ -27,7 +27,7 @@ export function signingKeyOf<P extends { certBase64: string }>(kid: string, publ
         return opened.sign(data, algorithm);
       } catch (error) {
         if (error instanceof FedmetaError && error.code === 'key_unavailable') {
-          if (lost === undefined) console.error(`fedmeta: ${error.message}; not ready: sign-in and token endpoints answer 503 key_unavailable`);
+          if (lost === undefined) log(`fedmeta: ${error.message}; not ready: sign-in and token endpoints answer 503 key_unavailable`);
           lost = error.message;
         }
         throw error;

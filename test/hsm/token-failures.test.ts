@@ -9,6 +9,7 @@ import { addApiClient, startTestServer, tempDir, testEnv, type TestServer } from
 import { createToken, pkcs11Tool, privateKeyObjects, requireSoftHsm, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
 import { startServer } from '../../src/http/server.js';
 import { TokenSession } from '../../src/keys/pkcs11/token-session.js';
+import { capturingLogger, type CapturedLine } from '../helpers/logs.js';
 
 function configFailure(env: Record<string, string>): ConfigError {
   try {
@@ -85,25 +86,24 @@ describe('PKCS#11: settings and failing closed', function () {
   });
 
   it('sessions closed under the pool (CKR_SESSION_HANDLE_INVALID): re-opened, logged in again, the signature retried once', async () => {
-    const server = await startTestServer({ env: token.env });
+    const lines: CapturedLine[] = [];
+    const server = await startTestServer({ env: token.env, logger: capturingLogger(lines) });
     const probe = new TokenSession({ module: SOFTHSM_MODULE, token: token.label, pin: token.pin, pinVariable: 'FEDMETA_PKCS11_PIN' });
-    const errors: string[] = [];
-    const original = console.error;
     try {
       const credentials = await addApiClient(server, 'read:signing_keys');
       expect((await tokenRequest(server, credentials)).status).to.equal(200);
       const slot = probe.module.C_GetSlotList(true).find((candidate) => probe.module.C_GetTokenInfo(candidate).label.trim() === token.label)!;
       // Every session of this process on the token goes (the server's pool and the probe's); so does the login.
       probe.module.C_CloseAllSessions(slot);
-      console.error = (...args: unknown[]) => void errors.push(args.join(' '));
       expect((await tokenRequest(server, credentials)).status).to.equal(200);
       expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
     } finally {
-      console.error = original;
       probe.close();
       await server.destroy();
     }
-    expect(errors.filter((line) => line.includes('session lost, re-opening the sessions and retrying once'))).to.have.length(1);
+    const reopened = lines.filter((line) => line.message.includes('session lost, re-opening the sessions and retrying once'));
+    expect(reopened).to.have.length(1);
+    expect(reopened[0]!.level).to.equal('error');
   });
 
   describe('the current key deleted from the token', () => {
@@ -144,15 +144,11 @@ describe('PKCS#11: settings and failing closed', function () {
 
     it('after a restart: the instance starts not ready (fail closed), and says why', async () => {
       await server.close();
-      const errors: string[] = [];
-      const original = console.error;
-      console.error = (...args: unknown[]) => void errors.push(args.join(' '));
-      try {
-        server = await startTestServer({ dir: server.dir, env: token.env });
-      } finally {
-        console.error = original;
-      }
-      expect(errors.join('\n')).to.include(`the private key of ${currentKid} is not in PKCS#11 token "${token.label}"`);
+      const lines: CapturedLine[] = [];
+      server = await startTestServer({ dir: server.dir, env: token.env, logger: capturingLogger(lines) });
+      const said = lines.map((line) => line.message).join('\n');
+      expect(said).to.include(`the private key of ${currentKid} is not in PKCS#11 token "${token.label}"`);
+      expect(said).to.include('not ready');
       await expectFailingClosed(server);
     });
   });

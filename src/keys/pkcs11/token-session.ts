@@ -17,6 +17,8 @@ export interface TokenSettings {
   pinVariable: string;
   /** Sessions kept open (one signs while another generates a key pair on a worker thread). */
   sessions?: number;
+  /** Where a lost session is reported (the server's logger; stderr by default). */
+  log?: (line: string) => void;
 }
 
 /** Errors after which the session (or the whole connection) is gone: re-open and retry once. */
@@ -171,7 +173,7 @@ export class TokenSession {
   }
 
   private reconnected<T>(operation: (session: Handle) => T): T {
-    console.error(`fedmeta: PKCS#11 token "${this.settings.token}": session lost, re-opening the sessions and retrying once`);
+    (this.settings.log ?? console.error)(`fedmeta: PKCS#11 token "${this.settings.token}": session lost, re-opening the sessions and retrying once`);
     this.reopen();
     return this.attempt(operation, false);
   }
