@@ -27,6 +27,7 @@ export const AUDIT_EVENTS = {
   key_rotated_and_revoked: keys('Emergency rotation (previous key revoked)'),
   key_revoked: keys('Key revoked'),
   key_rotation_failed: keys('Key rotation refused', 'fapi'),
+  key_destroyed: keys('Private key destroyed'),
   key_renewed: keys('Certificate renewed'),
   certificate_expiring: keys('Certificate expiring', 'fapi'),
   metadata_signer_created: keys('Metadata-signing key created'),
