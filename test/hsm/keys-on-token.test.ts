@@ -15,7 +15,7 @@ import { findTokenKey } from '../../src/keys/pkcs11/token-keys.js';
 import type { KeyObject } from '../../src/keys/key-object.js';
 
 interface LogEntry {
-  type: string;
+  event: string;
   details: Record<string, unknown>;
 }
 
@@ -128,7 +128,7 @@ describe('PKCS#11: keys inside a SoftHSM2 token', function () {
     expect(labels()).to.include.members(final.filter((key) => !key.revoked).map((key) => key.kid));
 
     const logs = (await (await api('/api/v2/logs')).json()) as LogEntry[];
-    const destroyed = logs.filter((entry) => entry.type === 'key_destroyed').map((entry) => entry.details);
+    const destroyed = logs.filter((entry) => entry.event === 'key_destroyed').map((entry) => entry.details);
     expect(destroyed).to.deep.include.members([
       { kid: previous.kid, location: location(), outcome: 'destroyed' },
       { kid: current.kid, location: location(), outcome: 'destroyed' },
