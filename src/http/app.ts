@@ -4,7 +4,8 @@ import Koa from 'koa';
 import type { AppDeps } from './context.js';
 import type { Services } from '../services.js';
 import { BrowserCsrf } from './csrf.js';
-import { handleErrors, securityHeaders } from './errors.js';
+import { handleErrors } from './errors.js';
+import { securityHeaders } from './security-headers.js';
 import { PageRenderer } from './render.js';
 import { buildRouter } from '../routes.js';
 

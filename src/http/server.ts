@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
+import { publishedFastPath, type PublishedObserver } from './published-fast-path.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
 import { DEFAULT_PURGE_INTERVAL_MS, idleBucketMsFor, startExpiryPurge, type ExpiryPurge } from '../store/expiry.js';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   pollMs?: number;
   /** How often expired sessions, login states, request IDs and idle rate-limit buckets are deleted (default 10 min). */
   purgeMs?: number;
+  /** Sees every answer of the published documents' fast path (access log, metrics): route, status, ms. */
+  observePublished?: PublishedObserver;
 }
 
 /** Request headers past this count are not read (browsers send about 20). */
@@ -80,7 +83,7 @@ function purgeExpired(services: Services, config: Config, intervalMs: number): E
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const services = await openServices({ config, ...options });
-  const server = createHttpServer(config.http, createApp(services).callback());
+  const server = createHttpServer(config.http, publishedFastPath(services, createApp(services).callback(), options.observePublished));
   try {
     await listen(server, config);
   } catch (error) {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/http/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/http/server.js';
 import type { Clock } from '../../src/clock.js';
 import { apiClientsCommand } from '../../src/cli/api-clients.js';
 import type { Io } from '../../src/cli/output.js';
@@ -55,13 +55,17 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; dir?: string; clock?: Clock; pollMs?: number } = {},
+  options: { env?: Record<string, string>; dir?: string; clock?: Clock; pollMs?: number; observePublished?: ServerOptions['observePublished'] } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
   const port = await freePort();
   const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, ...options.env });
   const config = loadConfig(env, dir);
-  const running = await startServer(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+  const running = await startServer(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.observePublished ? { observePublished: options.observePublished } : {}),
+  });
   return {
     ...running,
     dir,
