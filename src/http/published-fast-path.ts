@@ -12,6 +12,8 @@ import { PUBLISHED_ROUTES, publishedDocuments, type DocumentAnswer, type Publish
 import { representationsOf } from './published-representation.js';
 import { chooseCoding } from './accept-encoding.js';
 import { ifNoneMatchHits } from './conditional.js';
+import { clientAddress } from './client-address.js';
+import type { DocumentReader } from './sightings.js';
 
 /**
  * The one hook for access logs and metrics of fast-path answers: called after each one is written
@@ -67,13 +69,19 @@ export function publishedFastPath(
 ): RequestListener {
   const documents = publishedDocuments(services);
   const match = pathMatcher();
+  /** Who is asking, as Koa's clientAddressMiddleware would say (FEDMETA_TRUST_PROXY honoured). */
+  const readerOf = (req: IncomingMessage): DocumentReader => {
+    const forwarded = req.headers['x-forwarded-for'];
+    const address = clientAddress(req.socket.remoteAddress ?? '', Array.isArray(forwarded) ? forwarded.join(',') : forwarded, services.config.trustProxy);
+    return { userAgent: req.headers['user-agent'] || undefined, address: address || undefined };
+  };
   return (req, res) => {
     const started = performance.now();
     const found = (req.method === 'GET' || req.method === 'HEAD') && req.url ? match(req.url) : undefined;
     if (!found) return next(req, res);
     let answer: DocumentAnswer;
     try {
-      answer = documents[found.route]({ reader: { userAgent: req.headers['user-agent'] || undefined, address: req.socket.remoteAddress || undefined }, clientId: found.clientId });
+      answer = documents[found.route]({ reader: readerOf(req), clientId: found.clientId });
     } catch {
       return next(req, res); // Koa looks it up again and answers the refusal in its surface's format
     }

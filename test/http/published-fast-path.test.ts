@@ -2,7 +2,7 @@
 // forms that decode to the very bytes of the identity response, the same headers as Koa sends,
 // 304 and HEAD per representation, a rotation served at once, and everything else left to Koa.
 import { expect } from 'chai';
-import { startWithToken, type TestServer } from '../helpers/server.js';
+import { startTestServer, startWithToken, type TestServer } from '../helpers/server.js';
 import { decodedBody, rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { expectJsonError } from '../helpers/errors.js';
 import type { PublishedRoute } from '../../src/http/published-documents.js';
@@ -150,5 +150,18 @@ describe('published documents: the fast path ahead of routing', () => {
       ['saml-metadata', 304],
       ['wsfed-app-metadata', 200],
     ]);
+  });
+
+  it('records who read a document (rollover readiness) as Koa would: the client address behind a trusted proxy, the user agent', async () => {
+    const behindProxy = await startTestServer({ env: { FEDMETA_TRUST_PROXY: '127.0.0.1' } });
+    try {
+      const response = await rawRequest(`${behindProxy.url}/.well-known/jwks.json`, { 'x-forwarded-for': '198.51.100.7', 'user-agent': 'fast-path-reader/1' });
+      expect(response.header('vary'), 'answered by the fast path').to.equal('Accept-Encoding');
+      await behindProxy.services.sightings.flush();
+      const sightings = await behindProxy.services.store.listSightings();
+      expect(sightings.map(({ document, address, userAgent }) => ({ document, address, userAgent }))).to.deep.include({ document: 'jwks', address: '198.51.100.7', userAgent: 'fast-path-reader/1' });
+    } finally {
+      await behindProxy.destroy();
+    }
   });
 });
