@@ -43,13 +43,24 @@ async function documentsOf(server: BenchServer) {
   return documents;
 }
 
-export async function httpLoad(options: BenchOptions): Promise<HttpResults> {
+export interface HttpLoad {
+  /** One round: every HTTP row once (between in-process rounds, so both see the same load). */
+  round(): Promise<void>;
+  /** Reads the server's RSS after the load, stops nginx and the server. */
+  finish(): Promise<HttpResults>;
+}
+
+/** Starts the server (and nginx), and in smoke mode checks what they answer before any load. */
+export async function startHttpLoad(options: BenchOptions): Promise<HttpLoad> {
   const skipped: HttpResults['skipped'] = {};
   if (!WRK) skipped.wrk = 'wrk is not installed (Debian package wrk)';
   if (!NGINX) skipped.nginx = 'nginx is not installed (Debian package nginx-light)';
   const server = await startBenchServer(options.workers);
   let nginx: RunningNginx | undefined;
-  const runs: HttpResults['runs'] = {};
+  const stop = async () => {
+    await nginx?.stop();
+    await server.stop();
+  };
   try {
     const documents = await documentsOf(server);
     if (!skipped.nginx) nginx = await serveWithNginx(documents);
@@ -59,28 +70,37 @@ export async function httpLoad(options: BenchOptions): Promise<HttpResults> {
         if (nginx) check((await rawRequest(`${nginx.url}${path}`)).body.equals(body), `nginx serves the same bytes as fedmeta at ${path}`);
       }
     }
-    const sso = { url: `${server.url}/samlp/${server.clientId}`, headers: { cookie: server.cookie } };
-    const plan: [HttpRowName, Omit<WrkRun, 'seconds'> | undefined][] = [
-      ['idp-sso', sso],
-      ['sp-sso', { url: sso.url, script: SP_INITIATED_SCRIPT, env: { FEDMETA_BENCH_PATH: `/samlp/${server.clientId}`, FEDMETA_BENCH_ISSUER: AUDIENCE, FEDMETA_BENCH_COOKIE: server.cookie, ...(options.smoke ? { FEDMETA_BENCH_CHECK: '1' } : {}) } }],
-      ['jwks', { url: `${server.url}${PUBLISHED_PATHS.jwks}` }],
-      ['jwks-nginx', nginx && { url: `${nginx.url}${PUBLISHED_PATHS.jwks}` }],
-      ['metadata', { url: `${server.url}${PUBLISHED_PATHS.metadata}` }],
-      ['metadata-nginx', nginx && { url: `${nginx.url}${PUBLISHED_PATHS.metadata}` }],
-    ];
-    for (let round = 0; round < options.rounds && !skipped.wrk; round++) {
-      for (const [name, run] of plan) {
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const sso = { url: `${server.url}/samlp/${server.clientId}`, headers: { cookie: server.cookie } };
+  const plan: [HttpRowName, Omit<WrkRun, 'seconds'> | undefined][] = [
+    ['idp-sso', sso],
+    ['sp-sso', { url: sso.url, script: SP_INITIATED_SCRIPT, env: { FEDMETA_BENCH_PATH: `/samlp/${server.clientId}`, FEDMETA_BENCH_ISSUER: AUDIENCE, FEDMETA_BENCH_COOKIE: server.cookie, ...(options.smoke ? { FEDMETA_BENCH_CHECK: '1' } : {}) } }],
+    ['jwks', { url: `${server.url}${PUBLISHED_PATHS.jwks}` }],
+    ['jwks-nginx', nginx && { url: `${nginx.url}${PUBLISHED_PATHS.jwks}` }],
+    ['metadata', { url: `${server.url}${PUBLISHED_PATHS.metadata}` }],
+    ['metadata-nginx', nginx && { url: `${nginx.url}${PUBLISHED_PATHS.metadata}` }],
+  ];
+  const runs: HttpResults['runs'] = {};
+  return {
+    async round() {
+      for (const [name, run] of skipped.wrk ? [] : plan) {
         if (!run) continue;
         const result = await runWrk({ ...run, seconds: options.wrkSeconds });
         if (options.smoke) check(result.requests > 0 && result.failures === 0, `wrk ${name}: ${result.requests} answers, none failed${name === 'sp-sso' ? ' (each a SAMLResponse form)' : ''}`);
         (runs[name] ??= []).push(result);
       }
-    }
-    const rssMegabytes = server.rssMegabytes();
-    if (options.smoke) check(rssMegabytes > 0, 'the server process RSS is read from /proc');
-    return { runs, rssMegabytes, skipped };
-  } finally {
-    await nginx?.stop();
-    await server.stop();
-  }
+    },
+    async finish() {
+      try {
+        const rssMegabytes = server.rssMegabytes();
+        if (options.smoke) check(rssMegabytes > 0, 'the server process RSS is read from /proc');
+        return { runs, rssMegabytes, skipped };
+      } finally {
+        await stop();
+      }
+    },
+  };
 }

@@ -5,7 +5,7 @@
 import { NS } from '../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../src/xml/sign.js';
 import { inProcessWork, opsPerSecond } from './in-process.js';
-import { httpLoad, type HttpResults, type HttpRowName } from './http-load.js';
+import { startHttpLoad, type HttpResults, type HttpRowName } from './http-load.js';
 import { parseOptions } from './options.js';
 import { median, perSecond, printTable, ratioRow, skippedRow, writeJson, type Row } from './report.js';
 
@@ -22,15 +22,17 @@ if (options.smoke) {
   }
 }
 
+const load = options.signOnly ? undefined : await startHttpLoad(options);
 const inProcess: Record<string, number[]> = {};
-for (let round = 0; round < options.rounds; round++) {
-  const rows: [string, () => unknown][] = [
-    ['rsa', work.rsa],
-    ['build+sign', work.buildAndSign],
-    ['sign-prebuilt', work.signPrebuilt],
-    ...(options.signOnly ? [] : work.peers),
-  ];
-  for (const [name, run] of rows) (inProcess[name] ??= []).push(await opsPerSecond(run, options.inProcessSeconds));
+const inProcessRows: [string, () => unknown][] = [['rsa', work.rsa], ['build+sign', work.buildAndSign], ['sign-prebuilt', work.signPrebuilt], ...(options.signOnly ? [] : work.peers)];
+try {
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [name, run] of inProcessRows) (inProcess[name] ??= []).push(await opsPerSecond(run, options.inProcessSeconds));
+    await load?.round();
+  }
+} catch (error) {
+  await load?.finish().catch(() => undefined); // never leave the server or nginx running
+  throw error;
 }
 const rsa = median(inProcess.rsa!);
 const ours = median(inProcess['build+sign']!);
@@ -45,8 +47,8 @@ for (const [name] of options.signOnly ? [] : work.peers) {
 }
 
 let http: HttpResults | undefined;
-if (!options.signOnly) {
-  http = await httpLoad(options);
+if (load) {
+  http = await load.finish();
   const rate = (name: HttpRowName) => (http!.runs[name] ? median(http!.runs[name]!.map((run) => run.requestsPerSecond)) : undefined);
   const ssoRows: [HttpRowName, string, number][] = [
     ['idp-sso', 'IdP-initiated SSO over HTTP with a session (wrk -t1 -c32)', 0.5],
