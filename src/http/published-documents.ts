@@ -39,12 +39,16 @@ export const PUBLISHED_ROUTES = [
 export type PublishedRoute = (typeof PUBLISHED_ROUTES)[number];
 
 export interface DocumentRequest {
-  reader: DocumentReader;
+  /** Who asks; none when the bytes are only being prepared (no sighting then). */
+  reader?: DocumentReader;
   /** The application of a per-application metadata URL. */
   clientId?: string | undefined;
   /** ?kid= of a certificate download (given twice: 400). */
   kid?: string | string[] | undefined;
 }
+
+/** What a sighting says besides its reader. */
+type SightingOf = Parameters<ReturnType<typeof sightingRecorder>> extends [DocumentReader, ...infer Rest] ? Rest : never;
 
 export interface DocumentAnswer {
   doc: PublishedDocument;
@@ -55,7 +59,10 @@ export type DocumentLookup = (request: DocumentRequest) => DocumentAnswer;
 
 export function publishedDocuments(services: Pick<Services, 'config' | 'keyring' | 'catalog' | 'clock' | 'sightings'>): Record<PublishedRoute, DocumentLookup> {
   const { config, keyring, catalog, clock } = services;
-  const seen = sightingRecorder(services);
+  const record = sightingRecorder(services);
+  const seen = (reader: DocumentReader | undefined, ...sighting: SightingOf) => {
+    if (reader) record(reader, ...sighting);
+  };
   const discovery = discoveryDocument(config);
   const fixed = (doc: PublishedDocument): DocumentAnswer => ({ doc, maxAgeSeconds: config.metadataCacheSeconds });
 

@@ -1,14 +1,14 @@
 // The published documents' fast path: a plain node:http listener ahead of Koa. A GET or HEAD for
 // the exact path of a published document, with no query, is answered from bytes and header lines
-// prepared once per document version (published-representation.ts): Accept-Encoding negotiated
-// with q-values (brotli, gzip or identity, Vary: Accept-Encoding), If-None-Match → 304, and the
-// same security headers and cache policy as through Koa. Everything else, and any refusal (unknown
+// prepared once per document version (published-representation.ts), as soon as the key set changes:
+// Accept-Encoding negotiated with q-values (brotli, gzip or identity, Vary: Accept-Encoding),
+// If-None-Match → 304, and the same security headers and cache policy as through Koa. Everything else, and any refusal (unknown
 // application, a key that does not open), falls through to Koa unchanged, which answers it as before.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Services } from '../services.js';
 import { ROUTE_PATHS } from '../route-paths.js';
-import { PUBLISHED_ROUTES, publishedDocuments, type DocumentAnswer, type PublishedRoute } from './published-documents.js';
+import { PUBLISHED_ROUTES, publishedDocuments, type DocumentAnswer, type DocumentRequest, type PublishedRoute } from './published-documents.js';
 import { representationsOf } from './published-representation.js';
 import { chooseCoding } from './accept-encoding.js';
 import { ifNoneMatchHits } from './conditional.js';
@@ -61,7 +61,32 @@ function write(req: IncomingMessage, res: ServerResponse, answer: DocumentAnswer
   }
 }
 
-/** `next` (Koa's callback) behind the fast path; `observe` sees every answer the fast path gives. */
+/**
+ * Prepares the responses of every IdP-wide document of the current snapshot, one per turn of the
+ * event loop so that no request waits behind all of them; per-application metadata is prepared on
+ * its first request. A document that cannot be built now (a key that does not open) is left to
+ * its request, which falls through to Koa's refusal.
+ */
+function prepareEach(documents: Record<PublishedRoute, (request: DocumentRequest) => DocumentAnswer>): void {
+  const queue = PUBLISHED_ROUTES.filter((route) => !ROUTE_PATHS[route].includes(':'));
+  const step = () => {
+    const route = queue.shift();
+    if (!route) return;
+    try {
+      const { doc, maxAgeSeconds } = documents[route]({});
+      representationsOf(doc, maxAgeSeconds);
+    } catch {
+      // answered by Koa when asked for
+    }
+    setImmediate(step);
+  };
+  setImmediate(step);
+}
+
+/**
+ * `next` (Koa's callback) behind the fast path; `observe` sees every answer the fast path gives.
+ * The responses are prepared at start and again whenever the key set changes.
+ */
 export function publishedFastPath(
   services: Pick<Services, 'config' | 'keyring' | 'catalog' | 'clock' | 'sightings'>,
   next: RequestListener,
@@ -69,6 +94,8 @@ export function publishedFastPath(
 ): RequestListener {
   const documents = publishedDocuments(services);
   const match = pathMatcher();
+  prepareEach(documents);
+  services.keyring.onSnapshot(() => prepareEach(documents));
   /** Who is asking, as Koa's clientAddressMiddleware would say (FEDMETA_TRUST_PROXY honoured). */
   const readerOf = (req: IncomingMessage): DocumentReader => {
     const forwarded = req.headers['x-forwarded-for'];

@@ -57,3 +57,6 @@ export function representationsOf(doc: PublishedDocument, maxAgeSeconds: number)
   if (!found) byMaxAge.set(maxAgeSeconds, (found = build(doc, maxAgeSeconds)));
   return found;
 }
+
+/** Whether the responses of `doc` are already prepared (for tests of the preparation on a key change). */
+export const hasRepresentations = (doc: PublishedDocument): boolean => cache.has(doc);

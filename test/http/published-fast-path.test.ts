@@ -6,6 +6,10 @@ import { startTestServer, startWithToken, type TestServer } from '../helpers/ser
 import { decodedBody, rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { expectJsonError } from '../helpers/errors.js';
 import type { PublishedRoute } from '../../src/http/published-documents.js';
+import { hasRepresentations } from '../../src/http/published-representation.js';
+import { jwksDocument } from '../../src/published/jwks.js';
+import { certificateDocument } from '../../src/published/certificates.js';
+import { until } from '../helpers/wait.js';
 
 const WSFED_METADATA = 'FederationMetadata/2007-06/FederationMetadata.xml';
 /** Large enough that brotli and gzip both shrink them. */
@@ -110,6 +114,13 @@ describe('published documents: the fast path ahead of routing', () => {
         expect(withoutDateAndVary(head), `${path} ${coding}`).to.deep.equal(withoutDateAndVary(getResponse));
       }
     }
+  });
+
+  it('prepares the new documents\' responses when the key set changes, before anyone asks for them', async () => {
+    const rotated = await api('/api/v2/keys/signing/rotate', { method: 'POST' });
+    expect(rotated.status).to.equal(201);
+    const snapshot = server.services.keyring.snapshot;
+    await until(() => hasRepresentations(jwksDocument(snapshot)) && hasRepresentations(certificateDocument(snapshot, server.config, 'pem')!), 10_000, 'the JWKS and PEM prepared');
   });
 
   it('serves the new key set in every form as soon as a rotation has answered', async () => {
