@@ -26,6 +26,9 @@ export interface InProcessWork {
   signPrebuilt: () => string;
   peers: Peer[];
   certBase64: string;
+  /** Build + sign with another form of the same key (--extras: a PEM parsed per signature). */
+  signWith: (privateKey: KeyObject) => string;
+  privateKeyPem: string;
 }
 
 export async function inProcessWork(): Promise<InProcessWork> {
@@ -42,7 +45,8 @@ export async function inProcessWork(): Promise<InProcessWork> {
       inResponseTo: '_req',
       assertion: { id: randomIds.samlId(), app, profile: { user_id: 'u1', email: 'ann@example.com', name: 'Ann' }, session: { authnInstant: new Date(), sessionIndex: randomIds.samlId() } },
     });
-  const signing = { key: { privateKey, published }, signResponse: false, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' } as const;
+  const signingWith = (keyObject: KeyObject) => ({ key: { privateKey: keyObject, published }, signResponse: false, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' }) as const;
+  const signing = signingWith(privateKey);
   const prebuilt = response();
   const digestInput = Buffer.alloc(600, 'a');
   return {
@@ -51,5 +55,7 @@ export async function inProcessWork(): Promise<InProcessWork> {
     signPrebuilt: () => signResponse(prebuilt, signing),
     peers: peers(key),
     certBase64: published.certBase64,
+    signWith: (keyObject) => signResponse(response(), signingWith(keyObject)),
+    privateKeyPem: key.privateKeyPem,
   };
 }

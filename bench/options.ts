@@ -1,4 +1,4 @@
-// npm run bench [-- --rounds N] [--json FILE] [--sign-only] [--smoke] [--workers N]
+// npm run bench [-- --rounds N] [--json FILE] [--sign-only] [--smoke] [--workers N] [--extras]
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -9,6 +9,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** FEDMETA_WORKERS for the server process; unset: the server's default. */
   workers: string | undefined;
+  /** Also the README's design-choice comparisons (bench/extras.ts). */
+  extras: boolean;
   inProcessSeconds: number;
   wrkSeconds: number;
 }
@@ -17,7 +19,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { rounds: { type: 'string' }, json: { type: 'string' }, 'sign-only': { type: 'boolean' }, smoke: { type: 'boolean' }, workers: { type: 'string' } },
+    options: { rounds: { type: 'string' }, json: { type: 'string' }, 'sign-only': { type: 'boolean' }, smoke: { type: 'boolean' }, workers: { type: 'string' }, extras: { type: 'boolean' } },
   });
   const smoke = values.smoke ?? false;
   const rounds = smoke ? 1 : Number(values.rounds ?? 3);
@@ -29,6 +31,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     signOnly: values['sign-only'] ?? false,
     smoke,
     workers: values.workers,
+    extras: values.extras ?? false,
     inProcessSeconds: smoke ? 0.2 : 2,
     wrkSeconds: smoke ? 1 : 5,
   };

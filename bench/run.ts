@@ -1,12 +1,13 @@
 // npm run bench: every speed goal of issue 13 as a ratio against a reference measured in the same
 // run on the same machine (medians of --rounds, default 3), printed as a table and written as JSON.
 // --smoke: one very short round of everything, checking outputs (no timings); --sign-only: the
-// in-process signing rows only. Installs nothing: without wrk or nginx their rows are skipped.
+// in-process signing rows only; --extras: also bench/extras.ts. Installs nothing: without wrk or nginx their rows are skipped.
 import { NS } from '../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../src/xml/sign.js';
 import { inProcessWork, opsPerSecond } from './in-process.js';
 import { startHttpLoad, type HttpResults, type HttpRowName } from './http-load.js';
 import { parseOptions } from './options.js';
+import { extras } from './extras.js';
 import { median, perSecond, printTable, ratioRow, skippedRow, writeJson, type Row } from './report.js';
 
 const options = parseOptions(process.argv.slice(2));
@@ -79,3 +80,4 @@ if (options.smoke) {
   printTable(rows, `fedmeta bench: medians of ${options.rounds} round(s)${options.workers ? `, FEDMETA_WORKERS=${options.workers}` : ''}`);
   writeJson(options.json, { date: new Date().toISOString(), rounds: options.rounds, workers: options.workers ?? null, rows, inProcess, http: http ?? null });
 }
+if (options.extras) await extras(work.signWith, work.privateKeyPem, options.inProcessSeconds);
