@@ -17,10 +17,11 @@ import type { DocumentReader } from './sightings.js';
 
 /**
  * The one hook for access logs and metrics of fast-path answers: called after each one is written
- * with its route name (src/route-paths.ts), status (200 or 304) and duration in milliseconds.
- * Requests that fall through are Koa's and are seen by its middleware instead.
+ * with its route name (src/route-paths.ts), status (200 or 304), duration in milliseconds and the
+ * request (for a request id or the client's address). Requests that fall through are Koa's and are
+ * seen by its middleware instead.
  */
-export type PublishedObserver = (route: PublishedRoute, status: number, durationMs: number) => void;
+export type PublishedObserver = (route: PublishedRoute, status: number, durationMs: number, req: IncomingMessage) => void;
 
 interface PathMatch {
   route: PublishedRoute;
@@ -113,6 +114,6 @@ export function publishedFastPath(
       return next(req, res); // Koa looks it up again and answers the refusal in its surface's format
     }
     write(req, res, answer);
-    observe?.(found.route, res.statusCode, performance.now() - started);
+    observe?.(found.route, res.statusCode, performance.now() - started, req);
   };
 }

@@ -20,12 +20,12 @@ describe('published documents: the fast path ahead of routing', () => {
   let server: TestServer;
   let api: (path: string, init?: RequestInit) => Promise<Response>;
   let clientId: string;
-  const observed: [PublishedRoute, number][] = [];
+  const observed: [PublishedRoute, number, string | undefined][] = [];
   const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => rawRequest(`${server.url}${path}`, headers, method);
   const withoutDateAndVary = (response: RawResponse) => response.headers.filter(([name]) => !['date', 'vary'].includes(name.toLowerCase()));
 
   before(async () => {
-    ({ server, api } = await startWithToken({ observePublished: (route, status) => void observed.push([route, status]) }));
+    ({ server, api } = await startWithToken({ observePublished: (route, status, durationMs, req) => void observed.push([route, status, durationMs >= 0 ? req.url : 'a negative duration']) }));
     const addons = { samlp: { audience: 'https://sp.example.com' }, wsfed: { realm: 'urn:rp' } };
     clientId = (await server.services.clients.create({ name: 'SP', callbacks: ['https://sp.example.com/acs'], addons }, { type: 'system', id: 'test' })).clientId;
   });
@@ -149,7 +149,7 @@ describe('published documents: the fast path ahead of routing', () => {
     expect(escaped.header('vary'), 'and answered by Koa').to.equal(undefined);
   });
 
-  it('calls the observer hook with the route, status and duration of each fast-path answer only', async () => {
+  it('calls the observer hook with the route, status, duration and request of each fast-path answer only', async () => {
     observed.length = 0;
     const etag = (await get('/samlp/metadata')).header('etag')!;
     await get('/samlp/metadata', { 'if-none-match': etag });
@@ -157,9 +157,9 @@ describe('published documents: the fast path ahead of routing', () => {
     await get('/pem?kid=unknown');
     await get('/samlp/metadata/nosuchapplication');
     expect(observed).to.deep.equal([
-      ['saml-metadata', 200],
-      ['saml-metadata', 304],
-      ['wsfed-app-metadata', 200],
+      ['saml-metadata', 200, '/samlp/metadata'],
+      ['saml-metadata', 304, '/samlp/metadata'],
+      ['wsfed-app-metadata', 200, `/wsfed/${clientId}/${WSFED_METADATA}`],
     ]);
   });
 
