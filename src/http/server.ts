@@ -31,7 +31,7 @@ export interface ServerOptions {
   pollMs?: number;
   /** How often expired sessions, login states, request IDs and idle rate-limit buckets are deleted (default 10 min). */
   purgeMs?: number;
-  /** Sees every answer of the published documents' fast path (access log, metrics): route, status, ms. */
+  /** Sees every answer of the published documents' fast path (access log, metrics): route, status, ms, request. */
   observePublished?: PublishedObserver;
 }
 
