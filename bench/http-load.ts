@@ -55,7 +55,7 @@ export async function startHttpLoad(options: BenchOptions): Promise<HttpLoad> {
   const skipped: HttpResults['skipped'] = {};
   if (!WRK) skipped.wrk = 'wrk is not installed (Debian package wrk)';
   if (!NGINX) skipped.nginx = 'nginx is not installed (Debian package nginx-light)';
-  const server = await startBenchServer(options.workers);
+  const server = await startBenchServer(options.workers, options.nodeOptions);
   let nginx: RunningNginx | undefined;
   const stop = async () => {
     await nginx?.stop();

@@ -1,4 +1,4 @@
-// npm run bench [-- --rounds N] [--json FILE] [--sign-only] [--smoke] [--workers N] [--extras]
+// npm run bench [-- --rounds N] [--json FILE] [--sign-only] [--smoke] [--workers N] [--node-options OPTS] [--extras]
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -9,6 +9,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** FEDMETA_WORKERS for the server process; unset: the server's default. */
   workers: string | undefined;
+  /** NODE_OPTIONS for the server process (e.g. --max-semi-space-size=2), to measure a V8 setting. */
+  nodeOptions: string | undefined;
   /** Also the README's design-choice comparisons (bench/extras.ts). */
   extras: boolean;
   inProcessSeconds: number;
@@ -19,7 +21,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { rounds: { type: 'string' }, json: { type: 'string' }, 'sign-only': { type: 'boolean' }, smoke: { type: 'boolean' }, workers: { type: 'string' }, extras: { type: 'boolean' } },
+    options: { rounds: { type: 'string' }, json: { type: 'string' }, 'sign-only': { type: 'boolean' }, smoke: { type: 'boolean' }, workers: { type: 'string' }, 'node-options': { type: 'string' }, extras: { type: 'boolean' } },
   });
   const smoke = values.smoke ?? false;
   const rounds = smoke ? 1 : Number(values.rounds ?? 3);
@@ -31,6 +33,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     signOnly: values['sign-only'] ?? false,
     smoke,
     workers: values.workers,
+    nodeOptions: values['node-options'],
     extras: values.extras ?? false,
     inProcessSeconds: smoke ? 0.2 : 2,
     wrkSeconds: smoke ? 1 : 5,

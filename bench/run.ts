@@ -77,7 +77,7 @@ if (load) {
 if (options.smoke) {
   console.log('\nsmoke: all outputs correct');
 } else {
-  printTable(rows, `fedmeta bench: medians of ${options.rounds} round(s)${options.workers ? `, FEDMETA_WORKERS=${options.workers}` : ''}`);
-  writeJson(options.json, { date: new Date().toISOString(), rounds: options.rounds, workers: options.workers ?? null, rows, inProcess, http: http ?? null });
+  printTable(rows, `fedmeta bench: medians of ${options.rounds} round(s)${options.workers ? `, FEDMETA_WORKERS=${options.workers}` : ''}${options.nodeOptions ? `, NODE_OPTIONS=${options.nodeOptions}` : ''}`);
+  writeJson(options.json, { date: new Date().toISOString(), rounds: options.rounds, workers: options.workers ?? null, nodeOptions: options.nodeOptions ?? null, rows, inProcess, http: http ?? null });
 }
 if (options.extras) await extras(work.signWith, work.privateKeyPem, options.inProcessSeconds);

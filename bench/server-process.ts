@@ -1,6 +1,7 @@
 // fedmeta as it runs in production: `node bin/fedmeta.js serve` (dist/) as a child process on a
 // fresh SQLite store, with one user signed in (a session cookie) and one SAML application, so that
-// wrk can drive sign-ins. FEDMETA_WORKERS is passed through when --workers is given.
+// wrk can drive sign-ins. FEDMETA_WORKERS and NODE_OPTIONS are passed through when --workers and
+// --node-options are given.
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { freePort, tempDir, testEnv } from '../test/helpers/server.js';
@@ -49,10 +50,10 @@ async function signIn(url: string): Promise<string> {
   return `fedmeta_session=${browser.cookies.get('fedmeta_session')}`;
 }
 
-export async function startBenchServer(workers: string | undefined): Promise<BenchServer> {
+export async function startBenchServer(workers: string | undefined, nodeOptions?: string): Promise<BenchServer> {
   const dir = tempDir('fedmeta-bench-');
   const port = await freePort();
-  const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, FEDMETA_DATABASE_URL: `sqlite:${dir}/fedmeta.db`, ...(workers ? { FEDMETA_WORKERS: workers } : {}) });
+  const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, FEDMETA_DATABASE_URL: `sqlite:${dir}/fedmeta.db`, ...(workers ? { FEDMETA_WORKERS: workers } : {}), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
   await cli(['migrate'], env);
   await cli(['users', 'add', USER, '--name', 'Bench'], env, `${PASSWORD}\n`);
   const app = JSON.parse(await cli(['clients', 'add-saml', '--name', 'Bench SP', '--audience', AUDIENCE, '--callback', ACS, '--json'], env)) as { client_id: string };
