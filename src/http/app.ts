@@ -8,6 +8,7 @@ import { handleErrors } from './errors.js';
 import { securityHeaders } from './security-headers.js';
 import { PageRenderer } from './render.js';
 import { buildRouter } from '../routes.js';
+import { accessLog } from './access-log.js';
 import { clientAddressMiddleware } from './client-address.js';
 
 export function createApp(services: Services): Koa {
@@ -16,6 +17,7 @@ export function createApp(services: Services): Koa {
   app.silent = true; // errors are answered and logged by handleErrors
   const router = buildRouter(deps);
   app.use(clientAddressMiddleware(services.config.trustProxy));
+  app.use(accessLog(services.logger, services.recordRequest));
   app.use(securityHeaders);
   app.use(handleErrors(deps.renderer));
   app.use(router.routes());

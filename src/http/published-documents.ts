@@ -57,8 +57,10 @@ export interface DocumentAnswer {
 
 export type DocumentLookup = (request: DocumentRequest) => DocumentAnswer;
 
-export function publishedDocuments(services: Pick<Services, 'config' | 'keyring' | 'catalog' | 'clock' | 'sightings'>): Record<PublishedRoute, DocumentLookup> {
-  const { config, keyring, catalog, clock } = services;
+export function publishedDocuments(services: Pick<Services, 'config' | 'keyring' | 'catalog' | 'clock' | 'sightings' | 'metrics'>): Record<PublishedRoute, DocumentLookup> {
+  const { config, keyring, catalog, clock, metrics } = services;
+  /** Counts each metadata signature (once per document version, not per request). */
+  const signed = () => metrics.signed('metadata');
   const record = sightingRecorder(services);
   const seen = (reader: DocumentReader | undefined, ...sighting: SightingOf) => {
     if (reader) record(reader, ...sighting);
@@ -76,7 +78,7 @@ export function publishedDocuments(services: Pick<Services, 'config' | 'keyring'
     if (clientId !== undefined && !catalog.get(clientId)?.addons.samlp) throw notFound(`No SAML application with client_id "${clientId}"`);
     const snapshot = keyring.snapshot;
     const now = clock.now();
-    const answer = { doc: samlMetadataDocument(snapshot, config, now, clientId), maxAgeSeconds: publishedCacheSeconds(snapshot.keys, config, now) };
+    const answer = { doc: samlMetadataDocument(snapshot, config, now, clientId, signed), maxAgeSeconds: publishedCacheSeconds(snapshot.keys, config, now) };
     seen(reader, 'samlp-metadata', { clientId });
     return answer;
   };
@@ -84,7 +86,7 @@ export function publishedDocuments(services: Pick<Services, 'config' | 'keyring'
     if (clientId !== undefined) namedApp(catalog, clientId, 'wsfed');
     const snapshot = keyring.snapshot;
     const now = clock.now();
-    const answer = { doc: wsfedMetadataDocument(snapshot, config, now, clientId), maxAgeSeconds: publishedCacheSeconds(snapshot.keys, config, now) };
+    const answer = { doc: wsfedMetadataDocument(snapshot, config, now, clientId, signed), maxAgeSeconds: publishedCacheSeconds(snapshot.keys, config, now) };
     seen(reader, 'wsfed-metadata', { clientId });
     return answer;
   };

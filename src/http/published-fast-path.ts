@@ -2,10 +2,10 @@
 // the exact path of a published document, with no query, is answered from bytes and header lines
 // prepared once per document version (published-representation.ts), as soon as the key set changes:
 // Accept-Encoding negotiated with q-values (brotli, gzip or identity, Vary: Accept-Encoding),
-// If-None-Match → 304, and the same security headers and cache policy as through Koa. Everything else, and any refusal (unknown
+// If-None-Match → 304, the same security headers and cache policy as through Koa, and the same
+// access-log line, request metrics and X-Request-Id. Everything else, and any refusal (unknown
 // application, a key that does not open), falls through to Koa unchanged, which answers it as before.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Services } from '../services.js';
 import { ROUTE_PATHS } from '../route-paths.js';
 import { PUBLISHED_ROUTES, publishedDocuments, type DocumentAnswer, type DocumentRequest, type PublishedRoute } from './published-documents.js';
@@ -13,15 +13,7 @@ import { representationsOf } from './published-representation.js';
 import { chooseCoding } from './accept-encoding.js';
 import { ifNoneMatchHits } from './conditional.js';
 import { clientAddress } from './client-address.js';
-import type { DocumentReader } from './sightings.js';
-
-/**
- * The one hook for access logs and metrics of fast-path answers: called after each one is written
- * with its route name (src/route-paths.ts), status (200 or 304), duration in milliseconds and the
- * request (for a request id or the client's address). Requests that fall through are Koa's and are
- * seen by its middleware instead.
- */
-export type PublishedObserver = (route: PublishedRoute, status: number, durationMs: number, req: IncomingMessage) => void;
+import { requestIdOf } from './access-log.js';
 
 interface PathMatch {
   route: PublishedRoute;
@@ -52,13 +44,14 @@ function pathMatcher(): (url: string) => PathMatch | undefined {
   };
 }
 
-function write(req: IncomingMessage, res: ServerResponse, answer: DocumentAnswer): void {
+/** Writes the chosen representation, its request id first (where Koa's access log puts it). */
+function write(req: IncomingMessage, res: ServerResponse, answer: DocumentAnswer, requestId: string): void {
   const representations = representationsOf(answer.doc, answer.maxAgeSeconds);
   const chosen = representations.of(chooseCoding(req.headers['accept-encoding'], representations.codings));
   if (ifNoneMatchHits(req.headers['if-none-match'], chosen.etag)) {
-    res.writeHead(304, chosen.notModified).end();
+    res.writeHead(304, ['X-Request-Id', requestId, ...chosen.notModified]).end();
   } else {
-    res.writeHead(200, chosen.ok).end(req.method === 'HEAD' ? undefined : chosen.body);
+    res.writeHead(200, ['X-Request-Id', requestId, ...chosen.ok]).end(req.method === 'HEAD' ? undefined : chosen.body);
   }
 }
 
@@ -85,35 +78,38 @@ function prepareEach(documents: Record<PublishedRoute, (request: DocumentRequest
 }
 
 /**
- * `next` (Koa's callback) behind the fast path; `observe` sees every answer the fast path gives.
- * The responses are prepared at start and again whenever the key set changes.
+ * `next` (Koa's callback) behind the fast path. Each answer is recorded like Koa's (access-log line
+ * and request metrics through services.recordRequest, X-Request-Id taken or made, and echoed). The
+ * responses are prepared at start and again whenever the key set changes.
  */
 export function publishedFastPath(
-  services: Pick<Services, 'config' | 'keyring' | 'catalog' | 'clock' | 'sightings'>,
+  services: Pick<Services, 'config' | 'keyring' | 'catalog' | 'clock' | 'sightings' | 'metrics' | 'recordRequest'>,
   next: RequestListener,
-  observe?: PublishedObserver,
 ): RequestListener {
   const documents = publishedDocuments(services);
   const match = pathMatcher();
   prepareEach(documents);
   services.keyring.onSnapshot(() => prepareEach(documents));
-  /** Who is asking, as Koa's clientAddressMiddleware would say (FEDMETA_TRUST_PROXY honoured). */
-  const readerOf = (req: IncomingMessage): DocumentReader => {
+  /** The client's address as Koa's clientAddressMiddleware says it (FEDMETA_TRUST_PROXY honoured). */
+  const addressOf = (req: IncomingMessage): string => {
     const forwarded = req.headers['x-forwarded-for'];
-    const address = clientAddress(req.socket.remoteAddress ?? '', Array.isArray(forwarded) ? forwarded.join(',') : forwarded, services.config.trustProxy);
-    return { userAgent: req.headers['user-agent'] || undefined, address: address || undefined };
+    return clientAddress(req.socket.remoteAddress ?? '', Array.isArray(forwarded) ? forwarded.join(',') : forwarded, services.config.trustProxy);
   };
   return (req, res) => {
-    const started = performance.now();
+    const started = process.hrtime.bigint();
     const found = (req.method === 'GET' || req.method === 'HEAD') && req.url ? match(req.url) : undefined;
     if (!found) return next(req, res);
+    const client = addressOf(req);
     let answer: DocumentAnswer;
     try {
-      answer = documents[found.route]({ reader: readerOf(req), clientId: found.clientId });
+      answer = documents[found.route]({ reader: { userAgent: req.headers['user-agent'] || undefined, address: client || undefined }, clientId: found.clientId });
     } catch {
       return next(req, res); // Koa looks it up again and answers the refusal in its surface's format
     }
-    write(req, res, answer);
-    observe?.(found.route, res.statusCode, performance.now() - started, req);
+    const requestIdHeader = req.headers['x-request-id'];
+    const requestId = requestIdOf(Array.isArray(requestIdHeader) ? undefined : requestIdHeader);
+    write(req, res, answer, requestId);
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    services.recordRequest({ method: req.method!, route: found.route, status: res.statusCode, durationMs, requestId, client, clientId: found.clientId });
   };
 }

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { startTestServer, startWithToken, type TestServer } from '../helpers/server.js';
 import { decodedBody, rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { expectJsonError } from '../helpers/errors.js';
-import type { PublishedRoute } from '../../src/http/published-documents.js';
+import { capturingLogger } from '../helpers/logs.js';
 import { hasRepresentations } from '../../src/http/published-representation.js';
 import { jwksDocument } from '../../src/published/jwks.js';
 import { certificateDocument } from '../../src/published/certificates.js';
@@ -20,12 +20,14 @@ describe('published documents: the fast path ahead of routing', () => {
   let server: TestServer;
   let api: (path: string, init?: RequestInit) => Promise<Response>;
   let clientId: string;
-  const observed: [PublishedRoute, number, string | undefined][] = [];
+  const log = capturingLogger();
   const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => rawRequest(`${server.url}${path}`, headers, method);
   const withoutDateAndVary = (response: RawResponse) => response.headers.filter(([name]) => !['date', 'vary'].includes(name.toLowerCase()));
+  /** What two answers of the same representation share: not the date, the Vary, or the request id (new for each). */
+  const withoutVolatile = (response: RawResponse) => withoutDateAndVary(response).filter(([name]) => name.toLowerCase() !== 'x-request-id');
 
   before(async () => {
-    ({ server, api } = await startWithToken({ observePublished: (route, status, durationMs, req) => void observed.push([route, status, durationMs >= 0 ? req.url : 'a negative duration']) }));
+    ({ server, api } = await startWithToken({ logger: log }));
     const addons = { samlp: { audience: 'https://sp.example.com' }, wsfed: { realm: 'urn:rp' } };
     clientId = (await server.services.clients.create({ name: 'SP', callbacks: ['https://sp.example.com/acs'], addons }, { type: 'system', id: 'test' })).clientId;
   });
@@ -33,8 +35,9 @@ describe('published documents: the fast path ahead of routing', () => {
 
   it('answers with the same status, headers (plus Vary: Accept-Encoding) and bytes as Koa does for the same document', async () => {
     for (const path of [...ALL, `/samlp/metadata/${clientId}`, `/wsfed/${clientId}/${WSFED_METADATA}`]) {
-      const fast = await get(path);
-      const koa = await get(`${path}?through=koa`); // a query is never on the fast path
+      const sameId = { 'x-request-id': 'the-same-request-id' };
+      const fast = await get(path, sameId);
+      const koa = await get(`${path}?through=koa`, sameId); // a query is never on the fast path
       expect(fast.status, path).to.equal(200);
       expect(fast.header('vary'), path).to.equal('Accept-Encoding');
       expect(koa.header('vary'), path).to.equal(undefined);
@@ -94,7 +97,7 @@ describe('published documents: the fast path ahead of routing', () => {
           const again = await get(path, { ...headers, 'if-none-match': ifNoneMatch });
           expect(again.status, `${path} ${coding} ${ifNoneMatch}`).to.equal(304);
           expect(again.body.length).to.equal(0);
-          expect(withoutDateAndVary(again)).to.deep.equal(withoutDateAndVary(first).filter(([name]) => !/^content-(type|length|encoding)$/i.test(name)));
+          expect(withoutVolatile(again)).to.deep.equal(withoutVolatile(first).filter(([name]) => !/^content-(type|length|encoding)$/i.test(name)));
           expect(again.header('vary')).to.equal('Accept-Encoding');
         }
       }
@@ -111,7 +114,7 @@ describe('published documents: the fast path ahead of routing', () => {
         const head = await get(path, headers, 'HEAD');
         expect(head.status).to.equal(200);
         expect(head.body.length).to.equal(0);
-        expect(withoutDateAndVary(head), `${path} ${coding}`).to.deep.equal(withoutDateAndVary(getResponse));
+        expect(withoutVolatile(head), `${path} ${coding}`).to.deep.equal(withoutVolatile(getResponse));
       }
     }
   });
@@ -149,18 +152,24 @@ describe('published documents: the fast path ahead of routing', () => {
     expect(escaped.header('vary'), 'and answered by Koa').to.equal(undefined);
   });
 
-  it('calls the observer hook with the route, status, duration and request of each fast-path answer only', async () => {
-    observed.length = 0;
-    const etag = (await get('/samlp/metadata')).header('etag')!;
-    await get('/samlp/metadata', { 'if-none-match': etag });
+  it('logs and counts each answer as Koa does: one access line with route, status, request id, client and application', async () => {
+    const from = log.lines.length;
+    const first = await get('/samlp/metadata', { 'x-request-id': 'trace-0af7651916cd43dd' });
+    expect(first.header('x-request-id'), 'a well-formed request id is kept and echoed').to.equal('trace-0af7651916cd43dd');
+    const again = await get('/samlp/metadata', { 'if-none-match': first.header('etag')!, 'x-request-id': 'not well formed!' });
+    expect(again.header('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
     await get(`/wsfed/${clientId}/${WSFED_METADATA}`, {}, 'HEAD');
     await get('/pem?kid=unknown');
-    await get('/samlp/metadata/nosuchapplication');
-    expect(observed).to.deep.equal([
-      ['saml-metadata', 200, '/samlp/metadata'],
-      ['saml-metadata', 304, '/samlp/metadata'],
-      ['wsfed-app-metadata', 200, `/wsfed/${clientId}/${WSFED_METADATA}`],
+    const access = log.lines.slice(from).filter((line) => line.fields.route !== undefined);
+    expect(access.map(({ fields }) => [fields.method, fields.route, fields.status, fields.request_id, fields.client, fields.client_id])).to.deep.equal([
+      ['GET', 'saml-metadata', 200, 'trace-0af7651916cd43dd', '127.0.0.1', undefined],
+      ['GET', 'saml-metadata', 304, again.header('x-request-id'), '127.0.0.1', undefined],
+      ['HEAD', 'wsfed-app-metadata', 200, access[2]!.fields.request_id, '127.0.0.1', clientId],
+      ['GET', 'certificate-pem', 404, access[3]!.fields.request_id, '127.0.0.1', undefined],
     ]);
+    for (const { fields } of access) expect(fields.duration_ms).to.be.a('number').and.at.least(0);
+    const counted = await server.services.metrics.registry.getSingleMetricAsString('fedmeta_http_requests_total');
+    expect(counted).to.include('route="saml-metadata",method="GET",status="304"');
   });
 
   it('records who read a document (rollover readiness) as Koa would: the client address behind a trusted proxy, the user agent', async () => {
