@@ -53,7 +53,10 @@ async function signIn(url: string): Promise<string> {
 export async function startBenchServer(workers: string | undefined, nodeOptions?: string): Promise<BenchServer> {
   const dir = tempDir('fedmeta-bench-');
   const port = await freePort();
-  const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, FEDMETA_DATABASE_URL: `sqlite:${dir}/fedmeta.db`, ...(workers ? { FEDMETA_WORKERS: workers } : {}), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
+  // No log line per request (warnings only, to a file; the listening line still on stdout), as nginx
+  // runs with access_log off: both sides measure serving, not logging.
+  const logs = { FEDMETA_LOG_LEVEL: 'warn', FEDMETA_LOG_FILE: `${dir}/fedmeta.log` };
+  const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, FEDMETA_DATABASE_URL: `sqlite:${dir}/fedmeta.db`, ...logs, ...(workers ? { FEDMETA_WORKERS: workers } : {}), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
   await cli(['migrate'], env);
   await cli(['users', 'add', USER, '--name', 'Bench'], env, `${PASSWORD}\n`);
   const app = JSON.parse(await cli(['clients', 'add-saml', '--name', 'Bench SP', '--audience', AUDIENCE, '--callback', ACS, '--json'], env)) as { client_id: string };
