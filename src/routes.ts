@@ -47,6 +47,7 @@ export function buildRouter(deps: AppDeps): Router {
   on(GET, 'readyz', readinessHandler(deps));
   on(GET, 'jwks', published.jwks);
   on(GET, 'openid-configuration', published.discovery);
+  on(GET, 'oauth-authorization-server', published.authorizationServer);
   on(GET, 'certificate-cer', published.certificate('cer'));
   on(GET, 'certificate-pem', published.certificate('pem'));
   on(GET, 'certificate-rawpem', published.certificate('rawpem'));
@@ -111,6 +112,8 @@ export function buildRouter(deps: AppDeps): Router {
 
   on(POST, 'oauth-token', errorSurface('oauth'), signingKeyRequired(deps.keyring), tokenHandler(deps));
 
+  // The Management API's own description is public: bound before the API's Bearer authentication.
+  on(GET, 'api-openapi', published.openapi);
   const managementApi = buildManagementApi(deps);
   router.use(managementApi.routes(), managementApi.allowedMethods());
   return router;

@@ -3,7 +3,8 @@
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { jwksDocument } from '../published/jwks.js';
-import { discoveryDocument } from '../published/discovery.js';
+import { authorizationServerDocument, discoveryDocument } from '../published/discovery.js';
+import { openApiDocument } from '../published/openapi.js';
 import { certificateDocument, type CertificateFormat } from '../published/certificates.js';
 import type { PublishedDocument } from '../published/document.js';
 import { invalidRequest, notFound } from '../errors.js';
@@ -42,6 +43,8 @@ export function sendDocument(ctx: Context, doc: PublishedDocument, maxAgeSeconds
 export function publishedHandlers(deps: AppDeps) {
   const { config, keyring, catalog, clock } = deps;
   const discovery = discoveryDocument(config);
+  const authorizationServer = authorizationServerDocument(config);
+  const openapi = openApiDocument(config);
   const seen = sightingRecorder(deps);
   const maxAge = () => publishedCacheSeconds(keyring.snapshot.keys, config, clock.now());
   return {
@@ -50,6 +53,8 @@ export function publishedHandlers(deps: AppDeps) {
       sendDocument(ctx, jwksDocument(keyring.snapshot), maxAge());
     },
     discovery: (ctx: Context) => sendDocument(ctx, discovery, config.metadataCacheSeconds),
+    authorizationServer: (ctx: Context) => sendDocument(ctx, authorizationServer, config.metadataCacheSeconds),
+    openapi: (ctx: Context) => sendDocument(ctx, openapi, config.metadataCacheSeconds),
     samlMetadata: (ctx: Context) => {
       const clientId = ctx.params.client_id as string | undefined;
       if (clientId !== undefined && !catalog.get(clientId)?.addons.samlp) {
