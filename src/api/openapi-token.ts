@@ -57,7 +57,7 @@ const DOCUMENT: ApiOperation = {
     tags: ['Meta'],
     security: [],
     responses: {
-      200: json('The document', { type: 'object', required: ['openapi', 'info', 'paths'] }, { ETag: { description: 'Entity tag', required: true, schema: { type: 'string' } } }),
+      200: json('The document', { type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' } } }, { ETag: { description: 'Entity tag', required: true, schema: { type: 'string' } } }),
       304: { description: 'Not modified (If-None-Match matched the ETag)' },
     },
   },

@@ -61,6 +61,11 @@ export class OpenApiValidator {
     return validate;
   }
 
+  /** The compiled schema of one documented answer. */
+  schemaOf(path: string, method: string, status: string, mediaType: string): ValidateFunction {
+    return this.compile(pointer('paths', path, method, 'responses', status, 'content', mediaType, 'schema'));
+  }
+
   /** Where the answer breaks the document, in words; empty when it conforms. */
   check(answer: ObservedAnswer): string[] {
     const method = answer.method.toLowerCase() === 'head' ? 'get' : answer.method.toLowerCase();
@@ -70,7 +75,7 @@ export class OpenApiValidator {
       // Not an operation of the document: only the router's refusal is allowed, as our error body.
       const expected = matching.length > 0 ? [404, 405] : [404];
       if (!expected.includes(answer.status)) return [`no operation in the document, yet the answer is ${answer.status} (expected ${expected.join(' or ')})`];
-      return this.checkBody(answer, 'application/json', pointer('components', 'schemas', 'Error'));
+      return this.checkBody(answer, 'application/json', this.compile(pointer('components', 'schemas', 'Error')));
     }
     const responses = template.operations[method].responses as Json;
     const response = responses[String(answer.status)] as Json | undefined;
@@ -87,15 +92,14 @@ export class OpenApiValidator {
     }
     const mediaType = (answer.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(mediaType in content)) return [...problems, `${where} content type "${mediaType}" is not documented (${Object.keys(content).join(', ')})`];
-    const schema = pointer('paths', template.path, method, 'responses', String(answer.status), 'content', mediaType, 'schema');
+    const schema = this.schemaOf(template.path, method, String(answer.status), mediaType);
     return [...problems, ...this.checkBody(answer, mediaType, schema).map((problem) => `${where} ${problem}`)];
   }
 
-  private checkBody(answer: ObservedAnswer, mediaType: string, schemaId: string): string[] {
+  private checkBody(answer: ObservedAnswer, mediaType: string, validate: ValidateFunction): string[] {
     const received = (answer.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (received !== mediaType) return [`content type "${received}", expected "${mediaType}"`];
     if (mediaType !== 'application/json') return [];
-    const validate = this.compile(schemaId);
     let body: unknown;
     try {
       body = JSON.parse(answer.body);
