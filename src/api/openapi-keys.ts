@@ -1,16 +1,13 @@
 // The signing-key operations of the OpenAPI document (/api/v2/keys/signing…), as src/routes.ts binds them.
 import { ref } from './openapi-schemas.js';
-import { READS_BODY, json, jsonBody, managed, pathParam, trueOrFalse, type ApiOperation } from './openapi-operations.js';
+import { RATE_LIMIT_HEADERS, READS_BODY, json, jsonBody, managed, pathParam, trueOrFalse, type ApiOperation } from './openapi-operations.js';
 
 const TAG = 'Signing keys';
 const kid = pathParam('kid', 'The key id (RFC 7638 thumbprint)');
 const force = trueOrFalse('force', 'true: skip the revoke guard / readiness and age checks');
-const keyChange = (description: string) =>
-  json(description, ref('KeyChange'), {
-    'X-RateLimit-Limit': { description: 'Rotation/revocation bucket size', schema: { type: 'integer' } },
-    'X-RateLimit-Remaining': { description: 'Tokens left', schema: { type: 'integer' } },
-    'X-RateLimit-Reset': { description: 'When the bucket is full again (Unix seconds)', schema: { type: 'integer' } },
-  });
+/** A key change answers the rotation/revocation bucket's state when the change took a token from it. */
+const bucketHeaders = Object.fromEntries(Object.entries(RATE_LIMIT_HEADERS).map(([name, header]) => [name, { ...header, required: false }]));
+const keyChange = (description: string) => json(description, ref('KeyChange'), bucketHeaders);
 
 export const SIGNING_KEY_OPERATIONS: ApiOperation[] = [
   managed({
