@@ -74,7 +74,7 @@ const USERS: ApiOperation[] = [
     errors: [...READS_BODY, 409],
   }),
   managed({ route: 'api-user', method: 'get', id: 'get_users_by_id', summary: 'Get a user', tag: 'Users', scopes: ['read:users'], parameters: [id], responses: { 200: json('The user', ref('User')) }, errors: [404] }),
-  managed({ route: 'api-user', method: 'delete', id: 'delete_users_by_id', summary: 'Delete a user', tag: 'Users', scopes: ['delete:users'], parameters: [id], responses: { 204: NO_CONTENT }, errors: [404, 409] }),
+  managed({ route: 'api-user', method: 'delete', id: 'delete_users_by_id', summary: 'Delete a user', tag: 'Users', scopes: ['delete:users'], parameters: [id], responses: { 204: NO_CONTENT }, errors: [404] }),
 ];
 
 const LOGS: ApiOperation[] = [
