@@ -2,6 +2,7 @@
 // of route can give, query parameters and request bodies. An operation is bound to a route of the
 // one route table (src/route-paths.ts) by name, so the document's paths cannot differ from the router's.
 import type { RouteName } from '../route-paths.js';
+import type { ErrorCode } from '../error-codes.js';
 import { ref } from './openapi-schemas.js';
 
 type Schema = Record<string, unknown>;
@@ -30,24 +31,32 @@ export const RATE_LIMIT_HEADERS = {
   'X-RateLimit-Reset': header('When the bucket is full again (Unix seconds)', { type: 'integer' }),
 };
 
-const apiError = (description: string, headers?: Record<string, unknown>) => json(description, ref('Error'), headers);
+/** An error answer whose errorCode is one of `codes` (typed against the ErrorCode union). */
+const apiError = (description: string, codes: ErrorCode[], headers?: Record<string, unknown>) =>
+  json(`${codes.map((code) => `\`${code}\``).join(', ')}: ${description}`, { type: 'object', allOf: [ref('Error')], properties: { errorCode: { enum: codes } } }, headers);
 
-/** The Management API's error answers by status (descriptions list the errorCode values). */
+/** The Management API's error answers by status. */
 export const ERRORS = {
-  400: apiError('Invalid request: `invalid_request` (query), `invalid_body` (body), `admin_not_allowed`, SP metadata codes'),
-  401: apiError('`invalid_token`: no, malformed, expired or revoked access token', {
+  400: apiError('an invalid query parameter or body', ['invalid_request', 'invalid_body', 'admin_not_allowed', 'bad_request']),
+  401: apiError('no, malformed, expired or revoked access token', ['invalid_token'], {
     'WWW-Authenticate': header('`Bearer` with the RFC 6750 error'),
   }),
-  403: apiError('`insufficient_scope`: the access token lacks a scope this call needs', {
+  403: apiError('the access token lacks a scope this call needs', ['insufficient_scope'], {
     'WWW-Authenticate': header('`Bearer` with error="insufficient_scope" and the scope needed'),
   }),
-  404: apiError('`not_found`, `key_not_found`, `api_client_not_found` or `log_stream_not_found`'),
-  409: apiError('Conflict: `conflict` (duplicate), `key_state_conflict`, `key_still_in_use`, `next_key_too_young`, `rollover_not_ready`'),
-  413: apiError('`payload_too_large`: the body is larger than 64 KiB'),
-  415: apiError('`unsupported_media_type`: send application/json or application/x-www-form-urlencoded'),
-  429: apiError('`too_many_requests`: the rotation/revocation rate limit is spent', { 'Retry-After': header('Seconds to wait', { type: 'integer' }), ...RATE_LIMIT_HEADERS }),
-  500: apiError('`internal_error` (the message never says more)'),
-  503: apiError('`service_unavailable` (store unreachable) or `key_unavailable` (the current key cannot sign)'),
+  404: apiError('no such resource', ['not_found', 'key_not_found', 'api_client_not_found', 'log_stream_not_found']),
+  409: apiError('the change conflicts with the current state (details: revocable_at, rotatable_at, warnings)', [
+    'conflict',
+    'key_state_conflict',
+    'key_still_in_use',
+    'next_key_too_young',
+    'rollover_not_ready',
+  ]),
+  413: apiError('the body is larger than 64 KiB', ['payload_too_large']),
+  415: apiError('send application/json or application/x-www-form-urlencoded', ['unsupported_media_type']),
+  429: apiError('the rotation/revocation rate limit is spent', ['too_many_requests'], { 'Retry-After': header('Seconds to wait', { type: 'integer' }), ...RATE_LIMIT_HEADERS }),
+  500: apiError('our fault (the message never says more)', ['internal_error', 'key_set_corrupt', 'key_set_incomplete', 'key_exists']),
+  503: apiError('the store is unreachable, or the current key cannot sign', ['service_unavailable', 'key_unavailable']),
 } as const;
 
 export type ErrorStatus = keyof typeof ERRORS;
@@ -84,7 +93,7 @@ interface ManagedOperation {
 
 /** A Bearer-authenticated Management API operation, with the error answers every such route can give. */
 export function managed(spec: ManagedOperation): ApiOperation {
-  const errors = [...new Set([...(spec.errors ?? []), ...AUTHENTICATED])].sort();
+  const errors = [...new Set([...(spec.errors ?? []), ...AUTHENTICATED])].sort((a, b) => a - b);
   return {
     route: spec.route,
     method: spec.method,

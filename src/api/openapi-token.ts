@@ -3,7 +3,9 @@
 import { RATE_LIMIT_HEADERS, json, type ApiOperation } from './openapi-operations.js';
 import { ref } from './openapi-schemas.js';
 
-const oauthError = (description: string, headers?: Record<string, unknown>) => json(description, ref('OAuthError'), headers);
+/** An RFC 6749 error answer whose `error` is one of `codes`. */
+const oauthError = (description: string, codes: string[], headers?: Record<string, unknown>) =>
+  json(`${codes.map((code) => `\`${code}\``).join(', ')}: ${description}`, { type: 'object', allOf: [ref('OAuthError')], properties: { error: { enum: codes } } }, headers);
 
 const tokenRequest = {
   type: 'object',
@@ -33,17 +35,21 @@ const TOKEN: ApiOperation = {
       200: json('An RS256 access token (at+jwt) signed by the current key', ref('TokenResponse'), {
         'Cache-Control': { description: 'no-store', required: true, schema: { const: 'no-store' } },
       }),
-      400: oauthError('`invalid_request`, `unsupported_grant_type` or `invalid_scope`'),
-      401: oauthError('`invalid_client`: unknown client or wrong secret (WWW-Authenticate: Basic when Basic was used)'),
-      403: oauthError('`access_denied`: the audience is not the Management API'),
-      413: oauthError('`invalid_request`: the body is larger than 16 KiB'),
-      415: oauthError('`invalid_request`: send application/x-www-form-urlencoded or application/json'),
-      429: oauthError('`too_many_requests`: too many failed client authentications for this client or address', {
+      400: oauthError('a missing or invalid parameter, an unknown grant type or a scope not granted', ['invalid_request', 'unsupported_grant_type', 'invalid_scope']),
+      401: oauthError('unknown client or wrong secret (WWW-Authenticate: Basic when Basic was used)', ['invalid_client']),
+      403: oauthError('the audience is not the Management API', ['access_denied']),
+      413: oauthError('the body is larger than 16 KiB', ['invalid_request']),
+      415: oauthError('send application/x-www-form-urlencoded or application/json', ['invalid_request']),
+      429: oauthError('too many failed client authentications for this client or address', ['too_many_requests'], {
         'Retry-After': { description: 'Seconds to wait', required: true, schema: { type: 'integer' } },
         ...RATE_LIMIT_HEADERS,
       }),
-      500: oauthError('`server_error`'),
-      503: oauthError('`temporarily_unavailable` (too many secret checks in progress; Retry-After: 1) or `key_unavailable`'),
+      500: oauthError('our fault', ['server_error']),
+      503: oauthError('too many secret checks in progress (Retry-After: 1), the store is unreachable or the current key cannot sign', [
+        'temporarily_unavailable',
+        'service_unavailable',
+        'key_unavailable',
+      ]),
     },
   },
 };

@@ -95,6 +95,9 @@ describe('OpenAPI document (src/api/openapi.ts)', () => {
       const text = { status: 201, headers: new Headers({ 'content-type': 'text/plain' }), body: 'ok' };
       expect(validator.check({ method: 'POST', path: '/api/v2/keys/signing/rotate', ...text })[0]).to.match(/content type "text\/plain" is not documented/);
       expect(validator.check({ method: 'GET', path: '/api/v2/keys/signing', ...json(401, error(401, 'invalid_token')) })[0]).to.match(/header WWW-Authenticate is missing/);
+      expect(validator.check({ method: 'GET', path: '/api/v2/keys/signing/abc', ...json(404, error(404, 'csrf_rejected')) })[0]).to.match(/errorCode must be equal to one of the allowed values/);
+      const oauth = { error: 'invalid_token', error_description: 'd' };
+      expect(validator.check({ method: 'POST', path: '/oauth/token', ...json(401, oauth) })[0]).to.match(/error must be equal to one of the allowed values/);
     });
 
     it('matches literal segments before parameters, and allows only 404/405 outside the document', () => {
