@@ -88,7 +88,7 @@ describe('OpenAPI document (src/api/openapi.ts)', () => {
       expect(validator.check({ method: 'DELETE', path: '/api/v2/clients/x', status: 204, headers: new Headers(), body: '' })).to.deep.equal([]);
     });
 
-    it('refuses an undocumented status, member, content type or missing required header', () => {
+    it('refuses an undocumented status, member, error code, content type or missing required header', () => {
       expect(validator.check({ method: 'POST', path: '/api/v2/keys/signing/rotate', ...json(202, keyChange) })[0]).to.match(/status 202 is not documented/);
       expect(validator.check({ method: 'POST', path: '/api/v2/keys/signing/rotate', ...json(201, { ...keyChange, secret: 'x' }) })[0]).to.match(/must NOT have additional properties/);
       expect(validator.check({ method: 'POST', path: '/api/v2/keys/signing/rotate', ...json(201, { kid: 'abc' }) })[0]).to.match(/required property 'cert'/);
