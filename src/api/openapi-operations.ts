@@ -37,7 +37,7 @@ const apiError = (description: string, codes: ErrorCode[], headers?: Record<stri
 
 /** The Management API's error answers by status. */
 export const ERRORS = {
-  400: apiError('an invalid query parameter or body', ['invalid_request', 'invalid_body', 'admin_not_allowed', 'bad_request']),
+  400: apiError('an invalid query parameter or body', ['invalid_request', 'invalid_body', 'invalid_query_string', 'admin_not_allowed', 'bad_request']),
   401: apiError('no, malformed, expired or revoked access token', ['invalid_token'], {
     'WWW-Authenticate': header('`Bearer` with the RFC 6750 error'),
   }),

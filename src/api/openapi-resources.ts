@@ -74,6 +74,21 @@ const USERS: ApiOperation[] = [
     errors: [...READS_BODY, 409],
   }),
   managed({ route: 'api-user', method: 'get', id: 'get_users_by_id', summary: 'Get a user', tag: 'Users', scopes: ['read:users'], parameters: [id], responses: { 200: json('The user', ref('User')) }, errors: [404] }),
+  managed({
+    route: 'api-user',
+    method: 'patch',
+    id: 'patch_users_by_id',
+    summary: 'Change a user: name, password, user_metadata (merged as Auth0: null removes a member), blocked (blocking ends their sessions)',
+    tag: 'Users',
+    scopes: ['update:users'],
+    parameters: [id],
+    requestBody: jsonBody({
+      type: 'object',
+      properties: { name: { type: 'string', maxLength: 200 }, password: { type: 'string', minLength: 8, maxLength: 1024 }, user_metadata: { type: 'object' }, blocked: { type: 'boolean' } },
+    }),
+    responses: { 200: json('The user', ref('User')) },
+    errors: [...READS_BODY, 404, 409],
+  }),
   managed({ route: 'api-user', method: 'delete', id: 'delete_users_by_id', summary: 'Delete a user', tag: 'Users', scopes: ['delete:users'], parameters: [id], responses: { 204: NO_CONTENT }, errors: [404] }),
 ];
 

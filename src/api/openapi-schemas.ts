@@ -78,9 +78,9 @@ const LogStream = object({
 const ApiClient = object({ client_id: string, name: string, scopes: arrayOf(string), created_at: dateTime, secret_version: { type: 'integer', minimum: 1 } });
 
 const User = object(
-  { user_id: string, email: string, name: string, admin: boolean, user_metadata: stringMap, created_at: dateTime },
-  { blocked: boolean, updated_at: dateTime },
-  'A user (never its password hash). `blocked` as Auth0: a blocked user cannot sign in.',
+  { user_id: string, email: string, name: string, admin: boolean, blocked: boolean, user_metadata: { type: 'object' }, created_at: dateTime, updated_at: dateTime },
+  {},
+  "A user, Auth0's members (never its password hash). A blocked user cannot sign in. user_metadata is bounded JSON; its top-level strings may be released as attributes.",
 );
 
 /** Auth0's log event: the members every entry has, then Auth0's optional ones, then fedmeta's actor. */

@@ -35,6 +35,11 @@ const USAGE = `usage: fedmeta <command>
   users add EMAIL [--name N] [--admin]    create a user; the password is read from stdin
   users grant-admin EMAIL                 make a user a dashboard administrator
   users revoke-admin EMAIL                remove a user's administrator role
+  users list [--q Q] [--page N] [--per-page N] [--json]  list or search users (Auth0's q: email:"a@b.c", name:ann*, blocked:true …)
+  users show EMAIL_OR_ID [--json]         one user (never their password hash)
+  users set-password EMAIL                new password from stdin; ends the user's sessions
+  users block EMAIL | unblock EMAIL       block (ends their sessions, refuses sign-in) or allow again
+  users remove EMAIL --yes                delete a user and end their sessions
   api-clients add --name N --scopes "…"  create a Management API client (secret printed once)
   api-clients list [--json]               list Management API clients (never their secrets)
   api-clients remove ID                   delete a client: its secret and tokens stop working at once

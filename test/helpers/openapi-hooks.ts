@@ -5,14 +5,14 @@
 // hooks are reported by the next test, or at the end of the run. CLI child processes are not watched.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { OpenApiValidator, isDocumentedSurface } from './openapi-validator.js';
+import { OpenApiValidator } from './openapi-validator.js';
+import { isCheckedAnswer } from './openapi-surface.js';
 
 const validator = new OpenApiValidator();
 const violations: string[] = [];
 
 function record(method: string, url: string, status: number, headers: Headers, body: string): void {
   const { pathname } = new URL(url);
-  if (!isDocumentedSurface(pathname)) return;
   for (const problem of validator.check({ method, path: pathname, status, headers, body })) {
     violations.push(`${method.toUpperCase()} ${pathname} answered ${status}: ${problem}`);
   }
@@ -23,7 +23,7 @@ globalThis.fetch = async function checkedFetch(input: string | URL | Request, in
   const response = await originalFetch(input, init);
   const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
   const url = input instanceof Request ? input.url : String(input);
-  if (isDocumentedSurface(new URL(url).pathname)) record(method, url, response.status, response.headers, await response.clone().text());
+  if (isCheckedAnswer(url)) record(method, url, response.status, response.headers, await response.clone().text());
   return response;
 };
 
@@ -34,12 +34,15 @@ const originalRequest = http.request;
 http.request = function checkedRequest(this: unknown, ...args: unknown[]): ClientRequest {
   const request = (originalRequest as (...a: unknown[]) => ClientRequest).apply(this, args);
   request.on('response', (response: IncomingMessage) => {
+    const host = request.host.includes(':') ? `[${request.host}]` : request.host;
+    const url = `http://${host}:${response.socket?.remotePort ?? ''}${request.path}`;
+    if (!isCheckedAnswer(url)) return;
     const chunks: Buffer[] = [];
     response.on('data', (chunk: Buffer | string) => chunks.push(Buffer.from(chunk)));
     response.on('end', () => {
       const headers = new Headers();
       for (let i = 0; i < response.rawHeaders.length; i += 2) headers.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
-      record(request.method, `http://${request.host}${request.path}`, response.statusCode ?? 0, headers, Buffer.concat(chunks).toString('utf8'));
+      record(request.method, url, response.statusCode ?? 0, headers, Buffer.concat(chunks).toString('utf8'));
     });
   });
   return request;
