@@ -8,7 +8,7 @@ const id = pathParam('id', 'The client_id or user_id');
 const page = query('page', { type: 'string', pattern: '^\\d+$' }, 'Page number, from 0');
 const perPage = query('per_page', { type: 'string', pattern: '^\\d+$' }, 'Entries per page (1 to 100, default 50)');
 const includeTotals = trueOrFalse('include_totals', 'true: answer {start, limit, length, total, …} around the page');
-const q = query('q', { type: 'string', maxLength: 1024 }, 'Search query (Lucene-like, as Auth0)');
+const q = query('q', { type: 'string', maxLength: 1000 }, "Search query: the part of Auth0's Lucene syntax that user searches use");
 const listOf = (name: string, member: string, description: string) =>
   json(description, { oneOf: [{ type: 'array', items: ref(name) }, totals(member, name)] });
 
@@ -84,7 +84,13 @@ const USERS: ApiOperation[] = [
     parameters: [id],
     requestBody: jsonBody({
       type: 'object',
-      properties: { name: { type: 'string', maxLength: 200 }, password: { type: 'string', minLength: 8, maxLength: 1024 }, user_metadata: { type: 'object' }, blocked: { type: 'boolean' } },
+      properties: {
+        name: { type: 'string', maxLength: 200 },
+        password: { type: 'string', minLength: 8, maxLength: 1024, description: 'Ends the user\'s sessions' },
+        connection: { type: 'string', description: 'Accepted and ignored (Auth0 clients send it with a password)' },
+        user_metadata: { type: 'object' },
+        blocked: { type: 'boolean', description: 'true ends every session of the user and refuses their sign-ins' },
+      },
     }),
     responses: { 200: json('The user', ref('User')) },
     errors: [...READS_BODY, 404, 409],
