@@ -120,6 +120,7 @@ export const SCHEMAS: Record<string, Schema> = {
       previous: boolean,
       revoked: boolean,
       expires_at: dateTime,
+      key_location: { type: 'string', pattern: '^(sealed|pkcs11:.+)$', description: 'Where the private key lives: sealed in the store, or in a PKCS#11 token (its label)' },
     },
     { current_since: dateTime, current_until: dateTime, revoked_at: dateTime, revocable_at: dateTime },
     "A signing key, Auth0's shape: kid is the RFC 7638 thumbprint; fingerprint and thumbprint are SHA-1 of the DER certificate.",

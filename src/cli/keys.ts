@@ -26,8 +26,8 @@ export async function keysCommand(args: string[], services: Services, io: Io): P
       const state = (key: (typeof keys)[number]) => (key.current ? 'current' : key.next ? 'next' : key.previous ? 'previous' : 'revoked');
       io.out(
         table([
-          ['STATE', 'KID', 'FINGERPRINT (SHA-1)', 'CURRENT SINCE', 'CURRENT UNTIL', 'REVOCABLE AT', 'REVOKED AT'],
-          ...keys.map((key) => [state(key), key.kid, key.fingerprint, key.current_since ?? '-', key.current_until ?? '-', key.revocable_at ?? '-', key.revoked_at ?? '-']),
+          ['STATE', 'KID', 'FINGERPRINT (SHA-1)', 'CURRENT SINCE', 'CURRENT UNTIL', 'REVOCABLE AT', 'REVOKED AT', 'LOCATION'],
+          ...keys.map((key) => [state(key), key.kid, key.fingerprint, key.current_since ?? '-', key.current_until ?? '-', key.revocable_at ?? '-', key.revoked_at ?? '-', key.key_location]),
         ]),
       );
       return 0;

@@ -3,7 +3,7 @@
 // `serve` is passed in by src/main.ts (the process entry), so the CLI does not depend on the HTTP layer.
 import { loadConfig, ConfigError } from '../config.js';
 import { FedmetaError } from '../errors.js';
-import { openServices } from '../services.js';
+import { closeServices, openServices } from '../services.js';
 import { openStore } from '../store/open.js';
 import { keysCommand } from './keys.js';
 import { metadataSignerCommand } from './metadata-signer.js';
@@ -80,7 +80,7 @@ export async function runCli(argv: string[], serve: ServeCommand, io: Io = proce
         for (const warning of services.warnings) io.err(`fedmeta: warning: ${warning}\n`);
         return await COMMANDS[command as keyof typeof COMMANDS](args, services, io);
       } finally {
-        await services.store.close();
+        await closeServices(services);
       }
     }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

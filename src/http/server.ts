@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Config, HttpLimits } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
-import { openServices, type Services } from '../services.js';
+import { closeServices, openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
+import { publishedFastPath } from './published-fast-path.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
@@ -104,14 +105,14 @@ function purgeExpired(services: Services, config: Config, intervalMs: number): E
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const services = await openServices({ config, ...options, processMetrics: config.metrics !== undefined });
-  const server = createHttpServer(config.http, createApp(services).callback());
+  const server = createHttpServer(config.http, publishedFastPath(services, createApp(services).callback()));
   let metrics: MetricsListener | undefined;
   try {
     await listen(server, config);
     if (config.metrics) metrics = await startMetricsListener(config.metrics, services.metrics, services.logger);
   } catch (error) {
     server.close();
-    await services.store.close();
+    await closeServices(services);
     throw error;
   }
   const watch = watchServices(services, options.pollMs ?? 250);
@@ -135,7 +136,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       purge.stop();
       await watch.stop();
       await services.sightings.stop();
-      await services.store.close();
+      await closeServices(services);
     },
   };
 }
