@@ -4,6 +4,7 @@
 // document fails, naming method, path, status and what is wrong; answers received in before/after
 // hooks are reported by the next test, or at the end of the run. CLI child processes are not watched.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { OpenApiValidator } from './openapi-validator.js';
 import { isCheckedAnswer } from './openapi-surface.js';
@@ -27,6 +28,14 @@ globalThis.fetch = async function checkedFetch(input: string | URL | Request, in
   return response;
 };
 
+/** The body as sent before its Content-Encoding (fetch() decodes by itself; node:http does not). */
+function decoded(body: Buffer, encoding: string | null): Buffer {
+  if (encoding === 'br') return brotliDecompressSync(body);
+  if (encoding === 'gzip') return gunzipSync(body);
+  if (encoding === 'deflate') return inflateSync(body);
+  return body;
+}
+
 // node:http's request(), as the tests that pick a source address use it: the answer's bytes are read
 // alongside the test's own listener (a second 'data' listener sees the same chunks).
 const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
@@ -42,7 +51,7 @@ http.request = function checkedRequest(this: unknown, ...args: unknown[]): Clien
     response.on('end', () => {
       const headers = new Headers();
       for (let i = 0; i < response.rawHeaders.length; i += 2) headers.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
-      record(request.method, url, response.statusCode ?? 0, headers, Buffer.concat(chunks).toString('utf8'));
+      record(request.method, url, response.statusCode ?? 0, headers, decoded(Buffer.concat(chunks), headers.get('content-encoding')).toString('utf8'));
     });
   });
   return request;

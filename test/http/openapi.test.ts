@@ -11,6 +11,7 @@ import { PageRenderer } from '../../src/http/render.js';
 import { buildOpenApi, openApiPath } from '../../src/api/openapi.js';
 import { ROUTE_PATHS, type RouteName } from '../../src/route-paths.js';
 import { createServer, request } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { drainViolations } from '../helpers/openapi-hooks.js';
 
@@ -94,16 +95,22 @@ describe('OpenAPI document at /api/v2/openapi.json', () => {
 
   it('the root hooks check answers received through fetch and through node:http', async () => {
     // A stand-in server that answers a Management API path with a body the document does not allow.
-    const liar = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"none"}'));
+    const liar = createServer((req, res) => {
+      const gzip = req.headers['accept-encoding'] === 'gzip';
+      res.writeHead(200, { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+      res.end(gzip ? gzipSync('{"keys":"none"}') : '{"keys":"none"}');
+    });
     await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
     try {
       drainViolations();
       await (await fetch(`${base}/api/v2/keys/signing`)).text();
-      await new Promise<void>((resolve, reject) => request(`${base}/api/v2/keys/signing`, (res) => res.resume().on('end', resolve)).on('error', reject).end());
+      for (const headers of [{}, { 'accept-encoding': 'gzip' }]) {
+        await new Promise<void>((resolve, reject) => request(`${base}/api/v2/keys/signing`, { headers }, (res) => res.resume().on('end', resolve)).on('error', reject).end());
+      }
       await (await fetch(`${base}/not-the-api`)).text();
       const seen = drainViolations();
-      expect(seen).to.have.length(2);
+      expect(seen, 'fetch, node:http, node:http with a gzip body').to.have.length(3);
       for (const violation of seen) expect(violation).to.match(/^GET \/api\/v2\/keys\/signing answered 200: \(GET \/api\/v2\/keys\/signing\) \(body\) must be array/);
     } finally {
       await new Promise((resolve) => liar.close(resolve));
