@@ -2,7 +2,7 @@
 // other command runs through the CLI. Nothing in src/ imports this file.
 import { loadConfig } from './config.js';
 import { startServer } from './http/server.js';
-import { runCli } from './cli/main.js';
+import { runCli, type ListenOverrides } from './cli/main.js';
 import { processIo, type Io } from './cli/output.js';
 
 function untilSignal(): Promise<void> {
@@ -12,8 +12,9 @@ function untilSignal(): Promise<void> {
   });
 }
 
-async function serve(io: Io): Promise<number> {
-  const running = await startServer(loadConfig());
+/** `fedmeta serve [--host H] [--port P]`: the flags win over HOST and PORT. */
+async function serve(io: Io, listen: ListenOverrides): Promise<number> {
+  const running = await startServer({ ...loadConfig(), ...listen });
   const { config, warnings, keyring } = running.services;
   for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
   io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${keyring.snapshot.currentKid})\n`);

@@ -1,40 +1,52 @@
-// fedmeta users add EMAIL [--name N] [--admin] — the password is read from standard input.
-// fedmeta users grant-admin EMAIL / revoke-admin EMAIL — the only ways besides the dashboard to make
-// or unmake an administrator (the Management API refuses).
-import { parseArgs } from 'node:util';
+// fedmeta users add|grant-admin|revoke-admin. grant-admin and revoke-admin are the only ways besides
+// the dashboard to make or unmake an administrator (the Management API refuses).
 import type { Services } from '../services.js';
 import { userView } from '../users/types.js';
-import { UsageError, type Io } from './output.js';
-import { cliActor } from './keys.js';
+import { cliActor } from './output.js';
+import { command, type CommandGroup } from './command-spec.js';
+import { readNewPassword } from './new-password.js';
 
-const USAGE = 'usage: fedmeta users add EMAIL [--name N] [--admin]  (password on stdin) | users grant-admin EMAIL | users revoke-admin EMAIL';
+const EMAIL = ['<email>', 'the user\'s email address (compared case- and width-insensitively)'] as const;
 
-export async function usersCommand(args: string[], services: Services, io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'grant-admin' || sub === 'revoke-admin') {
-    const { positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: {} });
-    if (positionals.length !== 1) throw new UsageError(`usage: fedmeta users ${sub} EMAIL`);
-    const admin = sub === 'grant-admin';
-    const found = await services.users.findByEmail(positionals[0]);
-    const user = await services.users.setAdmin(found.userId, admin, cliActor());
-    io.out(`${user.email} (${user.userId}) is ${admin ? 'an administrator' : 'no longer an administrator'}\n`);
-    return 0;
-  }
-  if (sub !== 'add') throw new UsageError(USAGE);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    strict: true,
-    allowPositionals: true,
-    options: { name: { type: 'string' }, admin: { type: 'boolean' }, json: { type: 'boolean' } },
+function adminCommand(name: 'grant-admin' | 'revoke-admin') {
+  const admin = name === 'grant-admin';
+  return command({
+    name,
+    summary: admin ? 'make a user a dashboard administrator' : "remove a user's administrator role",
+    arguments: [EMAIL],
+    json: 'the user (never its password hash)',
+    run: async ({ args, services, print }) => {
+      const found = await services.users.findByEmail(args[0]!);
+      const user = await services.users.setAdmin(found.userId, admin, cliActor());
+      print(userView(user), () => `${user.email} (${user.userId}) is ${admin ? 'an administrator' : 'no longer an administrator'}\n`);
+    },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: fedmeta users add EMAIL [--name N] [--admin]  (password on stdin)');
-  // One line: `echo "$PASSWORD" | fedmeta users add …` ends it with a newline that is not part of it.
-  const password = (await io.readStdin()).replace(/\r?\n$/, '');
-  if (!password) throw new UsageError('give the password on standard input, e.g. printf %s "$PASSWORD" | fedmeta users add EMAIL');
-  const user = await services.users.create(
-    { email: positionals[0], password, ...(values.name ? { name: values.name } : {}), admin: values.admin ?? false },
-    cliActor(),
-  );
-  io.out(values.json ? `${JSON.stringify(userView(user))}\n` : `created ${user.admin ? 'administrator' : 'user'} ${user.email} (${user.userId})\n`);
-  return 0;
 }
+
+async function addUser(services: Services, email: string, password: string, options: { name?: string; admin?: boolean }) {
+  return services.users.create({ email, password, ...(options.name ? { name: options.name } : {}), admin: options.admin ?? false }, cliActor());
+}
+
+export const usersCommands: CommandGroup = {
+  name: 'users',
+  summary: 'users who sign in, and dashboard administrators',
+  commands: [
+    command<{ name?: string; admin?: boolean }>({
+      name: 'add',
+      summary: 'create a user; the password is asked for on a terminal (twice, not echoed) or read from stdin',
+      arguments: [EMAIL],
+      options: [
+        ['--name <name>', 'display name'],
+        ['--admin', 'make the user a dashboard administrator'],
+      ],
+      json: 'the new user (never its password hash)',
+      details: 'Piped: printf %s "$PASSWORD" | fedmeta users add ann@example.com (one trailing newline is not part of the password).',
+      run: async ({ args, options, services, io, print }) => {
+        const user = await addUser(services, args[0]!, await readNewPassword(io, 'users add EMAIL'), options);
+        print(userView(user), () => `created ${user.admin ? 'administrator' : 'user'} ${user.email} (${user.userId})\n`);
+      },
+    }),
+    adminCommand('grant-admin'),
+    adminCommand('revoke-admin'),
+  ],
+};
