@@ -4,9 +4,10 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 
 export function promptHidden(prompt: string): Promise<string> {
-  process.stderr.write(prompt);
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  // The terminal goes to raw mode here, before the prompt: nothing typed after it is echoed.
   const reader = createInterface({ input: process.stdin, output: discard, terminal: true });
+  process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let answer: string | undefined;
     reader.once('line', (line) => {

@@ -23,10 +23,10 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
   });
 }
 
-/** Start `fedmeta serve` and resolve with its URL once it prints the listening line. */
-export function serveProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+/** Start `fedmeta serve [args…]` and resolve with its URL once it prints the listening line. */
+export function serveProcess(env: Record<string, string>, args: string[] = []): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
