@@ -76,7 +76,7 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
       const refused = await cli(...args);
       expect(refused.code, args.join(' ')).to.equal(1);
       expect(refused.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
-      expect(refused.stderr).to.match(/^fedmeta: /);
+      expect(refused.stderr, 'the message, then the error code').to.match(/^fedmeta: .+ \((key_state_conflict|key_not_found)\)\n$/);
     }
     expect(await keys()).to.deep.equal(list);
     const revoked = await cli('keys', 'revoke', previous.kid, '--force');
