@@ -4,9 +4,8 @@
 // CLI's entry (runCli) in-process, dozens of runs; a sample and serve run the built binary
 // (npm run build first) to check what reaches the process's stdout, stderr and exit code.
 import { expect } from 'chai';
-import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
-import { runCli, serveProcess } from '../helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import { runCli, serveProcess, stopServeProcess } from '../helpers/cli.js';
 import { captureIo, freePort, tempDir, testEnv } from '../helpers/server.js';
 import { runCli as runCliEntry } from '../../src/cli/main.js';
 import { byPath, COMMAND_PATHS, GROUP_COMMANDS, LEAF_COMMANDS } from '../helpers/cli-program.js';
@@ -149,9 +148,7 @@ describe('CLI reference: serve --help, --host and --port', function () {
       expect(running.url).to.equal(`http://127.0.0.1:${port}`);
       expect((await fetch(`${running.url}/.well-known/jwks.json`)).status).to.equal(200);
     } finally {
-      running.child.kill('SIGTERM');
-      await once(running.child, 'exit');
-      rmSync(dir, { recursive: true, force: true });
+      await stopServeProcess(running, dir);
     }
   });
 

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { runCli, serveProcess } from '../helpers/cli.js';
+import { runCli, serveProcess, stopServeProcess } from '../helpers/cli.js';
 import { startTestServer, tempDir, testEnv, type TestServer } from '../helpers/server.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
 import { until } from '../helpers/wait.js';
@@ -247,9 +246,7 @@ describe('CLI limits (issue 9)', function () {
       expect(received).to.match(/^HTTP\/1\.1 408 /);
       expect((await fetch(`${running.url}/.well-known/jwks.json`)).status).to.equal(200);
     } finally {
-      running.child.kill('SIGTERM');
-      await once(running.child, 'exit');
-      rmSync(dir, { recursive: true, force: true });
+      await stopServeProcess(running, dir);
     }
   });
 
