@@ -14,6 +14,12 @@ export type { ListenOverrides, ServeCommand } from './program.js';
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
+/** `fedmeta help keys rotate` is `fedmeta keys rotate --help` (commander's help command goes one level deep). */
+function commandLine(argv: string[]): string[] {
+  const args = argv[0] === 'help' && argv.length > 2 ? [...argv.slice(1), '--help'] : argv;
+  return kidsAsPositionals(args);
+}
+
 function exitCode(error: unknown, io: Io): number {
   // Commander has already printed its help or its one-line error.
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
@@ -37,7 +43,7 @@ export async function runCli(argv: string[], serve: ServeCommand, io: Io = proce
   };
   let code = 0;
   try {
-    await buildProgram(io, open, serve, (served) => (code = served)).parseAsync(kidsAsPositionals(argv), { from: 'user' });
+    await buildProgram(io, open, serve, (served) => (code = served)).parseAsync(commandLine(argv), { from: 'user' });
     return code;
   } catch (error) {
     return exitCode(error, io);
@@ -50,5 +56,5 @@ export async function runCli(argv: string[], serve: ServeCommand, io: Io = proce
  */
 export async function runCommand(argv: string[], services: Services, io: Io): Promise<void> {
   const refuseServe: ServeCommand = () => Promise.reject(new UsageError('serve is not available in-process'));
-  await buildProgram(io, async () => ({ services, close: async () => undefined }), refuseServe).parseAsync(kidsAsPositionals(argv), { from: 'user' });
+  await buildProgram(io, async () => ({ services, close: async () => undefined }), refuseServe).parseAsync(commandLine(argv), { from: 'user' });
 }

@@ -60,12 +60,14 @@ describe('CLI reference: help, usage errors and --version for every command', ()
     });
   }
 
-  it('fedmeta help GROUP is the group\'s --help; fedmeta help lists every group', async () => {
+  it('fedmeta help GROUP [COMMAND] is its --help; fedmeta help lists every group', async () => {
     for (const [group] of GROUPS) {
       const result = await run(['help', group!]);
       expect(result.code, group).to.equal(0);
       expect(result.stdout).to.equal((await run([group!, '--help'])).stdout);
     }
+    expect((await run(['help', 'keys', 'rotate'])).stdout).to.equal((await run(['keys', 'rotate', '--help'])).stdout);
+    expect((await run(['help', 'frobnicate'])).code).to.equal(2);
     const top = await run(['help']);
     expect(top.code).to.equal(0);
     for (const [group] of GROUPS) expect(top.stdout).to.include(`  ${group} `);
