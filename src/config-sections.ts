@@ -58,6 +58,8 @@ export interface HttpLimits {
   socketTimeoutMs: number;
   /** Maximum size of the request line plus headers, in bytes (larger: 431). */
   maxHeaderBytes: number;
+  /** On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
 export function parseRollover(env: Env, metadataCacheSeconds: number): RolloverSettings {
@@ -131,5 +133,6 @@ export function parseHttpLimits(env: Env): HttpLimits {
     keepAliveTimeoutMs: integer(env, 'FEDMETA_KEEPALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     socketTimeoutMs,
     maxHeaderBytes: integer(env, 'FEDMETA_MAX_HEADER_BYTES', 16_384, 4_096, 65_536),
+    shutdownGraceMs: integer(env, 'FEDMETA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   });
 }

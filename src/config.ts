@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, hostName, integer, type Env } from './config-values.js';
+import { parseAddressList, type AddressList } from './net/address-list.js';
 import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
 export { ConfigError } from './config-values.js';
@@ -47,6 +48,8 @@ export interface Config {
   certificates: CertificateWatchSettings;
   /** Delivery of the audit log to log streams (src/log-streams/). */
   logStreams: LogStreamSettings;
+  /** Reverse proxies whose X-Forwarded-For is believed (FEDMETA_TRUST_PROXY); undefined: none. */
+  trustProxy: AddressList | undefined;
 }
 
 function parseIssuer(env: Env): URL {
@@ -146,7 +149,18 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     rotationPolicy: parseRotationPolicy(env),
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
+    trustProxy: parseTrustProxy(env),
   });
+}
+
+function parseTrustProxy(env: Env): AddressList | undefined {
+  const raw = env.FEDMETA_TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return undefined;
+  try {
+    return parseAddressList(raw);
+  } catch (error) {
+    throw new ConfigError('FEDMETA_TRUST_PROXY', (error as Error).message);
+  }
 }
 
 function parseMetadataSigner(env: Env): 'dedicated' | 'current' {

@@ -5,10 +5,10 @@ import { startServer } from './http/server.js';
 import { runCli, type ListenOverrides } from './cli/main.js';
 import { processIo, type Io } from './cli/output.js';
 
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
 }
 
@@ -18,8 +18,10 @@ async function serve(io: Io, listen: ListenOverrides): Promise<number> {
   const { config, warnings, keyring } = running.services;
   for (const warning of warnings) io.err(`fedmeta: warning: ${warning}\n`);
   io.out(`fedmeta listening on ${running.url} (issuer ${config.issuer}, store ${config.database.kind}, current key ${keyring.snapshot.currentKid})\n`);
-  await untilSignal();
-  await running.close();
+  const signal = await untilSignal();
+  io.out(`fedmeta stopping (${signal}): no new connections; requests in flight get ${config.http.shutdownGraceMs} ms to finish\n`);
+  await running.close(config.http.shutdownGraceMs);
+  io.out('fedmeta stopped\n');
   return 0;
 }
 

@@ -7,12 +7,14 @@ import { BrowserCsrf } from './csrf.js';
 import { handleErrors, securityHeaders } from './errors.js';
 import { PageRenderer } from './render.js';
 import { buildRouter } from '../routes.js';
+import { clientAddressMiddleware } from './client-address.js';
 
 export function createApp(services: Services): Koa {
   const deps: AppDeps = { ...services, csrf: new BrowserCsrf(services.kek, services.config, services.ids), renderer: new PageRenderer() };
   const app = new Koa();
   app.silent = true; // errors are answered and logged by handleErrors
   const router = buildRouter(deps);
+  app.use(clientAddressMiddleware(services.config.trustProxy));
   app.use(securityHeaders);
   app.use(handleErrors(deps.renderer));
   app.use(router.routes());

@@ -20,7 +20,8 @@ export interface RunningServer {
   watch: StoreWatch;
   /** Certificate expiry watch and log stream delivery. */
   jobs: BackgroundJobs;
-  close(): Promise<void>;
+  /** Stops accepting connections, lets requests in flight finish for up to `graceMs` (default 0: cut them), then closes the store. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -55,6 +56,23 @@ function createHttpServer(limits: HttpLimits, listener: RequestListener): Server
   server.timeout = limits.socketTimeoutMs;
   server.maxHeadersCount = MAX_HEADERS_COUNT;
   return server;
+}
+
+/**
+ * Stops listening; idle keep-alive connections close at once, requests in flight get up to `graceMs`
+ * to finish (their connections close once answered), then whatever is left is cut.
+ */
+async function drain(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const deadline = Date.now() + graceMs;
+  let done = false;
+  void closed.then(() => (done = true));
+  while (!done && Date.now() < deadline) {
+    server.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  server.closeAllConnections();
+  await closed;
 }
 
 function listen(server: Server, config: Config): Promise<void> {
@@ -100,12 +118,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     services,
     watch,
     jobs,
-    async close() {
+    async close(graceMs = 0) {
+      await drain(server, graceMs);
       await jobs.stop();
       purge.stop();
       await watch.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.sightings.stop();
       await services.store.close();
     },

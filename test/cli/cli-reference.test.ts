@@ -5,7 +5,7 @@
 // (npm run build first) to check what reaches the process's stdout, stderr and exit code.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { runCli, serveProcess, stopServeProcess } from '../helpers/cli.js';
+import { BIN, runCli, serveProcess, stopServeProcess } from '../helpers/cli.js';
 import { captureIo, freePort, tempDir, testEnv } from '../helpers/server.js';
 import { runCli as runCliEntry } from '../../src/cli/main.js';
 import { byPath, COMMAND_PATHS, GROUP_COMMANDS, LEAF_COMMANDS } from '../helpers/cli-program.js';
@@ -145,7 +145,7 @@ describe('CLI reference: serve --help, --host and --port', function () {
   it('serve --host and --port win over HOST and PORT', async () => {
     const dir = tempDir();
     const port = await freePort();
-    const running = await serveProcess(testEnv(dir, { HOST: 'localhost', PORT: '0' }), ['--host', '127.0.0.1', '--port', String(port)]);
+    const running = await serveProcess(testEnv(dir, { HOST: 'localhost', PORT: '0' }), [process.execPath, BIN, 'serve', '--host', '127.0.0.1', '--port', String(port)]);
     try {
       expect(running.url).to.equal(`http://127.0.0.1:${port}`);
       expect((await fetch(`${running.url}/.well-known/jwks.json`)).status).to.equal(200);

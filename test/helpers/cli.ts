@@ -25,10 +25,11 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
   });
 }
 
-/** Start `fedmeta serve [args…]` and resolve with its URL once it prints the listening line. */
-export function serveProcess(env: Record<string, string>, args: string[] = []): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+/** Start `fedmeta serve` (or another command line that runs it, e.g. `npm start`) and resolve with its URL once it prints the listening line. */
+export function serveProcess(env: Record<string, string>, argv: string[] = [process.execPath, BIN, 'serve']): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    const [command, ...args] = argv;
+    const child = spawn(command!, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: 'pipe', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 20_000);
     const onData = (chunk: Buffer) => {

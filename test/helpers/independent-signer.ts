@@ -3,6 +3,7 @@
 // the HTTP-Redirect query signature. The SP key and certificate are fixtures/keys/test-sp.*.pem; the
 // forger's key (fixtures/keys/forger.*.pem) is never registered anywhere.
 import { spawnSync } from 'node:child_process';
+import { usedTool } from './tools.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturePath } from './fixtures.js';
@@ -47,6 +48,7 @@ export function xmlsecSign(xml: string, options: XmlsecSignOptions): string {
   const keyArgument = signer.cert ? `${signer.key},${signer.cert}` : signer.key;
   return inTempDir({ 'template.xml': template }, (dir) => {
     const args = ['--sign', '--privkey-pem', keyArgument, `--id-attr:ID`, options.idNode, '--output', join(dir, 'signed.xml'), join(dir, 'template.xml')];
+    usedTool('xmlsec1');
     const result = spawnSync('xmlsec1', args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`xmlsec1 --sign failed: ${result.stderr}`);
     return readFileSync(join(dir, 'signed.xml'), 'utf8');
@@ -56,6 +58,7 @@ export function xmlsecSign(xml: string, options: XmlsecSignOptions): string {
 /** xmlsec1 --verify with nothing but the document: it trusts whatever key the document carries. */
 export function xmlsecVerifyTrustingTheDocument(xml: string, idNode: string): ToolResult {
   return inTempDir({ 'signed.xml': xml }, (dir) => {
+    usedTool('xmlsec1');
     const result = spawnSync('xmlsec1', ['--verify', '--id-attr:ID', idNode, join(dir, 'signed.xml')], { encoding: 'utf8' });
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   });
@@ -67,6 +70,7 @@ export function xmlsecVerifyTrustingTheDocument(xml: string, idNode: string): To
  */
 export function opensslSignedQuery(encodedMessage: string, relayState: string, signer = TEST_SP): string {
   const signed = `SAMLRequest=${encodeURIComponent(encodedMessage)}&RelayState=${encodeURIComponent(relayState)}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
+  usedTool('openssl');
   const result = spawnSync('openssl', ['dgst', '-sha256', '-sign', signer.key], { input: signed });
   if (result.status !== 0) throw new Error(`openssl dgst -sign failed: ${result.stderr.toString()}`);
   return `${signed}&Signature=${encodeURIComponent(result.stdout.toString('base64'))}`;

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { generateSigningKey } from '../../src/keys/generate.js';
 import { publishKey } from '../../src/keys/formats.js';
 import type { SigningKey } from '../../src/keys/keyring.js';
-import { skipBecause } from './optional.js';
+import { requireTool, usedTool } from './tools.js';
+
+export { requireTool } from './tools.js';
 
 export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<SigningKey> {
   const key = await generateSigningKey({ modulusLength: 2048, commonName, validityDays: 30, now: new Date() });
@@ -18,13 +20,6 @@ export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<Signi
     privateKey: createPrivateKey(key.privateKeyPem),
     published: publishKey({ kid: key.kid, state: 'current', certPem: key.certPem }),
   };
-}
-
-/** Skips the test when a tool is missing on a developer machine, saying so; in CI a missing tool fails it. */
-export function requireTool(context: Mocha.Context, tool: 'xmlsec1' | 'xmllint' | 'openssl'): void {
-  const probe = spawnSync(tool, [tool === 'openssl' ? 'version' : '--version']);
-  if (probe.error === undefined) return;
-  skipBecause(context, `${tool} is not installed (${probe.error.message})`);
 }
 
 export function inTempDir<T>(files: Record<string, string>, run: (dir: string) => T): T {
@@ -48,6 +43,7 @@ export interface ToolResult {
  * `idNode` is `namespace:LocalName` of the element whose `idAttribute` the Reference URI names.
  */
 export function xmlsecVerify(xml: string, certPem: string, idNode: string, idAttribute = 'ID'): ToolResult {
+  usedTool('xmlsec1');
   return inTempDir({ 'signed.xml': xml, 'cert.pem': certPem }, (dir) => {
     const result = spawnSync(
       'xmlsec1',
@@ -92,6 +88,7 @@ const SCHEMA_CATALOG = `<?xml version="1.0"?>
 `;
 
 export function xmllintValidate(xml: string, schema: string): ToolResult {
+  usedTool('xmllint');
   return inTempDir({ 'doc.xml': xml, 'catalog.xml': SCHEMA_CATALOG }, (dir) => {
     const result = spawnSync('xmllint', ['--nonet', '--noout', '--schema', schema, join(dir, 'doc.xml')], {
       encoding: 'utf8',

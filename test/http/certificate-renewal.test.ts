@@ -3,6 +3,7 @@
 // expiring certificate raises warnings (/readyz stays 200, dashboard banner, server log and audit once
 // a day) under a pinned clock; the scheduler renews near expiry once, however many instances run.
 import { execFileSync } from 'node:child_process';
+import { requireTool, usedTool } from '../helpers/tools.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -31,6 +32,7 @@ const publicKeyOf = (pem: string) => openssl(['x509', '-noout', '-pubkey'], pem)
 function verifySelfSigned(pem: string): string {
   const file = join(tempDir('fedmeta-openssl-'), 'cert.pem');
   writeFileSync(file, pem);
+  usedTool('openssl');
   return execFileSync('openssl', ['verify', '-check_ss_sig', '-partial_chain', '-trusted', file, file], { encoding: 'utf8' });
 }
 const auditTypes = async (server: TestServer, type: string) =>
@@ -38,6 +40,9 @@ const auditTypes = async (server: TestServer, type: string) =>
 
 describe('certificate renewal (POST /api/v2/keys/signing/:kid/renew, fedmeta keys renew)', () => {
   let server: TestServer | undefined;
+  before(function () {
+    requireTool(this, 'openssl');
+  });
   afterEach(async () => server?.destroy());
 
   it('keeps the kid and the key pair, changes the certificate; JWKS, downloads and metadata show it at once; audited', async () => {

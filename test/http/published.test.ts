@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { requireTool } from '../helpers/tools.js';
 import { getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
 import { expectJsonError } from '../helpers/errors.js';
 import { currentKeyFromApi, nextKeyFromApi } from '../helpers/current-key.js';
@@ -23,7 +24,8 @@ describe('published documents (JWKS, discovery, certificates)', () => {
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers });
   const jwks = async () => ((await (await get('/.well-known/jwks.json')).json()) as { keys: Jwk[] }).keys;
 
-  before(async () => {
+  before(async function () {
+    requireTool(this, 'openssl');
     ({ server, api, credentials } = await startWithToken());
   });
   after(async () => server.destroy());

@@ -54,6 +54,7 @@ describe('live SAML Response: xmlsec1 and the OASIS schema', () => {
 
   it('rsa-sha1 on request: the assertion is signed with rsa-sha1/sha1 and verifies', async function () {
     requireTool(this, 'xmlsec1');
+    requireTool(this, 'xmllint');
     const xml = await liveResponse('urn:sha1');
     expect(xml).to.include('http://www.w3.org/2000/09/xmldsig#rsa-sha1');
     // Either serialization of the empty element (the canonical form writes start and end tags).

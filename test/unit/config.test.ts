@@ -65,6 +65,7 @@ describe('configuration', () => {
       keepAliveTimeoutMs: 5_000,
       socketTimeoutMs: 120_000,
       maxHeaderBytes: 16_384,
+      shutdownGraceMs: 10_000,
     });
     expect(load({}).metadataFetchTimeoutMs).to.equal(10_000);
     const cases: [Record<string, string>, string][] = [

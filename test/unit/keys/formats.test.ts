@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { requireTool } from '../../helpers/tools.js';
 import { createPrivateKey, createPublicKey, createSign, X509Certificate } from 'node:crypto';
 import { calculateJwkThumbprint, importJWK, compactVerify, CompactSign } from 'jose';
 import { generateSigningKey } from '../../../src/keys/generate.js';
@@ -11,7 +12,8 @@ describe('key generation and published forms', () => {
     key = await generateSigningKey({ modulusLength: 2048, commonName: 'idp.example.com', validityDays: 30, now: new Date() });
   });
 
-  it('makes an RSA 2048 key with a self-signed SHA-256 certificate for CN=<issuer host>', () => {
+  it('makes an RSA 2048 key with a self-signed SHA-256 certificate for CN=<issuer host>', function () {
+    requireTool(this, 'openssl');
     const cert = new X509Certificate(key.certPem);
     expect(cert.subject).to.equal('CN=idp.example.com');
     expect(cert.issuer).to.equal('CN=idp.example.com');
@@ -30,7 +32,8 @@ describe('key generation and published forms', () => {
     expect(key.kid).to.equal(await calculateJwkThumbprint(jwk as never, 'sha256'));
   });
 
-  it('publishes DER, PEM, raw PEM, PKCS#7 and fingerprints that openssl agrees with', () => {
+  it('publishes DER, PEM, raw PEM, PKCS#7 and fingerprints that openssl agrees with', function () {
+    requireTool(this, 'openssl');
     const forms = publishKey({ kid: key.kid, state: 'current', certPem: key.certPem });
     const pemFromDer = openssl(['x509', '-inform', 'DER', '-outform', 'PEM'], forms.certDer);
     expect(pemFromDer.trim()).to.equal(forms.certPem.trim());

