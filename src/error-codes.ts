@@ -20,6 +20,7 @@ export type OAuthErrorCode =
 export type RequestErrorCode =
   | 'invalid_request'
   | 'invalid_body'
+  | 'invalid_query_string'
   | 'admin_not_allowed'
   | 'bad_request'
   | 'invalid_token'
@@ -38,6 +39,7 @@ export type RequestErrorCode =
   | 'next_key_too_young'
   | 'rollover_not_ready'
   | 'cannot_remove_own_admin'
+  | 'cannot_change_own_account'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'too_many_requests';

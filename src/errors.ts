@@ -31,6 +31,8 @@ const make = (status: number, code: ErrorCode) => (message: string, headers?: He
 // 4xx: the request, its credentials or the state it asks to change.
 export const invalidRequest = make(400, 'invalid_request');
 export const invalidBody = make(400, 'invalid_body');
+/** Auth0's code for a user search `q` it cannot parse (users/query.ts). */
+export const invalidQueryString = make(400, 'invalid_query_string');
 /** The Management API never makes administrators (POST /api/v2/users with an `admin` field). */
 export const adminNotAllowed = () =>
   new FedmetaError(400, 'admin_not_allowed', 'The Management API cannot create or promote administrators; use the CLI (fedmeta users add --admin, fedmeta users grant-admin EMAIL) or the dashboard');
@@ -45,6 +47,7 @@ export const keyNotFound = make(404, 'key_not_found');
 export const apiClientNotFound = make(404, 'api_client_not_found');
 export const logStreamNotFound = make(404, 'log_stream_not_found');
 export const methodNotAllowed = make(405, 'method_not_allowed');
+export const conflict = make(409, 'conflict');
 export const keyStateConflict = make(409, 'key_state_conflict');
 /** A previous key whose signatures may still be accepted (details carry revocable_at). */
 export const keyStillInUse = (message: string, details: { revocable_at: string }) => new FedmetaError(409, 'key_still_in_use', message, {}, details);
@@ -53,6 +56,9 @@ export const nextKeyTooYoung = (message: string, details: { rotatable_at: string
 /** 409: an administrator removing their own role (the dashboard could be left with none). */
 export const ownAdminRole = () =>
   new FedmetaError(409, 'cannot_remove_own_admin', 'You cannot remove your own administrator role; ask another administrator.');
+/** 409: an administrator blocking or removing their own account in the dashboard (they would be locked out). */
+export const ownAccount = (what: string) =>
+  new FedmetaError(409, 'cannot_change_own_account', `You cannot ${what} your own account; ask another administrator.`);
 export const payloadTooLarge = make(413, 'payload_too_large');
 export const unsupportedMediaType = make(415, 'unsupported_media_type');
 export const tooManyRequests = make(429, 'too_many_requests');

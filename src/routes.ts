@@ -11,7 +11,8 @@ import { rolloverHandlers } from './http/management/rollover.js';
 import { keyHandlers } from './http/management/keys.js';
 import { logApiHandlers } from './http/management/logs.js';
 import { limitDeclaredBody } from './http/body.js';
-import { clientHandlers, userHandlers } from './http/management/clients.js';
+import { clientHandlers } from './http/management/clients.js';
+import { userHandlers } from './http/management/users.js';
 import { loginHandlers } from './http/login.js';
 import { assetHandler } from './http/assets.js';
 import { errorSurface } from './http/errors.js';
@@ -19,6 +20,7 @@ import { samlpHandlers } from './http/samlp.js';
 import { wsfedHandlers } from './http/wsfed.js';
 import { readinessHandler } from './http/health.js';
 import { dashboardHandlers } from './http/dashboard/index.js';
+import { USER_ACTIONS } from './http/dashboard/user-actions.js';
 import { apiClientHandlers } from './http/management/api-clients.js';
 import { signingKeyRequired } from './http/key-guard.js';
 import { rotationPolicyHandler } from './http/management/rotation-policy.js';
@@ -96,10 +98,10 @@ export function buildRouter(deps: AppDeps): Router {
   admin(GET, 'dashboard-new-wsfed', dashboard.apps.newWsfed);
   admin(POST, 'dashboard-new-wsfed', dashboard.apps.createWsfed);
   admin(GET, 'dashboard-users', dashboard.users.list);
-  admin(GET, 'dashboard-user-grant-admin', dashboard.users.confirm(true));
-  admin(POST, 'dashboard-user-grant-admin', dashboard.users.change(true));
-  admin(GET, 'dashboard-user-revoke-admin', dashboard.users.confirm(false));
-  admin(POST, 'dashboard-user-revoke-admin', dashboard.users.change(false));
+  for (const action of USER_ACTIONS) {
+    admin(GET, `dashboard-user-${action}`, dashboard.users.confirm(action));
+    admin(POST, `dashboard-user-${action}`, dashboard.users.change(action));
+  }
   admin(GET, 'dashboard-logs', dashboard.logs.list);
   admin(GET, 'dashboard-log-streams', dashboard.logStreams.list);
   admin(POST, 'dashboard-log-stream-resume', dashboard.logStreams.resume);
@@ -145,6 +147,7 @@ function buildManagementApi(deps: AppDeps): Router {
   on('get', 'api-users', needs('read:users'), users.list);
   on('post', 'api-users', needs('create:users'), users.create);
   on('get', 'api-user', needs('read:users'), users.get);
+  on('patch', 'api-user', needs('update:users'), users.update);
   on('delete', 'api-user', needs('delete:users'), users.remove);
   on('get', 'api-logs', needs('read:logs'), logs.list);
   on('get', 'api-log-streams', needs('read:log_streams'), logStreams.list);

@@ -8,6 +8,7 @@ export const MANAGEMENT_SCOPES = [
   'delete:clients',
   'read:users',
   'create:users',
+  'update:users',
   'delete:users',
   'read:logs',
   'read:log_streams',

@@ -1,12 +1,13 @@
-// fedmeta users add|grant-admin|revoke-admin. grant-admin and revoke-admin are the only ways besides
-// the dashboard to make or unmake an administrator (the Management API refuses).
+// fedmeta users add|grant-admin|revoke-admin|list|show|set-password|block|unblock|remove. grant-admin and
+// revoke-admin are the only ways besides the dashboard to make or unmake an administrator (the Management
+// API refuses); list … remove are in users-manage.ts.
 import type { Services } from '../services.js';
 import { userView } from '../users/types.js';
 import { cliActor } from './output.js';
 import { command, type CommandGroup } from './command-spec.js';
 import { readNewPassword } from './new-password.js';
+import { blockCommand, EMAIL, listUsersCommand, removeUserCommand, setPasswordCommand, showUserCommand } from './users-manage.js';
 
-const EMAIL = ['<email>', 'the user\'s email address (compared case- and width-insensitively)'] as const;
 
 function adminCommand(name: 'grant-admin' | 'revoke-admin') {
   const admin = name === 'grant-admin';
@@ -48,5 +49,11 @@ export const usersCommands: CommandGroup = {
     }),
     adminCommand('grant-admin'),
     adminCommand('revoke-admin'),
+    listUsersCommand,
+    showUserCommand,
+    setPasswordCommand,
+    blockCommand(true),
+    blockCommand(false),
+    removeUserCommand,
   ],
 };

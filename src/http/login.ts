@@ -84,6 +84,11 @@ export function loginHandlers(deps: AppDeps) {
         await store.appendAudit({ type: logType('login_failed'), description: 'Failed sign-in: wrong email or password', actor: { type: 'user', id: username || '(empty)', ip: ctx.ip } }, now);
         return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
       }
+      if (user.blocked) {
+        // Said only to someone who knows the password: the block is no oracle for guessing addresses.
+        await store.appendAudit({ type: logType('login_failed'), description: 'Failed sign-in: the account is blocked', actor: { type: 'user', id: user.userId, ip: ctx.ip }, details: { reason: 'blocked' } }, now);
+        return form(ctx, state, pending, { username, error: 'This account is blocked. Ask your administrator to unblock it.' }, 403);
+      }
       for (const bucket of buckets) await store.returnRateLimit(bucket, now);
       const { cookieValue } = await startSession(store, ids, user, now);
       applySessionEffect(ctx, config, { setSession: cookieValue });

@@ -31,14 +31,15 @@ export async function startSession(store: Pick<SessionStore, 'createSession'>, i
   return { session, cookieValue };
 }
 
-/** The live session (and its user) the cookie value names, if any. */
+/** The live session (and its user) the cookie value names, if any; never a blocked user's. */
 export async function currentSession(store: SessionReader, cookieValue: string | undefined, now: Date): Promise<ActiveSession | undefined> {
   const idHash = sessionIdHash(cookieValue);
   if (!idHash) return undefined;
   const session = await store.getSession(idHash, now);
   if (!session) return undefined;
   const user = await store.getUser(session.userId);
-  return user ? { session, user } : undefined;
+  // Blocking deletes the user's sessions; a session started in the same instant still counts for nothing.
+  return user && !user.blocked ? { session, user } : undefined;
 }
 
 /** Deletes the session the cookie value names; the caller clears the cookie (clearSession). */

@@ -114,9 +114,11 @@ export interface UserRow {
   email: string;
   name: string;
   admin: number | boolean;
-  attributes: string | Record<string, string>;
+  blocked: number | boolean;
+  attributes: string | User['attributes'];
   password_hash: string;
   created_at: TimeColumn;
+  updated_at: TimeColumn | null;
 }
 
 export function userFromRow(row: UserRow): User {
@@ -125,19 +127,24 @@ export function userFromRow(row: UserRow): User {
     email: row.email,
     name: row.name,
     admin: row.admin === true || row.admin === 1,
+    blocked: row.blocked === true || row.blocked === 1,
     attributes: fromJson(row.attributes),
     passwordHash: row.password_hash,
     createdAt: asDate(row.created_at),
+    updatedAt: asDate(row.updated_at ?? row.created_at),
   };
 }
 
 /** The form an e-mail address is stored and looked up in: NFKC, lower case (users/email.ts also trims and validates). */
 export const emailKey = (email: string) => email.normalize('NFKC').toLowerCase();
+/** The form a name is searched in (column name_key): the same folding as e-mail addresses. */
+export const nameKey = emailKey;
 
 /** The values of statements.INSERT_USER; emails are stored as their emailKey. */
 export function userValues(user: User, encoding: ColumnEncoding): unknown[] {
   const attributes = JSON.stringify(user.attributes);
-  return [user.userId, emailKey(user.email), user.name, encoding.flag(user.admin), attributes, user.passwordHash, encoding.time(user.createdAt)];
+  const flags = [encoding.flag(user.admin), encoding.flag(user.blocked)];
+  return [user.userId, emailKey(user.email), user.name, nameKey(user.name), ...flags, attributes, user.passwordHash, encoding.time(user.createdAt), encoding.time(user.updatedAt)];
 }
 
 export interface ApiClientRow {

@@ -39,13 +39,15 @@ export const UPSERT_APPLICATION = `
 export const DELETE_APPLICATION = 'DELETE FROM applications WHERE client_id = ?';
 export const APPLICATION_CONFLICT = 'Another application already uses this SAML audience or WS-Fed realm';
 
-export const INSERT_USER = 'INSERT INTO users (user_id, email, name, admin, attributes, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
+export const INSERT_USER = `
+  INSERT INTO users (user_id, email, name, name_key, admin, blocked, attributes, password_hash, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 export const SELECT_USER_BY_ID = 'SELECT * FROM users WHERE user_id = ?';
 export const SELECT_USER_BY_EMAIL = 'SELECT * FROM users WHERE email = ?';
-export const SELECT_USERS_PAGE = 'SELECT * FROM users ORDER BY created_at, user_id LIMIT ? OFFSET ?';
 export const DELETE_USER = 'DELETE FROM users WHERE user_id = ?';
 /** Values: admin flag, userId. */
 export const SET_USER_ADMIN = 'UPDATE users SET admin = ? WHERE user_id = ?';
+export const DELETE_USER_SESSIONS = 'DELETE FROM sessions WHERE user_id = ?';
 export const userConflict = (email: string) => `A user with email ${email} already exists`;
 
 export const INSERT_SESSION = 'INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)';

@@ -1,12 +1,16 @@
-// End users (and dashboard administrators): scrypt password hashes, never returned.
+// End users (and dashboard administrators): scrypt password hashes, never returned. Every change is
+// audited (actor, user id, never a password); blocking, a new password and removal end the user's
+// sessions in the same transaction, so no instance honours them any more.
 import type { UserStore } from './user-store.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { logType, type Actor } from '../audit/types.js';
-import { invalidBody, notFound, ownAdminRole } from '../errors.js';
+import { conflict, invalidBody, notFound, ownAccount, ownAdminRole } from '../errors.js';
 import { normalizeEmail } from './email.js';
-import { hasControlCharacters } from './text.js';
 import { hashSecret } from '../auth/passwords.js';
+import { validMetadata } from './metadata.js';
+import { checkPatch, patchAudits, validName, validPassword } from './changes.js';
+import { parseUserQuery } from './query.js';
 import type { User } from './types.js';
 
 export interface NewUserInput {
@@ -17,39 +21,45 @@ export interface NewUserInput {
   user_metadata?: unknown;
 }
 
-function attributes(value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidBody('user_metadata must be an object of strings');
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > 50) throw invalidBody('user_metadata may hold at most 50 fields');
-  for (const [key, text] of entries) {
-    if (hasControlCharacters(key) || key.length > 256) throw invalidBody('user_metadata field names must be at most 256 characters without control characters');
-    if (typeof text !== 'string' || text.length > 4096) throw invalidBody(`user_metadata.${key} must be a string of at most 4096 characters`);
-    if (hasControlCharacters(text, true)) throw invalidBody(`user_metadata.${key} must not contain control characters`);
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
+export interface UserSearch {
+  /** Auth0's `q` (users/query.ts); empty or absent: everyone. */
+  q?: string | undefined;
+  page: number;
+  perPage: number;
+  includeTotals?: boolean;
 }
+
+/** Auth0's paged answer with include_totals=true. */
+export interface UserSearchResult {
+  users: User[];
+  start: number;
+  limit: number;
+  length: number;
+  total?: number;
+}
+
+/** A user's own account, changed by themselves in the dashboard (they would lock themselves out). */
+const isSelf = (actor: Actor, userId: string) => actor.type === 'user' && actor.id === userId;
 
 export class UserService {
   constructor(private readonly deps: { store: UserStore; clock: Clock; ids: Pick<Ids, 'userId'> }) {}
 
   async create(input: NewUserInput, actor: Actor): Promise<User> {
     const email = normalizeEmail(input.email, 'email');
-    if (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 1024) {
-      throw invalidBody('password must be 8 to 1024 characters');
-    }
-    if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 200)) throw invalidBody('name must be a string of at most 200 characters');
-    if (typeof input.name === 'string' && hasControlCharacters(input.name)) throw invalidBody('name must not contain control characters');
+    const password = validPassword(input.password);
+    const name = validName(input.name);
     if (input.admin !== undefined && typeof input.admin !== 'boolean') throw invalidBody('admin must be true or false');
     const now = this.deps.clock.now();
     const user: User = {
       userId: this.deps.ids.userId(),
       email,
-      name: (input.name as string | undefined)?.trim() || email,
+      name: name ?? email,
       admin: input.admin === true,
-      attributes: attributes(input.user_metadata),
-      passwordHash: await hashSecret(input.password),
+      blocked: false,
+      attributes: validMetadata(input.user_metadata),
+      passwordHash: await hashSecret(password),
       createdAt: now,
+      updatedAt: now,
     };
     await this.deps.store.createUser(user, {
       type: logType('user_created'),
@@ -60,8 +70,12 @@ export class UserService {
     return user;
   }
 
-  list(page = 0, perPage = 50): Promise<User[]> {
-    return this.deps.store.listUsers({ page, perPage });
+  /** A page of users, oldest first, matching Auth0's `q`; with includeTotals, how many match in all. */
+  async search({ q, page, perPage, includeTotals }: UserSearch): Promise<UserSearchResult> {
+    const filter = q ? parseUserQuery(q) : undefined;
+    const users = await this.deps.store.listUsers({ filter, page, perPage });
+    const total = includeTotals ? await this.deps.store.countUsers(filter) : undefined;
+    return { users, start: page * perPage, limit: perPage, length: users.length, ...(total !== undefined ? { total } : {}) };
   }
 
   async get(userId: string): Promise<User> {
@@ -77,15 +91,18 @@ export class UserService {
     return user;
   }
 
+  /** By e-mail address when the text has an @, else by user_id (the CLI's EMAIL_OR_ID). */
+  findByEmailOrId(text: string): Promise<User> {
+    return text.includes('@') ? this.findByEmail(text) : this.get(text);
+  }
+
   /**
    * Grants or removes the dashboard administrator role (CLI, or an administrator in the dashboard;
    * never the Management API). An administrator cannot remove their own role.
    */
   async setAdmin(userId: string, admin: boolean, actor: Actor): Promise<User> {
     const user = await this.get(userId);
-    if (!admin && actor.type === 'user' && actor.id === userId) {
-      throw ownAdminRole();
-    }
+    if (!admin && isSelf(actor, userId)) throw ownAdminRole();
     if (user.admin === admin) return user;
     await this.deps.store.setUserAdmin(
       userId,
@@ -101,7 +118,36 @@ export class UserService {
     return { ...user, admin };
   }
 
+  /**
+   * Auth0's PATCH: name, password (the same policy as at creation, scrypt-hashed), user_metadata (merged
+   * at the root) and blocked. Blocking or a new password ends every session of the user.
+   */
+  async update(userId: string, input: Record<string, unknown>, actor: Actor): Promise<User> {
+    let passwordHash: string | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      const user = await this.get(userId);
+      const patch = checkPatch(user, input);
+      if (patch.blocked === true && isSelf(actor, userId)) throw ownAccount('block');
+      if (patch.password !== undefined) passwordHash ??= await hashSecret(patch.password);
+      const changes = {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+        ...(patch.blocked !== undefined ? { blocked: patch.blocked } : {}),
+      };
+      const now = this.deps.clock.now();
+      const endSessions = patch.blocked === true || patch.password !== undefined;
+      // user_metadata is merged with what was read: written only if nobody changed the user since, else read again.
+      const unchangedSince = patch.attributes !== undefined ? user.updatedAt : undefined;
+      const audits = patchAudits(user, patch, actor);
+      if (await this.deps.store.updateUser(userId, changes, { audits, endSessions, now, unchangedSince })) return { ...user, ...changes, updatedAt: now };
+      if (unchangedSince === undefined) throw notFound(`No user with user_id "${userId}"`);
+      if (attempt === 3) throw conflict(`User "${userId}" kept changing while its user_metadata was merged; try again`);
+    }
+  }
+
   async remove(userId: string, actor: Actor): Promise<void> {
+    if (isSelf(actor, userId)) throw ownAccount('remove');
     const user = await this.get(userId);
     await this.deps.store.deleteUser(userId, { type: logType('user_deleted'), description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
   }

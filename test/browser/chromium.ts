@@ -30,3 +30,16 @@ export async function signIn(page: Page, server: TestServer, account = ADMIN, fr
   await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/login'), page.getByRole('button', { name: 'Sign in' }).click()]);
   await page.waitForLoadState();
 }
+
+/** Collects what a page must never do: CSP violations (console errors) and dialogs (dismissed). */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return problems;
+}

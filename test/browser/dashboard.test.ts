@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ADMIN, chromiumOrSkip, signIn } from './chromium.js';
+import { ADMIN, chromiumOrSkip, signIn, watchPage } from './chromium.js';
 import { MovableClock, passRevocableAt } from '../helpers/movable-clock.js';
 
 const SYSTEM = { type: 'system', id: 'test' } as const;
@@ -38,14 +38,7 @@ describe('dashboard in Chromium', function () {
   beforeEach(async () => {
     context = await browser.newContext({ acceptDownloads: true });
     page = await context.newPage();
-    problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
-    });
-    page.on('dialog', (dialog) => {
-      problems.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
+    problems = watchPage(page);
   });
   afterEach(async () => {
     await context.close();

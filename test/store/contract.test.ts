@@ -78,6 +78,8 @@ const user = (userId: string, email: string, createdAt = t0): User => ({
   attributes: { department: 'ops' },
   passwordHash: `scrypt$${userId}`,
   createdAt,
+  blocked: false,
+  updatedAt: createdAt,
 });
 
 for (const backend of BACKENDS) {

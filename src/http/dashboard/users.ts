@@ -1,59 +1,68 @@
-// Manage > Users: every user with their role, and "Make administrator" / "Remove administrator"
-// with a confirmation page. The change goes through UserService.setAdmin (audited, and refusing
-// to let an administrator remove their own role, 409); the Management API can never do this.
+// Manage > Users: every user (searched with Auth0's `q`, paged) with their role and whether they are
+// blocked, and the actions of user-actions.ts, each behind a confirmation page. Admin only (the guard).
 import type { Context } from 'koa';
 import type { AppDeps } from '../context.js';
 import type { User } from '../../users/types.js';
 import { pageNumber } from '../management/logs.js';
-import { ownAdminRole } from '../../errors.js';
+import { FedmetaError } from '../../errors.js';
 import { adminActor, dashboardState } from './guard.js';
 import { pathFor } from '../../route-paths.js';
 import type { DashboardPages } from './page.js';
 import { formatDate } from './format.js';
+import { offers, perform, selfRefusal, USER_ACTIONS, type UserAction } from './user-actions.js';
 
 const USERS_PAGE = pathFor('dashboard-users');
 const PER_PAGE = 50;
 
 function userRow(user: User, me: User) {
   const id = user.userId;
-  return {
-    userId: user.userId,
-    email: user.email,
-    name: user.name,
-    admin: user.admin,
-    me: user.userId === me.userId,
-    created: formatDate(user.createdAt),
-    grantHref: user.admin ? undefined : pathFor('dashboard-user-grant-admin', { id }),
-    revokeHref: user.admin && user.userId !== me.userId ? pathFor('dashboard-user-revoke-admin', { id }) : undefined,
-  };
+  const actions = USER_ACTIONS.filter((action) => offers(action, user, me)).map((action) => ({ action, href: pathFor(`dashboard-user-${action}`, { id }) }));
+  return { userId: id, email: user.email, name: user.name, admin: user.admin, blocked: user.blocked, me: id === me.userId, created: formatDate(user.createdAt), actions };
+}
+
+/** The users page's search: Auth0's `q`; a query that does not parse is shown, not thrown. */
+async function searchPage(users: AppDeps['users'], q: string, page: number) {
+  try {
+    return { result: await users.search({ q, page, perPage: PER_PAGE, includeTotals: true }) };
+  } catch (error) {
+    if (error instanceof FedmetaError && error.code === 'invalid_query_string') return { searchError: error.message };
+    throw error;
+  }
 }
 
 export function userPageHandlers({ users }: AppDeps, pages: DashboardPages) {
   return {
     list: async (ctx: Context) => {
       const page = pageNumber(ctx.query.page, 'page', 0, 1_000_000);
+      const q = typeof ctx.query.q === 'string' ? ctx.query.q : '';
       const me = dashboardState(ctx).user;
-      const rows = (await users.list(page, PER_PAGE + 1)).map((user) => userRow(user, me));
+      const { result, searchError } = await searchPage(users, q, page);
+      const total = result?.total ?? 0;
+      const link = (to: number) => pathFor('dashboard-users', {}, q ? { q, page: to } : { page: to });
       pages.render(ctx, 'users.html', 'users', {
         title: 'Users',
-        rows: rows.slice(0, PER_PAGE),
+        q,
+        searchError,
+        total,
+        rows: (result?.users ?? []).map((user) => userRow(user, me)),
         page,
-        newer: page > 0 ? pathFor('dashboard-users', {}, { page: page - 1 }) : undefined,
-        older: rows.length > PER_PAGE ? pathFor('dashboard-users', {}, { page: page + 1 }) : undefined,
+        newer: page > 0 ? link(page - 1) : undefined,
+        older: (page + 1) * PER_PAGE < total ? link(page + 1) : undefined,
       });
     },
 
-    confirm: (admin: boolean) => async (ctx: Context) => {
+    confirm: (action: UserAction) => async (ctx: Context) => {
       const user = await users.get(String(ctx.params.id));
       const me = dashboardState(ctx).user;
       // Asking is refused like doing: the confirmation page never offers what the POST would refuse.
-      if (!admin && user.userId === me.userId) throw ownAdminRole();
-      pages.render(ctx, 'confirm-admin.html', 'users', { title: admin ? 'Make administrator' : 'Remove administrator', admin, target: userRow(user, me) });
+      const refusal = selfRefusal(action, user, me);
+      if (refusal) throw refusal;
+      pages.render(ctx, 'confirm-user.html', 'users', { title: 'Confirm', action, target: userRow(user, me), href: pathFor(`dashboard-user-${action}`, { id: user.userId }) });
     },
 
-    change: (admin: boolean) => async (ctx: Context) => {
-      const user = await users.setAdmin(String(ctx.params.id), admin, adminActor(ctx));
-      pages.redirect(ctx, USERS_PAGE, 'ok', admin ? `${user.email} is now an administrator.` : `${user.email} is no longer an administrator.`);
+    change: (action: UserAction) => async (ctx: Context) => {
+      const message = await perform(users, action, String(ctx.params.id), adminActor(ctx));
+      pages.redirect(ctx, USERS_PAGE, 'ok', message);
     },
   };
 }

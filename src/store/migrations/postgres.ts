@@ -218,3 +218,16 @@ postgresMigrations.push({
     );
   `,
 });
+
+// Users you can manage (issue 14): blocked users cannot sign in; name_key is the name's search form
+// (NFKC, lower case, rows.ts emailKey); updated_at is Auth0's. Sessions are ended per user, hence the index.
+postgresMigrations.push({
+  version: 8,
+  sql: `
+    ALTER TABLE users ADD COLUMN blocked boolean NOT NULL DEFAULT false;
+    ALTER TABLE users ADD COLUMN name_key text NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN updated_at timestamptz;
+    UPDATE users SET name_key = lower(normalize(name, NFKC)), updated_at = created_at;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+  `,
+});

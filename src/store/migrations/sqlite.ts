@@ -200,3 +200,16 @@ sqliteMigrations.push({
     );
   `,
 });
+
+// Users you can manage (issue 14): blocked users cannot sign in; name_key is the name's search form
+// (NFKC, lower case, rows.ts emailKey); updated_at is Auth0's. Sessions are ended per user, hence the index.
+sqliteMigrations.push({
+  version: 8,
+  sql: `
+    ALTER TABLE users ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN updated_at INTEGER;
+    UPDATE users SET name_key = fedmeta_email_key(name), updated_at = created_at;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+  `,
+});

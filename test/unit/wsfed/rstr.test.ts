@@ -30,7 +30,7 @@ function signInInput(key: SigningKey, tokenFormat: 'saml11' | 'saml20'): SignInI
     ids: randomIds,
     app,
     wreply: WREPLY,
-    profile: profileOf({ userId: 'fedmeta|u1', email: 'ann@example.com', name: MARKUP, admin: false, attributes: { secret: 'not released' }, passwordHash: 'x', createdAt: NOW }),
+    profile: profileOf({ userId: 'fedmeta|u1', email: 'ann@example.com', name: MARKUP, admin: false, attributes: { secret: 'not released' }, passwordHash: 'x', createdAt: NOW, blocked: false, updatedAt: NOW }),
     session: { createdAt: new Date('2030-01-02T02:00:00Z'), expiresAt: new Date('2030-01-02T10:00:00Z') },
     key,
     now: NOW,

@@ -81,7 +81,7 @@ function wsfedApp(tokenFormat: 'saml11' | 'saml20', now: Date): WsfedApp {
 }
 
 function wresult(key: SigningKey, value: string, tokenFormat: 'saml11' | 'saml20', now: Date): string {
-  const user = { userId: 'auth0|u1', email: value, name: value, admin: false, attributes: {}, passwordHash: 'x', createdAt: now };
+  const user = { userId: 'auth0|u1', email: value, name: value, admin: false, attributes: {}, passwordHash: 'x', createdAt: now, blocked: false, updatedAt: now };
   const session = { createdAt: now, expiresAt: new Date(now.getTime() + 3_600_000) };
   return buildSignedWresult({ entityId: IDP, app: wsfedApp(tokenFormat, now), wreply: 'https://rp.test/', profile: profileOf(user), session, key, now, ids: randomIds }).wresult;
 }
