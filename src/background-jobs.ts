@@ -5,6 +5,7 @@ import { CertificateWatch } from './keys/certificate-watch.js';
 import { LogStreamDispatcher } from './log-streams/dispatcher.js';
 import { rotationScheduler } from './keys/rotation-scheduler.js';
 import type { PeriodicJob } from './periodic-job.js';
+import { lineLogger } from './observability/logger.js';
 
 export interface BackgroundJobs {
   certificates: CertificateWatch;
@@ -15,10 +16,11 @@ export interface BackgroundJobs {
 }
 
 export function startBackgroundJobs(services: Services): BackgroundJobs {
-  const { config, keys, store, clock, publishedKeys, kek, rollover } = services;
-  const certificates = new CertificateWatch({ config, keys, store, clock, publishedKeys });
-  const logStreams = new LogStreamDispatcher({ store, kek, clock, settings: config.logStreams });
-  const rotations = rotationScheduler({ config, keys, rollover, clock });
+  const { config, keys, store, clock, publishedKeys, kek, rollover, logger } = services;
+  const warn = lineLogger(logger, 'warn');
+  const certificates = new CertificateWatch({ config, keys, store, clock, publishedKeys, warn });
+  const logStreams = new LogStreamDispatcher({ store, kek, clock, settings: config.logStreams, log: lineLogger(logger, 'error') });
+  const rotations = rotationScheduler({ config, keys, rollover, clock, warn });
   rotations.start({ runNow: true });
   certificates.start();
   logStreams.start();

@@ -7,7 +7,10 @@ import { ConfigError, hostName, integer, type Env } from './config-values.js';
 import { parseAddressList, type AddressList } from './net/address-list.js';
 import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
+import { parseLogSettings, parseMetricsSettings, type LogSettings, type MetricsSettings } from './config-observability.js';
+
 export { ConfigError } from './config-values.js';
+export type { LogSettings, MetricsSettings } from './config-observability.js';
 export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
 
 
@@ -48,6 +51,10 @@ export interface Config {
   certificates: CertificateWatchSettings;
   /** Delivery of the audit log to log streams (src/log-streams/). */
   logStreams: LogStreamSettings;
+  /** FEDMETA_LOG_LEVEL, FEDMETA_LOG_FILE. */
+  logs: LogSettings;
+  /** The Prometheus listener (FEDMETA_METRICS_PORT, FEDMETA_METRICS_HOST); undefined: none. */
+  metrics: MetricsSettings | undefined;
   /** Reverse proxies whose X-Forwarded-For is believed (FEDMETA_TRUST_PROXY); undefined: none. */
   trustProxy: AddressList | undefined;
 }
@@ -121,11 +128,12 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
   const entityId = env.FEDMETA_SAML_ENTITY_ID?.trim() || `urn:${issuer.hostname}`;
   const host = hostName(env, 'HOST');
   const metadataCacheSeconds = integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000);
+  const port = integer(env, 'PORT', 3000, 0, 65535);
   return Object.freeze({
     issuer: issuer.href.replace(/\/$/, ''),
     issuerHost: issuer.hostname,
     host,
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     database: Object.freeze(database),
     kek,
     samlEntityId: entityId,
@@ -149,6 +157,8 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     rotationPolicy: parseRotationPolicy(env),
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
+    logs: parseLogSettings(env, cwd),
+    metrics: parseMetricsSettings(env, port),
     trustProxy: parseTrustProxy(env),
   });
 }

@@ -9,6 +9,8 @@ export class PeriodicJob {
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly pass: () => Promise<void>,
+    /** Where a failed pass is reported (default stderr). */
+    private readonly log: (line: string) => void = (line) => console.error(line),
   ) {}
 
   start(options: { runNow?: boolean } = {}): void {
@@ -26,7 +28,7 @@ export class PeriodicJob {
   /** One pass now, or the one in progress; never throws. */
   tick(): Promise<void> {
     this.running ??= this.pass()
-      .catch((error: unknown) => console.error(`fedmeta: ${this.name}: ${(error as Error).message}`))
+      .catch((error: unknown) => this.log(`fedmeta: ${this.name}: ${(error as Error).message}`))
       .finally(() => (this.running = undefined));
     return this.running;
   }

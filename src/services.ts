@@ -17,6 +17,10 @@ import { ApplicationCatalog } from './clients/catalog.js';
 import { SightingRecorder } from './rollover/sighting-recorder.js';
 import { RolloverService } from './rollover/service.js';
 import { LogStreamService } from './log-streams/service.js';
+import { lineLogger, silentLogger, type Logger } from './observability/logger.js';
+import { FedmetaMetrics } from './observability/metrics.js';
+import { observedStore } from './observability/observed-store.js';
+import { requestRecorder, type RecordRequest } from './observability/request-recorder.js';
 
 export interface Services {
   config: Config;
@@ -38,6 +42,12 @@ export interface Services {
   rollover: RolloverService;
   logStreams: LogStreamService;
   warnings: string[];
+  /** The process's logger (silent unless the entry passed one). */
+  logger: Logger;
+  /** This instance's Prometheus registry and instruments. */
+  metrics: FedmetaMetrics;
+  /** Records a finished HTTP request: the access-log line and the request metrics. */
+  recordRequest: RecordRequest;
 }
 
 export interface ServiceOptions {
@@ -46,6 +56,10 @@ export interface ServiceOptions {
   ids?: Ids;
   /** Create the first current and next keys on a new store (default true). */
   createKeys?: boolean;
+  /** Where log lines go (default: nowhere; `fedmeta serve` passes the pino logger). */
+  logger?: Logger;
+  /** Also collect the process's own metrics (CPU, memory, event loop): only when metrics are served. */
+  processMetrics?: boolean;
 }
 
 /**
@@ -74,15 +88,18 @@ function startWarnings(store: Store, kekWarning: string | undefined): string[] {
 }
 
 /** Open the store and load the key set; creates the first current and next keys on a new store. */
-export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true }: ServiceOptions): Promise<Services> {
-  const store = await openStore(config);
+export async function openServices({ config, clock = systemClock, ids = randomIds, createKeys = true, logger, processMetrics = false }: ServiceOptions): Promise<Services> {
+  let keyring: Keyring | undefined;
+  const metrics = new FedmetaMetrics({ keySet: () => keyring!.snapshot, clock }, { processMetrics });
+  const store = observedStore(await openStore(config), logger ?? silentLogger, metrics);
   try {
     await store.migrate();
     const { kek, warning } = await resolveKek(config, store);
     const publishedKeys = new PublishedKeyCache();
-    const keyring = new Keyring(store, kek, publishedKeys);
-    const keys = new KeyService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
-    const metadataSigner = new MetadataSignerService({ config, store, kek, clock, afterChange: () => keyring.refresh() });
+    keyring = new Keyring(store, kek, publishedKeys, logger ? lineLogger(logger, 'error') : undefined);
+    const refresh = keyring.refresh.bind(keyring);
+    const keys = new KeyService({ config, store, kek, clock, afterChange: refresh });
+    const metadataSigner = new MetadataSignerService({ config, store, kek, clock, afterChange: refresh });
     if (createKeys) {
       await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
       // New stores, and existing stores at their first start after the upgrade.
@@ -94,9 +111,9 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
     const users = new UserService({ store, clock, ids });
     const logStreams = new LogStreamService({ store, kek, clock, ids });
-    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000 });
+    const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000, ...(logger ? { log: lineLogger(logger, 'error') } : {}) });
     const rollover = new RolloverService({ config, store, clock, keys, sightings });
-    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning) };
+    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning), logger: logger ?? silentLogger, metrics, recordRequest: requestRecorder(logger ?? silentLogger, metrics) };
   } catch (error) {
     await store.close();
     throw error;

@@ -7,6 +7,7 @@ import { BrowserCsrf } from './csrf.js';
 import { handleErrors, securityHeaders } from './errors.js';
 import { PageRenderer } from './render.js';
 import { buildRouter } from '../routes.js';
+import { accessLog } from './access-log.js';
 import { clientAddressMiddleware } from './client-address.js';
 
 export function createApp(services: Services): Koa {
@@ -15,6 +16,7 @@ export function createApp(services: Services): Koa {
   app.silent = true; // errors are answered and logged by handleErrors
   const router = buildRouter(deps);
   app.use(clientAddressMiddleware(services.config.trustProxy));
+  app.use(accessLog(services.logger, services.recordRequest));
   app.use(securityHeaders);
   app.use(handleErrors(deps.renderer));
   app.use(router.routes());

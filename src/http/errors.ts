@@ -6,6 +6,8 @@ import type { Context, Next } from 'koa';
 import { FedmetaError, internalError, methodNotAllowed, notFound } from '../errors.js';
 import type { ErrorCode } from '../error-codes.js';
 import type { PageRenderer } from './render.js';
+import { requestLogger } from './access-log.js';
+import { errorFields } from '../observability/logger.js';
 
 export type ErrorSurface = 'api' | 'oauth' | 'html';
 
@@ -63,8 +65,10 @@ export function handleErrors(renderer: PageRenderer) {
       if (missing) throw missing;
     } catch (caught) {
       const error = asFedmetaError(caught);
-      if (error.status === 503) console.error(`fedmeta: ${ctx.method} ${ctx.path} answered 503: ${error.message}`);
-      else if (error.status >= 500) console.error(`fedmeta: ${ctx.method} ${ctx.path} failed:`, caught);
+      ctx.state.errorCode = error.code;
+      // The access-log line names the refusal's code; a fault also gets its cause (never shown to the client).
+      if (error.status === 503) requestLogger(ctx).warn({ error_code: error.code, reason: error.message }, 'service unavailable');
+      else if (error.status >= 500) requestLogger(ctx).error(errorFields(caught), 'request failed with an internal error');
       ctx.status = error.status;
       ctx.set(error.headers);
       ctx.set('Cache-Control', 'no-store');

@@ -9,6 +9,7 @@ import type { AppDeps } from './context.js';
 import { accessDenied, invalidClient, invalidRequest, invalidScope, temporarilyUnavailable, tooManyRequests, unsupportedGrantType } from '../errors.js';
 import { logType } from '../audit/types.js';
 import type { Store } from '../store/store.js';
+import { noteClientId } from './access-log.js';
 import type { ApiClientRecord } from '../auth/api-client-store.js';
 import { readFields, type BodyFields } from './body.js';
 import { verifySecret } from '../auth/passwords.js';
@@ -128,18 +129,20 @@ function clientAuthenticator(store: Store) {
   };
 }
 
-export function tokenHandler({ config, store, keyring, clock, ids }: AppDeps) {
+export function tokenHandler({ config, store, keyring, clock, ids, metrics }: AppDeps) {
   const authenticateClient = clientAuthenticator(store);
   return async (ctx: Context) => {
     ctx.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const fields = await readFields(ctx, TOKEN_BODY_LIMIT);
     checkGrant(fields);
     const credentials = clientCredentials(ctx, fields);
+    noteClientId(ctx, credentials.clientId);
     checkAudience(fields, managementAudience(config));
     const now = clock.now();
     const client = await authenticateClient(ctx, credentials, now);
     const scopes = grantedScopes(fields, client);
     const token = await issueAccessToken(keyring.snapshot, config, { clientId: client.clientId, secretVersion: client.secretVersion, scopes, now }, ids);
+    metrics.signed('jwt');
     await store.appendAudit(
       {
         type: logType('token_issued'),

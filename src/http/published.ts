@@ -40,7 +40,7 @@ export function sendDocument(ctx: Context, doc: PublishedDocument, maxAgeSeconds
 }
 
 export function publishedHandlers(deps: AppDeps) {
-  const { config, keyring, catalog, clock } = deps;
+  const { config, keyring, catalog, clock, metrics } = deps;
   const discovery = discoveryDocument(config);
   const seen = sightingRecorder(deps);
   const maxAge = () => publishedCacheSeconds(keyring.snapshot.keys, config, clock.now());
@@ -56,7 +56,7 @@ export function publishedHandlers(deps: AppDeps) {
         throw notFound(`No SAML application with client_id "${clientId}"`);
       }
       seen(ctx, 'samlp-metadata', { clientId });
-      sendDocument(ctx, samlMetadataDocument(keyring.snapshot, config, clock.now(), clientId), maxAge());
+      sendDocument(ctx, samlMetadataDocument(keyring.snapshot, config, clock.now(), clientId, () => metrics.signed('metadata')), maxAge());
     },
     metadataSigner: (format: MetadataSignerFormat) => (ctx: Context) => sendDocument(ctx, metadataSignerDocument(keyring.snapshot, config, format), config.metadataCacheSeconds),
     certificate: (format: CertificateFormat) => (ctx: Context) => {

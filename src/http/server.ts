@@ -9,6 +9,8 @@ import { openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
+import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
+import { lineLogger, type Logger } from '../observability/logger.js';
 import { DEFAULT_PURGE_INTERVAL_MS, idleBucketMsFor, startExpiryPurge, type ExpiryPurge } from '../store/expiry.js';
 
 export interface RunningServer {
@@ -20,6 +22,8 @@ export interface RunningServer {
   watch: StoreWatch;
   /** Certificate expiry watch and log stream delivery. */
   jobs: BackgroundJobs;
+  /** The Prometheus listener, when FEDMETA_METRICS_PORT is set. */
+  metrics: MetricsListener | undefined;
   /** Stops accepting connections, lets requests in flight finish for up to `graceMs` (default 0: cut them), then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -30,6 +34,8 @@ export interface ServerOptions {
   pollMs?: number;
   /** How often expired sessions, login states, request IDs and idle rate-limit buckets are deleted (default 10 min). */
   purgeMs?: number;
+  /** Where log lines go (default: nowhere). */
+  logger?: Logger;
 }
 
 /** Request headers past this count are not read (browsers send about 20). */
@@ -87,21 +93,24 @@ function watchServices(services: Services, pollMs: number): StoreWatch {
     { target: services.keyring, topics: ['keys'] },
     { target: services.catalog, topics: ['clients'] },
   ];
-  return watchStore(targets, pollMs, services.store);
+  return watchStore(targets, pollMs, services.store, lineLogger(services.logger));
 }
 
 /** Deletes expired rows on an unref'd timer; a bucket goes once every rotation policy would have refilled it. */
 function purgeExpired(services: Services, config: Config, intervalMs: number): ExpiryPurge {
   const idleBucketMs = idleBucketMsFor([config.rotationRateLimit, config.emergencyRotationRateLimit]);
-  return startExpiryPurge({ store: services.store, now: () => services.clock.now(), intervalMs, purge: { idleBucketMs } });
+  return startExpiryPurge({ store: services.store, now: () => services.clock.now(), intervalMs, purge: { idleBucketMs }, log: lineLogger(services.logger) });
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const services = await openServices({ config, ...options });
+  const services = await openServices({ config, ...options, processMetrics: config.metrics !== undefined });
   const server = createHttpServer(config.http, createApp(services).callback());
+  let metrics: MetricsListener | undefined;
   try {
     await listen(server, config);
+    if (config.metrics) metrics = await startMetricsListener(config.metrics, services.metrics, services.logger);
   } catch (error) {
+    server.close();
     await services.store.close();
     throw error;
   }
@@ -118,8 +127,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     services,
     watch,
     jobs,
+    metrics,
     async close(graceMs = 0) {
       await drain(server, graceMs);
+      await metrics?.close();
       await jobs.stop();
       purge.stop();
       await watch.stop();

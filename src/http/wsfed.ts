@@ -18,7 +18,7 @@ import { sightingRecorder } from './sightings.js';
 const SIGNOUT_BODY_LIMIT = 16 * 1024;
 
 export function wsfedHandlers(deps: AppDeps) {
-  const { config, keyring, catalog, clock, csrf } = deps;
+  const { config, keyring, catalog, clock, csrf, metrics } = deps;
   const seen = sightingRecorder(deps);
   const wsfed = wsfedSignIn(deps);
   const clientIdOf = (ctx: Context) => ctx.params.client_id as string | undefined;
@@ -35,7 +35,7 @@ export function wsfedHandlers(deps: AppDeps) {
       const clientId = clientIdOf(ctx);
       if (clientId !== undefined) namedApp(catalog, clientId, 'wsfed');
       seen(ctx, 'wsfed-metadata', { clientId });
-      sendDocument(ctx, wsfedMetadataDocument(keyring.snapshot, config, clock.now(), clientId), publishedCacheSeconds(keyring.snapshot.keys, config, clock.now()));
+      sendDocument(ctx, wsfedMetadataDocument(keyring.snapshot, config, clock.now(), clientId, () => metrics.signed('metadata')), publishedCacheSeconds(keyring.snapshot.keys, config, clock.now()));
     },
   };
 }

@@ -22,7 +22,7 @@ export interface CertificateWatchDeps {
   store: Store;
   clock: Clock;
   publishedKeys: PublishedKeyCache;
-  /** Where warnings go (default console.warn). */
+  /** Where warnings and failed passes go (default console.warn / stderr). */
   warn?: (line: string) => void;
 }
 
@@ -30,7 +30,7 @@ export class CertificateWatch {
   private readonly job: PeriodicJob;
 
   constructor(private readonly deps: CertificateWatchDeps) {
-    this.job = new PeriodicJob('certificate watch', deps.config.certificates.checkIntervalMs, () => this.check());
+    this.job = new PeriodicJob('certificate watch', deps.config.certificates.checkIntervalMs, () => this.check(), deps.warn);
   }
 
   /** Check now, then every FEDMETA_CERT_CHECK_INTERVAL_MS until stop(). */

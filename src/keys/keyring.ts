@@ -91,6 +91,8 @@ export class Keyring {
     private readonly store: Pick<KeyStore, 'listKeys'> & KeySetVersion & Pick<MetadataSignerStore, 'activeMetadataSigner'>,
     private readonly kek: Buffer,
     private readonly forms: PublishedKeyCache,
+    /** Where "not ready" problems are reported (default stderr). */
+    private readonly log: (line: string) => void = (line) => console.error(line),
   ) {}
 
   get snapshot(): KeySetSnapshot {
@@ -137,9 +139,9 @@ export class Keyring {
     const unchanged = this.current?.version === version && this.current.metadataSigner.key === metadataSigner.key;
     if (unchanged && this.current?.unavailable?.kid === unavailable?.kid && this.current?.signingKey === signing) return this.current!;
     if (unavailable) {
-      console.error(`fedmeta: ${unavailable.message}; not ready: sign-in and token endpoints answer 503 key_unavailable until a key that opens is current`);
+      this.log(`fedmeta: ${unavailable.message}; not ready: sign-in and token endpoints answer 503 key_unavailable until a key that opens is current`);
     }
-    if (metadataSigner.unavailable && metadataSigner.published) console.error(`fedmeta: ${metadataSigner.unavailable}; metadata answers 503 key_unavailable`);
+    if (metadataSigner.unavailable && metadataSigner.published) this.log(`fedmeta: ${metadataSigner.unavailable}; metadata answers 503 key_unavailable`);
     const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, this.forms, unavailable, metadataSigner);
     this.current = snapshot;
     return snapshot;

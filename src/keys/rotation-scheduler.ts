@@ -18,7 +18,7 @@ export interface RotationSchedulerDeps {
   keys: KeyService;
   rollover: RolloverService;
   clock: Clock;
-  /** Where skipped rotations are reported (default console.warn). */
+  /** Where skipped rotations and failed passes are reported (default console.warn / stderr). */
   warn?: (line: string) => void;
 }
 
@@ -30,7 +30,7 @@ export function rotationScheduler(deps: RotationSchedulerDeps): PeriodicJob {
   return new PeriodicJob('rotation scheduler', deps.config.rotationPolicy.checkIntervalMs, async () => {
     await rotateIfDue(deps);
     await revokeDue(deps);
-  });
+  }, deps.warn);
 }
 
 async function rotateIfDue(deps: RotationSchedulerDeps): Promise<void> {

@@ -21,6 +21,8 @@ export interface DispatcherDeps {
   clock: Clock;
   settings: LogStreamSettings;
   send?: Sender;
+  /** Where a failed delivery pass is reported (default stderr). */
+  log?: (line: string) => void;
 }
 
 function stateOf(stream: LogStreamRecord): DeliveryState {
@@ -33,7 +35,7 @@ export class LogStreamDispatcher {
   private readonly job: PeriodicJob;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.job = new PeriodicJob('log streams', deps.settings.pollMs, () => this.pass());
+    this.job = new PeriodicJob('log streams', deps.settings.pollMs, () => this.pass(), deps.log);
   }
 
   start(): void {

@@ -22,7 +22,8 @@ export const samlEndpoints = (config: Config, clientId?: string) =>
 export const samlMetadataUrl = (config: Config, clientId?: string) =>
   clientId ? urlFor(config, 'saml-app-metadata', { client_id: clientId }) : urlFor(config, 'saml-metadata');
 
-export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
+/** `onSigned` hears of each build (a signature made; the bytes are then served until the next build). */
+export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string, onSigned?: () => void): PublishedDocument {
   const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);
   return snapshot.onceFresh(`samlp-metadata:${clientId ?? ''}:${cacheSeconds}`, DAY, now, () => {
     const endpoints = samlEndpoints(config, clientId);
@@ -36,6 +37,7 @@ export function samlMetadataDocument(snapshot: KeySetSnapshot, config: Config, n
       cacheDurationSeconds: cacheSeconds,
       id,
     });
+    onSigned?.();
     return makeDocument(signIdpMetadata(metadata, metadataSigningKey(snapshot, config)), 'application/samlmetadata+xml; charset=utf-8');
   });
 }

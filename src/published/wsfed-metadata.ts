@@ -22,7 +22,8 @@ export const wsfedEndpoint = (config: Config, clientId?: string) =>
 export const wsfedMetadataUrl = (config: Config, clientId?: string) =>
   clientId ? urlFor(config, 'wsfed-app-metadata', { client_id: clientId }) : urlFor(config, 'wsfed-metadata');
 
-export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string): PublishedDocument {
+/** `onSigned` hears of each build (a signature made; the bytes are then served until the next build). */
+export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, now: Date, clientId?: string, onSigned?: () => void): PublishedDocument {
   const cacheSeconds = publishedCacheSeconds(snapshot.keys, config, now);
   return snapshot.onceFresh(`wsfed-metadata:${clientId ?? ''}:${cacheSeconds}`, DAY, now, () => {
     const id = `_${createHash('sha256').update(`wsfed:${snapshot.version}:${clientId ?? ''}:${now.getTime()}`).digest('hex').slice(0, 40)}`;
@@ -35,6 +36,7 @@ export function wsfedMetadataDocument(snapshot: KeySetSnapshot, config: Config, 
       validUntil: new Date(now.getTime() + VALIDITY),
       cacheDurationSeconds: cacheSeconds,
     });
+    onSigned?.();
     return makeDocument(signFederationMetadata(metadata, metadataSigningKey(snapshot, config)), 'application/samlmetadata+xml; charset=utf-8');
   });
 }

@@ -16,6 +16,8 @@ export interface SightingRecorderOptions {
   clock: Clock;
   /** Anonymous consumers not seen for this long are deleted. */
   retentionMs: number;
+  /** Where a failed save is reported (default stderr). */
+  log?: (line: string) => void;
 }
 
 export interface SightingStats {
@@ -62,7 +64,7 @@ export class SightingRecorder {
       }
       await this.pruneHourly();
     } catch (error) {
-      console.error(`fedmeta: could not save ${batch.length} consumer sighting(s): ${(error as Error).message}`);
+      (this.options.log ?? console.error)(`fedmeta: could not save ${batch.length} consumer sighting(s): ${(error as Error).message}`);
     }
   }
 

@@ -28,7 +28,7 @@ export type Outcome = SessionEffect &
   );
 
 /** What every use case reads from: configuration, the store, the key set, the applications, the time and the id source. */
-export type SsoDeps = Pick<Services, 'config' | 'store' | 'keyring' | 'catalog' | 'clock' | 'ids'>;
+export type SsoDeps = Pick<Services, 'config' | 'store' | 'keyring' | 'catalog' | 'clock' | 'ids' | 'metrics'>;
 
 /** Who is asking: the browser's session cookie (if any) and its address, for the audit log. */
 export interface Visitor {

@@ -20,7 +20,7 @@ const UNKNOWN_PRINCIPAL_STATUS: SamlStatus = {
 };
 
 export function samlLogout(deps: SsoDeps) {
-  const { config, store, keyring, catalog, clock, ids } = deps;
+  const { config, store, keyring, catalog, clock, ids, metrics } = deps;
 
   /**
    * Ends the session in which `app` issued exactly this NameID (and, when the request names any, one of
@@ -57,6 +57,7 @@ export function samlLogout(deps: SsoDeps) {
     const logoutResponse = { id: ids.samlId(), issuer: config.samlEntityId, now, destination, inResponseTo, status };
     const { signatureAlgorithm, digestAlgorithm } = app.addons.samlp;
     const key = keyring.snapshot.signing;
+    metrics.signed('saml2_logout');
     if (message.binding === 'redirect') {
       return { kind: 'redirect', location: signedRedirectUrl(destination, 'SAMLResponse', buildLogoutResponse(logoutResponse), { key, relayState: message.relayState, signatureAlgorithm }) };
     }

@@ -27,7 +27,7 @@ interface SignInRequest {
 const base64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
 
 export function samlSignIn(deps: SsoDeps) {
-  const { config, store, keyring, catalog, clock, ids } = deps;
+  const { config, store, keyring, catalog, clock, ids, metrics } = deps;
 
   /** Sign the user in to `app`: a Response posted to the ACS, and the app recorded in the session. */
   async function answerWithAssertion(app: SamlApp, active: ActiveSession, signIn: SignInRequest, ip: string): Promise<Outcome> {
@@ -36,9 +36,11 @@ export function samlSignIn(deps: SsoDeps) {
     const { acsUrl, inResponseTo } = signIn;
     const response = buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, profile: profileOf(active.user), session: active.session, key, now, ids });
     const { sessionIndex, nameId, nameIdFormat } = response;
+    metrics.signed('saml2_assertion');
+    if (app.addons.samlp.signResponse) metrics.signed('saml2_response');
     await store.addSessionParticipant(active.session.idHash, { clientId: app.clientId, sessionIndex, nameId, nameIdFormat });
     await store.appendAudit(
-      { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { client_id: app.clientId, kid: key.kid } },
+      { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { protocol: 'samlp', client_id: app.clientId, kid: key.kid } },
       now,
     );
     return postForm(acsUrl, { SAMLResponse: base64(response.xml), RelayState: signIn.relayState });
@@ -56,6 +58,8 @@ export function samlSignIn(deps: SsoDeps) {
       now: clock.now(),
       ids,
     });
+    metrics.signed('saml2_response');
+    metrics.signIn('saml2', false);
     return postForm(error.responseUrl!, { SAMLResponse: base64(xml), RelayState: relayState });
   }
 

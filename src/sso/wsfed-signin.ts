@@ -34,13 +34,14 @@ function confirmationPage(request: WsfedRequest, action: string, app: WsfedApp |
 }
 
 export function wsfedSignIn(deps: SsoDeps) {
-  const { config, store, keyring, catalog, clock, ids } = deps;
+  const { config, store, keyring, catalog, clock, ids, metrics } = deps;
 
   async function answerWithToken(app: WsfedApp, active: ActiveSession, wreply: string, wctx: string | undefined, ip: string): Promise<Outcome> {
     const now = clock.now();
     const key = keyring.snapshot.signing;
     const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, profile: profileOf(active.user), session: active.session, key, now, ids });
-    const details = { client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId };
+    metrics.signed(app.addons.wsfed.tokenFormat === 'saml20' ? 'wsfed_saml2_assertion' : 'wsfed_saml11_assertion');
+    const details = { protocol: 'wsfed', client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId };
     await store.appendAudit({ type: logType('sso_succeeded'), description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details }, now);
     return postForm(wreply, { wa: 'wsignin1.0', wresult, wctx });
   }

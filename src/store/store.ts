@@ -36,9 +36,9 @@ export interface ChangeFeed {
    * Optional push of committed changes (any process, any instance): `onChange` receives the topics
    * that moved, or every topic after a reconnection (changes may have been missed). Polling
    * `versions()` stays the safety net, so a store without push (SQLite) may leave this out or make
-   * it a no-op. `store.close()` ends every subscription too.
+   * it a no-op. `store.close()` ends every subscription too. `log` hears of lost and restored connections.
    */
-  subscribe?(onChange: (topics: ChangeTopic[]) => void): ChangeSubscription;
+  subscribe?(onChange: (topics: ChangeTopic[]) => void, log?: (line: string) => void): ChangeSubscription;
 }
 
 export interface PurgeOptions {

@@ -72,7 +72,7 @@ export function watchStore(
       if (which.length === 0) return;
       const run = refreshAll(which).then(() => refreshAll(which));
       inFlight = Promise.all([inFlight, run]).then(() => {});
-    });
+    }, log);
   }
 
   return {

@@ -2,6 +2,7 @@
 // inspected), and the forms of our HTML pages read back out.
 import { expect } from 'chai';
 import { request as httpRequest } from 'node:http';
+import { rememberSecret } from './logs.js';
 
 /** One HTTP request from a chosen local (source) address; fetch cannot bind one. */
 function requestFrom(localAddress: string, url: string, method: string, headers: Record<string, string>, body?: string): Promise<Response> {
@@ -64,6 +65,7 @@ export class Browser {
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     let body: string | undefined;
     if (init.form) {
+      for (const [field, value] of Object.entries(init.form)) if (/password|csrf|secret/i.test(field)) rememberSecret(`form field ${field}`, value);
       body = new URLSearchParams(init.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
@@ -75,7 +77,10 @@ export class Browser {
       const [pair] = cookie.split(';');
       const [name, ...value] = pair!.split('=');
       if (/max-age=0|expires=thu, 01 jan 1970/i.test(cookie) || value.join('=') === '') this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
+      else {
+        this.cookies.set(name!.trim(), value.join('='));
+        if (/^fedmeta_(session|csrf)$/.test(name!.trim())) rememberSecret(`cookie ${name!.trim()}`, value.join('='));
+      }
     }
     return { status: response.status, url, headers: response.headers, body: await response.text() };
   }

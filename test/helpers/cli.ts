@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { suiteLogEnv } from './server.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/fedmeta.js', import.meta.url));
 
@@ -14,7 +15,7 @@ export interface CliResult {
 
 export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...suiteLogEnv(), ...env }, stdio: 'pipe' });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -29,7 +30,7 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
 export function serveProcess(env: Record<string, string>, argv: string[] = [process.execPath, BIN, 'serve']): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const [command, ...args] = argv;
-    const child = spawn(command!, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: 'pipe', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    const child = spawn(command!, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...suiteLogEnv(), ...env }, stdio: 'pipe', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 20_000);
     const onData = (chunk: Buffer) => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { runCli, serveProcess } from './cli.js';
 import { freePort, TEST_KEK } from './server.js';
+import { rememberSecret } from './logs.js';
 import { dropSchema, freshSchema, postgresProblem, postgresUrl, requirePostgres } from './postgres.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { KeyRecord } from '../../src/keys/types.js';
@@ -60,7 +61,9 @@ export interface Credentials {
 export async function addApiClientCli(env: Record<string, string>): Promise<Credentials> {
   const result = await runCli(['api-clients', 'add', '--name', 'ops', '--scopes', KEY_SCOPES, '--json'], env);
   if (result.code !== 0) throw new Error(`api-clients add failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.toString()) as Credentials;
+  const credentials = JSON.parse(result.stdout.toString()) as Credentials;
+  rememberSecret('client secret', credentials.client_secret);
+  return credentials;
 }
 
 export async function tokenFrom(url: string, credentials: Credentials): Promise<string> {
@@ -69,7 +72,9 @@ export async function tokenFrom(url: string, credentials: Credentials): Promise<
     body: new URLSearchParams({ grant_type: 'client_credentials', ...credentials, audience: `${ISSUER}/api/v2/` }),
   });
   if (response.status !== 200) throw new Error(`token: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
+  const token = ((await response.json()) as { access_token: string }).access_token;
+  rememberSecret('access token', token);
+  return token;
 }
 
 export const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;

@@ -12,10 +12,28 @@ import type { Clock } from '../../src/clock.js';
 import { runCommand } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import { dropSchema, postgresUrl, schemaForDir, testBackend } from './postgres.js';
+import type { Logger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/observability/pino-logger.js';
+import { rememberSecret, teeLogger } from './logs.js';
 
 export { testBackend } from './postgres.js';
 
 export const TEST_KEK = Buffer.alloc(32, 7).toString('base64url');
+rememberSecret('KEK', TEST_KEK);
+
+/** FEDMETA_LOG_FILE when the suite's log is captured (suite-log-hooks.ts): every server and child process writes there. */
+export const suiteLogEnv = (): Record<string, string> => (process.env.FEDMETA_LOG_FILE ? { FEDMETA_LOG_FILE: process.env.FEDMETA_LOG_FILE } : {});
+
+/** One pino logger per log file for all the in-process servers (one open file, not one per server). */
+const fileLoggers = new Map<string, Logger>();
+
+function serverLogger(config: Config, given: Logger | undefined): Logger | undefined {
+  const file = config.logs.file;
+  if (!file) return given;
+  const toFile = fileLoggers.get(file) ?? createLogger(config.logs);
+  fileLoggers.set(file, toFile);
+  return given ? teeLogger(given, toFile) : toFile;
+}
 
 export interface TestServer extends RunningServer {
   dir: string;
@@ -41,6 +59,7 @@ export function testEnv(dir: string, extra: Record<string, string> = {}): Record
     PORT: '0',
     HOST: '127.0.0.1',
     FEDMETA_ENV_FILE: '/dev/null',
+    ...suiteLogEnv(),
     ...extra,
   };
 }
@@ -55,13 +74,14 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; dir?: string; clock?: Clock; pollMs?: number } = {},
+  options: { env?: Record<string, string>; dir?: string; clock?: Clock; pollMs?: number; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
   const port = await freePort();
   const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, ...options.env });
   const config = loadConfig(env, dir);
-  const running = await startServer(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+  const logger = serverLogger(config, options.logger);
+  const running = await startServer(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(logger ? { logger } : {}) });
   return {
     ...running,
     dir,
@@ -96,7 +116,9 @@ export interface ApiCredentials {
 export async function addApiClient(server: RunningServer, scopes: string): Promise<ApiCredentials> {
   const io = captureIo();
   await runCommand(['api-clients', 'add', '--name', 'test', '--scopes', scopes, '--json'], server.services, io);
-  return JSON.parse(io.stdout()) as ApiCredentials;
+  const credentials = JSON.parse(io.stdout()) as ApiCredentials;
+  rememberSecret('client secret', credentials.client_secret);
+  return credentials;
 }
 
 export const ALL_KEY_SCOPES = 'read:signing_keys create:signing_keys update:signing_keys read:logs';
@@ -108,7 +130,9 @@ export async function getToken(server: TestServer, credentials: ApiCredentials):
     body: new URLSearchParams({ grant_type: 'client_credentials', ...credentials, audience: `${server.config.issuer}/api/v2/` }),
   });
   if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
+  const token = ((await response.json()) as { access_token: string }).access_token;
+  rememberSecret('access token', token);
+  return token;
 }
 
 /** A server plus a token holding every signing-key scope. */

@@ -13,6 +13,7 @@ import { Browser } from '../helpers/browser.js';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { runCommand } from '../../src/cli/main.js';
 import type { Clock } from '../../src/clock.js';
+import { capturingLogger } from '../helpers/logs.js';
 import type { KeyObject } from '../../src/keys/key-object.js';
 
 const DAY = 86_400_000;
@@ -104,7 +105,8 @@ describe('certificate expiry watch (pinned clock)', () => {
 
   it('an expiring certificate: /readyz stays 200 with warnings, a dashboard banner, a log line and an audit event once a day', async () => {
     const clock = new PinnedClock(Date.now());
-    const server = await startTestServer({ clock, env: { FEDMETA_CERT_DAYS: '365', FEDMETA_CERT_AUTO_RENEW_DAYS: '0' } });
+    const log = capturingLogger();
+    const server = await startTestServer({ clock, env: { FEDMETA_CERT_DAYS: '365', FEDMETA_CERT_AUTO_RENEW_DAYS: '0' }, logger: log });
     later(() => server.destroy());
     const ready = async () => (await (await fetch(`${server.url}/readyz`)).json()) as { status: string; warnings: { code: string; kid: string }[] };
     expect((await ready()).warnings).to.deep.equal([]);
@@ -118,21 +120,16 @@ describe('certificate expiry watch (pinned clock)', () => {
     expect(warnings.map((warning) => warning.kid).sort()).to.deep.equal(kids);
     expect(warnings[0]!.code).to.equal('certificate_expiring');
 
-    const lines: string[] = [];
-    const warn = console.warn;
-    console.warn = (line: string) => void lines.push(line);
-    try {
-      await server.jobs.certificates.tick();
-      await server.jobs.certificates.tick();
-      expect(await auditTypes(server, 'certificate_expiring')).to.have.length(2);
-      clock.advance(DAY);
-      await server.jobs.certificates.tick();
-    } finally {
-      console.warn = warn;
-    }
+    log.lines.length = 0;
+    await server.jobs.certificates.tick();
+    await server.jobs.certificates.tick();
+    expect(await auditTypes(server, 'certificate_expiring')).to.have.length(2);
+    clock.advance(DAY);
+    await server.jobs.certificates.tick();
     expect(await auditTypes(server, 'certificate_expiring')).to.have.length(4);
-    expect(lines).to.have.length(4);
-    expect(lines[0]).to.match(/^fedmeta: warning: The certificate of the (current|next) signing key .* expires on /);
+    const logged = log.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+    expect(logged).to.have.length(4);
+    expect(logged[0]).to.match(/^The certificate of the (current|next) signing key .* expires on /);
 
     const admin = { email: 'admin@example.com', password: PASSWORD, admin: true };
     await server.services.users.create(admin, { type: 'system', id: 'test' });

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { DAY, PinnedClock, POLICY_ENV as POLICY } from '../helpers/pinned-clock.js';
 import type { AuditEntry } from '../../src/audit/types.js';
+import { capturingLogger } from '../helpers/logs.js';
 
 const audits = async (server: TestServer, type: string): Promise<AuditEntry[]> =>
   (await server.services.store.listAudit({ page: 0, perPage: 500 })).filter((entry) => entry.type === type).reverse();
@@ -76,7 +77,8 @@ describe('rotation scheduler (pinned clock)', () => {
 
   it('follows strict readiness: not ready → skipped and logged, nothing changes', async () => {
     const clock = new PinnedClock(Date.now());
-    const server = await startTestServer({ clock, env: { ...POLICY, FEDMETA_ROTATION_REQUIRE_READY: 'true' } });
+    const log = capturingLogger();
+    const server = await startTestServer({ clock, env: { ...POLICY, FEDMETA_ROTATION_REQUIRE_READY: 'true' }, logger: log });
     later(() => server.destroy());
     await server.jobs.rotations.tick();
     const app = await server.services.clients.create(
@@ -89,16 +91,11 @@ describe('rotation scheduler (pinned clock)', () => {
     expect(await audits(server, 'key_rotated')).to.have.length(1);
     const before = (await currentOf(server)).kid;
     clock.advance(90 * DAY); // the application has not fetched the new next key
-    const lines: string[] = [];
-    const warn = console.warn;
-    console.warn = (line: string) => void lines.push(line);
-    try {
-      await server.jobs.rotations.tick();
-    } finally {
-      console.warn = warn;
-    }
+    log.lines.length = 0;
+    await server.jobs.rotations.tick();
     expect((await currentOf(server)).kid).to.equal(before);
-    expect(lines.join('\n')).to.match(/scheduled rotation skipped \(rollover_not_ready\)/);
+    const warnings = log.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+    expect(warnings.join('\n')).to.match(/^scheduled rotation skipped \(rollover_not_ready\)/);
   });
 
   it('two instances on one store rotate exactly once', async () => {

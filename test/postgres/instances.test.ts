@@ -8,6 +8,9 @@ import { startTcpProxy, viaProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { Browser, readForm } from '../helpers/browser.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
 import { until } from '../helpers/wait.js';
+import { capturingLogger } from '../helpers/logs.js';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus.js';
+import type { Logger } from '../../src/observability/logger.js';
 
 const ISSUER = 'http://fedmeta.lb.test';
 /** Polling effectively off: whatever another instance sees within a second came by NOTIFY. */
@@ -42,8 +45,9 @@ describe('PostgreSQL: several instances in one process share one store', functio
     await dropSchema(schema);
   });
 
-  async function start(options: { pollMs?: number; url?: string; env?: Record<string, string> } = {}): Promise<Instance> {
+  async function start(options: { pollMs?: number; url?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<Instance> {
     const server = await startTestServer({
+      ...(options.logger ? { logger: options.logger } : {}),
       env: { FEDMETA_DATABASE_URL: options.url ?? postgresUrl(schema), FEDMETA_ISSUER: ISSUER, FEDMETA_ROTATION_RATE_BURST: '50', FEDMETA_ROTATION_RATE_PER_DAY: '50', ...options.env },
       pollMs: options.pollMs ?? NO_POLL,
     });
@@ -144,10 +148,11 @@ describe('PostgreSQL: several instances in one process share one store', functio
     expect((await ann.request(`${a.server.url}/login`)).body).to.include('name="password"');
   });
 
-  it('database down: documents still served from memory, changes 503, /readyz reports it; then it reconnects by itself (LISTEN too)', async () => {
+  it('database down: documents still served from memory, changes 503, /readyz reports it; then it reconnects by itself (LISTEN too); logged and counted', async () => {
     const target = new URL(TEST_POSTGRES_URL);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const a = await start({ url: viaProxy(postgresUrl(schema), proxy) });
+    const log = capturingLogger();
+    const a = await start({ url: viaProxy(postgresUrl(schema), proxy), logger: log, env: { FEDMETA_METRICS_PORT: '0' } });
     const b = await start();
     const before = await fetch(`${a.server.url}/.well-known/jwks.json`);
     const beforeBody = await before.text();
@@ -200,5 +205,17 @@ describe('PostgreSQL: several instances in one process share one store', functio
     const ms = await until(async () => (await jwksOf(a.server)).keys[0]?.kid === kid, 1000, 'rotation after reconnection');
     console.log(`      (after reconnection, NOTIFY propagation ${ms} ms)`);
     expect((await a.api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
+
+    // The operator's view of it: the lost and restored change notifications, the failed store calls
+    // (logged and counted), and the 503 refusals with their code.
+    const messages = log.lines.map((line) => `${line.level} ${line.message}`);
+    expect(messages.some((line) => /^warn lost the store change notifications \(.*\); reconnecting, polling meanwhile$/.test(line)), messages.join('\n')).to.equal(true);
+    expect(messages).to.include('warn listening for store changes again');
+    expect(log.lines.some((line) => line.level === 'error' && line.message === 'store call failed')).to.equal(true);
+    expect(log.lines.find((line) => line.fields.route === 'api-signing-keys-rotate' && line.fields.status === 503)?.fields).to.include({ error_code: 'service_unavailable' });
+    const metrics = parsePrometheusText(await (await fetch(a.server.metrics!.url)).text());
+    const storeErrors = metrics.get('fedmeta_store_errors_total')!.samples.reduce((sum, sample) => sum + sample.value, 0);
+    expect(storeErrors).to.be.at.least(1);
+    expect(sampleValue(metrics, 'fedmeta_http_requests_total', { route: 'api-signing-keys-rotate', status: '503' })).to.equal(1);
   });
 });

@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import type { AppDeps } from '../context.js';
 import { invalidToken, missingToken, requireScopes, verifyAccessToken, type Principal } from '../../auth/tokens.js';
 import type { Actor } from '../../audit/types.js';
+import { noteClientId } from '../access-log.js';
 
 /**
  * Bearer authentication for /api/v2: every request carries a valid access token whose client still
@@ -18,6 +19,7 @@ export function authenticate({ config, keyring, clock, store }: AppDeps) {
     if (!client) throw invalidToken('The client of this access token no longer exists');
     if (client.secretVersion !== principal.secretVersion) throw invalidToken("The access token was issued before the client's secret was rotated");
     ctx.state.principal = principal;
+    noteClientId(ctx, principal.clientId);
     await next();
   };
 }

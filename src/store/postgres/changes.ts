@@ -8,7 +8,7 @@ import { CHANGE_CHANNEL, ChangeListener } from './notify.js';
 export type ListeningSubscription = ChangeSubscription & { readonly listening: boolean; ready(): Promise<void> };
 
 export interface PostgresChangeFeed extends Required<ChangeFeed> {
-  subscribe(onChange: (topics: ChangeTopic[]) => void): ListeningSubscription;
+  subscribe(onChange: (topics: ChangeTopic[]) => void, log?: (line: string) => void): ListeningSubscription;
   /** Ends every subscription (store.close()). */
   closeSubscriptions(): Promise<void>;
 }
@@ -28,8 +28,8 @@ export function postgresChanges(database: PostgresDatabase): PostgresChangeFeed 
       const get = (name: ChangeTopic) => Number(rows.find((row) => row.name === name)?.version ?? 0);
       return { keys: get('keys'), clients: get('clients') };
     },
-    subscribe(onChange) {
-      const listener = new ChangeListener(database.clientConfig, onChange);
+    subscribe(onChange, log) {
+      const listener = new ChangeListener(database.clientConfig, onChange, log);
       listeners.add(listener);
       return {
         get listening() {

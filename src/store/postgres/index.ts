@@ -23,7 +23,7 @@ export type { ListeningSubscription } from './changes.js';
 export type PostgresStore = Omit<Store, 'subscribe'> & {
   readonly kind: 'postgres';
   readonly url: string;
-  subscribe(onChange: (topics: ChangeTopic[]) => void): ListeningSubscription;
+  subscribe(onChange: (topics: ChangeTopic[]) => void, log?: (line: string) => void): ListeningSubscription;
 };
 
 /** Connects lazily (the pool opens connections on demand); call migrate() before anything else. */
