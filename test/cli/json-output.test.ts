@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { captureIo, startTestServer, type TestServer } from '../helpers/server.js';
 import { JSON_COMMANDS } from '../helpers/cli-program.js';
 import { runCommand } from '../../src/cli/main.js';
+import { rememberSecret } from '../helpers/logs.js';
 
 type Json = Record<string, unknown> & { kid?: string; client_id?: string; id?: string };
 type Ids = Record<string, string>;
@@ -18,6 +19,8 @@ interface JsonCase {
 }
 
 const EMAIL = 'json@example.com';
+const PASSWORD = 'correct horse battery';
+const NEW_PASSWORD = 'another horse battery';
 
 const CASES: JsonCase[] = [
   {
@@ -48,20 +51,41 @@ const CASES: JsonCase[] = [
   },
   { command: 'clients list', then: (apps) => expect(apps).to.have.length(2) },
   { command: 'keys acknowledge', args: (ids) => [ids.rp!], then: (done, ids) => expect(done.client_id).to.equal(ids.rp) },
-  { command: 'users add', args: () => [EMAIL, '--name', 'Jay'], stdin: 'correct horse battery\n', then: (user) => expect(user).to.include({ email: EMAIL, admin: false }) },
+  { command: 'users add', args: () => [EMAIL, '--name', 'Jay'], stdin: `${PASSWORD}\n`, then: (user) => expect(user).to.include({ email: EMAIL, admin: false }) },
   { command: 'users grant-admin', args: () => [EMAIL], then: (user) => expect(user.admin).to.equal(true) },
   { command: 'users revoke-admin', args: () => [EMAIL], then: (user) => expect(user.admin).to.equal(false) },
   { command: 'users list', args: () => ['--q', 'email:"json@example.com"'], then: (found) => expect(found).to.deep.include({ total: 1, length: 1 }) },
   { command: 'users show', args: () => [EMAIL], then: (user) => expect(user).to.include({ email: EMAIL, name: 'Jay' }) },
-  { command: 'users set-password', args: () => [EMAIL], stdin: 'another horse battery\n', then: (user) => expect(user.email).to.equal(EMAIL) },
+  { command: 'users set-password', args: () => [EMAIL], stdin: `${NEW_PASSWORD}\n`, then: (user) => expect(user.email).to.equal(EMAIL) },
   { command: 'users block', args: () => [EMAIL], then: (user) => expect(user.blocked).to.equal(true) },
   { command: 'users unblock', args: () => [EMAIL], then: (user) => expect(user.blocked).to.equal(false) },
   { command: 'users remove', args: () => [EMAIL, '--yes'], then: (removed) => expect(removed).to.deep.include({ email: EMAIL, removed: true }) },
-  { command: 'api-clients add', args: () => ['--scopes', 'read:signing_keys'], then: (client, ids) => void (ids.api = client.client_id!) },
+  {
+    command: 'api-clients add',
+    args: () => ['--scopes', 'read:signing_keys'],
+    then: (client, ids) => {
+      ids.api = client.client_id!;
+      rememberSecret('client secret', client.client_secret as string);
+    },
+  },
   { command: 'api-clients list', then: (clients, ids) => expect(clients.map((client) => client.client_id)).to.include(ids.api) },
-  { command: 'api-clients rotate-secret', args: (ids) => [ids.api!], then: (client) => expect(client.client_secret).to.be.a('string') },
+  {
+    command: 'api-clients rotate-secret',
+    args: (ids) => [ids.api!],
+    then: (client) => {
+      expect(client.client_secret).to.be.a('string');
+      rememberSecret('client secret', client.client_secret as string);
+    },
+  },
   { command: 'api-clients remove', args: (ids) => [ids.api!], then: (removed, ids) => expect(removed).to.deep.equal({ client_id: ids.api, removed: true }) },
-  { command: 'log-streams add', args: () => ['--name', 'siem', '--endpoint', 'https://logs.example.com/in'], then: (stream, ids) => void (ids.stream = stream.id!) },
+  {
+    command: 'log-streams add',
+    args: () => ['--name', 'siem', '--endpoint', 'https://logs.example.com/in'],
+    then: (stream, ids) => {
+      ids.stream = stream.id!;
+      rememberSecret('log stream signing secret', stream.signing_secret as string);
+    },
+  },
   { command: 'log-streams list', then: (streams, ids) => expect(streams.map((stream) => stream.id)).to.deep.equal([ids.stream]) },
   { command: 'log-streams remove', args: (ids) => [ids.stream!], then: (removed, ids) => expect(removed).to.deep.equal({ id: ids.stream, removed: true }) },
 ];
@@ -69,7 +93,11 @@ const CASES: JsonCase[] = [
 describe('CLI --json on every data command', () => {
   let server: TestServer;
   const ids: Ids = {};
-  before(async () => (server = await startTestServer()));
+  before(async () => {
+    rememberSecret('password', PASSWORD);
+    rememberSecret('password', NEW_PASSWORD);
+    server = await startTestServer();
+  });
   after(async () => server.destroy());
 
   it('every command that accepts --json has a case here, and every case is such a command', () => {

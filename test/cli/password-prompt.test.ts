@@ -6,12 +6,14 @@ import { runCliInTerminal, terminalUnavailable } from '../helpers/terminal.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { skipBecause } from '../helpers/optional.js';
 import { verifySecret } from '../../src/auth/passwords.js';
+import { rememberSecret } from '../helpers/logs.js';
 
 const PASSWORD = 'tty correct horse battery';
 
 describe('CLI: users add asks for the password on a terminal', () => {
   let server: TestServer;
   before(async function () {
+    rememberSecret('password', PASSWORD);
     const missing = terminalUnavailable();
     if (missing) skipBecause(this, missing);
     server = await startTestServer();

@@ -3,6 +3,7 @@
 // prompt is answered only once it has appeared, as a person would type.
 import { spawn, spawnSync } from 'node:child_process';
 import { BIN } from './cli.js';
+import { suiteLogEnv } from './server.js';
 
 export interface TerminalAnswer {
   /** Text the CLI shows before the answer is typed. */
@@ -28,7 +29,7 @@ export function runCliInTerminal(args: string[], env: Record<string, string>, an
   const commandLine = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['--quiet', '--return', '--echo', 'always', '--command', commandLine, '/dev/null'], {
-      env: { PATH: process.env.PATH ?? '', TERM: 'dumb', ...env },
+      env: { PATH: process.env.PATH ?? '', TERM: 'dumb', ...suiteLogEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';
