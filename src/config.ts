@@ -7,9 +7,11 @@ import { ConfigError, hostName, integer, type Env } from './config-values.js';
 import { parseAddressList, type AddressList } from './net/address-list.js';
 import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
+import { parseKeyBackend, type KeyBackendSettings } from './config-key-backend.js';
 import { parseLogSettings, parseMetricsSettings, type LogSettings, type MetricsSettings } from './config-observability.js';
 
 export { ConfigError } from './config-values.js';
+export type { KeyBackendSettings, Pkcs11Settings } from './config-key-backend.js';
 export type { LogSettings, MetricsSettings } from './config-observability.js';
 export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
 
@@ -18,7 +20,7 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; url: string };
 
-export interface Config {
+export interface Config extends KeyBackendSettings {
   /** Public base URL without a trailing slash; every published URL derives from it. */
   issuer: string;
   issuerHost: string;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     logs: parseLogSettings(env, cwd),
     metrics: parseMetricsSettings(env, port),
     trustProxy: parseTrustProxy(env),
+    ...parseKeyBackend(env, cwd),
   });
 }
 

@@ -13,6 +13,7 @@ export const AUDIT_EVENT_TYPES = [
   'key_rotated_and_revoked',
   'key_revoked',
   'key_rotation_failed',
+  'key_destroyed',
   'metadata_signer_created',
   'metadata_signer_rotated',
   'rollover_acknowledged',

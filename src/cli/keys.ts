@@ -16,8 +16,8 @@ const state = (key: KeyObject) => (key.current ? 'current' : key.next ? 'next' :
 
 function keyTable(keys: KeyObject[]): string {
   return table([
-    ['STATE', 'KID', 'FINGERPRINT (SHA-1)', 'CURRENT SINCE', 'CURRENT UNTIL', 'REVOCABLE AT', 'REVOKED AT'],
-    ...keys.map((key) => [state(key), key.kid, key.fingerprint, key.current_since ?? '-', key.current_until ?? '-', key.revocable_at ?? '-', key.revoked_at ?? '-']),
+    ['STATE', 'KID', 'FINGERPRINT (SHA-1)', 'CURRENT SINCE', 'CURRENT UNTIL', 'REVOCABLE AT', 'REVOKED AT', 'LOCATION'],
+    ...keys.map((key) => [state(key), key.kid, key.fingerprint, key.current_since ?? '-', key.current_until ?? '-', key.revocable_at ?? '-', key.revoked_at ?? '-', key.key_location]),
   ]);
 }
 

@@ -5,7 +5,7 @@
 import { CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
 import { FedmetaError } from '../errors.js';
-import { openServices } from '../services.js';
+import { closeServices, openServices } from '../services.js';
 import type { Services } from '../services.js';
 import { buildProgram, type ServeCommand } from './program.js';
 import { kidsAsPositionals, processIo, UsageError, type Io } from './output.js';
@@ -39,7 +39,7 @@ export async function runCli(argv: string[], serve: ServeCommand, io: Io = proce
   const open = async () => {
     const services = await openServices({ config: loadConfig() });
     for (const warning of services.warnings) io.err(`fedmeta: warning: ${warning}\n`);
-    return { services, close: () => services.store.close() };
+    return { services, close: () => closeServices(services) };
   };
   let code = 0;
   try {

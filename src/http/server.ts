@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config, HttpLimits } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
-import { openServices, type Services } from '../services.js';
+import { closeServices, openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
@@ -111,7 +111,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     if (config.metrics) metrics = await startMetricsListener(config.metrics, services.metrics, services.logger);
   } catch (error) {
     server.close();
-    await services.store.close();
+    await closeServices(services);
     throw error;
   }
   const watch = watchServices(services, options.pollMs ?? 250);
@@ -135,7 +135,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       purge.stop();
       await watch.stop();
       await services.sightings.stop();
-      await services.store.close();
+      await closeServices(services);
     },
   };
 }

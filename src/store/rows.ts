@@ -26,7 +26,8 @@ export interface KeyRow {
   kid: string;
   state: KeyState;
   cert_pem: string;
-  sealed_private_key: string;
+  key_location: string;
+  sealed_private_key: string | null;
   created_at: TimeColumn;
   current_since: TimeColumn | null;
   current_until: TimeColumn | null;
@@ -38,7 +39,8 @@ export function keyFromRow(row: KeyRow): KeyRecord {
     kid: row.kid,
     state: row.state,
     certPem: row.cert_pem,
-    sealedPrivateKey: row.sealed_private_key,
+    location: row.key_location,
+    sealedPrivateKey: row.sealed_private_key ?? undefined,
     createdAt: asDate(row.created_at),
     currentSince: asOptionalDate(row.current_since),
     currentUntil: asOptionalDate(row.current_until),
@@ -48,9 +50,9 @@ export function keyFromRow(row: KeyRow): KeyRecord {
 
 /** The values of statements.UPSERT_KEY. */
 export function keyValues(key: KeyRecord, encoding: ColumnEncoding): unknown[] {
-  const { kid, state, certPem, sealedPrivateKey } = key;
+  const { kid, state, certPem, location, sealedPrivateKey } = key;
   const times = [key.currentSince, key.currentUntil, key.revokedAt].map((date) => optionalTime(encoding, date));
-  return [kid, state, certPem, sealedPrivateKey, encoding.time(key.createdAt), ...times];
+  return [kid, state, certPem, location, sealedPrivateKey ?? null, encoding.time(key.createdAt), ...times];
 }
 
 export interface AuditRow {

@@ -4,8 +4,8 @@
 export const SELECT_KEYS = 'SELECT * FROM signing_keys ORDER BY created_at, kid';
 
 export const UPSERT_KEY = `
-  INSERT INTO signing_keys (kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  INSERT INTO signing_keys (kid, state, cert_pem, key_location, sealed_private_key, created_at, current_since, current_until, revoked_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (kid) DO UPDATE SET state = excluded.state, cert_pem = excluded.cert_pem, current_since = excluded.current_since,
     current_until = excluded.current_until, revoked_at = excluded.revoked_at`;
 

@@ -373,7 +373,7 @@ describe('CLI with a signing key that does not open (issue 9 item 4)', () => {
   it('keys rotate refuses a damaged next key (exit 1, one line, nothing changed); with a damaged current key the CLI can still rotate it away', async () => {
     const before = await server.services.store.listKeys();
     const next = before.find((key) => key.state === 'next')!;
-    await setSealedPrivateKey(server.config, next.kid, `${next.sealedPrivateKey.slice(0, -4)}AAAA`);
+    await setSealedPrivateKey(server.config, next.kid, `${next.sealedPrivateKey!.slice(0, -4)}AAAA`);
     const damaged = await server.services.store.listKeys();
     const refused = await cli('keys', 'rotate');
     expect(refused.code).to.equal(1);
@@ -383,7 +383,7 @@ describe('CLI with a signing key that does not open (issue 9 item 4)', () => {
 
     // Restore the next key, damage the current one: the CLI still opens the store and the emergency
     // rotation (next → current, the damaged key revoked) recovers.
-    await setSealedPrivateKey(server.config, next.kid, next.sealedPrivateKey);
+    await setSealedPrivateKey(server.config, next.kid, next.sealedPrivateKey!);
     const current = before.find((key) => key.state === 'current')!;
     await setSealedPrivateKey(server.config, current.kid, 'fmk1.damaged');
     const recovered = await cli('keys', 'rotate', '--revoke-previous');

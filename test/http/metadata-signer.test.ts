@@ -12,6 +12,7 @@ import { currentKeyFromApi } from '../helpers/current-key.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/open.js';
 import { KeyService } from '../../src/keys/service.js';
+import { KeyVault } from '../../src/keys/key-vault.js';
 import { systemClock } from '../../src/clock.js';
 import { testEnv, TEST_KEK } from '../helpers/server.js';
 
@@ -121,7 +122,7 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
     // A store as it was before the metadata signer: keys only.
     const store = await openStore(config);
     await store.migrate();
-    await new KeyService({ config, store, kek: Buffer.from(TEST_KEK, 'base64url'), clock: systemClock }).ensureInitialKeys(SYSTEM);
+    await new KeyService({ config, store, vault: new KeyVault(Buffer.from(TEST_KEK, 'base64url'), undefined, 'sealed'), clock: systemClock }).ensureInitialKeys(SYSTEM);
     expect(await store.activeMetadataSigner()).to.equal(undefined);
     await store.close();
     const server = await startTestServer({ dir });

@@ -54,7 +54,7 @@ async function damage(server: TestServer, state: 'current' | 'next' | 'previous'
   const keys = await server.services.store.listKeys();
   const row = keys.find((key) => key.state === state)!;
   const other = keys.find((key) => key.kid !== row.kid)!;
-  await setSealedPrivateKey(server.config, row.kid, how.damage(row.sealedPrivateKey, row.kid, other.sealedPrivateKey));
+  await setSealedPrivateKey(server.config, row.kid, how.damage(row.sealedPrivateKey!, row.kid, other.sealedPrivateKey!));
   return row.kid;
 }
 

@@ -132,7 +132,7 @@ describe('PostgreSQL store', function () {
       expect(dump).to.include('fmk1.');
       expect(dump).not.to.include('PRIVATE KEY');
       for (const record of await server.services.store.listKeys()) {
-        const pem = unseal(kek, record.kid, record.sealedPrivateKey);
+        const pem = unseal(kek, record.kid, record.sealedPrivateKey!);
         const jwk = createPrivateKey(pem).export({ format: 'jwk' });
         const body = pem.split('\n')[1]!;
         expect(dump.includes(body), `${record.kid} PEM`).to.equal(false);

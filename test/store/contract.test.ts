@@ -20,7 +20,7 @@ let serial = 0;
 const newKey = (createdAt = t0): KeyRecord => {
   serial += 1;
   const kid = `kid-${process.pid}-${serial}-${Math.random().toString(36).slice(2, 8)}`;
-  return { kid, state: 'next', certPem: `-----BEGIN CERTIFICATE-----\n${kid}\n-----END CERTIFICATE-----\n`, sealedPrivateKey: `fmk1.sealed.${kid}`, createdAt };
+  return { kid, state: 'next', certPem: `-----BEGIN CERTIFICATE-----\n${kid}\n-----END CERTIFICATE-----\n`, location: 'sealed', sealedPrivateKey: `fmk1.sealed.${kid}`, createdAt };
 };
 
 async function initKeys(store: Store, now = t0) {

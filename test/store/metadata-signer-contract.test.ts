@@ -11,6 +11,7 @@ const system = { type: 'system' as const, id: 'contract' };
 const record = (name: string): MetadataSignerRecord => ({
   kid: `md-${name}-${Math.random().toString(36).slice(2, 8)}`,
   certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`,
+  location: 'sealed',
   sealedPrivateKey: `fmk1.sealed.${name}`,
   createdAt: t0,
 });

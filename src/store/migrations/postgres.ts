@@ -231,3 +231,21 @@ postgresMigrations.push({
     CREATE INDEX sessions_by_user ON sessions (user_id);
   `,
 });
+
+// Keys in a PKCS#11 token (issue 15): key_location says where a private key lives, `sealed` (the
+// envelope in sealed_private_key, as before) or `pkcs11:<token label>` (no private material here at all).
+postgresMigrations.push({
+  version: 9,
+  sql: `
+    ALTER TABLE signing_keys ADD COLUMN key_location text NOT NULL DEFAULT 'sealed';
+    ALTER TABLE signing_keys ALTER COLUMN sealed_private_key DROP NOT NULL;
+    ALTER TABLE signing_keys DROP CONSTRAINT signing_keys_sealed_private_key_check;
+    ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_private_key_location CHECK (
+      (key_location = 'sealed' AND sealed_private_key IS NOT NULL AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL));
+    ALTER TABLE metadata_signing_keys ADD COLUMN key_location text NOT NULL DEFAULT 'sealed';
+    ALTER TABLE metadata_signing_keys ALTER COLUMN sealed_private_key DROP NOT NULL;
+    ALTER TABLE metadata_signing_keys DROP CONSTRAINT metadata_signing_keys_sealed_private_key_check;
+    ALTER TABLE metadata_signing_keys ADD CONSTRAINT metadata_signing_keys_private_key_location CHECK (
+      (key_location = 'sealed' AND sealed_private_key IS NOT NULL AND sealed_private_key LIKE 'fmk1.%') OR (key_location LIKE 'pkcs11:_%' AND sealed_private_key IS NULL));
+  `,
+});

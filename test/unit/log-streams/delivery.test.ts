@@ -61,7 +61,7 @@ describe('certificate expiry and renewal (pure)', () => {
   });
 
   it('the renewal plan swaps the certificate once (idempotent), refuses a revoked key (409) and an unknown kid (404)', () => {
-    const record = (state: KeyRecord['state']): KeyRecord => ({ kid: 'k', state, certPem: 'old', sealedPrivateKey: 'fmk1.x', createdAt: now, ...(state === 'revoked' ? { revokedAt: now } : {}) });
+    const record = (state: KeyRecord['state']): KeyRecord => ({ kid: 'k', state, certPem: 'old', location: 'sealed', sealedPrivateKey: 'fmk1.x', createdAt: now, ...(state === 'revoked' ? { revokedAt: now } : {}) });
     const plan = renewPlan([record('previous')], 'k', 'old', 'new');
     expect(plan.changes).to.deep.equal([{ ...record('previous'), certPem: 'new' }]);
     expect(plan.result.renewed).to.equal(true);
