@@ -5,6 +5,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from './http/context.js';
 import { API_PREFIX, ROUTE_PATHS, apiPath, type ApiRouteName, type RouteName } from './route-paths.js';
 import { publishedHandlers } from './http/published.js';
+import { PUBLISHED_ROUTES } from './http/published-documents.js';
 import { tokenHandler } from './http/oauth-token.js';
 import { authenticate, needs } from './http/management/authenticate.js';
 import { rolloverHandlers } from './http/management/rollover.js';
@@ -47,19 +48,9 @@ export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
   on(GET, 'healthz', (ctx) => void (ctx.body = { status: 'ok' }));
   on(GET, 'readyz', readinessHandler(deps));
-  on(GET, 'jwks', published.jwks);
-  on(GET, 'openid-configuration', published.discovery);
-  on(GET, 'certificate-cer', published.certificate('cer'));
-  on(GET, 'certificate-pem', published.certificate('pem'));
-  on(GET, 'certificate-rawpem', published.certificate('rawpem'));
-  on(GET, 'certificate-pkcs7', published.certificate('pkcs7'));
-  on(GET, 'certificate-fingerprint', published.certificate('fingerprint'));
-  on(GET, 'metadata-signer-pem', published.metadataSigner('pem'));
-  on(GET, 'metadata-signer-cer', published.metadataSigner('cer'));
+  for (const route of PUBLISHED_ROUTES) on(GET, route, published(route));
 
   const samlp = samlpHandlers(deps);
-  on(GET, 'saml-metadata', published.samlMetadata);
-  on(GET, 'saml-app-metadata', published.samlMetadata);
   page(GET, 'saml-resume', signs, samlp.resume);
   page(BOTH, 'saml-logout', signs, samlp.logout);
   page(BOTH, 'saml-sso', signs, samlp.sso);
@@ -67,8 +58,6 @@ export function buildRouter(deps: AppDeps): Router {
   page(BOTH, 'saml-app-logout', signs, samlp.logout);
 
   const wsfed = wsfedHandlers(deps);
-  on(GET, 'wsfed-metadata', wsfed.metadata);
-  on(GET, 'wsfed-app-metadata', wsfed.metadata);
   page(GET, 'wsfed-resume', signs, wsfed.resume);
   page(GET, 'wsfed', signs, wsfed.endpoint);
   page(GET, 'wsfed-app', signs, wsfed.endpoint);

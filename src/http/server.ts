@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { closeServices, openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
+import { publishedFastPath } from './published-fast-path.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
@@ -104,7 +105,7 @@ function purgeExpired(services: Services, config: Config, intervalMs: number): E
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const services = await openServices({ config, ...options, processMetrics: config.metrics !== undefined });
-  const server = createHttpServer(config.http, createApp(services).callback());
+  const server = createHttpServer(config.http, publishedFastPath(services, createApp(services).callback()));
   let metrics: MetricsListener | undefined;
   try {
     await listen(server, config);

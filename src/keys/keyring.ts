@@ -85,6 +85,7 @@ export class KeySetSnapshot {
 export class Keyring {
   private current: KeySetSnapshot | undefined;
   private refreshing: Promise<KeySetSnapshot> | undefined;
+  private readonly listeners: ((snapshot: KeySetSnapshot) => void)[] = [];
 
   constructor(
     private readonly store: Pick<KeyStore, 'listKeys'> & KeySetVersion & Pick<MetadataSignerStore, 'activeMetadataSigner'>,
@@ -93,6 +94,11 @@ export class Keyring {
     /** Where "not ready" problems are reported (default stderr). */
     private readonly log: (line: string) => void = (line) => console.error(line),
   ) {}
+
+  /** Called with every new snapshot once it is in place (the published documents' fast path prepares its bytes). */
+  onSnapshot(listener: (snapshot: KeySetSnapshot) => void): void {
+    this.listeners.push(listener);
+  }
 
   get snapshot(): KeySetSnapshot {
     if (!this.current) throw new Error('keyring not loaded');
@@ -143,6 +149,7 @@ export class Keyring {
     if (metadataSigner.unavailable && metadataSigner.published) this.log(`fedmeta: ${metadataSigner.unavailable}; metadata answers 503 key_unavailable`);
     const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, this.forms, unavailable, metadataSigner);
     this.current = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
     return snapshot;
   }
 
