@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { Clock } from '../../src/clock.js';
-import { apiClientsCommand } from '../../src/cli/api-clients.js';
+import { runCommand } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import { dropSchema, postgresUrl, schemaForDir, testBackend } from './postgres.js';
 import { notTheManagementApi } from './openapi-surface.js';
@@ -118,8 +118,7 @@ export interface ApiCredentials {
 /** Create a Management API client through the CLI command's own code path. */
 export async function addApiClient(server: RunningServer, scopes: string): Promise<ApiCredentials> {
   const io = captureIo();
-  const code = await apiClientsCommand(['add', '--name', 'test', '--scopes', scopes, '--json'], server.services, io);
-  if (code !== 0) throw new Error(`api-clients add failed: ${io.stderr()}`);
+  await runCommand(['api-clients', 'add', '--name', 'test', '--scopes', scopes, '--json'], server.services, io);
   const credentials = JSON.parse(io.stdout()) as ApiCredentials;
   rememberSecret('client secret', credentials.client_secret);
   return credentials;
