@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigError, integer, type Env } from './config-values.js';
+import { ConfigError, hostName, integer, type Env } from './config-values.js';
 import { parseAddressList, type AddressList } from './net/address-list.js';
 import { parseAuditRetention, parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
@@ -130,7 +130,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     throw new ConfigError('FEDMETA_KEK', 'is required with a PostgreSQL database (every instance must use the same key)');
   }
   const entityId = env.FEDMETA_SAML_ENTITY_ID?.trim() || `urn:${issuer.hostname}`;
-  const host = env.HOST?.trim() || '127.0.0.1';
+  const host = hostName(env, 'HOST');
   const metadataCacheSeconds = integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000);
   const port = integer(env, 'PORT', 3000, 0, 65535);
   return Object.freeze({

@@ -2,7 +2,7 @@
 // other command runs through the CLI. Nothing in src/ imports this file. The logger is made here.
 import { loadConfig } from './config.js';
 import { startServer } from './http/server.js';
-import { runCli } from './cli/main.js';
+import { runCli, type ListenOverrides } from './cli/main.js';
 import { processIo, type Io } from './cli/output.js';
 import { createLogger } from './observability/pino-logger.js';
 import { errorFields, type LogFields } from './observability/logger.js';
@@ -14,8 +14,9 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function serve(io: Io): Promise<number> {
-  const config = loadConfig();
+/** `fedmeta serve [--host H] [--port P]`: the flags win over HOST and PORT. */
+async function serve(io: Io, listen: ListenOverrides): Promise<number> {
+  const config = { ...loadConfig(), ...listen };
   const logger = createLogger(config.logs);
   /** A start-up or shutdown line: in the log, and on stdout too when the log goes to a file. */
   const announce = (fields: LogFields, line: string) => {

@@ -11,6 +11,7 @@ export const ROUTE_PATHS = {
   readyz: '/readyz',
   jwks: '/.well-known/jwks.json',
   'openid-configuration': '/.well-known/openid-configuration',
+  'oauth-authorization-server': '/.well-known/oauth-authorization-server',
   'certificate-cer': '/cer',
   'certificate-pem': '/pem',
   'certificate-rawpem': '/rawpem',
@@ -62,6 +63,7 @@ export const ROUTE_PATHS = {
 
   'oauth-token': '/oauth/token',
 
+  'api-openapi': `${API_PREFIX}/openapi.json`,
   'api-signing-keys': `${API_PREFIX}/keys/signing`,
   'api-signing-keys-rotate': `${API_PREFIX}/keys/signing/rotate`,
   'api-signing-keys-rollover': `${API_PREFIX}/keys/signing/rollover`,

@@ -48,6 +48,7 @@ export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
   on(GET, 'healthz', (ctx) => void (ctx.body = { status: 'ok' }));
   on(GET, 'readyz', readinessHandler(deps));
+  // Bound before the Management API's Bearer authentication: /api/v2/openapi.json is public too.
   for (const route of PUBLISHED_ROUTES) on(GET, route, published(route));
 
   const samlp = samlpHandlers(deps);

@@ -5,7 +5,8 @@
 import type { Services } from '../services.js';
 import type { PublishedDocument } from '../published/document.js';
 import { jwksDocument } from '../published/jwks.js';
-import { discoveryDocument } from '../published/discovery.js';
+import { authorizationServerDocument, discoveryDocument } from '../published/discovery.js';
+import { openApiDocument } from '../published/openapi.js';
 import { certificateDocument, type CertificateFormat } from '../published/certificates.js';
 import { samlMetadataDocument } from '../published/saml-metadata.js';
 import { wsfedMetadataDocument } from '../published/wsfed-metadata.js';
@@ -29,6 +30,8 @@ const METADATA_SIGNER_ROUTES = { 'metadata-signer-pem': 'pem', 'metadata-signer-
 export const PUBLISHED_ROUTES = [
   'jwks',
   'openid-configuration',
+  'oauth-authorization-server',
+  'api-openapi',
   ...(Object.keys(CERTIFICATE_ROUTES) as (keyof typeof CERTIFICATE_ROUTES)[]),
   ...(Object.keys(METADATA_SIGNER_ROUTES) as (keyof typeof METADATA_SIGNER_ROUTES)[]),
   'saml-metadata',
@@ -66,6 +69,8 @@ export function publishedDocuments(services: Pick<Services, 'config' | 'keyring'
     if (reader) record(reader, ...sighting);
   };
   const discovery = discoveryDocument(config);
+  const authorizationServer = authorizationServerDocument(config);
+  const openApi = openApiDocument(config);
   const fixed = (doc: PublishedDocument): DocumentAnswer => ({ doc, maxAgeSeconds: config.metadataCacheSeconds });
 
   const jwks: DocumentLookup = ({ reader }) => {
@@ -105,6 +110,8 @@ export function publishedDocuments(services: Pick<Services, 'config' | 'keyring'
   return {
     jwks,
     'openid-configuration': () => fixed(discovery),
+    'oauth-authorization-server': () => fixed(authorizationServer),
+    'api-openapi': () => fixed(openApi),
     'certificate-cer': certificate(CERTIFICATE_ROUTES['certificate-cer']),
     'certificate-pem': certificate(CERTIFICATE_ROUTES['certificate-pem']),
     'certificate-rawpem': certificate(CERTIFICATE_ROUTES['certificate-rawpem']),

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { runCli, serveProcess } from '../helpers/cli.js';
+import { runCli, serveProcess, stopServeProcess } from '../helpers/cli.js';
 import { startTestServer, tempDir, testEnv, type TestServer } from '../helpers/server.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
 import { until } from '../helpers/wait.js';
@@ -76,7 +75,7 @@ describe('CLI (fedmeta, a separate process on the same store)', () => {
       const refused = await cli(...args);
       expect(refused.code, args.join(' ')).to.equal(1);
       expect(refused.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
-      expect(refused.stderr).to.match(/^fedmeta: /);
+      expect(refused.stderr, 'the message, then the error code').to.match(/^fedmeta: .+ \((key_state_conflict|key_not_found)\)\n$/);
     }
     expect(await keys()).to.deep.equal(list);
     const revoked = await cli('keys', 'revoke', previous.kid, '--force');
@@ -247,9 +246,7 @@ describe('CLI limits (issue 9)', function () {
       expect(received).to.match(/^HTTP\/1\.1 408 /);
       expect((await fetch(`${running.url}/.well-known/jwks.json`)).status).to.equal(200);
     } finally {
-      running.child.kill('SIGTERM');
-      await once(running.child, 'exit');
-      rmSync(dir, { recursive: true, force: true });
+      await stopServeProcess(running, dir);
     }
   });
 

@@ -9,7 +9,7 @@ import pkcs11js from 'pkcs11js';
 import { ALL_KEY_SCOPES, captureIo, managementClient, startTestServer, testBackend, type ManagementCall, type TestServer } from '../helpers/server.js';
 import { Browser } from '../helpers/browser.js';
 import { createToken, pkcs11Tool, privateKeyObjects, requireSoftHsm, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
-import { keysCommand } from '../../src/cli/keys.js';
+import { runCommand } from '../../src/cli/main.js';
 import { TokenSession } from '../../src/keys/pkcs11/token-session.js';
 import { findTokenKey } from '../../src/keys/pkcs11/token-keys.js';
 import type { KeyObject } from '../../src/keys/key-object.js';
@@ -137,7 +137,7 @@ describe('PKCS#11: keys inside a SoftHSM2 token', function () {
 
   it('fedmeta keys list and the Signing Keys page show where each key lives (the metadata-signing key too)', async () => {
     const io = captureIo();
-    expect(await keysCommand(['list'], server.services, io)).to.equal(0);
+    await runCommand(['keys', 'list'], server.services, io);
     const [header, ...rows] = io.stdout().trim().split('\n');
     expect(header).to.match(/\bLOCATION\b/);
     for (const key of await keyList()) expect(rows.find((row) => row.includes(key.kid))).to.include(location());
