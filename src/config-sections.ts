@@ -136,3 +136,10 @@ export function parseHttpLimits(env: Env): HttpLimits {
     shutdownGraceMs: integer(env, 'FEDMETA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   });
 }
+
+/** Audit entries older than this are purged (FEDMETA_AUDIT_RETENTION, default 90d, at least 1d). */
+export function parseAuditRetention(env: Env): number {
+  const retention = duration(env, 'FEDMETA_AUDIT_RETENTION') ?? 90 * 86_400_000;
+  if (retention < 86_400_000) throw new ConfigError('FEDMETA_AUDIT_RETENTION', `must be at least 1d (got "${env.FEDMETA_AUDIT_RETENTION?.trim()}")`);
+  return retention;
+}

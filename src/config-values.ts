@@ -1,5 +1,6 @@
 // The building blocks of configuration parsing: the error that stops start-up naming a variable, and
 // readers of whole numbers and booleans with their bounds.
+import { isIP } from 'node:net';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -17,6 +18,16 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
   return value;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** Where to listen (HOST, `serve --host`): an IP address or a host name. */
+export function hostName(env: Env, name: string, fallback = '127.0.0.1'): string {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (isIP(raw) === 0 && !HOST_NAME.test(raw)) throw new ConfigError(name, `must be an IP address or a host name (got "${raw.slice(0, 100)}")`);
+  return raw;
 }
 
 export function boolean(env: Env, name: string, fallback: boolean): boolean {

@@ -3,15 +3,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigError, integer, type Env } from './config-values.js';
+import { ConfigError, hostName, integer, type Env } from './config-values.js';
 import { parseProcessSettings, type ProcessSettings } from './config-processes.js';
 import { parseAddressList, type AddressList } from './net/address-list.js';
-import { parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
+import { parseAuditRetention, parseCertificateWatch, parseHttpLimits, parseLogStreamSettings, parseRollover, parseRotationPolicy, type CertificateWatchSettings, type HttpLimits, type LogStreamSettings, type RolloverSettings, type RotationPolicy } from './config-sections.js';
 
+import { parseKeyBackend, type KeyBackendSettings } from './config-key-backend.js';
 import { parseLogSettings, parseMetricsSettings, type LogSettings, type MetricsSettings } from './config-observability.js';
 
 export { ConfigError } from './config-values.js';
 export type { ProcessSettings } from './config-processes.js';
+export type { KeyBackendSettings, Pkcs11Settings } from './config-key-backend.js';
 export type { LogSettings, MetricsSettings } from './config-observability.js';
 export type { CertificateWatchSettings, HttpLimits, LogStreamSettings, RolloverSettings, RotationPolicy } from './config-sections.js';
 
@@ -20,7 +22,7 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; url: string };
 
-export interface Config {
+export interface Config extends KeyBackendSettings {
   /** Public base URL without a trailing slash; every published URL derives from it. */
   issuer: string;
   issuerHost: string;
@@ -55,6 +57,8 @@ export interface Config {
   logStreams: LogStreamSettings;
   /** Server processes (FEDMETA_WORKERS) and the sign-in group commit (FEDMETA_SIGNIN_COMMIT_MS). */
   processes: ProcessSettings;
+  /** Audit entries older than this are deleted by the periodic purge (FEDMETA_AUDIT_RETENTION). */
+  auditRetentionMs: number;
   /** FEDMETA_LOG_LEVEL, FEDMETA_LOG_FILE. */
   logs: LogSettings;
   /** The Prometheus listener (FEDMETA_METRICS_PORT, FEDMETA_METRICS_HOST); undefined: none. */
@@ -130,7 +134,7 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     throw new ConfigError('FEDMETA_KEK', 'is required with a PostgreSQL database (every instance must use the same key)');
   }
   const entityId = env.FEDMETA_SAML_ENTITY_ID?.trim() || `urn:${issuer.hostname}`;
-  const host = env.HOST?.trim() || '127.0.0.1';
+  const host = hostName(env, 'HOST');
   const metadataCacheSeconds = integer(env, 'FEDMETA_METADATA_CACHE_SECONDS', 3600, 0, 31_536_000);
   const port = integer(env, 'PORT', 3000, 0, 65535);
   return Object.freeze({
@@ -162,9 +166,11 @@ export function loadConfig(env: Env = readEnvironment(), cwd = process.cwd()): C
     certificates: parseCertificateWatch(env),
     logStreams: parseLogStreamSettings(env),
     processes: parseProcessSettings(env),
+    auditRetentionMs: parseAuditRetention(env),
     logs: parseLogSettings(env, cwd),
     metrics: parseMetricsSettings(env, port),
     trustProxy: parseTrustProxy(env),
+    ...parseKeyBackend(env, cwd),
   });
 }
 

@@ -32,6 +32,7 @@ export type RequestErrorCode =
   | 'key_not_found'
   | 'api_client_not_found'
   | 'log_stream_not_found'
+  | 'log_not_found'
   | 'method_not_allowed'
   | 'conflict'
   | 'key_state_conflict'

@@ -31,7 +31,7 @@ const make = (status: number, code: ErrorCode) => (message: string, headers?: He
 // 4xx: the request, its credentials or the state it asks to change.
 export const invalidRequest = make(400, 'invalid_request');
 export const invalidBody = make(400, 'invalid_body');
-/** Auth0's code for a user search `q` it cannot parse (users/query.ts). */
+/** Auth0's code for a search `q` outside the subset we read (users/query.ts, audit/log-query.ts). */
 export const invalidQueryString = make(400, 'invalid_query_string');
 /** The Management API never makes administrators (POST /api/v2/users with an `admin` field). */
 export const adminNotAllowed = () =>
@@ -46,6 +46,7 @@ export const notFound = make(404, 'not_found');
 export const keyNotFound = make(404, 'key_not_found');
 export const apiClientNotFound = make(404, 'api_client_not_found');
 export const logStreamNotFound = make(404, 'log_stream_not_found');
+export const logNotFound = make(404, 'log_not_found');
 export const methodNotAllowed = make(405, 'method_not_allowed');
 export const conflict = make(409, 'conflict');
 export const keyStateConflict = make(409, 'key_state_conflict');

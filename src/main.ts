@@ -7,7 +7,7 @@ import { loadConfig, type Config } from './config.js';
 import { startServer } from './http/server.js';
 import { openServices } from './services.js';
 import { startWorkerPool } from './worker-pool.js';
-import { runCli } from './cli/main.js';
+import { runCli, type ListenOverrides } from './cli/main.js';
 import { processIo, type Io } from './cli/output.js';
 import { createLogger } from './observability/pino-logger.js';
 import { errorFields, lineLogger, type LogFields, type Logger } from './observability/logger.js';
@@ -64,8 +64,9 @@ async function servePrimary(config: Config, io: Io, logger: Logger, announce: An
   return 0;
 }
 
-async function serve(io: Io): Promise<number> {
-  const config = loadConfig();
+/** `fedmeta serve [--host H] [--port P]`: the flags win over HOST and PORT (workers get the same flags). */
+async function serve(io: Io, listen: ListenOverrides): Promise<number> {
+  const config = { ...loadConfig(), ...listen };
   const logger = createLogger(config.logs);
   /** A start-up or shutdown line: in the log, and on stdout too when the log goes to a file. */
   const announce: Announce = (fields, line) => {

@@ -11,6 +11,7 @@ export const ROUTE_PATHS = {
   readyz: '/readyz',
   jwks: '/.well-known/jwks.json',
   'openid-configuration': '/.well-known/openid-configuration',
+  'oauth-authorization-server': '/.well-known/oauth-authorization-server',
   'certificate-cer': '/cer',
   'certificate-pem': '/pem',
   'certificate-rawpem': '/rawpem',
@@ -62,6 +63,7 @@ export const ROUTE_PATHS = {
 
   'oauth-token': '/oauth/token',
 
+  'api-openapi': `${API_PREFIX}/openapi.json`,
   'api-signing-keys': `${API_PREFIX}/keys/signing`,
   'api-signing-keys-rotate': `${API_PREFIX}/keys/signing/rotate`,
   'api-signing-keys-rollover': `${API_PREFIX}/keys/signing/rollover`,
@@ -75,6 +77,7 @@ export const ROUTE_PATHS = {
   'api-users': `${API_PREFIX}/users`,
   'api-user': `${API_PREFIX}/users/:id`,
   'api-logs': `${API_PREFIX}/logs`,
+  'api-log': `${API_PREFIX}/logs/:id`,
   'api-log-streams': `${API_PREFIX}/log-streams`,
   'api-log-stream': `${API_PREFIX}/log-streams/:id`,
   'api-api-clients': `${API_PREFIX}/api-clients`,

@@ -5,6 +5,7 @@ import type { Middleware } from 'koa';
 import type { AppDeps } from './http/context.js';
 import { API_PREFIX, ROUTE_PATHS, apiPath, type ApiRouteName, type RouteName } from './route-paths.js';
 import { publishedHandlers } from './http/published.js';
+import { PUBLISHED_ROUTES } from './http/published-documents.js';
 import { tokenHandler } from './http/oauth-token.js';
 import { authenticate, needs } from './http/management/authenticate.js';
 import { rolloverHandlers } from './http/management/rollover.js';
@@ -47,19 +48,10 @@ export function buildRouter(deps: AppDeps): Router {
   const published = publishedHandlers(deps);
   on(GET, 'healthz', (ctx) => void (ctx.body = { status: 'ok' }));
   on(GET, 'readyz', readinessHandler(deps));
-  on(GET, 'jwks', published.jwks);
-  on(GET, 'openid-configuration', published.discovery);
-  on(GET, 'certificate-cer', published.certificate('cer'));
-  on(GET, 'certificate-pem', published.certificate('pem'));
-  on(GET, 'certificate-rawpem', published.certificate('rawpem'));
-  on(GET, 'certificate-pkcs7', published.certificate('pkcs7'));
-  on(GET, 'certificate-fingerprint', published.certificate('fingerprint'));
-  on(GET, 'metadata-signer-pem', published.metadataSigner('pem'));
-  on(GET, 'metadata-signer-cer', published.metadataSigner('cer'));
+  // Bound before the Management API's Bearer authentication: /api/v2/openapi.json is public too.
+  for (const route of PUBLISHED_ROUTES) on(GET, route, published(route));
 
   const samlp = samlpHandlers(deps);
-  on(GET, 'saml-metadata', published.samlMetadata);
-  on(GET, 'saml-app-metadata', published.samlMetadata);
   page(GET, 'saml-resume', signs, samlp.resume);
   page(BOTH, 'saml-logout', signs, samlp.logout);
   page(BOTH, 'saml-sso', signs, samlp.sso);
@@ -67,8 +59,6 @@ export function buildRouter(deps: AppDeps): Router {
   page(BOTH, 'saml-app-logout', signs, samlp.logout);
 
   const wsfed = wsfedHandlers(deps);
-  on(GET, 'wsfed-metadata', wsfed.metadata);
-  on(GET, 'wsfed-app-metadata', wsfed.metadata);
   page(GET, 'wsfed-resume', signs, wsfed.resume);
   page(GET, 'wsfed', signs, wsfed.endpoint);
   page(GET, 'wsfed-app', signs, wsfed.endpoint);
@@ -150,6 +140,7 @@ function buildManagementApi(deps: AppDeps): Router {
   on('patch', 'api-user', needs('update:users'), users.update);
   on('delete', 'api-user', needs('delete:users'), users.remove);
   on('get', 'api-logs', needs('read:logs'), logs.list);
+  on('get', 'api-log', needs('read:logs'), logs.get);
   on('get', 'api-log-streams', needs('read:log_streams'), logStreams.list);
   on('post', 'api-log-streams', needs('create:log_streams'), logStreams.create);
   on('get', 'api-log-stream', needs('read:log_streams'), logStreams.get);

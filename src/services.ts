@@ -7,7 +7,9 @@ import { openStore } from './store/open.js';
 import { withGroupCommit } from './store/group-commit.js';
 import type { Store } from './store/store.js';
 import { resolveKek } from './keys/kek.js';
-import { Keyring, openPrivateKey, type KeySetSnapshot } from './keys/keyring.js';
+import { Keyring, type KeySetSnapshot } from './keys/keyring.js';
+import { openKeyVault } from './keys/open-vault.js';
+import { SEALED, type KeyVault } from './keys/key-vault.js';
 import { KeyService } from './keys/service.js';
 import { MetadataSignerService } from './keys/metadata-signer.js';
 import { PublishedKeyCache } from './keys/formats.js';
@@ -27,6 +29,8 @@ export interface Services {
   config: Config;
   store: Store;
   kek: Buffer;
+  /** Where private keys live: sealed in the store, or in the PKCS#11 token (FEDMETA_KEY_BACKEND). */
+  vault: KeyVault;
   keyring: Keyring;
   keys: KeyService;
   /** The dedicated key that signs SAML and WS-Fed metadata. */
@@ -64,20 +68,21 @@ export interface ServiceOptions {
 }
 
 /**
- * No published key opens: a wrong FEDMETA_KEK, not one damaged row. Refuse to start. One damaged
- * current key instead starts not ready (fail closed) so that a rotation can recover it.
+ * No published sealed key opens: a wrong FEDMETA_KEK, not one damaged row. Refuse to start. One damaged
+ * current key instead starts not ready (fail closed) so that a rotation can recover it; so does a
+ * current key missing from the PKCS#11 token.
  */
-function refuseWrongKek(snapshot: KeySetSnapshot, kek: Buffer): void {
-  if (!snapshot.unavailable) return;
+function refuseWrongKek(snapshot: KeySetSnapshot, vault: KeyVault): void {
+  if (!snapshot.unavailable || snapshot.keys.find((record) => record.kid === snapshot.currentKid)?.location !== SEALED) return;
   const opens = (record: (typeof snapshot.keys)[number]) => {
     try {
-      openPrivateKey(kek, record);
+      vault.open(record);
       return true;
     } catch {
       return false;
     }
   };
-  if (!snapshot.keys.some((record) => record.state !== 'revoked' && record.kid !== snapshot.currentKid && opens(record))) {
+  if (!snapshot.keys.some((record) => record.state !== 'revoked' && record.kid !== snapshot.currentKid && record.location === SEALED && opens(record))) {
     throw new ConfigError('FEDMETA_KEK', `the private key of ${snapshot.currentKid} does not open with this FEDMETA_KEK, nor does any other key; refusing to start (keys are never regenerated)`);
   }
 }
@@ -97,20 +102,23 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     commitMs: config.processes.signInCommitMs,
     ...(logger ? { log: lineLogger(logger, 'error') } : {}),
   });
+  let vault: KeyVault | undefined;
   try {
     await store.migrate();
     const { kek, warning } = await resolveKek(config, store);
+    vault = openKeyVault(config, kek, logger ? lineLogger(logger, 'error') : undefined);
     const publishedKeys = new PublishedKeyCache();
-    keyring = new Keyring(store, kek, publishedKeys, logger ? lineLogger(logger, 'error') : undefined);
+    keyring = new Keyring(store, vault, publishedKeys, logger ? lineLogger(logger, 'error') : undefined);
     const refresh = keyring.refresh.bind(keyring);
-    const keys = new KeyService({ config, store, kek, clock, afterChange: refresh });
-    const metadataSigner = new MetadataSignerService({ config, store, kek, clock, afterChange: refresh });
+    const keepRevoked = config.pkcs11?.keepRevoked ?? false;
+    const keys = new KeyService({ config, store, vault, keepRevoked, clock, afterChange: refresh });
+    const metadataSigner = new MetadataSignerService({ config, store, vault, keepRevoked, clock, afterChange: refresh });
     if (createKeys) {
       await keys.ensureInitialKeys({ type: 'system', id: 'first-start' });
       // New stores, and existing stores at their first start after the upgrade.
       await metadataSigner.ensure({ type: 'system', id: 'first-start' });
     }
-    refuseWrongKek(await keyring.refresh(), kek);
+    refuseWrongKek(await keyring.refresh(), vault);
     const catalog = new ApplicationCatalog(store);
     await catalog.refresh();
     const clients = new ClientService({ store, clock, ids, afterChange: () => catalog.refresh() });
@@ -118,9 +126,19 @@ export async function openServices({ config, clock = systemClock, ids = randomId
     const logStreams = new LogStreamService({ store, kek, clock, ids });
     const sightings = new SightingRecorder({ store, clock, retentionMs: config.rollover.sightingRetentionDays * 86_400_000, ...(logger ? { log: lineLogger(logger, 'error') } : {}) });
     const rollover = new RolloverService({ config, store, clock, keys, sightings });
-    return { config, store, kek, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning), logger: logger ?? silentLogger, metrics, recordRequest: requestRecorder(logger ?? silentLogger, metrics) };
+    return { config, store, kek, vault, keyring, keys, metadataSigner, publishedKeys, clock, ids, clients, catalog, users, sightings, rollover, logStreams, warnings: startWarnings(store, warning), logger: logger ?? silentLogger, metrics, recordRequest: requestRecorder(logger ?? silentLogger, metrics) };
   } catch (error) {
     await store.close();
+    vault?.close();
     throw error;
+  }
+}
+
+/** Close the store and the PKCS#11 sessions (the module is finalized with its last user in the process). */
+export async function closeServices(services: Pick<Services, 'store' | 'vault'>): Promise<void> {
+  try {
+    await services.store.close();
+  } finally {
+    services.vault.close();
   }
 }

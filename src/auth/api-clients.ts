@@ -3,7 +3,7 @@
 // creation or rotation; hashes never leave the store.
 import type { ApiClientRecord, ApiClientStore } from './api-client-store.js';
 import type { Clock } from '../clock.js';
-import { logType, type Actor } from '../audit/types.js';
+import { type Actor } from '../audit/types.js';
 import type { Ids } from '../ids.js';
 import { apiClientNotFound } from '../errors.js';
 import { hashSecret } from './passwords.js';
@@ -29,7 +29,7 @@ export async function listApiClients(store: Pick<ApiClientStore, 'listApiClients
 export async function removeApiClient(deps: { store: Pick<ApiClientStore, 'deleteApiClient'>; clock: Clock }, clientId: string, actor: Actor): Promise<void> {
   const removed = await deps.store.deleteApiClient(
     clientId,
-    { type: logType('api_client_deleted'), description: `Deleted Management API client ${clientId}`, actor, details: { client_id: clientId } },
+    { event: 'api_client_deleted', description: `Deleted Management API client ${clientId}`, actor, details: { client_id: clientId } },
     deps.clock.now(),
   );
   if (!removed) throw apiClientNotFound(`No Management API client with client_id "${clientId}"`);
@@ -46,7 +46,7 @@ export async function rotateApiClientSecret(
   const updated = await deps.store.rotateApiClientSecret(
     clientId,
     secretHash,
-    { type: logType('api_client_secret_rotated'), description: `Rotated the secret of Management API client ${clientId}`, actor, details: { client_id: clientId } },
+    { event: 'api_client_secret_rotated', description: `Rotated the secret of Management API client ${clientId}`, actor, details: { client_id: clientId } },
     deps.clock.now(),
   );
   if (!updated) throw apiClientNotFound(`No Management API client with client_id "${clientId}"`);

@@ -5,9 +5,10 @@
 // lifetime (both with CLOCK_SKEW_SECONDS). Each token carries its client's credential version
 // (claim "cv"): the caller checks it against the store, so removing a client or rotating its
 // secret ends its tokens at once.
-import { SignJWT, jwtVerify, createLocalJWKSet, errors as joseErrors, type JWTPayload } from 'jose';
+import { jwtVerify, createLocalJWKSet, errors as joseErrors, type JWTPayload } from 'jose';
 import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
+import type { XmlSigner } from '../xml/signer.js';
 import type { Ids } from '../ids.js';
 import { FedmetaError, insufficientScope, unauthorized } from '../errors.js';
 import { API_PREFIX } from '../route-paths.js';
@@ -34,16 +35,34 @@ export async function issueAccessToken(
 ): Promise<IssuedToken> {
   const iat = Math.floor(grant.now.getTime() / 1000);
   const scope = grant.scopes.join(' ');
-  const accessToken = await new SignJWT({ scope, gty: 'client-credentials', azp: grant.clientId, client_id: grant.clientId, cv: grant.secretVersion })
-    .setProtectedHeader({ alg: 'RS256', kid: snapshot.signing.kid, typ: TOKEN_TYPE })
-    .setIssuer(tokenIssuer(config))
-    .setSubject(`${grant.clientId}@clients`)
-    .setAudience(managementAudience(config))
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + config.accessTokenLifetimeSeconds)
-    .setJti(ids.tokenId())
-    .sign(snapshot.signing.privateKey);
+  const key = snapshot.signing;
+  const header = { alg: 'RS256', kid: key.kid, typ: TOKEN_TYPE };
+  const payload = {
+    scope,
+    gty: 'client-credentials',
+    azp: grant.clientId,
+    client_id: grant.clientId,
+    cv: grant.secretVersion,
+    iss: tokenIssuer(config),
+    sub: `${grant.clientId}@clients`,
+    aud: managementAudience(config),
+    iat,
+    exp: iat + config.accessTokenLifetimeSeconds,
+    jti: ids.tokenId(),
+  };
+  const accessToken = compactJws(header, payload, key);
   return { access_token: accessToken, token_type: 'Bearer', expires_in: config.accessTokenLifetimeSeconds, scope };
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+/**
+ * RFC 7515 compact serialization, RS256: the signing input is signed by the key's signer (in process
+ * or in the PKCS#11 token), the one signing path XML documents use too.
+ */
+function compactJws(header: object, payload: object, signer: Pick<XmlSigner, 'sign'>): string {
+  const signingInput = `${base64url(header)}.${base64url(payload)}`;
+  return `${signingInput}.${signer.sign(Buffer.from(signingInput, 'ascii'), 'rsa-sha256').toString('base64url')}`;
 }
 
 export interface Principal {

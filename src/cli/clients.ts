@@ -1,14 +1,13 @@
 // fedmeta clients add-saml|add-wsfed|list — the same ClientService as the Management API.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Services } from '../services.js';
 import { toClientObject, checkCallbackUrl } from '../clients/validate.js';
 import { wsfedMetadataUrl } from '../published/wsfed-metadata.js';
 import { SP_METADATA_MAX_BYTES } from '../saml/sp-metadata.js';
 import { samlEndpoints, samlMetadataUrl } from '../published/saml-metadata.js';
 import type { Application } from '../clients/types.js';
-import { table, UsageError, type Io } from './output.js';
-import { cliActor } from './keys.js';
+import { cliActor, table, UsageError } from './output.js';
+import { command, repeatable, required, type CommandGroup } from './command-spec.js';
 
 const MAX_REDIRECTS = 3;
 
@@ -120,91 +119,100 @@ function describe(app: Application, services: Services): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function clientsCommand(args: string[], services: Services, io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  const print = (app: Application, json: boolean | undefined) =>
-    io.out(json ? `${JSON.stringify(toClientObject(app), null, 2)}\n` : describe(app, services));
-  switch (sub) {
-    case 'add-saml': {
-      const { values } = parseArgs({
-        args: rest,
-        strict: true,
-        options: {
-          name: { type: 'string' },
-          audience: { type: 'string' },
-          callback: { type: 'string', multiple: true },
-          metadata: { type: 'string' },
-          'sign-response': { type: 'boolean' },
-          'signature-algorithm': { type: 'string' },
-          'idp-initiated': { type: 'boolean' },
-          'no-idp-initiated': { type: 'boolean' },
-          'certificate-delivery': { type: 'string' },
-          json: { type: 'boolean' },
-        },
-      });
-      if (values['idp-initiated'] && values['no-idp-initiated']) throw new UsageError('give --idp-initiated or --no-idp-initiated, not both');
-      // Neither: on, unless the application signs its requests (addons.samlp.idpInitiated).
-      const idpInitiated = values['idp-initiated'] ? true : values['no-idp-initiated'] ? false : undefined;
-      if (values.metadata) {
-        const xml = await readMetadataSource(values.metadata, services.config.metadataFetchTimeoutMs);
-        print(await services.clients.createFromSpMetadata(xml, cliActor(), values.name, idpInitiated, values['certificate-delivery']), values.json);
-        return 0;
-      }
-      if (!values.name || !values.audience || !values.callback?.length) {
-        throw new UsageError('usage: fedmeta clients add-saml --name N --audience A --callback URL [--callback URL…] | --metadata FILE_OR_URL [--idp-initiated | --no-idp-initiated] [--certificate-delivery metadata|manual]');
-      }
-      const samlp: Record<string, unknown> = { audience: values.audience };
-      if (values['sign-response']) samlp.signResponse = true;
-      if (values['signature-algorithm']) samlp.signatureAlgorithm = values['signature-algorithm'];
-      if (idpInitiated !== undefined) samlp.idpInitiated = idpInitiated;
-      if (values['certificate-delivery']) samlp.certificateDelivery = values['certificate-delivery'];
-      print(await services.clients.create({ name: values.name, callbacks: values.callback, addons: { samlp } }, cliActor()), values.json);
-      return 0;
-    }
-    case 'add-wsfed': {
-      const { values } = parseArgs({
-        args: rest,
-        strict: true,
-        options: {
-          name: { type: 'string' },
-          realm: { type: 'string' },
-          callback: { type: 'string', multiple: true },
-          'token-format': { type: 'string' },
-          'certificate-delivery': { type: 'string' },
-          json: { type: 'boolean' },
-        },
-      });
-      if (!values.name || !values.realm || !values.callback?.length) {
-        throw new UsageError('usage: fedmeta clients add-wsfed --name N --realm R --callback URL [--token-format saml11|saml20] [--certificate-delivery metadata|manual]');
-      }
-      const wsfed: Record<string, unknown> = { realm: values.realm };
-      if (values['token-format']) wsfed.tokenFormat = values['token-format'];
-      if (values['certificate-delivery']) wsfed.certificateDelivery = values['certificate-delivery'];
-      print(await services.clients.create({ name: values.name, callbacks: values.callback, addons: { wsfed } }, cliActor()), values.json);
-      return 0;
-    }
-    case 'list': {
-      const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean' } } });
-      const apps = await services.clients.list();
-      if (values.json) {
-        io.out(`${JSON.stringify(apps.map(toClientObject), null, 2)}\n`);
-        return 0;
-      }
-      io.out(
-        table([
-          ['CLIENT_ID', 'NAME', 'PROTOCOL', 'AUDIENCE / REALM', 'CALLBACKS'],
-          ...apps.map((app) => [
-            app.clientId,
-            app.name,
-            [app.addons.samlp && 'samlp', app.addons.wsfed && 'wsfed'].filter(Boolean).join(',') || '-',
-            app.addons.samlp?.audience ?? app.addons.wsfed?.realm ?? '-',
-            app.callbacks.join(' '),
-          ]),
-        ]),
-      );
-      return 0;
-    }
-    default:
-      throw new UsageError('usage: fedmeta clients add-saml … | add-wsfed … | list [--json]');
-  }
+const DELIVERY = ['--certificate-delivery <how>', 'how it gets our certificates: metadata (default: it reads our metadata) or manual (uploaded by hand, then keys acknowledge)'] as const;
+const CALLBACK = ['--callback <url>', 'where to post the sign-in response'] as const;
+
+interface AddSamlOptions {
+  name?: string;
+  audience?: string;
+  callback?: string[];
+  metadata?: string;
+  signResponse?: boolean;
+  signatureAlgorithm?: string;
+  idpInitiated?: boolean;
+  certificateDelivery?: string;
 }
+
+async function addSaml(options: AddSamlOptions, services: Services): Promise<Application> {
+  if (options.metadata) {
+    const xml = await readMetadataSource(options.metadata, services.config.metadataFetchTimeoutMs);
+    return services.clients.createFromSpMetadata(xml, cliActor(), options.name, options.idpInitiated, options.certificateDelivery);
+  }
+  if (!options.name || !options.audience || !options.callback?.length) throw new UsageError('give --metadata FILE_OR_URL, or --name, --audience and --callback');
+  const samlp: Record<string, unknown> = { audience: options.audience };
+  if (options.signResponse) samlp.signResponse = true;
+  if (options.signatureAlgorithm) samlp.signatureAlgorithm = options.signatureAlgorithm;
+  if (options.idpInitiated !== undefined) samlp.idpInitiated = options.idpInitiated;
+  if (options.certificateDelivery) samlp.certificateDelivery = options.certificateDelivery;
+  return services.clients.create({ name: options.name, callbacks: options.callback, addons: { samlp } }, cliActor());
+}
+
+function appTable(apps: Application[]): string {
+  return table([
+    ['CLIENT_ID', 'NAME', 'PROTOCOL', 'AUDIENCE / REALM', 'CALLBACKS'],
+    ...apps.map((app) => [
+      app.clientId,
+      app.name,
+      [app.addons.samlp && 'samlp', app.addons.wsfed && 'wsfed'].filter(Boolean).join(',') || '-',
+      app.addons.samlp?.audience ?? app.addons.wsfed?.realm ?? '-',
+      app.callbacks.join(' '),
+    ]),
+  ]);
+}
+
+const APPLICATION_JSON = 'the application, as GET /api/v2/clients/:id answers';
+
+export const clientsCommands: CommandGroup = {
+  name: 'clients',
+  summary: 'applications: SAML service providers and WS-Federation relying parties',
+  commands: [
+    command<AddSamlOptions>({
+      name: 'add-saml',
+      summary: 'register a SAML service provider, from its metadata or from --name, --audience and --callback',
+      options: [
+        ['--metadata <file_or_url>', 'its SAML metadata: a file, or an https: (or loopback http:) URL'],
+        ['--name <name>', 'display name (with --metadata: instead of the one in the metadata)'],
+        ['--audience <entity_id>', "the service provider's entity ID"],
+        repeatable(...CALLBACK),
+        ['--sign-response', 'sign the whole Response too, not only the Assertion'],
+        ['--signature-algorithm <alg>', 'rsa-sha256 (default) or rsa-sha1'],
+        ['--idp-initiated', 'allow IdP-initiated sign-in (default: allowed unless the SP signs its requests)'],
+        ['--no-idp-initiated', 'refuse IdP-initiated sign-in'],
+        DELIVERY,
+      ],
+      json: APPLICATION_JSON,
+      run: async ({ options, services, print }) => {
+        const app = await addSaml(options, services);
+        print(toClientObject(app), () => describe(app, services));
+      },
+    }),
+    command<{ name: string; realm: string; callback: string[]; tokenFormat?: string; certificateDelivery?: string }>({
+      name: 'add-wsfed',
+      summary: 'register a WS-Federation relying party',
+      options: [
+        required('--name <name>', 'display name'),
+        required('--realm <realm>', 'its realm (wtrealm)'),
+        repeatable(...CALLBACK).makeOptionMandatory(),
+        ['--token-format <format>', 'saml11 (default) or saml20'],
+        DELIVERY,
+      ],
+      json: APPLICATION_JSON,
+      run: async ({ options, services, print }) => {
+        const wsfed: Record<string, unknown> = { realm: options.realm };
+        if (options.tokenFormat) wsfed.tokenFormat = options.tokenFormat;
+        if (options.certificateDelivery) wsfed.certificateDelivery = options.certificateDelivery;
+        const app = await services.clients.create({ name: options.name, callbacks: options.callback, addons: { wsfed } }, cliActor());
+        print(toClientObject(app), () => describe(app, services));
+      },
+    }),
+    command({
+      name: 'list',
+      summary: 'list the applications',
+      json: 'the applications, as GET /api/v2/clients answers',
+      run: async ({ services, print }) => {
+        const apps = await services.clients.list();
+        print(apps.map(toClientObject), () => appTable(apps));
+      },
+    }),
+  ],
+};

@@ -1,23 +1,25 @@
 // fedmeta keys policy [--json]: the rotation policy, the next scheduled rotation and revocations, as
 // GET /api/v2/keys/signing/policy answers them.
-import { parseArgs } from 'node:util';
-import type { Services } from '../services.js';
 import { currentRotationPolicy, type RotationPolicyReport } from '../keys/policy-report.js';
-import type { Io } from './output.js';
+import { command } from './command-spec.js';
 
-function printPolicy(report: RotationPolicyReport, io: Io): void {
-  io.out(`rotate every:           ${report.rotate_every ?? 'never by itself (manual rotation only)'}\n`);
-  io.out(`next key least age:     ${report.next_min_age ?? 'none'}\n`);
-  io.out(`revoke previous after:  ${report.revoke_previous_after ?? 'never by itself'}\n`);
-  io.out(`require readiness:      ${report.require_ready ? 'yes' : 'no'}\n`);
-  io.out(`next rotation:          ${report.next_rotation_at ?? '-'}\n`);
-  for (const { kid, revoke_at } of report.scheduled_revocations) io.out(`revocation of ${kid}: ${revoke_at}\n`);
+function policyText(report: RotationPolicyReport): string {
+  return [
+    `rotate every:           ${report.rotate_every ?? 'never by itself (manual rotation only)'}`,
+    `next key least age:     ${report.next_min_age ?? 'none'}`,
+    `revoke previous after:  ${report.revoke_previous_after ?? 'never by itself'}`,
+    `require readiness:      ${report.require_ready ? 'yes' : 'no'}`,
+    `next rotation:          ${report.next_rotation_at ?? '-'}`,
+    ...report.scheduled_revocations.map(({ kid, revoke_at }) => `revocation of ${kid}: ${revoke_at}`),
+  ].join('\n') + '\n';
 }
 
-export async function policyCommand(rest: string[], services: Services, io: Io): Promise<number> {
-  const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean' } } });
-  const report = await currentRotationPolicy(services.keys, services.config);
-  if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else printPolicy(report, io);
-  return 0;
-}
+export const policyCommand = command({
+  name: 'policy',
+  summary: 'the rotation policy: its settings, the next scheduled rotation and revocations',
+  json: 'the policy report, as GET /api/v2/keys/signing/policy answers',
+  run: async ({ services, print }) => {
+    const report = await currentRotationPolicy(services.keys, services.config);
+    print(report, () => policyText(report));
+  },
+});

@@ -1,12 +1,10 @@
 // fedmeta metadata-signer show|rotate — the dedicated key that signs SAML and WS-Fed metadata.
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
 import type { Services } from '../services.js';
 import type { MetadataSignerRecord } from '../keys/metadata-signer-store.js';
-import { cliActor } from './keys.js';
-import { UsageError, type Io } from './output.js';
+import { cliActor } from './output.js';
+import { command, type CommandGroup } from './command-spec.js';
 import { urlFor } from '../route-paths.js';
-
-const USAGE = 'usage: fedmeta metadata-signer show [--json | --format pem|cer] | rotate [--json]';
 
 /** The metadata signer as `show --json` prints it. */
 export function metadataSignerObject(record: MetadataSignerRecord, services: Services) {
@@ -38,33 +36,35 @@ function describe(record: MetadataSignerRecord, services: Services): string {
   ].join('\n');
 }
 
-async function show(rest: string[], services: Services, io: Io): Promise<number> {
-  const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean' }, format: { type: 'string' } } });
-  const record = await services.metadataSigner.active();
-  const forms = services.publishedKeys.certificate(record.kid, record.certPem);
-  if (values.format === 'pem') io.out(forms.certPem);
-  else if (values.format === 'cer') io.out(forms.certDer);
-  else if (values.format !== undefined) throw new UsageError(`--format must be pem or cer (got "${values.format}")`);
-  else if (values.json) io.out(`${JSON.stringify(metadataSignerObject(record, services), null, 2)}\n`);
-  else io.out(describe(record, services));
-  return 0;
-}
-
-async function rotate(rest: string[], services: Services, io: Io): Promise<number> {
-  const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean' } } });
-  const { previous, current } = await services.metadataSigner.rotate(cliActor());
-  if (values.json) {
-    io.out(`${JSON.stringify({ ...metadataSignerObject(current, services), previous: previous ?? null }, null, 2)}\n`);
-    return 0;
-  }
-  io.out(`rotated: metadata is now signed by ${current.kid}${previous ? ` (was ${previous})` : ''}\n`);
-  io.out(`service providers that pin the metadata-signing certificate must pin the new one: ${urlFor(services.config, 'metadata-signer-pem')}\n`);
-  return 0;
-}
-
-export async function metadataSignerCommand(args: string[], services: Services, io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'show') return show(rest, services, io);
-  if (sub === 'rotate') return rotate(rest, services, io);
-  throw new UsageError(USAGE);
-}
+export const metadataSignerCommands: CommandGroup = {
+  name: 'metadata-signer',
+  summary: 'the dedicated key that signs SAML and WS-Fed metadata',
+  commands: [
+    command<{ format?: 'pem' | 'cer' }>({
+      name: 'show',
+      summary: 'the metadata-signing key and its certificate',
+      options: [new Option('--format <format>', 'print only its certificate, as PEM or DER').choices(['pem', 'cer']).conflicts('json')],
+      json: 'kid, cert, subject, fingerprint, thumbprint, created_at, expires_at, signs_metadata',
+      run: async ({ options, services, io, print }) => {
+        const record = await services.metadataSigner.active();
+        const forms = services.publishedKeys.certificate(record.kid, record.certPem);
+        if (options.format) io.out(options.format === 'pem' ? forms.certPem : forms.certDer);
+        else print(metadataSignerObject(record, services), () => describe(record, services));
+      },
+    }),
+    command({
+      name: 'rotate',
+      summary: 'replace it (service providers pinning its certificate must pin the new one)',
+      json: 'the new key as show --json prints it, and previous: the kid it replaced',
+      run: async ({ services, print }) => {
+        const { previous, current } = await services.metadataSigner.rotate(cliActor());
+        print(
+          { ...metadataSignerObject(current, services), previous: previous ?? null },
+          () =>
+            `rotated: metadata is now signed by ${current.kid}${previous ? ` (was ${previous})` : ''}\n` +
+            `service providers that pin the metadata-signing certificate must pin the new one: ${urlFor(services.config, 'metadata-signer-pem')}\n`,
+        );
+      },
+    }),
+  ],
+};

@@ -1,66 +1,59 @@
-// fedmeta users add EMAIL [--name N] [--admin] — the password is read from standard input.
-// fedmeta users grant-admin EMAIL / revoke-admin EMAIL — the only ways besides the dashboard to make
-// or unmake an administrator (the Management API refuses).
-// list, show, set-password, block, unblock and remove are in users-manage.ts.
-import { parseArgs } from 'node:util';
+// fedmeta users add|grant-admin|revoke-admin|list|show|set-password|block|unblock|remove. grant-admin and
+// revoke-admin are the only ways besides the dashboard to make or unmake an administrator (the Management
+// API refuses); list … remove are in users-manage.ts.
 import type { Services } from '../services.js';
 import { userView } from '../users/types.js';
-import { UsageError, type Io } from './output.js';
-import { cliActor } from './keys.js';
-import { listUsers, passwordFromStdin, removeUser, setBlocked, setPassword, showUser } from './users-manage.js';
+import { cliActor } from './output.js';
+import { command, type CommandGroup } from './command-spec.js';
+import { readNewPassword } from './new-password.js';
+import { blockCommand, EMAIL, listUsersCommand, removeUserCommand, setPasswordCommand, showUserCommand } from './users-manage.js';
 
-const USAGE =
-  'usage: fedmeta users add EMAIL [--name N] [--admin]  (password on stdin) | grant-admin EMAIL | revoke-admin EMAIL | ' +
-  'list [--q Q] [--page N] [--per-page N] [--json] | show EMAIL_OR_ID [--json] | set-password EMAIL  (password on stdin) | ' +
-  'block EMAIL | unblock EMAIL | remove EMAIL --yes';
 
-async function setAdmin(sub: 'grant-admin' | 'revoke-admin', rest: string[], services: Services, io: Io): Promise<number> {
-  const { positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError(`usage: fedmeta users ${sub} EMAIL`);
-  const admin = sub === 'grant-admin';
-  const found = await services.users.findByEmail(positionals[0]);
-  const user = await services.users.setAdmin(found.userId, admin, cliActor());
-  io.out(`${user.email} (${user.userId}) is ${admin ? 'an administrator' : 'no longer an administrator'}\n`);
-  return 0;
-}
-
-async function addUser(rest: string[], services: Services, io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: rest,
-    strict: true,
-    allowPositionals: true,
-    options: { name: { type: 'string' }, admin: { type: 'boolean' }, json: { type: 'boolean' } },
+function adminCommand(name: 'grant-admin' | 'revoke-admin') {
+  const admin = name === 'grant-admin';
+  return command({
+    name,
+    summary: admin ? 'make a user a dashboard administrator' : "remove a user's administrator role",
+    arguments: [EMAIL],
+    json: 'the user (never its password hash)',
+    run: async ({ args, services, print }) => {
+      const found = await services.users.findByEmail(args[0]!);
+      const user = await services.users.setAdmin(found.userId, admin, cliActor());
+      print(userView(user), () => `${user.email} (${user.userId}) is ${admin ? 'an administrator' : 'no longer an administrator'}\n`);
+    },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: fedmeta users add EMAIL [--name N] [--admin]  (password on stdin)');
-  const password = await passwordFromStdin(io, 'add');
-  const user = await services.users.create(
-    { email: positionals[0], password, ...(values.name ? { name: values.name } : {}), admin: values.admin ?? false },
-    cliActor(),
-  );
-  io.out(values.json ? `${JSON.stringify(userView(user))}\n` : `created ${user.admin ? 'administrator' : 'user'} ${user.email} (${user.userId})\n`);
-  return 0;
 }
 
-export async function usersCommand(args: string[], services: Services, io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'add':
-      return addUser(rest, services, io);
-    case 'grant-admin':
-    case 'revoke-admin':
-      return setAdmin(sub, rest, services, io);
-    case 'list':
-      return listUsers(rest, services, io);
-    case 'show':
-      return showUser(rest, services, io);
-    case 'set-password':
-      return setPassword(rest, services, io);
-    case 'block':
-    case 'unblock':
-      return setBlocked(sub === 'block', rest, services, io);
-    case 'remove':
-      return removeUser(rest, services, io);
-    default:
-      throw new UsageError(USAGE);
-  }
+async function addUser(services: Services, email: string, password: string, options: { name?: string; admin?: boolean }) {
+  return services.users.create({ email, password, ...(options.name ? { name: options.name } : {}), admin: options.admin ?? false }, cliActor());
 }
+
+export const usersCommands: CommandGroup = {
+  name: 'users',
+  summary: 'users who sign in, and dashboard administrators',
+  commands: [
+    command<{ name?: string; admin?: boolean }>({
+      name: 'add',
+      summary: 'create a user; the password is asked for on a terminal (twice, not echoed) or read from stdin',
+      arguments: [EMAIL],
+      options: [
+        ['--name <name>', 'display name'],
+        ['--admin', 'make the user a dashboard administrator'],
+      ],
+      json: 'the new user (never its password hash)',
+      details: 'Piped: printf %s "$PASSWORD" | fedmeta users add ann@example.com (one trailing newline is not part of the password).',
+      run: async ({ args, options, services, io, print }) => {
+        const user = await addUser(services, args[0]!, await readNewPassword(io, 'users add EMAIL'), options);
+        print(userView(user), () => `created ${user.admin ? 'administrator' : 'user'} ${user.email} (${user.userId})\n`);
+      },
+    }),
+    adminCommand('grant-admin'),
+    adminCommand('revoke-admin'),
+    listUsersCommand,
+    showUserCommand,
+    setPasswordCommand,
+    blockCommand(true),
+    blockCommand(false),
+    removeUserCommand,
+  ],
+};

@@ -2,7 +2,7 @@
 import type { ApplicationStore } from './application-store.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
-import { logType, type Actor } from '../audit/types.js';
+import { type Actor } from '../audit/types.js';
 import { notFound } from '../errors.js';
 import { parseApplication } from './validate.js';
 import type { Application } from './types.js';
@@ -27,7 +27,7 @@ export class ClientService {
     const now = this.deps.clock.now();
     const app: Application = { clientId: this.deps.ids.clientId(), ...fields, createdAt: now, updatedAt: now };
     await this.deps.store.saveApplication(app, {
-      type: logType('client_created'),
+      event: 'client_created',
       description: `Created application "${app.name}"`,
       actor,
       details: { client_id: app.clientId, protocols: Object.keys(app.addons) },
@@ -47,7 +47,7 @@ export class ClientService {
     const existing = await this.get(clientId);
     const app: Application = { ...existing, ...parseApplication(body, existing), updatedAt: this.deps.clock.now() };
     await this.deps.store.saveApplication(app, {
-      type: logType('client_updated'),
+      event: 'client_updated',
       description: `Updated application "${app.name}"`,
       actor,
       details: { client_id: clientId, fields: Object.keys(body) },
@@ -59,7 +59,7 @@ export class ClientService {
   async remove(clientId: string, actor: Actor): Promise<void> {
     const app = await this.get(clientId);
     const now = this.deps.clock.now();
-    await this.deps.store.deleteApplication(clientId, { type: logType('client_deleted'), description: `Deleted application "${app.name}"`, actor, details: { client_id: clientId } }, now);
+    await this.deps.store.deleteApplication(clientId, { event: 'client_deleted', description: `Deleted application "${app.name}"`, actor, details: { client_id: clientId } }, now);
     await this.deps.afterChange?.();
   }
 }

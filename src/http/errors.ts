@@ -76,13 +76,3 @@ export function handleErrors(renderer: PageRenderer) {
     }
   };
 }
-
-export async function securityHeaders(ctx: Context, next: Next): Promise<void> {
-  ctx.set({
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  });
-  await next();
-}

@@ -1,6 +1,6 @@
 // Probes for load balancers and orchestrators. Liveness (/healthz) is answered by the route table
 // itself: the process is up. Readiness (/readyz): the store answers, the key set is loaded and the
-// current key's private key opens, so this instance can sign and accept changes (a current key that
+// current key's private key opens (or is still in the PKCS#11 token), so this instance can sign and accept changes (a current key that
 // does not open answers 503 with reason key_unavailable). Published documents are served from memory
 // either way; a not-ready instance only refuses state-changing calls. `warnings` lists certificates
 // that expire within FEDMETA_CERT_WARN_DAYS: a warning, never a reason to answer 503.
@@ -24,7 +24,8 @@ export function readinessHandler({ store, keyring, clock, config }: Pick<AppDeps
     let warnings: ExpiryWarning[] = [];
     try {
       const snapshot = keyring.snapshot;
-      loaded = { version: snapshot.version, current: snapshot.currentKid, unavailable: snapshot.unavailable?.message };
+      // A key in a PKCS#11 token is looked for on each probe: deleted from the token, it is not ready.
+      loaded = { version: snapshot.version, current: snapshot.currentKid, unavailable: snapshot.unavailable?.message ?? snapshot.signingKey?.check() };
       warnings = expiringCertificates(snapshot.published, clock.now(), config.certificates.warnDays).map(expiryWarning);
     } catch {
       loaded = undefined;

@@ -12,8 +12,8 @@ import { applySessionEffect, sessionCookie } from './cookies.js';
 import { loginExpired } from '../errors.js';
 import { pathFor } from '../route-paths.js';
 import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
-import { logType } from '../audit/types.js';
 import { lookupEmail } from '../users/email.js';
+import { auditBlocked } from '../audit/blocked.js';
 
 const LOGIN_BODY_LIMIT = 16 * 1024;
 /**
@@ -65,13 +65,15 @@ export function loginHandlers(deps: AppDeps) {
 
       // Every attempt takes a token before the password is checked (no race); a right password gives them back.
       const buckets = [
-        { bucket: `login:ip:${ctx.ip}`, policy: IP_POLICY },
-        { bucket: `login:account-ip:${username}|${ctx.ip}`, policy: ACCOUNT_IP_POLICY },
-        { bucket: `login:account:${username}`, policy: ACCOUNT_POLICY },
+        { bucket: `login:ip:${ctx.ip}`, policy: IP_POLICY, blocked: 'login_blocked_ip' as const },
+        { bucket: `login:account-ip:${username}|${ctx.ip}`, policy: ACCOUNT_IP_POLICY, blocked: 'login_blocked_account' as const },
+        { bucket: `login:account:${username}`, policy: ACCOUNT_POLICY, blocked: 'login_blocked_account' as const },
       ];
+      const typedActor = { type: 'user' as const, id: username || '(empty)', ip: ctx.ip };
       for (const bucket of buckets) {
         const decision = await store.takeRateLimit(bucket, now);
         if (!decision.allowed) {
+          await auditBlocked(store, bucket.bucket, { event: bucket.blocked, description: 'Sign-ins blocked: too many attempts', actor: typedActor, details: { bucket: bucket.bucket.split(':')[1] } }, now);
           ctx.set(rateLimitHeaders(decision));
           const minutes = Math.ceil(decision.retryAfterSeconds / 60);
           return form(ctx, state, pending, { username, error: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
@@ -81,18 +83,21 @@ export function loginHandlers(deps: AppDeps) {
       const user = email ? await store.findUserByEmail(email) : undefined;
       const valid = await verifySecret(password.slice(0, 1024), user?.passwordHash);
       if (!valid || !user) {
-        await store.appendAudit({ type: logType('login_failed'), description: 'Failed sign-in: wrong email or password', actor: { type: 'user', id: username || '(empty)', ip: ctx.ip } }, now);
+        const failure = user
+          ? ({ event: 'login_failed', description: 'Failed sign-in: incorrect password', details: { user_id: user.userId } } as const)
+          : ({ event: 'login_unknown_user', description: 'Failed sign-in: no user with this email' } as const);
+        await store.appendAudit({ ...failure, actor: typedActor }, now);
         return form(ctx, state, pending, { username, error: 'Wrong email or password.' }, 401);
       }
       if (user.blocked) {
         // Said only to someone who knows the password: the block is no oracle for guessing addresses.
-        await store.appendAudit({ type: logType('login_failed'), description: 'Failed sign-in: the account is blocked', actor: { type: 'user', id: user.userId, ip: ctx.ip }, details: { reason: 'blocked' } }, now);
+        await store.appendAudit({ event: 'login_blocked_user', description: 'Failed sign-in: the account is blocked', actor: { type: 'user', id: user.userId, ip: ctx.ip }, details: { reason: 'blocked' } }, now);
         return form(ctx, state, pending, { username, error: 'This account is blocked. Ask your administrator to unblock it.' }, 403);
       }
       for (const bucket of buckets) await store.returnRateLimit(bucket, now);
       const { cookieValue } = await startSession(store, ids, user, now);
       applySessionEffect(ctx, config, { setSession: cookieValue });
-      await store.appendAudit({ type: logType('login_succeeded'), description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
+      await store.appendAudit({ event: 'login_succeeded', description: `Signed in${pending?.applicationName ? ` to ${pending.applicationName}` : ''}`, actor: { type: 'user', id: user.userId, ip: ctx.ip } }, now);
       resumeAfterLogin(ctx, pending, user.admin);
     },
 
@@ -106,7 +111,7 @@ export function loginHandlers(deps: AppDeps) {
       csrf.verify(ctx, (await readFields(ctx, LOGIN_BODY_LIMIT)).csrf);
       const active = await currentSession(store, sessionCookie(ctx), clock.now());
       await endSession(store, sessionCookie(ctx));
-      if (active) await store.appendAudit({ type: logType('logout'), description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());
+      if (active) await store.appendAudit({ event: 'logout', description: 'Signed out', actor: { type: 'user', id: active.user.userId, ip: ctx.ip } }, clock.now());
       renderOutcome(ctx, deps, signedOutPage({ clearSession: true }));
     },
   };

@@ -7,7 +7,6 @@
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { accessDenied, invalidClient, invalidRequest, invalidScope, temporarilyUnavailable, tooManyRequests, unsupportedGrantType } from '../errors.js';
-import { logType } from '../audit/types.js';
 import type { Store } from '../store/store.js';
 import { noteClientId } from './access-log.js';
 import type { ApiClientRecord } from '../auth/api-client-store.js';
@@ -17,6 +16,7 @@ import { issueAccessToken, managementAudience } from '../auth/tokens.js';
 import { parseScopes } from '../auth/scopes.js';
 import { rateLimitHeaders, type BucketPolicy } from '../limits/token-bucket.js';
 import { Semaphore, SemaphoreFull } from '../limits/semaphore.js';
+import { auditBlocked } from '../audit/blocked.js';
 
 const TOKEN_BODY_LIMIT = 16 * 1024;
 /** Per client_id: 10 attempts at once, then one a minute. Per address: 30, then one every 30 s. */
@@ -105,6 +105,8 @@ function clientAuthenticator(store: Store) {
     for (const bucket of buckets) {
       const decision = await store.takeRateLimit(bucket, now);
       if (!decision.allowed) {
+        const actor = { type: 'api_client' as const, id: credentials.clientId.slice(0, 128), ip: ctx.ip };
+        await auditBlocked(store, bucket.bucket, { event: 'token_blocked', description: 'Client credential exchanges blocked: too many failures', actor }, now);
         throw tooManyRequests(`Too many failed client authentications; retry in ${decision.retryAfterSeconds} s`, rateLimitHeaders(decision));
       }
     }
@@ -119,7 +121,7 @@ function clientAuthenticator(store: Store) {
     }
     if (!valid || !client) {
       await store.appendAudit(
-        { type: logType('token_refused'), description: 'Failed exchange of client credentials for an access token', actor: { type: 'api_client', id: credentials.clientId.slice(0, 128), ip: ctx.ip } },
+        { event: 'token_refused', description: 'Failed exchange of client credentials for an access token', actor: { type: 'api_client', id: credentials.clientId.slice(0, 128), ip: ctx.ip } },
         now,
       );
       throw invalidClient('Unknown client or wrong client secret', credentials.basic ? { 'WWW-Authenticate': 'Basic realm="fedmeta"' } : {});
@@ -145,7 +147,7 @@ export function tokenHandler({ config, store, keyring, clock, ids, metrics }: Ap
     metrics.signed('jwt');
     await store.appendAudit(
       {
-        type: logType('token_issued'),
+        event: 'token_issued',
         description: 'Issued a Management API access token (client credentials)',
         actor: { type: 'api_client', id: client.clientId, ip: ctx.ip },
         details: { scope: token.scope, kid: keyring.snapshot.signing.kid },

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Config, HttpLimits } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
-import { openServices, type Services } from '../services.js';
+import { closeServices, openServices, type Services } from '../services.js';
 import { createApp } from './app.js';
+import { publishedFastPath } from './published-fast-path.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
@@ -22,6 +23,8 @@ export interface RunningServer {
   watch: StoreWatch;
   /** Certificate expiry watch and log stream delivery. */
   jobs: BackgroundJobs;
+  /** Expired rows and audit retention (runOnce: a pass now). */
+  purge: ExpiryPurge;
   /** The Prometheus listener, when FEDMETA_METRICS_PORT is set. */
   metrics: MetricsListener | undefined;
   /** Stops accepting connections, lets requests in flight finish for up to `graceMs` (default 0: cut them), then closes the store. */
@@ -99,19 +102,19 @@ function watchServices(services: Services, pollMs: number): StoreWatch {
 /** Deletes expired rows on an unref'd timer; a bucket goes once every rotation policy would have refilled it. */
 function purgeExpired(services: Services, config: Config, intervalMs: number): ExpiryPurge {
   const idleBucketMs = idleBucketMsFor([config.rotationRateLimit, config.emergencyRotationRateLimit]);
-  return startExpiryPurge({ store: services.store, now: () => services.clock.now(), intervalMs, purge: { idleBucketMs }, log: lineLogger(services.logger) });
+  return startExpiryPurge({ store: services.store, now: () => services.clock.now(), intervalMs, purge: { idleBucketMs }, auditRetentionMs: config.auditRetentionMs, log: lineLogger(services.logger) });
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const services = await openServices({ config, ...options, processMetrics: config.metrics !== undefined });
-  const server = createHttpServer(config.http, createApp(services).callback());
+  const server = createHttpServer(config.http, publishedFastPath(services, createApp(services).callback()));
   let metrics: MetricsListener | undefined;
   try {
     await listen(server, config);
     if (config.metrics) metrics = await startMetricsListener(config.metrics, services.metrics, services.logger);
   } catch (error) {
     server.close();
-    await services.store.close();
+    await closeServices(services);
     throw error;
   }
   const watch = watchServices(services, options.pollMs ?? 250);
@@ -127,6 +130,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     services,
     watch,
     jobs,
+    purge,
     metrics,
     async close(graceMs = 0) {
       await drain(server, graceMs);
@@ -135,7 +139,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       purge.stop();
       await watch.stop();
       await services.sightings.stop();
-      await services.store.close();
+      await closeServices(services);
     },
   };
 }

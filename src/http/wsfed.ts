@@ -1,25 +1,19 @@
 // /wsfed: WS-Federation passive requestor profile, the http adapter: parse the request, call the use
 // case (src/sso/wsfed-signin.ts), render its outcome. A sign-out is confirmed by a POST carrying a CSRF
-// token, checked here. Federation metadata is served from the published documents.
+// token, checked here. Federation metadata is a published document (published-documents.ts).
 import type { Context } from 'koa';
 import type { AppDeps } from './context.js';
 import { readFields } from './body.js';
-import { sendDocument } from './published.js';
 import { renderOutcome } from './outcome.js';
 import { visitorOf } from './cookies.js';
-import { wsfedMetadataDocument } from '../published/wsfed-metadata.js';
 import { parseWsfedQuery } from '../wsfed/request.js';
 import { wsfedSignIn } from '../sso/wsfed-signin.js';
-import { namedApp } from '../sso/applications.js';
-import { publishedCacheSeconds } from '../published/cache-policy.js';
-import { sightingRecorder } from './sightings.js';
 
 /** Sign-out form fields: wa, wtrealm, wreply, wctx and the CSRF token, nothing large. */
 const SIGNOUT_BODY_LIMIT = 16 * 1024;
 
 export function wsfedHandlers(deps: AppDeps) {
-  const { config, keyring, catalog, clock, csrf, metrics } = deps;
-  const seen = sightingRecorder(deps);
+  const { csrf } = deps;
   const wsfed = wsfedSignIn(deps);
   const clientIdOf = (ctx: Context) => ctx.params.client_id as string | undefined;
   return {
@@ -31,11 +25,5 @@ export function wsfedHandlers(deps: AppDeps) {
       renderOutcome(ctx, deps, await wsfed.confirmSignOut(fields, clientIdOf(ctx), visitorOf(ctx), ctx.path));
     },
     resume: async (ctx: Context) => renderOutcome(ctx, deps, await wsfed.resume(String(ctx.params.state), visitorOf(ctx))),
-    metadata: (ctx: Context) => {
-      const clientId = clientIdOf(ctx);
-      if (clientId !== undefined) namedApp(catalog, clientId, 'wsfed');
-      seen(ctx, 'wsfed-metadata', { clientId });
-      sendDocument(ctx, wsfedMetadataDocument(keyring.snapshot, config, clock.now(), clientId, () => metrics.signed('metadata')), publishedCacheSeconds(keyring.snapshot.keys, config, clock.now()));
-    },
   };
 }

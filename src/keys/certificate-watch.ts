@@ -6,7 +6,7 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
-import { logType, type Actor } from '../audit/types.js';
+import { type Actor } from '../audit/types.js';
 import type { KeyService } from './service.js';
 import type { PublishedKeyCache } from './formats.js';
 import { expiringCertificates, expiryWarning, type ExpiringCertificate } from './expiry.js';
@@ -72,7 +72,7 @@ export class CertificateWatch {
     const warning = expiryWarning(expiring);
     (this.deps.warn ?? console.warn)(`fedmeta: warning: ${warning.message}`);
     await store.appendAudit(
-      { type: logType('certificate_expiring'), description: warning.message, actor: SCHEDULER_ACTOR, details: { kid: expiring.kid, state: expiring.state, expires_at: warning.expires_at, days_left: expiring.daysLeft } },
+      { event: 'certificate_expiring', description: warning.message, actor: SCHEDULER_ACTOR, details: { kid: expiring.kid, state: expiring.state, expires_at: warning.expires_at, days_left: expiring.daysLeft } },
       now,
     );
   }

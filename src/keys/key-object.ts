@@ -20,6 +20,8 @@ export interface KeyObject {
   revoked_at?: string;
   /** Previous keys: when the revoke guard lets the key be revoked without force. */
   revocable_at?: string;
+  /** Where the private key lives: `sealed` (in the store) or `pkcs11:<token label>` (an extra field, like revocable_at). */
+  key_location: string;
 }
 
 export function toKeyObject(record: KeyRecord, publishedKeys: PublishedKeyCache, revocableAt?: Date): KeyObject {
@@ -40,5 +42,6 @@ export function toKeyObject(record: KeyRecord, publishedKeys: PublishedKeyCache,
     ...(record.currentUntil ? { current_until: record.currentUntil.toISOString() } : {}),
     ...(record.revokedAt ? { revoked_at: record.revokedAt.toISOString() } : {}),
     ...(revocableAt ? { revocable_at: revocableAt.toISOString() } : {}),
+    key_location: record.location,
   };
 }

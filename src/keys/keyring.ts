@@ -1,38 +1,37 @@
-// The key set held in memory, ready to sign: the current private key is unsealed once into a
-// KeyObject, every published key's forms are computed once. A snapshot is immutable; a change in
-// the store (this process, the CLI or another instance) yields a new snapshot within a poll interval.
+// The key set held in memory, ready to sign: the current private key is opened once (unsealed into a
+// KeyObject, or found in the PKCS#11 token), every published key's forms are computed once. A snapshot
+// is immutable; a change in the store (this process, the CLI or another instance) yields a new snapshot
+// within a poll interval.
 // Published keys come from the store's public data (certificates) only, so a change is published even
 // when a private key does not open; then `signing` throws 503 key_unavailable (fail closed: nothing
 // is signed with any other key) until a key that opens becomes current.
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { KeySetVersion, KeyStore } from './key-store.js';
 import type { MetadataSignerStore } from './metadata-signer-store.js';
-import { unseal } from './seal.js';
+import type { KeyVault, OpenedKey } from './key-vault.js';
+import { signingKeyOf } from './signing-key.js';
+import type { XmlSigner } from '../xml/signer.js';
 import { keyUnavailable } from '../errors.js';
 import { publishedKeys, sortKeys } from './lifecycle.js';
 import type { PublishedKey, PublishedKeyCache } from './formats.js';
 import type { KeyRecord } from './types.js';
 import { loadMetadataSigner, type MetadataSignerState, type MetadataSigningKey } from './metadata-signer-key.js';
 
-export interface SigningKey {
+/** A key ready to sign, wherever its private key lives: the XmlSigner of every document and token. */
+export interface SigningKey extends XmlSigner {
   kid: string;
-  privateKey: KeyObject;
   published: PublishedKey;
+  /** Probe the key: why it cannot sign now (a token key deleted from the token), or undefined. */
+  check(): string | undefined;
+  /** Set once a signature or a probe found the key gone (see signing-key.ts). */
+  readonly lost: string | undefined;
+  /** The opened private key (sealed or in the token) behind `sign`. */
+  readonly opened: OpenedKey;
 }
 
 /** Why the current key cannot sign (its sealed private key does not open). */
 export interface SigningUnavailable {
   kid: string;
   message: string;
-}
-
-/** Open a sealed private key; throws 503 key_unavailable when it does not open. */
-export function openPrivateKey(kek: Buffer, record: KeyRecord): KeyObject {
-  try {
-    return createPrivateKey(unseal(kek, record.kid, record.sealedPrivateKey));
-  } catch {
-    throw keyUnavailable(`The private key of signing key ${record.kid} cannot be opened (wrong FEDMETA_KEK, or the stored key is damaged)`);
-  }
 }
 
 export class KeySetSnapshot {
@@ -57,7 +56,7 @@ export class KeySetSnapshot {
 
   /** The current key; 503 key_unavailable when its private key does not open. */
   get signing(): SigningKey {
-    if (!this.signingKey) throw keyUnavailable(`Signing is unavailable: ${this.unavailable?.message ?? 'no current key'}`);
+    if (!this.signingKey || this.signingKey.lost) throw keyUnavailable(`Signing is unavailable: ${this.unavailable?.message ?? this.signingKey?.lost ?? 'no current key'}`);
     return this.signingKey;
   }
 
@@ -86,14 +85,20 @@ export class KeySetSnapshot {
 export class Keyring {
   private current: KeySetSnapshot | undefined;
   private refreshing: Promise<KeySetSnapshot> | undefined;
+  private readonly listeners: ((snapshot: KeySetSnapshot) => void)[] = [];
 
   constructor(
     private readonly store: Pick<KeyStore, 'listKeys'> & KeySetVersion & Pick<MetadataSignerStore, 'activeMetadataSigner'>,
-    private readonly kek: Buffer,
+    private readonly vault: KeyVault,
     private readonly forms: PublishedKeyCache,
     /** Where "not ready" problems are reported (default stderr). */
     private readonly log: (line: string) => void = (line) => console.error(line),
   ) {}
+
+  /** Called with every new snapshot once it is in place (the published documents' fast path prepares its bytes). */
+  onSnapshot(listener: (snapshot: KeySetSnapshot) => void): void {
+    this.listeners.push(listener);
+  }
 
   get snapshot(): KeySetSnapshot {
     if (!this.current) throw new Error('keyring not loaded');
@@ -127,15 +132,15 @@ export class Keyring {
     let unavailable: SigningUnavailable | undefined;
     if (previousSigning && previousSigning.kid === record.kid) {
       // Same key pair; a renewal may have given it a new certificate.
-      signing = { ...previousSigning, published: this.forms.of(record) };
+      signing = signingKeyOf(record.kid, this.forms.of(record), previousSigning.opened, this.log);
     } else {
       try {
-        signing = { kid: record.kid, privateKey: openPrivateKey(this.kek, record), published: this.forms.of(record) };
+        signing = signingKeyOf(record.kid, this.forms.of(record), this.vault.open(record), this.log);
       } catch (error) {
         unavailable = { kid: record.kid, message: (error as Error).message };
       }
     }
-    const metadataSigner = await loadMetadataSigner(this.store, this.kek, this.forms, this.current?.metadataSigner);
+    const metadataSigner = await loadMetadataSigner(this.store, this.vault, this.forms, this.current?.metadataSigner);
     const unchanged = this.current?.version === version && this.current.metadataSigner.key === metadataSigner.key;
     if (unchanged && this.current?.unavailable?.kid === unavailable?.kid && this.current?.signingKey === signing) return this.current!;
     if (unavailable) {
@@ -144,6 +149,7 @@ export class Keyring {
     if (metadataSigner.unavailable && metadataSigner.published) this.log(`fedmeta: ${metadataSigner.unavailable}; metadata answers 503 key_unavailable`);
     const snapshot = new KeySetSnapshot(version, keys, signing, record.kid, this.forms, unavailable, metadataSigner);
     this.current = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
     return snapshot;
   }
 

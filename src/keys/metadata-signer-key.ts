@@ -2,40 +2,32 @@
 // are public) and its private key once unsealed. A key that does not open, or no key at all, leaves
 // `unavailable` set: metadata signing then fails closed (503 key_unavailable), never falling back
 // to another key.
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { MetadataSignerStore } from './metadata-signer-store.js';
-import { metadataSignerSealId, type MetadataSignerRecord } from './metadata-signer-store.js';
 import type { CertificateForms, PublishedKeyCache } from './formats.js';
-import { unseal } from './seal.js';
-import { keyUnavailable } from '../errors.js';
+import type { KeyVault } from './key-vault.js';
+import { signingKeyOf } from './signing-key.js';
+import type { XmlSigner } from '../xml/signer.js';
 
 export type PublishedCertificate = CertificateForms;
 
-export interface MetadataSigningKey {
+export interface MetadataSigningKey extends XmlSigner {
   kid: string;
-  privateKey: KeyObject;
   published: PublishedCertificate;
 }
 
 export interface MetadataSignerState {
   published?: PublishedCertificate | undefined;
+  /** Where its private key lives: `sealed` or `pkcs11:<token>`. */
+  location?: string | undefined;
   key?: MetadataSigningKey | undefined;
   /** Why metadata cannot be signed by the dedicated key. */
   unavailable?: string | undefined;
 }
 
-export function openMetadataSigner(kek: Buffer, record: MetadataSignerRecord): KeyObject {
-  try {
-    return createPrivateKey(unseal(kek, metadataSignerSealId(record.kid), record.sealedPrivateKey));
-  } catch {
-    throw keyUnavailable(`The private key of metadata-signing key ${record.kid} cannot be opened (wrong FEDMETA_KEK, or the stored key is damaged)`);
-  }
-}
-
 /** Read the active metadata signer; reuse `previous` when it is the same key and it opened. */
 export async function loadMetadataSigner(
   store: Pick<MetadataSignerStore, 'activeMetadataSigner'>,
-  kek: Buffer,
+  vault: KeyVault,
   forms: PublishedKeyCache,
   previous?: MetadataSignerState,
 ): Promise<MetadataSignerState> {
@@ -44,8 +36,8 @@ export async function loadMetadataSigner(
   if (previous?.key && previous.key.kid === record.kid) return previous;
   const published = forms.certificate(record.kid, record.certPem);
   try {
-    return { published, key: { kid: record.kid, privateKey: openMetadataSigner(kek, record), published } };
+    return { published, location: record.location, key: signingKeyOf(record.kid, published, vault.open(record, 'metadata-signing')) };
   } catch (error) {
-    return { published, unavailable: (error as Error).message };
+    return { published, location: record.location, unavailable: (error as Error).message };
   }
 }

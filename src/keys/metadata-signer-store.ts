@@ -6,8 +6,10 @@ import type { AuditInput } from '../audit/types.js';
 export interface MetadataSignerRecord {
   kid: string;
   certPem: string;
-  /** AES-256-GCM envelope (store/seal.ts) under metadataSignerSealId(kid). */
-  sealedPrivateKey: string;
+  /** Where the private key lives: `sealed` or `pkcs11:<token label>` (see keys/key-vault.ts). */
+  location: string;
+  /** Sealed keys only: AES-256-GCM envelope (keys/seal.ts) under metadataSignerSealId(kid). */
+  sealedPrivateKey?: string | undefined;
   createdAt: Date;
   retiredAt?: Date | undefined;
 }

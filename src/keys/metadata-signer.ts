@@ -1,17 +1,20 @@
 // The metadata-signing key's use cases: created at first start (and at the first start after an
 // upgrade, for existing stores), shown, and rotated by the operator (audited).
 import type { Config } from '../config.js';
-import { logType, type Actor } from '../audit/types.js';
+import { type Actor } from '../audit/types.js';
 import type { Clock } from '../clock.js';
-import { seal } from './seal.js';
 import { notFound } from '../errors.js';
-import { generateSigningKey } from './generate.js';
-import { metadataSignerSealId, type MetadataSignerRecord, type MetadataSignerStore } from './metadata-signer-store.js';
+import type { KeyVault } from './key-vault.js';
+import { destroyRevokedKey, discardUnusedKey } from './token-cleanup.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import type { MetadataSignerRecord, MetadataSignerStore } from './metadata-signer-store.js';
 
 export interface MetadataSignerDeps {
   config: Config;
-  store: MetadataSignerStore;
-  kek: Buffer;
+  store: MetadataSignerStore & Pick<AuditStore, 'appendAudit'>;
+  vault: KeyVault;
+  /** FEDMETA_PKCS11_KEEP_REVOKED: keep a retired key's private object in the token. */
+  keepRevoked?: boolean;
   clock: Clock;
   /** Called after a committed change, so this process re-signs its metadata at once. */
   afterChange?: () => Promise<unknown>;
@@ -21,15 +24,10 @@ export class MetadataSignerService {
   constructor(private readonly deps: MetadataSignerDeps) {}
 
   private async newRecord(): Promise<MetadataSignerRecord> {
-    const { config, kek, clock } = this.deps;
+    const { config, vault, clock } = this.deps;
     const now = clock.now();
-    const fresh = await generateSigningKey({
-      modulusLength: config.keySize,
-      commonName: config.issuerHost,
-      validityDays: config.metadataSignerCertDays,
-      now,
-    });
-    return { kid: fresh.kid, certPem: fresh.certPem, sealedPrivateKey: seal(kek, metadataSignerSealId(fresh.kid), fresh.privateKeyPem), createdAt: now };
+    const fresh = await vault.generate({ modulusLength: config.keySize, commonName: config.issuerHost, validityDays: config.metadataSignerCertDays, now }, 'metadata-signing');
+    return { ...fresh, createdAt: now };
   }
 
   /** The active metadata signer; 404 when none exists yet. */
@@ -47,9 +45,10 @@ export class MetadataSignerService {
       record,
       replace: false,
       now: this.deps.clock.now(),
-      audit: { type: logType('metadata_signer_created'), description: `Created the metadata-signing key ${record.kid}`, actor, details: { kid: record.kid } },
+      audit: { event: 'metadata_signer_created', description: `Created the metadata-signing key ${record.kid}`, actor, details: { kid: record.kid } },
     });
     if (created) await this.deps.afterChange?.();
+    else discardUnusedKey(this.deps.vault, record);
     return created;
   }
 
@@ -62,13 +61,14 @@ export class MetadataSignerService {
       replace: true,
       now: this.deps.clock.now(),
       audit: {
-        type: logType('metadata_signer_rotated'),
+        event: 'metadata_signer_rotated',
         description: `Rotated the metadata-signing key: ${record.kid} replaces ${previous?.kid ?? 'none'}`,
         actor,
         details: { kid: record.kid, previous: previous?.kid },
       },
     });
     await this.deps.afterChange?.();
+    if (previous) await destroyRevokedKey(this.deps, previous, actor, 'retired metadata-signing key');
     return { previous: previous?.kid, current: record };
   }
 }

@@ -1,10 +1,7 @@
 // Certificate renewal: a new self-signed certificate over a key's existing pair (same kid: the kid is
-// the RFC 7638 thumbprint of the public key). Building the certificate needs the unsealed private key
-// and happens outside the transaction; the plan below then swaps it in, pure and idempotent.
-import type { KeyObject } from 'node:crypto';
-import { createPublicKey } from 'node:crypto';
+// the RFC 7638 thumbprint of the public key). The key signs its new certificate (KeyVault.renewCertificate,
+// in process or in the token) outside the transaction; the plan below then swaps it in, pure and idempotent.
 import { invalidBody, keyNotFound, keyStateConflict } from '../errors.js';
-import { selfSignedCertificate, type CertificateOptions } from './generate.js';
 import type { KeyPlan } from './lifecycle.js';
 import type { KeyRecord } from './types.js';
 
@@ -14,13 +11,6 @@ export interface RenewalResult {
   renewed: boolean;
   /** The certificate that was replaced. */
   previousCertPem: string;
-}
-
-/** The new certificate over the private key `privateKey` (the key's own, unsealed in process). */
-export function renewedCertificate(privateKey: KeyObject, options: CertificateOptions): string {
-  const privateKeyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
-  return selfSignedCertificate(publicKeyPem, privateKeyPem, options);
 }
 
 /**

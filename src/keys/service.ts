@@ -1,16 +1,15 @@
 // Key operations shared by the Management API, the dashboard and the CLI: generate outside the
 // transaction (RSA generation is slow), then let the store apply a pure lifecycle plan atomically.
 import type { Config } from '../config.js';
-import { logType, type Actor, type AuditInput } from '../audit/types.js';
+import { type Actor, type AuditInput } from '../audit/types.js';
 import type { KeyStore } from './key-store.js';
 import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import type { BucketDecision } from '../limits/token-bucket.js';
 import { rateLimitHeaders } from '../limits/token-bucket.js';
-import { seal } from './seal.js';
 import { FedmetaError, keyNotFound, tooManyRequests } from '../errors.js';
-import { openPrivateKey } from './keyring.js';
-import { generateSigningKey } from './generate.js';
+import type { KeyVault } from './key-vault.js';
+import { destroyRevokedKey, discardUnusedKey } from './token-cleanup.js';
 import { initialize, noRotation, revoke, rotate, sortKeys } from './lifecycle.js';
 import type { KeyRecord } from './types.js';
 import type { ApplicationStore } from '../clients/application-store.js';
@@ -19,7 +18,7 @@ import { toKeyObject, type KeyObject } from './key-object.js';
 import type { PublishedKeyCache } from './formats.js';
 import type { Clock } from '../clock.js';
 import { checkNextKeyAge, tooYoungDetails, type NextKeyAgeCheck } from './next-key-age.js';
-import { renewedCertificate, renewPlan, type RenewalResult } from './renewal.js';
+import { renewPlan, type RenewalResult } from './renewal.js';
 
 export const ROTATION_BUCKET = 'signing_keys';
 /** The emergency rotate-and-revoke has an allowance of its own: plain rotations and revocations never spend it. */
@@ -29,7 +28,10 @@ export interface KeyServiceDeps {
   config: Config;
   /** Applications: the revoke guard's window is the longest assertion lifetime of any of them. */
   store: KeyStore & Pick<RateLimitStore, 'peekRateLimit'> & Pick<AuditStore, 'appendAudit'> & Pick<ApplicationStore, 'listApplications'>;
-  kek: Buffer;
+  /** Opens stored keys and makes new ones (sealed, or in the PKCS#11 token). */
+  vault: KeyVault;
+  /** FEDMETA_PKCS11_KEEP_REVOKED: keep a revoked key's private object in the token. */
+  keepRevoked?: boolean;
   clock: Clock;
   /** Called after a committed change, so this process serves it at once. */
   afterChange?: () => Promise<unknown>;
@@ -56,21 +58,10 @@ export class KeyService {
   constructor(private readonly deps: KeyServiceDeps) {}
 
   private async newRecord(): Promise<KeyRecord> {
-    const { config, kek, clock } = this.deps;
+    const { config, vault, clock } = this.deps;
     const now = clock.now();
-    const fresh = await generateSigningKey({
-      modulusLength: config.keySize,
-      commonName: config.issuerHost,
-      validityDays: config.certDays,
-      now,
-    });
-    return {
-      kid: fresh.kid,
-      state: 'next',
-      certPem: fresh.certPem,
-      sealedPrivateKey: seal(kek, fresh.kid, fresh.privateKeyPem),
-      createdAt: now,
-    };
+    const fresh = await vault.generate({ modulusLength: config.keySize, commonName: config.issuerHost, validityDays: config.certDays, now });
+    return { ...fresh, state: 'next', createdAt: now };
   }
 
   private rateLimit(limited: boolean, emergency = false) {
@@ -120,9 +111,10 @@ export class KeyService {
       now,
       plan: (keys) => initialize(keys, current, next, now),
       audit: (): AuditInput[] => [
-        { type: logType('keys_created'), description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
+        { event: 'keys_created', description: 'Created the first current and next signing keys', actor, details: { current: current.kid, next: next.kid } },
       ],
     });
+    if (!result) for (const unused of [current, next]) discardUnusedKey(this.deps.vault, unused);
     await this.deps.afterChange?.();
     return result;
   }
@@ -151,19 +143,19 @@ export class KeyService {
         // Open the next key before promoting it: a key that cannot sign must never become current
         // (503 key_unavailable rolls the whole transaction back, the allowance included).
         promoting = plan.result.current.kid;
-        openPrivateKey(this.deps.kek, plan.result.current);
+        this.deps.vault.open(plan.result.current);
         return plan;
       },
       audit: ({ current, retired }): AuditInput[] => [
         revokePrevious
           ? {
-              type: logType('key_rotated_and_revoked'),
+              event: 'key_rotated_and_revoked',
               description: `Emergency rotation: ${current.kid} is now current, ${retired.kid} is revoked`,
               actor: options.actor,
               details: { current: current.kid, revoked: retired.kid, next: fresh.kid, ...options.auditDetails },
             }
           : {
-              type: logType('key_rotated'),
+              event: 'key_rotated',
               description: `Rotated signing key: ${current.kid} is now current, ${retired.kid} is previous`,
               actor: options.actor,
               details: { current: current.kid, previous: retired.kid, next: fresh.kid, ...tooYoungDetails(age), ...options.auditDetails },
@@ -175,7 +167,7 @@ export class KeyService {
         // Best effort: the refusal itself is what the caller must see.
         await this.deps.store.appendAudit(
           {
-            type: logType('key_rotation_failed'),
+            event: 'key_rotation_failed',
             description: `${revokePrevious ? 'Emergency rotation' : 'Rotation'} refused: the next signing key ${promoting} cannot be opened; nothing changed`,
             actor: options.actor,
             details: { next: promoting, reason: 'key_unavailable', revoke_previous: revokePrevious },
@@ -183,9 +175,12 @@ export class KeyService {
           this.deps.clock.now(),
         ).catch((auditError: unknown) => console.error(`fedmeta: could not audit the refused rotation: ${(auditError as Error).message}`));
       }
+      discardUnusedKey(this.deps.vault, fresh);
       throw error;
     });
+    if (!changed) discardUnusedKey(this.deps.vault, fresh);
     if (changed) await this.deps.afterChange?.();
+    if (changed && revokePrevious) await destroyRevokedKey(this.deps, result.retired, options.actor);
     return { key: result.current, rate, changed };
   }
 
@@ -209,6 +204,7 @@ export class KeyService {
       audit: (key): AuditInput[] => [revokedEntry(key, check, options.actor)],
     });
     await this.deps.afterChange?.();
+    await destroyRevokedKey(this.deps, result, options.actor);
     return { key: result, rate };
   }
 
@@ -221,12 +217,12 @@ export class KeyService {
     const record = await this.get(kid);
     const expected = replacing ?? record.certPem;
     const now = this.deps.clock.now();
-    const certPem = renewedCertificate(openPrivateKey(this.deps.kek, record), { commonName: this.deps.config.issuerHost, validityDays: days, now });
+    const certPem = this.deps.vault.renewCertificate(record, { commonName: this.deps.config.issuerHost, validityDays: days, now });
     const { result } = await this.deps.store.changeKeys({
       now,
       plan: (keys) => renewPlan(keys, kid, expected, certPem),
       audit: ({ key }): AuditInput[] => [
-        { type: logType('key_renewed'), description: `Renewed the certificate of signing key ${key.kid} (${key.state}) for ${days} days`, actor, details: { kid: key.kid, state: key.state, days } },
+        { event: 'key_renewed', description: `Renewed the certificate of signing key ${key.kid} (${key.state}) for ${days} days`, actor, details: { kid: key.kid, state: key.state, days } },
       ],
     });
     if (result.renewed) await this.deps.afterChange?.();
@@ -238,10 +234,10 @@ function revokedEntry(key: KeyRecord, check: RevokeCheck, actor: Actor): AuditIn
   const revocable = check.revocableAt?.toISOString();
   return check.forced
     ? {
-        type: logType('key_revoked'),
+        event: 'key_revoked',
         description: `Revoked signing key ${key.kid} (forced: before its revocable_at ${revocable})`,
         actor,
         details: { kid: key.kid, forced: true, revocable_at: revocable },
       }
-    : { type: logType('key_revoked'), description: `Revoked signing key ${key.kid}`, actor, details: { kid: key.kid, forced: false } };
+    : { event: 'key_revoked', description: `Revoked signing key ${key.kid}`, actor, details: { kid: key.kid, forced: false } };
 }

@@ -1,12 +1,14 @@
 export type KeyState = 'current' | 'next' | 'previous' | 'revoked';
 
-/** A signing key as the store keeps it. The private key is only ever held sealed here. */
+/** A signing key as the store keeps it. The private key is only ever held sealed here, or not at all (in a token). */
 export interface KeyRecord {
   kid: string;
   state: KeyState;
   certPem: string;
-  /** AES-256-GCM envelope (see keys/seal.ts); never the private key in the clear. */
-  sealedPrivateKey: string;
+  /** Where the private key lives: `sealed` (below) or `pkcs11:<token label>` (see keys/key-vault.ts). */
+  location: string;
+  /** Sealed keys only: AES-256-GCM envelope (see keys/seal.ts); never the private key in the clear. */
+  sealedPrivateKey?: string | undefined;
   createdAt: Date;
   currentSince?: Date | undefined;
   currentUntil?: Date | undefined;

@@ -1,25 +1,19 @@
 // Pure pieces of delivery: which entries a stream wants, the body, its signature, and what a
 // success or a failure does to the stream's state (exponential backoff, suspension).
 import { createHmac } from 'node:crypto';
-import { eventOf, type AuditEntry } from '../audit/types.js';
+import type { AuditEntry } from '../audit/types.js';
+import { eventCategory } from '../audit/event-types.js';
 import type { LogStreamSettings } from '../config.js';
-import type { ContentFormat, DeliveryState, LogCategory, LogStreamFilter, StreamedEntry } from './types.js';
+import type { ContentFormat, DeliveryState, LogStreamFilter, StreamedEntry } from './types.js';
 
 /** The header that carries `sha256=<hex HMAC-SHA256 of the body, keyed with the stream's secret>`. */
 export const SIGNATURE_HEADER = 'X-Fedmeta-Signature';
-
-export function categoryOf(type: string): LogCategory {
-  const event: string = eventOf(type) ?? type;
-  if (event.startsWith('key') || event.startsWith('certificate')) return 'keys';
-  if (/^(login|logout|sso|token)/.test(event)) return 'sign_in';
-  return 'management';
-}
 
 /** No filters: everything. Otherwise the entries whose category is listed. */
 export function wanted(entries: StreamedEntry[], filters: LogStreamFilter[]): AuditEntry[] {
   if (filters.length === 0) return entries.map(({ entry }) => entry);
   const names = new Set(filters.map((filter) => filter.name));
-  return entries.filter(({ entry }) => names.has(categoryOf(entry.type))).map(({ entry }) => entry);
+  return entries.filter(({ entry }) => names.has(eventCategory(entry.event))).map(({ entry }) => entry);
 }
 
 export function deliveryBody(entries: AuditEntry[], format: ContentFormat): string {

@@ -6,17 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { LogStreamSettings } from '../config.js';
-import { logType, type AuditInput } from '../audit/types.js';
+import { type AuditInput } from '../audit/types.js';
 import { unseal } from '../keys/seal.js';
 import { deliveryBody, delivered, failed, wanted } from './delivery.js';
 import { postBatch, type Sender } from './http-sink.js';
 import { authorizationAad, secretAad } from './service.js';
 import type { DeliveryState, LogStreamRecord } from './types.js';
 import type { LogStreamStore } from './log-stream-store.js';
+import type { AuditStore } from '../audit/audit-store.js';
 import { PeriodicJob } from '../periodic-job.js';
 
 export interface DispatcherDeps {
-  store: LogStreamStore;
+  store: LogStreamStore & Pick<AuditStore, 'auditAfterId'>;
   kek: Buffer;
   clock: Clock;
   settings: LogStreamSettings;
@@ -62,7 +63,7 @@ export class LogStreamDispatcher {
     const now = clock.now();
     const stream = await store.leaseLogStream(id, this.owner, now, new Date(now.getTime() + settings.timeoutMs * 2 + 5_000));
     if (!stream) return;
-    const entries = await store.auditAfter(stream.deliveredId, settings.batchSize);
+    const entries = (await store.auditAfterId(stream.deliveredId, settings.batchSize)).map((entry) => ({ id: Number(entry.log_id), entry }));
     const last = entries.at(-1)?.id ?? stream.deliveredId;
     const batch = wanted(entries, stream.filters);
     let state: DeliveryState;
@@ -85,7 +86,7 @@ export class LogStreamDispatcher {
   private suspension(stream: LogStreamRecord, state: DeliveryState): AuditInput | undefined {
     if (state.status !== 'suspended') return undefined;
     return {
-      type: logType('log_stream_suspended'),
+      event: 'log_stream_suspended',
       description: `Suspended log stream "${stream.name}": ${state.suspendedReason}`,
       actor: { type: 'system', id: 'log-streams' },
       details: { id: stream.id, reason: state.suspendedReason },

@@ -1,7 +1,7 @@
 // The store port for log streams, beside the domain code that uses it (like keys/key-store.ts):
 // src/store/sqlite/log-streams.ts and src/store/postgres/log-streams.ts implement it.
 import type { AuditInput } from '../audit/types.js';
-import type { DeliveryState, LogStreamChange, LogStreamRecord, StreamedEntry } from './types.js';
+import type { DeliveryState, LogStreamChange, LogStreamRecord } from './types.js';
 
 export interface LogStreamStore {
   /** Inserts the stream with its cursor at the newest audit entry (so `audit`, written after, is delivered). */
@@ -15,8 +15,6 @@ export interface LogStreamStore {
    * holder at a time across instances); undefined when it is leased elsewhere, not active or not due.
    */
   leaseLogStream(id: string, owner: string, now: Date, until: Date): Promise<LogStreamRecord | undefined>;
-  /** Audit entries after `afterId`, oldest first. */
-  auditAfter(afterId: number, limit: number): Promise<StreamedEntry[]>;
   /**
    * Record a delivery attempt and release the lease (only while `owner` holds it); the cursor never
    * moves back, and a stream paused meanwhile stays paused. `audit` is written in the same transaction

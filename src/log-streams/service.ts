@@ -1,7 +1,7 @@
 // Log stream operations shared by the Management API, the dashboard and the CLI. Secrets (the
 // HMAC signing secret and the sink's Authorization value) are sealed with the KEK before they are
 // stored; the signing secret is returned once, at creation.
-import { logType, type Actor, type AuditInput } from '../audit/types.js';
+import { type Actor, type AuditInput } from '../audit/types.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { seal } from '../keys/seal.js';
@@ -90,6 +90,6 @@ export class LogStreamService {
   }
 
   private audit(event: 'log_stream_created' | 'log_stream_updated' | 'log_stream_deleted', description: string, actor: Actor, id: string, fields?: string[]): AuditInput {
-    return { type: logType(event), description, actor, details: { id, ...(fields ? { fields } : {}) } };
+    return { event: event, description, actor, details: { id, ...(fields ? { fields } : {}) } };
   }
 }

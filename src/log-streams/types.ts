@@ -1,13 +1,14 @@
 // Log streams (Auth0's shape): the audit log delivered to an HTTP endpoint, at least once, from a
 // per-stream cursor kept in the store (the id of the last delivered audit entry).
 import type { AuditEntry } from '../audit/types.js';
+import type { AuditCategory } from '../audit/event-types.js';
 
 export type LogStreamStatus = 'active' | 'paused' | 'suspended';
 export const CONTENT_FORMATS = ['JSONARRAY', 'JSONLINES'] as const;
 export type ContentFormat = (typeof CONTENT_FORMATS)[number];
-/** What a stream may filter on: fedmeta's event categories. */
-export const LOG_CATEGORIES = ['keys', 'sign_in', 'management'] as const;
-export type LogCategory = (typeof LOG_CATEGORIES)[number];
+/** What a stream may filter on: fedmeta's event categories (src/audit/event-types.ts). */
+export { AUDIT_CATEGORIES as LOG_CATEGORIES } from '../audit/event-types.js';
+export type LogCategory = AuditCategory;
 
 export interface LogStreamFilter {
   type: 'category';

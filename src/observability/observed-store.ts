@@ -4,7 +4,7 @@
 // whichever surface caused it (API, dashboard, scheduler), goes unlogged.
 import type { Store } from '../store/store.js';
 import type { AuditInput } from '../audit/types.js';
-import { eventOf, type AuditEventType } from '../audit/types.js';
+import type { AuditEventType } from '../audit/event-types.js';
 import { FedmetaError } from '../errors.js';
 import type { Logger } from './logger.js';
 import { errorFields } from './logger.js';
@@ -15,6 +15,8 @@ const KEY_EVENTS = new Set<AuditEventType>(['keys_created', 'key_rotated', 'key_
 const SIGN_INS: Partial<Record<AuditEventType, [SignInProtocol | 'sso', boolean]>> = {
   login_succeeded: ['password', true],
   login_failed: ['password', false],
+  login_unknown_user: ['password', false],
+  login_blocked_user: ['password', false],
   token_issued: ['client_credentials', true],
   token_refused: ['client_credentials', false],
   sso_succeeded: ['sso', true],
@@ -34,10 +36,10 @@ function count(metrics: FedmetaMetrics, event: AuditEventType, entry: AuditInput
 export function auditObserver(logger: Logger, metrics: FedmetaMetrics) {
   return (entries: readonly AuditInput[]): void => {
     for (const entry of entries) {
-      const event = eventOf(entry.type);
-      if (event) count(metrics, event, entry);
-      const fields = { event: event ?? entry.type, actor: { type: entry.actor.type, id: entry.actor.id }, ...(entry.actor.ip ? { client: entry.actor.ip } : {}), details: entry.details ?? {} };
-      if (event && KEY_EVENTS.has(event)) logger.info({ ...fields, key_event: true }, entry.description);
+      const { event } = entry;
+      count(metrics, event, entry);
+      const fields = { event, actor: { type: entry.actor.type, id: entry.actor.id }, ...(entry.actor.ip ? { client: entry.actor.ip } : {}), details: entry.details ?? {} };
+      if (KEY_EVENTS.has(event)) logger.info({ ...fields, key_event: true }, entry.description);
       else logger.info(fields, entry.description);
     }
   };

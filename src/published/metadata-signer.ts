@@ -3,12 +3,12 @@
 // metadata-signing key, which token-key rotations leave alone; =current: the current token key.
 import type { Config } from '../config.js';
 import type { KeySetSnapshot } from '../keys/keyring.js';
-import type { XmlSigningKey } from '../xml/sign.js';
+import type { XmlSigner } from '../xml/signer.js';
 import { keyUnavailable } from '../errors.js';
 import { makeDocument, type PublishedDocument } from './document.js';
 
 /** The key that signs metadata; 503 key_unavailable when it does not open (fail closed, no fallback). */
-export function metadataSigningKey(snapshot: KeySetSnapshot, config: Config): XmlSigningKey {
+export function metadataSigningKey(snapshot: KeySetSnapshot, config: Config): XmlSigner {
   return config.metadataSigner === 'current' ? snapshot.signing : snapshot.metadataSigning;
 }
 

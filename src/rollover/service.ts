@@ -3,7 +3,7 @@
 // unless forced). Emergency rotate-and-revoke is never refused: stopping a compromised key comes first.
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
-import { logType, type Actor } from '../audit/types.js';
+import { type Actor } from '../audit/types.js';
 import type { Application } from '../clients/types.js';
 import type { KeyChangeResult, KeyService, RotateOptions } from '../keys/service.js';
 import type { Store } from '../store/store.js';
@@ -73,7 +73,7 @@ export class RolloverService {
     await store.acknowledgeRollover(
       { clientId: app.clientId, kid: key.kid, acknowledgedAt: now, actorId: actor.id },
       {
-        type: logType('rollover_acknowledged'),
+        event: 'rollover_acknowledged',
         description: `Confirmed that ${app.name} has the certificate of the next signing key ${key.kid}`,
         actor,
         details: { client_id: app.clientId, kid: key.kid },

@@ -1,7 +1,7 @@
 // The signed SAML Response for one sign-in to one application: the pieces from assertion.ts and
 // response.ts put together with the application's settings and the current key.
 import type { Application, SamlpAddon } from '../clients/types.js';
-import type { XmlSigningKey } from '../xml/sign.js';
+import type { XmlSigner } from '../xml/signer.js';
 import { responseElement, signResponse, signStatusResponse, statusErrorElement } from './response.js';
 import type { SamlStatus } from './status.js';
 import { nameIdValue } from './assertion.js';
@@ -21,7 +21,7 @@ export interface SsoResponseInput {
   /** The user's released profile (users/types.ts profileOf): field name → value. */
   profile: Record<string, string>;
   session: SignInSession;
-  key: XmlSigningKey;
+  key: XmlSigner;
   now: Date;
   ids: Pick<Ids, 'samlId'>;
 }
@@ -71,7 +71,7 @@ export function buildSignedErrorResponse(input: {
   destination: string;
   inResponseTo?: string | undefined;
   status: SamlStatus;
-  key: XmlSigningKey;
+  key: XmlSigner;
   now: Date;
   ids: Pick<Ids, 'samlId'>;
 }): string {

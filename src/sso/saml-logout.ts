@@ -6,7 +6,6 @@ import { signedRedirectUrl } from '../saml/redirect-binding.js';
 import { STATUS, type SamlStatus } from '../saml/status.js';
 import type { SessionRecord } from '../auth/session-store.js';
 import { invalidRequest } from '../errors.js';
-import { logType } from '../audit/types.js';
 import type { SamlApp } from './applications.js';
 import { isAnswerable, readMessage, readRequest, rejectReplay, samlEndpointUrls, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
 import { currentSession } from './sessions.js';
@@ -48,7 +47,7 @@ export function samlLogout(deps: SsoDeps) {
     await store.deleteSession(session.idHash);
     const effect: SessionEffect = fromCookie && fromCookie.session.idHash === session.idHash ? { clearSession: true } : {};
     const actor = { type: 'user' as const, id: session.userId, ip: visitor.ip };
-    await store.appendAudit({ type: logType('logout'), description: `Signed out from ${app.name} (SAML single logout)`, actor, details: { client_id: app.clientId } }, now);
+    await store.appendAudit({ event: 'logout', description: `Signed out from ${app.name} (SAML single logout)`, actor, details: { client_id: app.clientId } }, now);
     return { result: 'ended', ...effect };
   }
 

@@ -7,7 +7,6 @@ import { buildSignedErrorResponse, buildSignedSsoResponse } from '../saml/sso-re
 import type { SigningKey } from '../keys/keyring.js';
 import { idpInitiatedAllowed } from '../clients/types.js';
 import { idpInitiatedDisabled, type SamlRequestError } from '../errors.js';
-import { logType } from '../audit/types.js';
 import { pathFor } from '../route-paths.js';
 import { resolveSamlApp, resumedApp, type SamlApp } from './applications.js';
 import { isAnswerable, readMessage, readRequest, rejectReplay, samlEndpointUrls, type IncomingMessage, type SamlBindingInput } from './saml-message.js';
@@ -42,7 +41,7 @@ export function samlSignIn(deps: SsoDeps) {
       {
         at: now,
         participant: { idHash: active.session.idHash, clientId: app.clientId, sessionIndex, nameId, nameIdFormat },
-        audit: { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { protocol: 'samlp', client_id: app.clientId, kid: key.kid } },
+        audit: { event: 'sso_succeeded', description: `Signed in to ${app.name} (SAML)`, actor: { type: 'user', id: active.user.userId, ip }, details: { protocol: 'samlp', client_id: app.clientId, kid: key.kid } },
       },
     ]);
     return postForm(acsUrl, { SAMLResponse: base64(response.xml), RelayState: signIn.relayState });

@@ -5,7 +5,6 @@ import { profileOf } from '../users/types.js';
 import { buildSignedWresult } from '../wsfed/signin.js';
 import { chooseWreply, needsFreshLogin, parseWsfedQuery, type WsfedRequest } from '../wsfed/request.js';
 import { wsfedError } from '../errors.js';
-import { logType } from '../audit/types.js';
 import { pathFor } from '../route-paths.js';
 import { resolveWsfedApp, resumedApp, type WsfedApp } from './applications.js';
 import { currentSession, endSession, type ActiveSession } from './sessions.js';
@@ -42,7 +41,7 @@ export function wsfedSignIn(deps: SsoDeps) {
     const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, profile: profileOf(active.user), session: active.session, key, now, ids });
     metrics.signed(app.addons.wsfed.tokenFormat === 'saml20' ? 'wsfed_saml2_assertion' : 'wsfed_saml11_assertion');
     const details = { protocol: 'wsfed', client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId };
-    await store.recordSignIns([{ at: now, audit: { type: logType('sso_succeeded'), description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details } }]);
+    await store.recordSignIns([{ at: now, audit: { event: 'sso_succeeded', description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details } }]);
     return postForm(wreply, { wa: 'wsignin1.0', wresult, wctx });
   }
 
@@ -87,7 +86,7 @@ export function wsfedSignIn(deps: SsoDeps) {
     await endSession(store, visitor.sessionCookie);
     if (active) {
       const description = `Signed out${app ? ` from ${app.name}` : ''} (WS-Federation ${request.wa})`;
-      await store.appendAudit({ type: logType('logout'), description, actor: { type: 'user', id: active.user.userId, ip: visitor.ip }, details: app ? { client_id: app.clientId } : {} }, now);
+      await store.appendAudit({ event: 'logout', description, actor: { type: 'user', id: active.user.userId, ip: visitor.ip }, details: app ? { client_id: app.clientId } : {} }, now);
     }
     return wreply ? { kind: 'redirect', location: wreply, clearSession: true } : signedOutPage({ clearSession: true });
   }

@@ -3,7 +3,7 @@
 // so a sign-in costs no commit of its own. The loss window on a crash is one interval of sign-ins
 // (their audit entries and single-logout participants: recoverable data). Everything else (key
 // changes, sessions, applications, users, API clients) goes straight through, durable before it answers.
-// Reads through this store see its own queued rows: a session's participants, the audit log (flushed first).
+// Reads through this store see its own queued rows: a session's participants, the audit log (committed first).
 import type { SessionParticipant, SessionRecord, SignInRecord } from '../auth/session-store.js';
 import type { Store } from './store.js';
 
@@ -94,13 +94,17 @@ export function withGroupCommit(store: Store, { commitMs, maxRows = 500, log = (
       await commitQueued();
       return store.appendAudit(entry, now);
     },
-    async listAudit(options) {
+    async queryAudit(query) {
       await commitQueued();
-      return store.listAudit(options);
+      return store.queryAudit(query);
     },
-    async auditAfter(afterId, limit) {
+    async auditAfterId(logId, limit) {
       await commitQueued();
-      return store.auditAfter(afterId, limit);
+      return store.auditAfterId(logId, limit);
+    },
+    async countAudit(filter) {
+      await commitQueued();
+      return store.countAudit(filter);
     },
     /** Commits what is queued (a graceful stop keeps every sign-in), then closes the store. */
     async close() {

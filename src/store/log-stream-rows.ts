@@ -50,7 +50,6 @@ export function logStreamFromRow(row: LogStreamRow): LogStreamRecord {
 export const SELECT_LOG_STREAMS = 'SELECT * FROM log_streams ORDER BY created_at, id';
 export const SELECT_LOG_STREAM = 'SELECT * FROM log_streams WHERE id = ?';
 export const DELETE_LOG_STREAM = 'DELETE FROM log_streams WHERE id = ?';
-export const SELECT_AUDIT_AFTER = 'SELECT id, at, type, description, actor_type, actor_id, ip, details FROM audit_log WHERE id > ? ORDER BY id LIMIT ?';
 
 /** The cursor starts at the newest audit entry: what was logged before the stream is not its. */
 export const INSERT_LOG_STREAM = `

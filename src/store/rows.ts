@@ -3,6 +3,7 @@
 // the readers accept both, and each backend's ColumnEncoding says how to write a value.
 import type { KeyRecord, KeyState } from '../keys/types.js';
 import type { AuditEntry, AuditInput } from '../audit/types.js';
+import { filedUnder, toLogEntry } from '../audit/log-entry.js';
 import type { Application } from '../clients/types.js';
 import type { User } from '../users/types.js';
 import type { ApiClientRecord } from '../auth/api-client-store.js';
@@ -26,7 +27,8 @@ export interface KeyRow {
   kid: string;
   state: KeyState;
   cert_pem: string;
-  sealed_private_key: string;
+  key_location: string;
+  sealed_private_key: string | null;
   created_at: TimeColumn;
   current_since: TimeColumn | null;
   current_until: TimeColumn | null;
@@ -38,7 +40,8 @@ export function keyFromRow(row: KeyRow): KeyRecord {
     kid: row.kid,
     state: row.state,
     certPem: row.cert_pem,
-    sealedPrivateKey: row.sealed_private_key,
+    location: row.key_location,
+    sealedPrivateKey: row.sealed_private_key ?? undefined,
     createdAt: asDate(row.created_at),
     currentSince: asOptionalDate(row.current_since),
     currentUntil: asOptionalDate(row.current_until),
@@ -48,9 +51,9 @@ export function keyFromRow(row: KeyRow): KeyRecord {
 
 /** The values of statements.UPSERT_KEY. */
 export function keyValues(key: KeyRecord, encoding: ColumnEncoding): unknown[] {
-  const { kid, state, certPem, sealedPrivateKey } = key;
+  const { kid, state, certPem, location, sealedPrivateKey } = key;
   const times = [key.currentSince, key.currentUntil, key.revokedAt].map((date) => optionalTime(encoding, date));
-  return [kid, state, certPem, sealedPrivateKey, encoding.time(key.createdAt), ...times];
+  return [kid, state, certPem, location, sealedPrivateKey ?? null, encoding.time(key.createdAt), ...times];
 }
 
 export interface AuditRow {
@@ -61,25 +64,31 @@ export interface AuditRow {
   actor_type: AuditEntry['actor']['type'];
   actor_id: string;
   ip: string | null;
+  user_id: string | null;
+  client_id: string | null;
   details: string | Record<string, unknown>;
 }
 
 export function auditFromRow(row: AuditRow): AuditEntry {
-  return {
-    log_id: String(row.id),
-    date: asDate(row.at).toISOString(),
-    type: row.type,
+  return toLogEntry({
+    id: String(row.id),
+    at: asDate(row.at),
+    event: row.type,
     description: row.description,
-    actor: { type: row.actor_type, id: row.actor_id },
-    ...(row.ip ? { ip: row.ip } : {}),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    ip: row.ip,
+    userId: row.user_id,
+    clientId: row.client_id,
     details: fromJson(row.details),
-  };
+  });
 }
 
 /** The values of statements.INSERT_AUDIT. */
 export function auditValues(entry: AuditInput, now: Date, encoding: ColumnEncoding): unknown[] {
   const { actor } = entry;
-  return [encoding.time(now), entry.type, entry.description, actor.type, actor.id, actor.ip ?? null, JSON.stringify(entry.details ?? {})];
+  const { userId, clientId } = filedUnder(entry);
+  return [encoding.time(now), entry.event, entry.description, actor.type, actor.id, actor.ip ?? null, userId, clientId, JSON.stringify(entry.details ?? {})];
 }
 
 export interface ApplicationRow {

@@ -4,13 +4,11 @@
 export const SELECT_KEYS = 'SELECT * FROM signing_keys ORDER BY created_at, kid';
 
 export const UPSERT_KEY = `
-  INSERT INTO signing_keys (kid, state, cert_pem, sealed_private_key, created_at, current_since, current_until, revoked_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  INSERT INTO signing_keys (kid, state, cert_pem, key_location, sealed_private_key, created_at, current_since, current_until, revoked_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (kid) DO UPDATE SET state = excluded.state, cert_pem = excluded.cert_pem, current_since = excluded.current_since,
     current_until = excluded.current_until, revoked_at = excluded.revoked_at`;
 
-export const INSERT_AUDIT = 'INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?)';
-export const SELECT_AUDIT_PAGE = 'SELECT id, at, type, description, actor_type, actor_id, ip, details FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?';
 
 export const SELECT_BUCKET = 'SELECT tokens, updated_at FROM rate_limits WHERE bucket = ?';
 export const DELETE_IDLE_BUCKETS = 'DELETE FROM rate_limits WHERE updated_at <= ?';

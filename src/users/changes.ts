@@ -1,7 +1,7 @@
 // What a user's fields may hold, and a PATCH (Auth0's name, password, user_metadata, blocked) checked
 // and turned into the columns to write and the audit entries to record. Pure: no store, no hashing.
 import { invalidBody } from '../errors.js';
-import { logType, type Actor, type AuditInput } from '../audit/types.js';
+import { type Actor, type AuditInput } from '../audit/types.js';
 import { hasControlCharacters } from './text.js';
 import { mergeMetadata, type MetadataObject } from './metadata.js';
 import type { User } from './types.js';
@@ -56,11 +56,11 @@ export function patchAudits(user: User, patch: CheckedPatch, actor: Actor): Audi
   const details = { user_id: user.userId };
   const audits: AuditInput[] = [];
   const fields = [...(patch.name !== undefined ? ['name'] : []), ...(patch.attributes !== undefined ? ['user_metadata'] : [])];
-  if (fields.length) audits.push({ type: logType('user_updated'), description: `Changed the ${fields.join(' and ')} of ${user.email}`, actor, details: { ...details, fields } });
+  if (fields.length) audits.push({ event: 'user_updated', description: `Changed the ${fields.join(' and ')} of ${user.email}`, actor, details: { ...details, fields } });
   if (patch.password !== undefined) {
-    audits.push({ type: logType('user_password_changed'), description: `Changed the password of ${user.email}; their sessions ended`, actor, details });
+    audits.push({ event: 'user_password_changed', description: `Changed the password of ${user.email}; their sessions ended`, actor, details });
   }
-  if (patch.blocked === true && !user.blocked) audits.push({ type: logType('user_blocked'), description: `Blocked ${user.email}; their sessions ended`, actor, details });
-  if (patch.blocked === false && user.blocked) audits.push({ type: logType('user_unblocked'), description: `Unblocked ${user.email}`, actor, details });
+  if (patch.blocked === true && !user.blocked) audits.push({ event: 'user_blocked', description: `Blocked ${user.email}; their sessions ended`, actor, details });
+  if (patch.blocked === false && user.blocked) audits.push({ event: 'user_unblocked', description: `Unblocked ${user.email}`, actor, details });
   return audits;
 }

@@ -4,7 +4,7 @@
 import type { UserStore } from './user-store.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
-import { logType, type Actor } from '../audit/types.js';
+import { type Actor } from '../audit/types.js';
 import { conflict, invalidBody, notFound, ownAccount, ownAdminRole } from '../errors.js';
 import { normalizeEmail } from './email.js';
 import { hashSecret } from '../auth/passwords.js';
@@ -62,7 +62,7 @@ export class UserService {
       updatedAt: now,
     };
     await this.deps.store.createUser(user, {
-      type: logType('user_created'),
+      event: 'user_created',
       description: `Created ${user.admin ? 'administrator' : 'user'} ${email}`,
       actor,
       details: { user_id: user.userId },
@@ -108,7 +108,7 @@ export class UserService {
       userId,
       admin,
       {
-        type: logType(admin ? 'user_admin_granted' : 'user_admin_revoked'),
+        event: admin ? 'user_admin_granted' : 'user_admin_revoked',
         description: admin ? `Made ${user.email} an administrator` : `Removed the administrator role of ${user.email}`,
         actor,
         details: { user_id: userId },
@@ -149,6 +149,6 @@ export class UserService {
   async remove(userId: string, actor: Actor): Promise<void> {
     if (isSelf(actor, userId)) throw ownAccount('remove');
     const user = await this.get(userId);
-    await this.deps.store.deleteUser(userId, { type: logType('user_deleted'), description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
+    await this.deps.store.deleteUser(userId, { event: 'user_deleted', description: `Deleted user ${user.email}`, actor, details: { user_id: userId } }, this.deps.clock.now());
   }
 }

@@ -2,7 +2,7 @@
 // signed by the current key through the one signing path, inside a RequestSecurityTokenResponse.
 import type { Application, WsfedAddon } from '../clients/types.js';
 import type { SignInSession } from '../saml/sso-response.js';
-import type { XmlSigningKey } from '../xml/sign.js';
+import type { XmlSigner } from '../xml/signer.js';
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
 import { assertionElement, nameIdValue, signAssertion } from '../saml/assertion.js';
 import { addSeconds } from '../saml/ids.js';
@@ -22,7 +22,7 @@ export interface SignInInput {
   /** The user's released profile (users/types.ts profileOf): field name → value. */
   profile: Record<string, string>;
   session: SignInSession;
-  key: XmlSigningKey;
+  key: XmlSigner;
   now: Date;
   ids: Pick<Ids, 'samlId'>;
 }

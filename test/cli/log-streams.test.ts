@@ -2,8 +2,7 @@
 // the signing secret is printed once, a plain-http endpoint off loopback is refused.
 import { expect } from 'chai';
 import { captureIo, startTestServer, type TestServer } from '../helpers/server.js';
-import { logStreamsCommand } from '../../src/cli/log-streams.js';
-import { runCli } from '../../src/cli/main.js';
+import { runCli, runCommand } from '../../src/cli/main.js';
 
 describe('fedmeta log-streams', () => {
   let server: TestServer;
@@ -13,19 +12,19 @@ describe('fedmeta log-streams', () => {
   it('add prints the id and the signing secret once; list shows the stream; remove deletes it', async () => {
     const add = captureIo();
     const args = ['add', '--name', 'siem', '--endpoint', 'https://logs.example.com/in', '--category', 'keys', '--format', 'JSONLINES', '--json'];
-    expect(await logStreamsCommand(args, server.services, add)).to.equal(0);
+    await runCommand(['log-streams', ...args], server.services, add);
     const created = JSON.parse(add.stdout()) as { id: string; signing_secret: string; filters: unknown; sink: { httpContentFormat: string } };
     expect(created.signing_secret).to.match(/^[A-Za-z0-9_-]{43}$/);
     expect(created.filters).to.deep.equal([{ type: 'category', name: 'keys' }]);
     expect(created.sink.httpContentFormat).to.equal('JSONLINES');
 
     const list = captureIo();
-    expect(await logStreamsCommand(['list'], server.services, list)).to.equal(0);
+    await runCommand(['log-streams', 'list'], server.services, list);
     expect(list.stdout()).to.match(new RegExp(`${created.id}\\s+siem\\s+active\\s+https://logs.example.com/in`));
     expect(list.stdout()).to.not.include(created.signing_secret);
 
     const remove = captureIo();
-    expect(await logStreamsCommand(['remove', created.id], server.services, remove)).to.equal(0);
+    await runCommand(['log-streams', 'remove', created.id], server.services, remove);
     expect(await server.services.logStreams.list()).to.deep.equal([]);
   });
 

@@ -39,8 +39,8 @@ describe('CLI: metadata-signer and the revoke guard', () => {
       expect(Date.now() - started).to.be.below(1000);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(entry).to.deep.include({ type: 'metadata_signer_rotated', actor: { type: 'cli', id: entry!.actor.id } });
+    const [entry] = await server.services.store.queryAudit({ limit: 1 });
+    expect(entry).to.deep.include({ event: 'metadata_signer_rotated', actor: { type: 'cli', id: entry!.actor.id } });
     expect(entry!.details).to.deep.include({ kid, previous });
   });
 

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { runCli, serveProcess } from '../helpers/cli.js';
-import { TEST_KEK, freePort, tempDir, testEnv } from '../helpers/server.js';
+import { TEST_KEK, freePort, tempDir, testBackend, testEnv } from '../helpers/server.js';
 import { secretShapesIn, secretsIn } from '../helpers/logs.js';
 
 describe('fedmeta serve: logs on stdout', function () {
@@ -36,7 +36,7 @@ describe('fedmeta serve: logs on stdout', function () {
       const stdout = running.output();
       const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
       const startUp = lines.find((line) => typeof line.msg === 'string' && line.msg.startsWith('fedmeta listening on '))!;
-      expect(startUp).to.deep.include({ level: 'info', url: running.url, store: 'sqlite' });
+      expect(startUp).to.deep.include({ level: 'info', url: running.url, store: testBackend() });
       const access = lines.find((line) => line.request_id === 'ops-check-1')!;
       expect(access).to.include({ level: 'info', msg: 'request', method: 'GET', route: 'api-signing-keys', status: 200, client: '127.0.0.1', client_id: credentials.client_id });
       expect(lines.find((line) => line.route === 'oauth-token')).to.include({ status: 200, client_id: credentials.client_id });

@@ -13,7 +13,7 @@ describe('CLI: fedmeta users list, show, set-password, block, unblock, remove', 
   this.timeout(60_000);
   let server: TestServer;
   const cli = (args: string[], stdin = '') => runCli(args, server.env, stdin);
-  const lastAudit = async () => (await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]!;
+  const lastAudit = async () => (await server.services.store.queryAudit({ limit: 1 }))[0]!;
   /** Signs in at /login; the status of the answer (303 signed in, 401 wrong password, 403 blocked). */
   const signIn = async (email: string, password: string, browser = new Browser()) => {
     const login = await browser.request(`${server.url}/login`);
@@ -72,7 +72,7 @@ describe('CLI: fedmeta users list, show, set-password, block, unblock, remove', 
     expect(await signedIn(browser), 'the session ended').to.equal(false);
     expect(await signIn('bob@example.com', PASSWORD)).to.equal(401);
     expect(await signIn('bob@example.com', 'a new long passphrase')).to.equal(303);
-    const entry = (await server.services.store.listAudit({ page: 0, perPage: 10 })).find((audit) => audit.type === 'user_password_changed')!;
+    const entry = (await server.services.store.queryAudit({ limit: 10 })).find((audit) => audit.event === 'user_password_changed')!;
     expect(entry, 'audited').to.not.equal(undefined);
     expect(entry.actor.type).to.equal('cli');
     expect(JSON.stringify(entry)).not.to.include('a new long passphrase');
@@ -93,7 +93,7 @@ describe('CLI: fedmeta users list, show, set-password, block, unblock, remove', 
     expect(JSON.parse((await cli(['users', 'list', '--q', 'blocked:true', '--json'])).stdout.toString()).total).to.equal(1);
     const unblocked = await cli(['users', 'unblock', 'ann@example.com']);
     expect(unblocked.code, unblocked.stderr).to.equal(0);
-    expect(await lastAudit()).to.deep.include({ type: 'user_unblocked' });
+    expect(await lastAudit()).to.deep.include({ event: 'user_unblocked' });
     expect(await signIn('ann@example.com', PASSWORD)).to.equal(303);
   });
 
@@ -107,7 +107,7 @@ describe('CLI: fedmeta users list, show, set-password, block, unblock, remove', 
     const removed = await cli(['users', 'remove', 'carol@other.org', '--yes']);
     expect(removed.code, removed.stderr).to.equal(0);
     expect(await signedIn(browser)).to.equal(false);
-    expect(await lastAudit()).to.deep.include({ type: 'user_deleted' });
+    expect(await lastAudit()).to.deep.include({ event: 'user_deleted' });
     expect((await cli(['users', 'show', 'carol@other.org'])).code).to.equal(1);
   });
 });

@@ -1,5 +1,7 @@
 // Run the compiled CLI (bin/fedmeta.js → dist/) as a separate process, as a user would.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suiteLogEnv } from './server.js';
 
@@ -46,4 +48,11 @@ export function serveProcess(env: Record<string, string>, argv: string[] = [proc
       reject(new Error(`serve exited with ${code}: ${output}`));
     });
   });
+}
+
+/** SIGTERM to a `serveProcess`, wait until it has exited, and remove its directory. */
+export async function stopServeProcess(running: { child: ChildProcess }, dir: string): Promise<void> {
+  running.child.kill('SIGTERM');
+  await once(running.child, 'exit');
+  rmSync(dir, { recursive: true, force: true });
 }

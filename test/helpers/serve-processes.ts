@@ -91,7 +91,7 @@ export { until } from './wait.js';
 export async function readStore(schema: string) {
   const store = openPostgresStore(postgresUrl(schema));
   try {
-    const [keys, audit, versions] = await Promise.all([store.listKeys(), store.listAudit({ page: 0, perPage: 1000 }), store.versions()]);
+    const [keys, audit, versions] = await Promise.all([store.listKeys(), store.queryAudit({ limit: 1000 }), store.versions()]);
     return { keys, audit, versions };
   } finally {
     await store.close();
@@ -114,12 +114,12 @@ export function expectWholeKeySet(state: Awaited<ReturnType<typeof readStore>>):
     expect(key.currentUntil, `${key.kid} retired`).to.be.instanceOf(Date);
   }
   for (const key of by('revoked')) expect(key.revokedAt).to.be.instanceOf(Date);
-  const rotations = audit.filter((entry) => entry.type === 'key_rotated' || entry.type === 'key_rotated_and_revoked').length;
+  const rotations = audit.filter((entry) => entry.event === 'key_rotated' || entry.event === 'key_rotated_and_revoked').length;
   expect(by('previous').length + by('revoked').length, 'retired keys = audited rotations').to.equal(rotations);
-  const revocations = audit.filter((entry) => entry.type === 'key_revoked').length;
-  expect(audit.filter((entry) => entry.type === 'keys_created'), 'one first key pair').to.have.length(1);
+  const revocations = audit.filter((entry) => entry.event === 'key_revoked').length;
+  expect(audit.filter((entry) => entry.event === 'keys_created'), 'one first key pair').to.have.length(1);
   // The metadata-signing key's creation and rotations move the keys counter too (metadata is re-signed).
-  const metadataSignerChanges = audit.filter((entry) => entry.type.startsWith('metadata_signer_')).length;
+  const metadataSignerChanges = audit.filter((entry) => entry.event.startsWith('metadata_signer_')).length;
   expect(versions.keys, 'one counter bump per committed change').to.equal(1 + rotations + revocations + metadataSignerChanges);
   return { rotations };
 }

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { Clock } from '../../src/clock.js';
-import { apiClientsCommand } from '../../src/cli/api-clients.js';
+import { runCommand } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import { dropSchema, postgresUrl, schemaForDir, testBackend } from './postgres.js';
+import { notTheManagementApi } from './openapi-surface.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { createLogger } from '../../src/observability/pino-logger.js';
 import { rememberSecret, teeLogger } from './logs.js';
@@ -82,6 +83,8 @@ export async function startTestServer(
   const config = loadConfig(env, dir);
   const logger = serverLogger(config, options.logger);
   const running = await startServer(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(logger ? { logger } : {}) });
+  // The metrics listener is not the Management API, whatever path a test asks it for.
+  if (running.metrics) notTheManagementApi(running.metrics.url);
   return {
     ...running,
     dir,
@@ -115,8 +118,7 @@ export interface ApiCredentials {
 /** Create a Management API client through the CLI command's own code path. */
 export async function addApiClient(server: RunningServer, scopes: string): Promise<ApiCredentials> {
   const io = captureIo();
-  const code = await apiClientsCommand(['add', '--name', 'test', '--scopes', scopes, '--json'], server.services, io);
-  if (code !== 0) throw new Error(`api-clients add failed: ${io.stderr()}`);
+  await runCommand(['api-clients', 'add', '--name', 'test', '--scopes', scopes, '--json'], server.services, io);
   const credentials = JSON.parse(io.stdout()) as ApiCredentials;
   rememberSecret('client secret', credentials.client_secret);
   return credentials;

@@ -10,7 +10,7 @@ import type { TestServer } from './server.js';
 export async function signingKey(server: TestServer, state: KeyState): Promise<{ kid: string; privateKey: ReturnType<typeof createPrivateKey> }> {
   const record = (await server.services.store.listKeys()).find((key) => key.state === state);
   if (!record) throw new Error(`no ${state} key in the store`);
-  return { kid: record.kid, privateKey: createPrivateKey(unseal(server.services.kek, record.kid, record.sealedPrivateKey)) };
+  return { kid: record.kid, privateKey: createPrivateKey(unseal(server.services.kek, record.kid, record.sealedPrivateKey!)) };
 }
 
 /** Standard claims of a token for `clientId` (credential version 1), issued now for `lifetime` seconds. */

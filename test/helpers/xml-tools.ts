@@ -1,6 +1,6 @@
 // Test keys and the external XML tools (xmlsec1, xmllint) the XML tests check our output with.
 import { expect } from 'chai';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, sign } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,16 +9,27 @@ import { join } from 'node:path';
 import { generateSigningKey } from '../../src/keys/generate.js';
 import { publishKey } from '../../src/keys/formats.js';
 import type { SigningKey } from '../../src/keys/keyring.js';
+import type { XmlSigningKey } from '../../src/xml/sign.js';
 import { requireTool, usedTool } from './tools.js';
 
 export { requireTool } from './tools.js';
 
-export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<SigningKey> {
+/** A keyring-shaped key in process, with its private KeyObject for the independent signers (xml-crypto, jose). */
+export type TestSigningKey = SigningKey & XmlSigningKey;
+
+export async function makeSigningKey(commonName = 'fedmeta.test'): Promise<TestSigningKey> {
   const key = await generateSigningKey({ modulusLength: 2048, commonName, validityDays: 30, now: new Date() });
+  const privateKey = createPrivateKey(key.privateKeyPem);
+  const published = publishKey({ kid: key.kid, state: 'current', certPem: key.certPem });
   return {
     kid: key.kid,
-    privateKey: createPrivateKey(key.privateKeyPem),
-    published: publishKey({ kid: key.kid, state: 'current', certPem: key.certPem }),
+    privateKey,
+    published,
+    certBase64: published.certBase64,
+    sign: (data, algorithm) => sign(algorithm === 'rsa-sha1' ? 'sha1' : 'sha256', data, privateKey),
+    check: () => undefined,
+    lost: undefined,
+    opened: { sign: (data, algorithm) => sign(algorithm === 'rsa-sha1' ? 'sha1' : 'sha256', data, privateKey), check: () => undefined },
   };
 }
 

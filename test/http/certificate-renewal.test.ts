@@ -11,7 +11,7 @@ import { openssl } from '../helpers/openssl.js';
 import { ALL_KEY_SCOPES, captureIo, managementClient, startTestServer, startWithToken, tempDir, type TestServer } from '../helpers/server.js';
 import { Browser } from '../helpers/browser.js';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
-import { keysCommand } from '../../src/cli/keys.js';
+import { runCommand } from '../../src/cli/main.js';
 import type { Clock } from '../../src/clock.js';
 import { capturingLogger } from '../helpers/logs.js';
 import type { KeyObject } from '../../src/keys/key-object.js';
@@ -37,7 +37,7 @@ function verifySelfSigned(pem: string): string {
   return execFileSync('openssl', ['verify', '-check_ss_sig', '-partial_chain', '-trusted', file, file], { encoding: 'utf8' });
 }
 const auditTypes = async (server: TestServer, type: string) =>
-  (await server.services.store.listAudit({ page: 0, perPage: 200 })).filter((entry) => entry.type === type);
+  (await server.services.store.queryAudit({ limit: 200 })).filter((entry) => entry.event === type);
 
 describe('certificate renewal (POST /api/v2/keys/signing/:kid/renew, fedmeta keys renew)', () => {
   let server: TestServer | undefined;
@@ -93,7 +93,7 @@ describe('certificate renewal (POST /api/v2/keys/signing/:kid/renew, fedmeta key
     server = await startTestServer();
     const kid = server.services.keyring.snapshot.signing.kid;
     const io = captureIo();
-    expect(await keysCommand(['renew', kid, '--days', '90', '--json'], server.services, io)).to.equal(0);
+    await runCommand(['keys', 'renew', kid, '--days', '90', '--json'], server.services, io);
     const renewed = JSON.parse(io.stdout()) as KeyObject;
     expect(renewed.kid).to.equal(kid);
     expect(Date.parse(renewed.expires_at) - Date.now()).to.be.within(89 * DAY, 91 * DAY);

@@ -172,8 +172,8 @@ describe('dashboard (/dashboard)', () => {
       const blocked = await browser.request(`${server.url}/dashboard/signing-keys/${before.current}/revoke`);
       expect(blocked.status).to.equal(409);
       expect(blocked.body).to.include('key_still_in_use').and.include('cannot be revoked yet');
-      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-      expect(entry).to.deep.include({ type: 'key_rotated', actor: { type: 'user', id: admin.userId } });
+      const [entry] = await server.services.store.queryAudit({ limit: 1 });
+      expect(entry).to.deep.include({ event: 'key_rotated', actor: { type: 'user', id: admin.userId } });
       const again = await browser.request(`${server.url}/dashboard/signing-keys`);
       expect(flashOf(again), 'the flash is shown once').to.equal(null);
     });
@@ -190,8 +190,8 @@ describe('dashboard (/dashboard)', () => {
       expect(flashOf(result)?.[2]).to.include(`Key ${kid} is revoked`);
       const jwks = (await fetch(`${server.url}/.well-known/jwks.json`).then((r) => r.json())) as { keys: { kid: string }[] };
       expect(jwks.keys.map((key) => key.kid)).not.to.include(kid);
-      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-      expect(entry).to.deep.include({ type: 'key_revoked', actor: { type: 'user', id: admin.userId } });
+      const [entry] = await server.services.store.queryAudit({ limit: 1 });
+      expect(entry).to.deep.include({ event: 'key_revoked', actor: { type: 'user', id: admin.userId } });
       const gone = await browser.request(`${server.url}/dashboard/signing-keys/${kid}/revoke`);
       expect(gone.status).to.equal(409);
       expect(errorCodeOf(gone)).to.equal('key_state_conflict');
@@ -278,7 +278,7 @@ describe('dashboard (/dashboard)', () => {
       expect((await tokenFor({ client_id: credentials.client_id, client_secret: secret })).status).to.equal(200);
       const list = await browser.request(`${server.url}/dashboard/api-clients`);
       expect(list.body, 'the secret is not shown again').not.to.include(secret);
-      const [entry] = (await server.services.store.listAudit({ page: 0, perPage: 50 })).filter((e) => e.type === 'api_client_secret_rotated');
+      const [entry] = (await server.services.store.queryAudit({ limit: 50 })).filter((e) => e.event === 'api_client_secret_rotated');
       expect(entry).to.deep.include({ actor: { type: 'user', id: admin.userId }, details: { client_id: credentials.client_id } });
     });
 
@@ -293,7 +293,7 @@ describe('dashboard (/dashboard)', () => {
       const refused = await keysWith(token);
       expect(refused.status).to.equal(401);
       expect(((await refused.json()) as { errorCode: string }).errorCode).to.equal('invalid_token');
-      const [entry] = (await server.services.store.listAudit({ page: 0, perPage: 50 })).filter((e) => e.type === 'api_client_deleted');
+      const [entry] = (await server.services.store.queryAudit({ limit: 50 })).filter((e) => e.event === 'api_client_deleted');
       expect(entry).to.deep.include({ actor: { type: 'user', id: admin.userId }, details: { client_id: credentials.client_id } });
 
       for (const path of [`/dashboard/api-clients/${credentials.client_id}/remove`, '/dashboard/api-clients/no-such-client/rotate-secret']) {
@@ -333,8 +333,8 @@ describe('dashboard (/dashboard)', () => {
       expect(list.body).to.include(`${server.config.issuer}/samlp/metadata/${app.clientId}`);
       for (const callback of app.callbacks) expect(list.body).to.include(callback);
       expect(list.body).to.include(`value="${server.config.issuer}/.well-known/jwks.json"`);
-      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-      expect(entry).to.deep.include({ type: 'client_created', actor: { type: 'user', id: admin.userId } });
+      const [entry] = await server.services.store.queryAudit({ limit: 1 });
+      expect(entry).to.deep.include({ event: 'client_created', actor: { type: 'user', id: admin.userId } });
     });
 
     it('new SAML application: the "Refuse IdP-initiated sign-in" checkbox, unticked by default, turns IdP-initiated sign-in off', async () => {
@@ -393,9 +393,9 @@ describe('dashboard (/dashboard)', () => {
       const before = await byState(server);
       await confirm(browser, `${server.url}/dashboard/signing-keys/rotate`);
       const logs = await browser.request(`${server.url}/dashboard/logs`);
-      const types = [...logs.body.matchAll(/<tr data-type="([^"]+)">/g)].map((match) => match[1]);
-      expect(types.slice(0, 2)).to.deep.equal(['key_rotated', 's']);
-      const first = /<tr data-type="key_rotated">([\s\S]*?)<\/tr>/.exec(logs.body)![1]!;
+      const events = [...logs.body.matchAll(/<tr data-event="([^"]+)"/g)].map((match) => match[1]);
+      expect(events.slice(0, 2)).to.deep.equal(['key_rotated', 'login_succeeded']);
+      const first = /<tr data-event="key_rotated"[^>]*>([\s\S]*?)<\/tr>/.exec(logs.body)![1]!;
       expect(first).to.include('Key rotated').and.include(`${before.next} is now current`).and.include('admin@example.com');
     });
   });

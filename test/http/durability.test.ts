@@ -110,7 +110,7 @@ describe('durability: restart, KEK, and no private key in the clear', () => {
     const bytes = Buffer.concat(files.map((name) => readFileSync(join(server!.dir, name))));
     expect(bytes.includes('PRIVATE KEY')).to.equal(false);
     for (const record of records) {
-      const pem = unseal(kek, record.kid, record.sealedPrivateKey);
+      const pem = unseal(kek, record.kid, record.sealedPrivateKey!);
       const key = createPrivateKey(pem);
       const der = key.export({ format: 'der', type: 'pkcs1' });
       const jwk = key.export({ format: 'jwk' });

@@ -65,8 +65,7 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
 
 /** Every audit entry from the stream's creation on, oldest first. */
 async function entriesSince(server: TestServer, firstId: number): Promise<AuditEntry[]> {
-  const all = await server.services.store.listAudit({ page: 0, perPage: 1000 });
-  return all.filter((entry) => Number(entry.log_id) >= firstId).reverse();
+  return server.services.store.auditAfterId(firstId - 1, 1000);
 }
 
 async function createStream(api: ManagementCall, receiver: Receiver, extra: Record<string, unknown> = {}): Promise<LogStreamObject & { signing_secret: string }> {
@@ -105,7 +104,10 @@ describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () =>
     const firstId = Number(created.delivery.last_delivered_log_id) + 1;
     for (let i = 0; i < 3; i += 1) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
     await eventually(async () => receiver.accepted.length === (await entriesSince(server, firstId)).length, 'the first events');
-    expect(receiver.accepted[0]!.type).to.equal('log_stream_created');
+    expect(receiver.accepted[0]!.event).to.equal('log_stream_created');
+    const [delivered] = receiver.accepted;
+    expect(delivered!.type, "Auth0's code for a management change").to.equal('sapi');
+    expect(await (await api(`/api/v2/logs/${delivered!.log_id}`)).json(), 'the stream and the API show an entry alike').to.deep.equal(delivered);
 
     await receiver.down();
     for (let i = 0; i < 2; i += 1) expect((await api('/api/v2/keys/signing/rotate', { method: 'POST' })).status).to.equal(201);
@@ -157,7 +159,7 @@ describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () =>
     expect(suspended.delivery.suspended_reason).to.equal('3 consecutive delivery failures; the last: the endpoint answered HTTP 500');
     expect(suspended.delivery.consecutive_failures).to.equal(3);
     const logs = (await (await api('/api/v2/logs')).json()) as AuditEntry[];
-    expect(logs.filter((entry) => entry.type === 'log_stream_suspended')).to.have.length(1);
+    expect(logs.filter((entry) => entry.event === 'log_stream_suspended')).to.have.length(1);
 
     const admin = { email: 'admin@example.com', password: 'correct horse battery', admin: true };
     await server.services.users.create(admin, { type: 'system', id: 'test' });
@@ -173,9 +175,9 @@ describe('log streams (/api/v2/log-streams, delivery to a real receiver)', () =>
     expect(resumed.status).to.equal(200);
     expect(((await resumed.json()) as LogStreamObject).delivery.consecutive_failures).to.equal(0);
     // Only the "keys" category: the key rotation (and the suspension itself is "management").
-    await eventually(() => receiver.accepted.some((entry) => entry.type === 'key_rotated'), 'delivery after resuming');
+    await eventually(() => receiver.accepted.some((entry) => entry.event === 'key_rotated'), 'delivery after resuming');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.accepted.map((entry) => entry.type)).to.deep.equal(['key_rotated']);
+    expect(receiver.accepted.map((entry) => entry.event)).to.deep.equal(['key_rotated']);
   });
 
   it('validates input (https:, or http: on loopback; type http; known fields), needs its scopes, and shows the secret only once', async () => {

@@ -35,7 +35,7 @@ describe('end-user login (/login, /logout)', () => {
     expect(cookie).to.match(/httponly/i).and.match(/samesite=lax/i).and.not.match(/secure/i);
     const signedIn = await browser.follow(loginUrl());
     expect(signedIn.body).to.include('ann@example.com');
-    const logs = await server.services.store.listAudit({ page: 0, perPage: 5 });
+    const logs = await server.services.store.queryAudit({ limit: 5 });
     expect(logs[0]).to.deep.include({ type: 's' });
     const out = await browser.submit(signedIn);
     expect(out.body).to.include('Signed out');
@@ -51,7 +51,11 @@ describe('end-user login (/login, /logout)', () => {
     const unknown = await browser.submit(page, { username: 'nobody@example.com', password: 'whatever' });
     expect(unknown.status).to.equal(401);
     expect(unknown.body).to.include('Wrong email or password.');
-    expect((await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]!.type).to.equal('f');
+    const [unknownEntry, wrongEntry] = await server.services.store.queryAudit({ limit: 2 });
+    expect(unknownEntry).to.deep.include({ type: 'fu', event: 'login_unknown_user', user_name: 'nobody@example.com' });
+    expect(unknownEntry).not.to.have.property('user_id');
+    expect(wrongEntry).to.deep.include({ type: 'fp', event: 'login_failed', user_name: 'bob@example.com' });
+    expect(wrongEntry!.user_id, 'the user the password was wrong for').to.equal((await server.services.store.findUserByEmail('bob@example.com'))!.userId);
   });
 
   it('refuses a POST without the CSRF token, from another origin, or marked cross-site (403)', async () => {

@@ -9,7 +9,8 @@ import { expect } from 'chai';
 import { ALL_KEY_SCOPES, TEST_KEK, addApiClient, getToken, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 import { Browser, readForm } from '../helpers/browser.js';
 import { capturingLogger, secretShapesIn, secretsIn } from '../helpers/logs.js';
-import { openPrivateKey } from '../../src/keys/keyring.js';
+import { createPrivateKey } from 'node:crypto';
+import { unseal } from '../../src/keys/seal.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -71,7 +72,7 @@ describe('logs (pino): access log, request ids, key events, refusals, no secrets
     expect(refused.status).to.equal(401);
     for (const key of await server.services.keys.list()) {
       if (key.state === 'revoked') continue;
-      const pem = openPrivateKey(server.services.kek, key).export({ format: 'pem', type: 'pkcs8' }).toString();
+      const pem = createPrivateKey(unseal(server.services.kek, key.kid, key.sealedPrivateKey!)).export({ format: 'pem', type: 'pkcs8' }).toString();
       secrets.set(pem.split('\n')[1]!, `private key of ${key.kid} (first PEM line)`);
     }
 

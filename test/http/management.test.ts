@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { addApiClient, getToken, startWithToken, type ApiCredentials, type TestServer } from '../helpers/server.js';
 import { expectJsonError, jsonErrorCode as errorCode } from '../helpers/errors.js';
 import { currentKeyFromApi } from '../helpers/current-key.js';
+import { signingKey } from '../helpers/tokens.js';
 import type { KeyObject } from '../../src/keys/key-object.js';
 
 // The wire shape is asserted field by field below; the type only saves a copy of the interface.
@@ -173,9 +174,9 @@ describe('Management API: signing keys', () => {
     });
 
     it('audits every key event, newest first', async () => {
-      const logs = (await (await api('/api/v2/logs')).json()) as { type: string; date: string; actor: { type: string; id: string }; details: Record<string, string> }[];
-      const keyEvents = logs.filter((entry) => entry.type.startsWith('key'));
-      expect(keyEvents.map((entry) => entry.type)).to.deep.equal(['key_rotated_and_revoked', 'key_revoked', 'key_rotated', 'keys_created']);
+      const logs = (await (await api('/api/v2/logs')).json()) as { event: string; date: string; actor: { type: string; id: string }; details: Record<string, string> }[];
+      const keyEvents = logs.filter((entry) => entry.event.startsWith('key'));
+      expect(keyEvents.map((entry) => entry.event)).to.deep.equal(['key_rotated_and_revoked', 'key_revoked', 'key_rotated', 'keys_created']);
       expect(keyEvents[0]!.actor).to.deep.equal({ type: 'api_client', id: credentials.client_id });
       const dates = logs.map((entry) => entry.date);
       expect([...dates].sort().reverse()).to.deep.equal(dates);
@@ -196,7 +197,7 @@ describe('Management API: signing keys', () => {
     });
 
     it('rejects alg:none, HS256 (keyed with the public key), wrong audience, wrong issuer and expired tokens', async () => {
-      const { signing } = server.services.keyring.snapshot;
+      const signing = await signingKey(server, 'current');
       const now = Math.floor(Date.now() / 1000);
       const claims = {
         iss: `${server.config.issuer}/`,
@@ -215,7 +216,7 @@ describe('Management API: signing keys', () => {
       const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`;
       const hsHeader = b64({ alg: 'HS256', kid: signing.kid, typ: 'at+jwt' });
       const hsBody = b64(claims);
-      const hsSecret = signing.published.certPem;
+      const hsSecret = server.services.keyring.snapshot.signing.published.certPem;
       const hs = `${hsHeader}.${hsBody}.${createHmac('sha256', hsSecret).update(`${hsHeader}.${hsBody}`).digest('base64url')}`;
       const tokens = {
         none,

@@ -12,6 +12,7 @@ import { currentKeyFromApi } from '../helpers/current-key.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/open.js';
 import { KeyService } from '../../src/keys/service.js';
+import { KeyVault } from '../../src/keys/key-vault.js';
 import { systemClock } from '../../src/clock.js';
 import { testEnv, TEST_KEK } from '../helpers/server.js';
 
@@ -83,8 +84,8 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
     const xml = await (await get('/samlp/metadata')).text();
     expect(xmlsecVerify(xml, after, `${MD}:EntityDescriptor`).ok).to.equal(true);
     expect(xmlsecVerify(xml, before, `${MD}:EntityDescriptor`).ok).to.equal(false);
-    const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(entry).to.deep.include({ type: 'metadata_signer_rotated' });
+    const [entry] = await server.services.store.queryAudit({ limit: 1 });
+    expect(entry).to.deep.include({ event: 'metadata_signer_rotated' });
     expect(entry!.details).to.deep.include({ kid: current.kid, previous });
   });
 
@@ -121,7 +122,7 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
     // A store as it was before the metadata signer: keys only.
     const store = await openStore(config);
     await store.migrate();
-    await new KeyService({ config, store, kek: Buffer.from(TEST_KEK, 'base64url'), clock: systemClock }).ensureInitialKeys(SYSTEM);
+    await new KeyService({ config, store, vault: new KeyVault(Buffer.from(TEST_KEK, 'base64url'), undefined, 'sealed'), clock: systemClock }).ensureInitialKeys(SYSTEM);
     expect(await store.activeMetadataSigner()).to.equal(undefined);
     await store.close();
     const server = await startTestServer({ dir });
@@ -129,7 +130,7 @@ describe('metadata-signing key (/metadata-signer.pem, FEDMETA_METADATA_SIGNER)',
     const active = await server.services.store.activeMetadataSigner();
     expect(active?.kid).to.be.a('string');
     expect((await fetch(`${server.url}/samlp/metadata`)).status).to.equal(200);
-    const audit = await server.services.store.listAudit({ page: 0, perPage: 10 });
-    expect(audit.map((entry) => entry.type)).to.include('metadata_signer_created');
+    const audit = await server.services.store.queryAudit({ limit: 10 });
+    expect(audit.map((entry) => entry.event)).to.include('metadata_signer_created');
   });
 });

@@ -23,7 +23,7 @@ describe('next key age (409 next_key_too_young, rotatable_at, ?force=true)', () 
 
   const nextKey = async () => (await server.services.keys.list()).find((key) => key.state === 'next')!;
   const currentKid = async () => (await server.services.keys.list()).find((key) => key.state === 'current')!.kid;
-  const lastAudit = async () => (await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]!;
+  const lastAudit = async () => (await server.services.store.queryAudit({ limit: 1 }))[0]!;
 
   it('rotate while the next key is too young → 409 next_key_too_young with rotatable_at; nothing changes', async () => {
     const next = await nextKey();
@@ -42,7 +42,7 @@ describe('next key age (409 next_key_too_young, rotatable_at, ?force=true)', () 
     expect(forced.status).to.equal(201);
     expect(((await forced.json()) as { kid: string }).kid).to.equal(next.kid);
     const entry = await lastAudit();
-    expect(entry).to.deep.include({ type: 'key_rotated' });
+    expect(entry).to.deep.include({ event: 'key_rotated' });
     expect(entry.details).to.deep.include({ current: next.kid, forced: true, rotatable_at: new Date(next.createdAt.getTime() + SEVEN_DAYS_MS).toISOString() });
   });
 
@@ -52,7 +52,7 @@ describe('next key age (409 next_key_too_young, rotatable_at, ?force=true)', () 
     const emergency = await api('/api/v2/keys/signing/rotate?revoke_previous=true', 'POST');
     expect(emergency.status).to.equal(201);
     expect(await currentKid()).to.equal(next.kid);
-    expect((await lastAudit()).type).to.equal('key_rotated_and_revoked');
+    expect((await lastAudit()).event).to.equal('key_rotated_and_revoked');
   });
 
   it('once the next key is old enough (pinned clock), a plain rotate succeeds, not forced', async () => {
@@ -63,7 +63,7 @@ describe('next key age (409 next_key_too_young, rotatable_at, ?force=true)', () 
     expect((await api('/api/v2/keys/signing/rotate', 'POST')).status).to.equal(201);
     expect(await currentKid()).to.equal(next.kid);
     const entry = await lastAudit();
-    expect(entry.type).to.equal('key_rotated');
+    expect(entry.event).to.equal('key_rotated');
     expect(entry.details).to.not.have.property('forced');
   });
 });

@@ -70,8 +70,8 @@ describe('revoke guard (409 key_still_in_use, revocable_at, ?force=true)', () =>
     const revoked = await api(`/api/v2/keys/signing/${key.kid}/revoke`, 'PUT');
     expect(revoked.status).to.equal(200);
     expect(((await revoked.json()) as { kid: string }).kid).to.equal(key.kid);
-    const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(entry).to.deep.include({ type: 'key_revoked' });
+    const [entry] = await server.services.store.queryAudit({ limit: 1 });
+    expect(entry).to.deep.include({ event: 'key_revoked' });
     expect(entry!.details).to.deep.include({ kid: key.kid, forced: false });
   });
 
@@ -81,8 +81,8 @@ describe('revoke guard (409 key_still_in_use, revocable_at, ?force=true)', () =>
     expect((await api(`/api/v2/keys/signing/${key.kid}/revoke?force=false`, 'PUT')).status).to.equal(409);
     const forced = await api(`/api/v2/keys/signing/${key.kid}/revoke?force=true`, 'PUT');
     expect(forced.status).to.equal(200);
-    const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(entry).to.deep.include({ type: 'key_revoked' });
+    const [entry] = await server.services.store.queryAudit({ limit: 1 });
+    expect(entry).to.deep.include({ event: 'key_revoked' });
     expect(entry!.details).to.deep.include({ kid: key.kid, forced: true, revocable_at: key.revocable_at });
     expect((await api(`/api/v2/keys/signing/${key.kid}/revoke?force=maybe`, 'PUT')).status).to.equal(400);
   });

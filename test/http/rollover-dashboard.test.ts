@@ -51,8 +51,8 @@ describe('dashboard: rollover readiness', () => {
     expect(after.body).to.include(`Confirmed: ${uploader.clientId} has the certificate of the next key`);
     expect(readinessRow(after, uploader.clientId)?.[1]).to.equal('acknowledged');
     expect(after.body).to.match(/<strong>2 of 2<\/strong> applications already trust the next key/);
-    const logs = await server.services.store.listAudit({ page: 0, perPage: 5 });
-    expect(logs.find((entry) => entry.type === 'rollover_acknowledged')?.actor.type).to.equal('user');
+    const logs = await server.services.store.queryAudit({ limit: 5 });
+    expect(logs.find((entry) => entry.event === 'rollover_acknowledged')?.actor.type).to.equal('user');
   });
 
   it('offers the certificate delivery field when creating an application', async () => {

@@ -60,8 +60,8 @@ describe('rollover readiness', () => {
     const ack = await api('/api/v2/keys/signing/rollover/acknowledge', { method: 'POST', json: { client_id: manual.clientId, kid: next.kid } });
     expect(ack.status).to.equal(200);
     expect(stateOf(await report(), manual)).to.equal('acknowledged');
-    const logs = (await (await api('/api/v2/logs')).json()) as { type: string; details: Record<string, unknown> }[];
-    expect(logs.find((entry) => entry.type === 'rollover_acknowledged')?.details).to.deep.equal({ client_id: manual.clientId, kid: next.kid });
+    const logs = (await (await api('/api/v2/logs')).json()) as { event: string; details: Record<string, unknown> }[];
+    expect(logs.find((entry) => entry.event === 'rollover_acknowledged')?.details).to.deep.equal({ client_id: manual.clientId, kid: next.kid });
 
     expect((await fetchMetadata(stale)).status).to.equal(200);
     const after = await report();
@@ -88,8 +88,8 @@ describe('rollover readiness', () => {
     expect(forced.status).to.equal(201);
     const answer = (await forced.json()) as { kid: string; warnings: { code: string; client_id: string }[] };
     expect(answer.warnings.map((w) => [w.code, w.client_id])).to.deep.equal([['application_not_ready', stale.clientId]]);
-    const logs = (await (await api('/api/v2/logs')).json()) as { type: string; details: Record<string, unknown> }[];
-    expect(logs.find((entry) => entry.type === 'key_rotated')?.details).to.deep.include({ current: answer.kid, forced: true });
+    const logs = (await (await api('/api/v2/logs')).json()) as { event: string; details: Record<string, unknown> }[];
+    expect(logs.find((entry) => entry.event === 'key_rotated')?.details).to.deep.include({ current: answer.kid, forced: true });
   });
 
   it('while the next key is younger than the metadata cache duration, metadata and JWKS are cached for less', async () => {

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { captureIo, managementClient, startTestServer, type TestServer } from '../helpers/server.js';
 import { Browser } from '../helpers/browser.js';
-import { keysCommand } from '../../src/cli/keys.js';
+import { runCommand } from '../../src/cli/main.js';
 import { DAY, PinnedClock, POLICY_ENV as POLICY } from '../helpers/pinned-clock.js';
 import type { RotationPolicyReport } from '../../src/keys/policy-report.js';
 
@@ -50,11 +50,11 @@ describe('rotation policy: API, CLI and dashboard', () => {
 
   it('fedmeta keys policy [--json]', async () => {
     const json = captureIo();
-    expect(await keysCommand(['policy', '--json'], server.services, json)).to.equal(0);
+    await runCommand(['keys', 'policy', '--json'], server.services, json);
     const report = JSON.parse(json.stdout()) as RotationPolicyReport;
     expect(report.rotate_every).to.equal('90d');
     const text = captureIo();
-    expect(await keysCommand(['policy'], server.services, text)).to.equal(0);
+    await runCommand(['keys', 'policy'], server.services, text);
     expect(text.stdout()).to.match(/rotate every:\s+90d/).and.to.include(`next rotation:          ${report.next_rotation_at}`);
     expect(text.stdout()).to.include(`revocation of ${report.scheduled_revocations[0]!.kid}: ${report.scheduled_revocations[0]!.revoke_at}`);
   });

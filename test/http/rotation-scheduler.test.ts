@@ -10,7 +10,7 @@ import type { AuditEntry } from '../../src/audit/types.js';
 import { capturingLogger } from '../helpers/logs.js';
 
 const audits = async (server: TestServer, type: string): Promise<AuditEntry[]> =>
-  (await server.services.store.listAudit({ page: 0, perPage: 500 })).filter((entry) => entry.type === type).reverse();
+  (await server.services.store.queryAudit({ limit: 500 })).filter((entry) => entry.event === type).reverse();
 const bySchedulerOnly = (entries: AuditEntry[]) => entries.every((entry) => entry.actor.type === 'system' && entry.actor.id === 'scheduler');
 const currentOf = async (server: TestServer) => (await server.services.keys.list()).find((key) => key.state === 'current')!;
 

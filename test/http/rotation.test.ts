@@ -20,8 +20,8 @@ describe('rotation under load, rate limit, and relying parties that read the JWK
     expect(keys.filter((k) => k.state === 'current')).to.have.length(1);
     expect(keys.filter((k) => k.state === 'next')).to.have.length(1);
     expect(keys.filter((k) => k.state === 'previous')).to.have.length(20);
-    const logs = (await (await started.api('/api/v2/logs?per_page=100')).json()) as { type: string }[];
-    expect(logs.filter((entry) => entry.type === 'key_rotated')).to.have.length(20);
+    const logs = (await (await started.api('/api/v2/logs?per_page=100')).json()) as { event: string }[];
+    expect(logs.filter((entry) => entry.event === 'key_rotated')).to.have.length(20);
     expect((await currentKeyFromApi(server)).kid).to.equal(keys.find((k) => k.state === 'current')!.kid);
   });
 

@@ -109,8 +109,8 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       const done = await browser.follow(form.action, { form: form.fields });
       expect(done.status).to.equal(200);
       expect((await server.services.users.get(target.userId)).admin).to.equal(true);
-      const [granted] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-      expect(granted).to.deep.include({ type: 'user_admin_granted' });
+      const [granted] = await server.services.store.queryAudit({ limit: 1 });
+      expect(granted).to.deep.include({ event: 'user_admin_granted' });
       expect(granted!.actor).to.deep.equal({ type: 'user', id: admin.userId });
       expect(granted!.details).to.deep.equal({ user_id: target.userId });
 
@@ -118,7 +118,7 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       const revokeForm = mainForm(revoke);
       await browser.follow(revokeForm.action, { form: revokeForm.fields });
       expect((await server.services.users.get(target.userId)).admin).to.equal(false);
-      expect((await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]).to.deep.include({ type: 'user_admin_revoked' });
+      expect((await server.services.store.queryAudit({ limit: 1 }))[0]).to.deep.include({ event: 'user_admin_revoked' });
     });
 
     it('an administrator cannot remove their own role (409 cannot_remove_own_admin), neither the page nor the POST', async () => {
@@ -162,8 +162,12 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       const { browser: real, done } = await signIn(victim.email, '127.0.0.3');
       expect(done.status, 'the real user from another address').to.equal(303);
       expect(await signedInAs(real)).to.equal(victim.email);
-      const audit = await server.services.store.listAudit({ page: 0, perPage: 20 });
-      expect(audit.some((entry) => entry.type === 'f' && entry.ip === '127.0.0.2')).to.equal(true);
+      expect((await attempt(attacker, page, victim.email, 'once more')).status).to.equal(429);
+      const audit = await server.services.store.queryAudit({ limit: 20 });
+      expect(audit.some((entry) => entry.type === 'fp' && entry.ip === '127.0.0.2')).to.equal(true);
+      const blocked = audit.filter((entry) => entry.type === 'limit_wc' && entry.user_name === victim.email);
+      expect(blocked, 'the block is audited once, not once per refused attempt').to.have.length(1);
+      expect(blocked[0]).to.deep.include({ event: 'login_blocked_account', ip: '127.0.0.2', details: { bucket: 'account-ip' } });
     });
 
     it('many addresses together still hit the per-account ceiling (429), even with the right password', async () => {
@@ -190,6 +194,8 @@ describe('security: accounts and browser sessions (issue 9)', () => {
         expect((await attempt(browser, page, `nobody-${Math.floor(i / ACCOUNT_IP_POLICY.burst)}@example.com`, 'guess')).status, `attempt ${i}`).to.equal(401);
       }
       expect((await attempt(browser, page, 'someone-else@example.com', 'guess')).status).to.equal(429);
+      const [blocked] = await server.services.store.queryAudit({ filter: { events: ['login_blocked_ip'] }, limit: 5 });
+      expect(blocked).to.deep.include({ type: 'limit_mu', ip: '127.0.3.1', user_name: 'someone-else@example.com' });
     });
   });
 
@@ -204,10 +210,10 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       wsfedApp = await create('RP control', ['https://rp-control.example.com/signin'], { wsfed: { realm: 'urn:rp:control' } });
       // Stored before input was checked: written straight through the store, as an old row would be.
       const service = await server.services.users.create({ email: 'stored-bad@example.com', password: PASSWORD }, SYSTEM);
-      await server.services.store.deleteUser(service.userId, { type: 'test', description: 'test', actor: SYSTEM }, new Date());
+      await server.services.store.deleteUser(service.userId, { event: 'user_deleted', description: 'test', actor: SYSTEM }, new Date());
       await server.services.store.createUser(
         { ...service, name: 'Bad\u0001Name\uFFFE', attributes: { department: 'o\u0000ps\u001B\ud800' } },
-        { type: 'user_created', description: 'test', actor: SYSTEM },
+        { event: 'user_created', description: 'test', actor: SYSTEM },
       );
       ({ browser } = await signIn('stored-bad@example.com'));
     });
@@ -324,7 +330,7 @@ describe('security: accounts and browser sessions (issue 9)', () => {
       expect(out.status).to.equal(200);
       expect(errorCode(out)).to.equal('signed_out');
       expect(await signedInAs(browser)).to.equal(undefined);
-      expect((await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]).to.deep.include({ type: 'slo' });
+      expect((await server.services.store.queryAudit({ limit: 1 }))[0]).to.deep.include({ type: 'slo' });
     });
   });
 });

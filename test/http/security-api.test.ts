@@ -55,8 +55,8 @@ describe('Management API clients (issue 9 item 5): list, remove, rotate secret',
   after(async () => server.destroy());
 
   const auditOf = async (type: string) =>
-    ((await (await call(server, admin, '/api/v2/logs?per_page=100')).json()) as { type: string; actor: { type: string; id: string }; details: Record<string, unknown> }[]).filter(
-      (entry) => entry.type === type,
+    ((await (await call(server, admin, '/api/v2/logs?per_page=100')).json()) as { event: string; actor: { type: string; id: string }; details: Record<string, unknown> }[]).filter(
+      (entry) => entry.event === type,
     );
 
   it('GET /api/v2/api-clients lists every client with its scopes and never a secret or secret hash; needs read:api_clients', async () => {
@@ -191,6 +191,8 @@ describe('POST /oauth/token throttle (issue 9 item 8)', () => {
     expect(throttled.headers['cache-control']).to.equal('no-store');
     // The client's bucket is empty for everyone (taken before the secret is checked), the right secret included.
     expect((await tokenRequest(server, { ...target }, '127.0.0.2')).json.error).to.equal('too_many_requests');
+    const blocked = await server.services.store.queryAudit({ filter: { events: ['token_blocked'], clientId: target.client_id }, limit: 5 });
+    expect(blocked.map((entry) => entry.type), 'audited once an hour per bucket, not per refusal').to.deep.equal(['api_limit']);
 
     const other = await tokenRequest(server, { ...bystander }, '127.0.0.2');
     expect(other.status).to.equal(200);

@@ -21,7 +21,7 @@ interface KeyObject {
 }
 
 interface LogEntry {
-  type: string;
+  event: string;
   details: Record<string, unknown>;
 }
 
@@ -54,7 +54,7 @@ async function damage(server: TestServer, state: 'current' | 'next' | 'previous'
   const keys = await server.services.store.listKeys();
   const row = keys.find((key) => key.state === state)!;
   const other = keys.find((key) => key.kid !== row.kid)!;
-  await setSealedPrivateKey(server.config, row.kid, how.damage(row.sealedPrivateKey, row.kid, other.sealedPrivateKey));
+  await setSealedPrivateKey(server.config, row.kid, how.damage(row.sealedPrivateKey!, row.kid, other.sealedPrivateKey!));
   return row.kid;
 }
 
@@ -85,8 +85,8 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
       expect(await jwksKids(server)).to.deep.equal(jwksBefore);
       expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
       const logs = (await (await started.api('/api/v2/logs')).json()) as LogEntry[];
-      expect(logs.filter((entry) => entry.type === 'key_rotated')).to.have.length(0);
-      const failure = logs.find((entry) => entry.type === 'key_rotation_failed');
+      expect(logs.filter((entry) => entry.event === 'key_rotated')).to.have.length(0);
+      const failure = logs.find((entry) => entry.event === 'key_rotation_failed');
       expect(failure?.details).to.deep.include({ next: nextKid, reason: 'key_unavailable', revoke_previous: false });
     });
   }
@@ -107,8 +107,8 @@ describe('signing keys that do not open fail closed (issue 9 item 4)', () => {
     const token = await getToken(server, started.credentials);
     expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid).to.equal(currentKid);
     const logs = (await (await started.api('/api/v2/logs')).json()) as LogEntry[];
-    expect(logs.filter((entry) => entry.type === 'key_rotated_and_revoked')).to.have.length(0);
-    expect(logs.find((entry) => entry.type === 'key_rotation_failed')?.details).to.deep.include({ next: nextKid, revoke_previous: true });
+    expect(logs.filter((entry) => entry.event === 'key_rotated_and_revoked')).to.have.length(0);
+    expect(logs.find((entry) => entry.event === 'key_rotation_failed')?.details).to.deep.include({ next: nextKid, revoke_previous: true });
   });
 
   it('revoking a previous key whose sealed row is damaged answers 200 and takes it out of the JWKS, certificates and metadata at once', async () => {

@@ -19,8 +19,8 @@ async function failSignIn(server: TestServer, baseUrl: string, browser: Browser,
 }
 
 async function failedSignInAddresses(server: TestServer, email: string): Promise<string[]> {
-  const audit = await server.services.store.listAudit({ page: 0, perPage: 100 });
-  return audit.filter((entry) => entry.type === 'f' && entry.actor.id === email).map((entry) => entry.ip ?? '');
+  const audit = await server.services.store.queryAudit({ limit: 100 });
+  return audit.filter((entry) => entry.user_name === email && (entry.type === 'fp' || entry.type === 'fu')).map((entry) => entry.ip ?? '');
 }
 
 describe('behind a reverse proxy: FEDMETA_TRUST_PROXY (issue 14)', () => {

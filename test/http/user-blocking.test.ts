@@ -41,7 +41,7 @@ describe('blocked users: sessions end, sign-in refused (API PATCH blocked, DELET
   }
   const userPath = (userId: string) => `/api/v2/users/${encodeURIComponent(userId)}`;
   const sessionsOf = async (userId: string) => {
-    const audit = await server.services.store.listAudit({ page: 0, perPage: 100 });
+    const audit = await server.services.store.queryAudit({ limit: 100 });
     return audit.filter((entry) => entry.details.user_id === userId || entry.actor.id === userId);
   };
 
@@ -60,7 +60,7 @@ describe('blocked users: sessions end, sign-in refused (API PATCH blocked, DELET
     expect(wrong.body).to.include('Wrong email or password').and.not.include('blocked');
 
     const entries = await sessionsOf(userId);
-    expect(entries.map((entry) => entry.type)).to.include('user_blocked');
+    expect(entries.map((entry) => entry.event)).to.include('user_blocked');
     expect(entries.find((entry) => entry.type === 'f' && entry.details.reason === 'blocked'), 'the refused sign-in is audited').to.not.equal(undefined);
   });
 

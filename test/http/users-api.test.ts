@@ -49,7 +49,7 @@ describe('Management API: users search and PATCH (Auth0 shapes)', function () {
   };
   const userPath = (email: string) => `/api/v2/users/${encodeURIComponent(ids.get(email)!)}`;
   const patch = (email: string, json: unknown) => api(userPath(email), { method: 'PATCH', json });
-  const lastAudit = async () => (await server.services.store.listAudit({ page: 0, perPage: 1 }))[0]!;
+  const lastAudit = async () => (await server.services.store.queryAudit({ limit: 1 }))[0]!;
 
   before(async () => {
     server = await startTestServer();
@@ -130,7 +130,7 @@ describe('Management API: users search and PATCH (Auth0 shapes)', function () {
     expect(Date.parse(after.updated_at)).to.be.at.least(Date.parse(before.updated_at));
     expect(await emails('name:"ann lee-park"')).to.deep.equal(['ann@example.com']);
     const audit = await lastAudit();
-    expect(audit).to.deep.include({ type: 'user_updated', details: { user_id: ids.get('ann@example.com'), fields: ['name'] } });
+    expect(audit).to.deep.include({ event: 'user_updated', details: { user_id: ids.get('ann@example.com'), fields: ['name'] } });
     expect(audit.actor.type).to.equal('api_client');
   });
 
@@ -138,7 +138,7 @@ describe('Management API: users search and PATCH (Auth0 shapes)', function () {
     const newPassword = 'a brand new passphrase';
     expect((await patch('bob@example.com', { password: newPassword, connection: 'Username-Password-Authentication' })).status).to.equal(200);
     const audit = await lastAudit();
-    expect(audit).to.deep.include({ type: 'user_password_changed', details: { user_id: ids.get('bob@example.com') } });
+    expect(audit).to.deep.include({ event: 'user_password_changed', details: { user_id: ids.get('bob@example.com') } });
     expect(JSON.stringify(audit)).not.to.include(newPassword);
     const signIn = async (password: string) => {
       const browser = new Browser();
@@ -182,10 +182,10 @@ describe('Management API: users search and PATCH (Auth0 shapes)', function () {
   it('PATCH blocked: true then false, each audited; the user view and q follow', async () => {
     const blocked = (await (await patch('x1@example.com', { blocked: true })).json()) as UserJson;
     expect(blocked.blocked).to.equal(true);
-    expect((await lastAudit()).type).to.equal('user_blocked');
+    expect((await lastAudit()).event).to.equal('user_blocked');
     expect(await emails('blocked:true')).to.deep.equal(['dave@example.com', 'x1@example.com']);
     expect(((await (await patch('x1@example.com', { blocked: false })).json()) as UserJson).blocked).to.equal(false);
-    expect((await lastAudit()).type).to.equal('user_unblocked');
+    expect((await lastAudit()).event).to.equal('user_unblocked');
     await expectJsonError(await patch('x1@example.com', { blocked: 'yes' }), 400, 'invalid_body');
   });
 

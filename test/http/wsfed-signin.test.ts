@@ -57,8 +57,8 @@ describe('WS-Fed sign-in at /wsfed: flows and hostile input', () => {
     expect(form.fields.wa).to.equal('wsignin1.0');
     expect(form.fields.wctx).to.equal('rm=0&id=42');
     expect(form.fields.wresult).to.match(/^<t:RequestSecurityTokenResponse /).and.include('urn:oasis:names:tc:SAML:1.0:assertion');
-    const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
-    expect(entry!.type).to.equal('ssa');
+    const [entry] = await server.services.store.queryAudit({ limit: 1 });
+    expect(entry).to.deep.include({ type: 's', event: 'sso_succeeded' });
     expect(entry!.details).to.include({ client_id: appA, token_format: 'saml11' });
   });
 
@@ -144,7 +144,7 @@ describe('WS-Fed sign-in at /wsfed: flows and hostile input', () => {
       expect(out.status).to.equal(303);
       expect(out.headers.get('location')).to.equal(OTHER_CALLBACK);
       expect(browser.cookies.has('fedmeta_session')).to.equal(false);
-      const [entry] = await server.services.store.listAudit({ page: 0, perPage: 1 });
+      const [entry] = await server.services.store.queryAudit({ limit: 1 });
       expect([entry!.type, entry!.details.client_id]).to.deep.equal(['slo', appA]);
       // The session is over on the server too: replaying the old cookie signs no one in.
       browser.cookies.set('fedmeta_session', cookie!);

@@ -42,7 +42,7 @@ describe('PostgreSQL: two fedmeta serve processes on one database', function () 
     expect(migrate.code, migrate.stderr).to.equal(0);
     expect(migrate.stdout.toString()).to.match(/postgres schema is up to date/);
     const state = await readStore(schema);
-    expect(state.audit.filter((entry) => entry.type === 'keys_created')).to.have.length(1);
+    expect(state.audit.filter((entry) => entry.event === 'keys_created')).to.have.length(1);
     for (const url of [a.url, b.url]) {
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).to.equal(200);
@@ -62,7 +62,7 @@ describe('PostgreSQL: two fedmeta serve processes on one database', function () 
     const { rotations } = expectWholeKeySet(after);
     expect(rotations - expectWholeKeySet(before).rotations).to.equal(20);
     expect(after.keys.filter((key) => key.state === 'previous')).to.have.length(20 + before.keys.filter((key) => key.state === 'previous').length);
-    expect(after.audit.filter((entry) => entry.type === 'key_rotated')).to.have.length(20 + before.audit.filter((entry) => entry.type === 'key_rotated').length);
+    expect(after.audit.filter((entry) => entry.event === 'key_rotated')).to.have.length(20 + before.audit.filter((entry) => entry.event === 'key_rotated').length);
     // Both serve the same, final key set.
     const current = after.keys.find((key) => key.state === 'current')!.kid;
     await until(async () => (await jwks(a.url)).kids[0] === current && (await jwks(b.url)).kids[0] === current, 1000, 'both instances serve the final key set');

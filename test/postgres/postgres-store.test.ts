@@ -132,7 +132,7 @@ describe('PostgreSQL store', function () {
       expect(dump).to.include('fmk1.');
       expect(dump).not.to.include('PRIVATE KEY');
       for (const record of await server.services.store.listKeys()) {
-        const pem = unseal(kek, record.kid, record.sealedPrivateKey);
+        const pem = unseal(kek, record.kid, record.sealedPrivateKey!);
         const jwk = createPrivateKey(pem).export({ format: 'jwk' });
         const body = pem.split('\n')[1]!;
         expect(dump.includes(body), `${record.kid} PEM`).to.equal(false);
@@ -215,13 +215,13 @@ describe('PostgreSQL store', function () {
       const now = new Date();
       await storeTwo.saveApplication(
         { clientId: 'x', name: 'x', callbacks: ['https://x.example/acs'], addons: { wsfed: { realm: 'urn:x', tokenFormat: 'saml11', lifetimeInSeconds: 60 } }, createdAt: now, updatedAt: now },
-        { type: 'client_created', description: 'x', actor: { type: 'system', id: 't' } },
+        { event: 'client_created', description: 'x', actor: { type: 'system', id: 't' } },
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(seen, 'nothing from the other schema').to.deep.equal([]);
       await storeOne.saveApplication(
         { clientId: 'y', name: 'y', callbacks: ['https://y.example/acs'], addons: { wsfed: { realm: 'urn:y', tokenFormat: 'saml11', lifetimeInSeconds: 60 } }, createdAt: now, updatedAt: now },
-        { type: 'client_created', description: 'y', actor: { type: 'system', id: 't' } },
+        { event: 'client_created', description: 'y', actor: { type: 'system', id: 't' } },
       );
       await until(() => seen.length > 0, 3000, 'a change notification', 10);
       expect(seen).to.deep.equal([['clients']]);

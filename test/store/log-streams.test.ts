@@ -3,12 +3,13 @@
 // back, a stream paused meanwhile stays paused, and resuming clears a suspension.
 import { expect } from 'chai';
 import type { AuditInput } from '../../src/audit/types.js';
+import type { AuditEventType } from '../../src/audit/event-types.js';
 import type { LogStreamRecord } from '../../src/log-streams/types.js';
 import { BACKENDS, type OpenedStore } from './backends.js';
 
 const t0 = new Date('2026-03-01T10:00:00.000Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
-const audit = (type: string): AuditInput => ({ type, description: type, actor: { type: 'system', id: 'contract' } });
+const audit = (event: AuditEventType): AuditInput => ({ event, description: event, actor: { type: 'system', id: 'contract' } });
 
 function stream(id: string): LogStreamRecord {
   return {
@@ -37,15 +38,15 @@ for (const backend of BACKENDS) {
 
     it('creates a stream with its cursor at the newest audit entry; its own audit entry comes after it', async () => {
       const { store } = opened;
-      await store.appendAudit(audit('before_1'), t0);
-      await store.appendAudit(audit('before_2'), t0);
+      await store.appendAudit(audit('keys_created'), t0);
+      await store.appendAudit(audit('key_rotated'), t0);
       const created = await store.createLogStream(stream('a'), audit('log_stream_created'));
       expect(created).to.deep.include({ id: 'a', status: 'active', failures: 0 });
       expect(created.filters).to.deep.equal([{ type: 'category', name: 'keys' }]);
       expect(created.sink.httpEndpoint).to.equal('https://logs.example.com/in');
-      const after = await store.auditAfter(created.deliveredId, 10);
-      expect(after.map(({ entry }) => entry.type)).to.deep.equal(['log_stream_created']);
-      expect(after[0]!.id).to.equal(created.deliveredId + 1);
+      const after = await store.auditAfterId(created.deliveredId, 10);
+      expect(after.map((entry) => entry.event)).to.deep.equal(['log_stream_created']);
+      expect(Number(after[0]!.log_id)).to.equal(created.deliveredId + 1);
       expect(await store.getLogStream('a')).to.deep.equal(created);
       expect(await store.listLogStreams()).to.have.length(1);
     });
@@ -96,7 +97,7 @@ for (const backend of BACKENDS) {
       expect(resumed).to.deep.include({ status: 'active', failures: 0, name: 'renamed', sealedAuthorization: 'fmk1.auth' });
       expect(resumed.suspendedReason).to.equal(undefined);
       expect(resumed.nextAttemptAt.getTime()).to.equal(later(5).getTime());
-      const types = (await store.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.type);
+      const types = (await store.queryAudit({ limit: 10 })).map((entry) => entry.event);
       expect(types.filter((type) => type === 'log_stream_suspended')).to.have.length(1);
       expect(await store.updateLogStream('missing', { name: 'x' }, audit('log_stream_updated'), t0)).to.equal(undefined);
       expect(await store.deleteLogStream('c', audit('log_stream_deleted'), t0)).to.equal(true);

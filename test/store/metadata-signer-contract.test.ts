@@ -11,6 +11,7 @@ const system = { type: 'system' as const, id: 'contract' };
 const record = (name: string): MetadataSignerRecord => ({
   kid: `md-${name}-${Math.random().toString(36).slice(2, 8)}`,
   certPem: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`,
+  location: 'sealed',
   sealedPrivateKey: `fmk1.sealed.${name}`,
   createdAt: t0,
 });
@@ -19,7 +20,7 @@ const change = (value: MetadataSignerRecord, replace: boolean) => ({
   record: value,
   replace,
   now: t0,
-  audit: { type: replace ? 'metadata_signer_rotated' : 'metadata_signer_created', description: value.kid, actor: system, details: { kid: value.kid } },
+  audit: { event: replace ? ('metadata_signer_rotated' as const) : ('metadata_signer_created' as const), description: value.kid, actor: system, details: { kid: value.kid } },
 });
 
 describeOnEveryBackend('metadata-signer store contract', (current) => {
@@ -37,8 +38,8 @@ describeOnEveryBackend('metadata-signer store contract', (current) => {
     expect(await store.putMetadataSigner(change(record('second'), false))).to.equal(false);
     expect(await store.activeMetadataSigner()).to.deep.include({ kid: first.kid, certPem: first.certPem, sealedPrivateKey: first.sealedPrivateKey });
     expect((await store.versions()).keys).to.equal(before + 1);
-    const entries = await store.listAudit({ page: 0, perPage: 10 });
-    expect(entries.map((entry) => entry.type)).to.deep.equal(['metadata_signer_created']);
+    const entries = await store.queryAudit({ limit: 10 });
+    expect(entries.map((entry) => entry.event)).to.deep.equal(['metadata_signer_created']);
   });
 
   it('replace retires the active one and activates the new one in one step', async () => {
@@ -48,7 +49,7 @@ describeOnEveryBackend('metadata-signer store contract', (current) => {
     await store.putMetadataSigner(change(first, false));
     expect(await store.putMetadataSigner(change(second, true))).to.equal(true);
     expect((await store.activeMetadataSigner())?.kid).to.equal(second.kid);
-    expect((await store.listAudit({ page: 0, perPage: 1 }))[0]?.type).to.equal('metadata_signer_rotated');
+    expect((await store.queryAudit({ limit: 1 }))[0]?.event).to.equal('metadata_signer_rotated');
   });
 
   it('concurrent first starts on two handles create exactly one', async () => {

@@ -11,7 +11,7 @@ import { systemClock } from '../../src/clock.js';
 import type { KeySetSnapshot } from '../../src/keys/keyring.js';
 
 const ACTOR = { type: 'system' as const, id: 'test' };
-const entry = (description: string) => ({ type: 'log_stream_created', description, actor: ACTOR, details: { id: 'ls1' } });
+const entry = (description: string) => ({ event: 'log_stream_created' as const, description, actor: ACTOR, details: { id: 'ls1' } });
 
 describeOnEveryBackend('observed store', (opened) => {
   function observe() {

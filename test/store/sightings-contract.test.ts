@@ -39,11 +39,11 @@ describeOnEveryBackend('rollover store contract', (current) => {
 
   it('records an acknowledgement with its audit entry; acknowledging again updates it', async () => {
     const sightings = opened.store;
-    const audit = { type: 'rollover_acknowledged', description: 'ack', actor: { type: 'cli' as const, id: 'ops' }, details: { client_id: 'app-1', kid: 'k2' } };
+    const audit = { event: 'rollover_acknowledged' as const, description: 'ack', actor: { type: 'cli' as const, id: 'ops' }, details: { client_id: 'app-1', kid: 'k2' } };
     await sightings.acknowledgeRollover({ clientId: 'app-1', kid: 'k2', acknowledgedAt: at(0), actorId: 'ops' }, audit);
     await sightings.acknowledgeRollover({ clientId: 'app-1', kid: 'k2', acknowledgedAt: at(60_000), actorId: 'ops2' }, audit);
     expect(await sightings.listRolloverAcknowledgements()).to.deep.equal([{ clientId: 'app-1', kid: 'k2', acknowledgedAt: at(60_000), actorId: 'ops2' }]);
-    const log = await opened.store.listAudit({ page: 0, perPage: 10 });
-    expect(log.filter((entry) => entry.type === 'rollover_acknowledged')).to.have.length(2);
+    const log = await opened.store.queryAudit({ limit: 10 });
+    expect(log.filter((entry) => entry.event === 'rollover_acknowledged')).to.have.length(2);
   });
 });

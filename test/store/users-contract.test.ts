@@ -5,12 +5,13 @@
 import { expect } from 'chai';
 import type { User } from '../../src/users/types.js';
 import type { AuditInput } from '../../src/audit/types.js';
+import type { AuditEventType } from '../../src/audit/event-types.js';
 import { parseUserQuery } from '../../src/users/query.js';
 import { describeOnEveryBackend, type OpenedStore } from './backends.js';
 
 const t0 = new Date('2026-03-01T10:00:00.123Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
-const audit = (type: string): AuditInput => ({ type, description: type, actor: { type: 'system', id: 'test' } });
+const audit = (event: AuditEventType): AuditInput => ({ event, description: event, actor: { type: 'system', id: 'test' } });
 const user = (userId: string, email: string, name: string, createdAt: Date): User => ({
   userId,
   email,
@@ -79,7 +80,7 @@ describeOnEveryBackend('users store contract: search and update', (current, back
     expect(await store.updateUser('u2', { passwordHash: 'scrypt$new' }, { audits: [], endSessions: false, now: later(40) })).to.equal(true);
     expect(await store.getSession('h3', later(50)), 'kept when not asked').to.not.equal(undefined);
     expect(await store.updateUser('nobody', { blocked: true }, { audits: [audit('user_blocked')], endSessions: true, now: later(60) })).to.equal(false);
-    expect((await store.listAudit({ page: 0, perPage: 3 })).map((entry) => entry.type)).to.deep.equal(['user_updated', 'user_blocked', 'user_created']);
+    expect((await store.queryAudit({ limit: 3 })).map((entry) => entry.event)).to.deep.equal(['user_updated', 'user_blocked', 'user_created']);
   });
 
   it('updateUser with unchangedSince writes only while updated_at still equals it (a metadata merge never loses a concurrent one)', async () => {
@@ -92,7 +93,7 @@ describeOnEveryBackend('users store contract: search and update', (current, back
     const fresh = (await store.getUser('u2'))!;
     expect(await store.updateUser('u2', { attributes: { ...fresh.attributes, b: 2 } }, { audits: [audit('user_updated')], endSessions: false, now: later(300), unchangedSince: fresh.updatedAt })).to.equal(true);
     expect((await store.getUser('u2'))!.attributes).to.deep.equal({ a: 1, b: 2 });
-    expect((await store.listAudit({ page: 0, perPage: 3 })).map((entry) => entry.type)).to.deep.equal(['user_updated', 'user_updated', 'user_created']);
+    expect((await store.queryAudit({ limit: 3 })).map((entry) => entry.event)).to.deep.equal(['user_updated', 'user_updated', 'user_created']);
   });
 
   it('migration 8 brings users written before it: not blocked, updated_at = created_at, their names searchable', async () => {

@@ -1,6 +1,6 @@
 // Small, pure formatting helpers for dashboard pages (dates, durations, labels).
 import type { KeyState } from '../../keys/types.js';
-import { eventOf, type AuditEventType } from '../../audit/types.js';
+import { auth0Code, eventCategory } from '../../audit/event-types.js';
 
 /** `2025-06-01 14:03`, always UTC (pages say so), so administrators in any time zone read the same. */
 export function formatDate(date: Date): string {
@@ -29,27 +29,12 @@ export const KEY_STATE_LABELS: Record<KeyState, string> = {
   revoked: 'Revoked',
 };
 
-const AUDIT_LABELS: Partial<Record<AuditEventType, string>> = {
-  login_succeeded: 'Sign-in',
-  login_failed: 'Failed sign-in',
-  logout: 'Sign-out',
-};
-
-/** A readable label for a logged audit type: `key_rotated` → "Key rotated", `s` → "Sign-in". */
-export function auditLabel(type: string): string {
-  const event = eventOf(type);
-  const known = event && AUDIT_LABELS[event];
-  if (known) return known;
-  const words = type.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** The badge colour of an audit event: keys, clients, users or sign-ins. */
-export function auditCategory(type: string): string {
-  const event = eventOf(type) ?? type;
-  if (event.startsWith('key')) return 'key';
+/** The badge colour of an audit event: keys, applications, refusals, users and sign-ins, or other. */
+export function auditCategory(event: string): string {
+  const code = auth0Code(event);
+  if (code.startsWith('f') || code.startsWith('limit') || code === 'api_limit') return 'failure';
+  if (eventCategory(event) === 'keys') return 'key';
   if (event.startsWith('client')) return 'client';
-  if (event === 'login_failed' || type.includes('fail')) return 'failure';
-  if (event === 'login_succeeded' || event === 'logout' || event.startsWith('user')) return 'user';
+  if (eventCategory(event) === 'sign_in' || event.startsWith('user')) return 'user';
   return 'other';
 }

@@ -11,6 +11,7 @@ export function metadataSignerView(snapshot: KeySetSnapshot, config: Config) {
     dedicated: config.metadataSigner === 'dedicated',
     kid: certificate?.kid,
     fingerprint: certificate?.fingerprint,
+    location: snapshot.metadataSigner.location,
     subject: certificate?.subject,
     certExpires: certificate && formatDate(certificate.notAfter),
     unavailable: config.metadataSigner === 'dedicated' ? snapshot.metadataSigner.unavailable : undefined,

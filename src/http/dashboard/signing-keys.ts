@@ -48,6 +48,7 @@ export function keyView(record: KeyRecord, publishedKeys: PublishedKeyCache, gua
     state: record.state,
     label: KEY_STATE_LABELS[record.state],
     fingerprint: forms.fingerprint,
+    location: record.location,
     subject: forms.subject,
     created: formatDate(record.createdAt),
     currentSince: record.currentSince && formatDate(record.currentSince),

@@ -2,16 +2,17 @@
 import type { AuditInput } from '../../audit/types.js';
 import type { AuditStore } from '../../audit/audit-store.js';
 import { auditFromRow, auditValues, type AuditRow } from '../rows.js';
-import { SELECT_AUDIT_PAGE } from '../statements.js';
+import { countAudit, DELETE_AUDIT_BEFORE, SELECT_AUDIT_AFTER, selectAudit, SELECT_AUDIT_BY_ID } from '../audit-query.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';
 
 /**
- * statements.INSERT_AUDIT, with audit ids handed out in commit order: each insert first takes this
+ * audit-query.INSERT_AUDIT, with audit ids handed out in commit order: each insert first takes this
  * schema's audit lock, held until its transaction ends, so no entry commits below an id already read
- * (log stream cursors, src/log-streams/). Inserting the audit entry is the last step of every change.
+ * (log stream cursors, src/log-streams/, and checkpoint pagination, `from`). Inserting the audit entry
+ * is the last step of every change.
  */
-const INSERT_AUDIT_IN_ORDER = `INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, details)
-  SELECT ?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::json
+const INSERT_AUDIT_IN_ORDER = `INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, user_id, client_id, details)
+  SELECT ?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::json
   FROM (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))) AS serialised`;
 
 /** On `sql`: the caller's transaction, or the pool. */
@@ -36,8 +37,23 @@ export async function insertAuditRows(sql: Sql, entries: ReadonlyArray<{ entry: 
 export function postgresAudit(database: PostgresDatabase): AuditStore {
   return {
     appendAudit: (entry, now) => insertAudit(database.query, entry, now),
-    async listAudit({ page, perPage }) {
-      return (await database.query<AuditRow>(SELECT_AUDIT_PAGE, [perPage, page * perPage])).rows.map(auditFromRow);
+    async queryAudit(query) {
+      const { sql, params } = selectAudit(query, postgresEncoding);
+      return (await database.query<AuditRow>(sql, params)).rows.map(auditFromRow);
+    },
+    async countAudit(filter) {
+      const { sql, params } = countAudit(filter, postgresEncoding);
+      return Number((await database.query<{ total: string }>(sql, params)).rows[0]?.total ?? 0);
+    },
+    async auditAfterId(logId, limit) {
+      return (await database.query<AuditRow>(SELECT_AUDIT_AFTER, [logId, limit])).rows.map(auditFromRow);
+    },
+    async getAudit(logId) {
+      const row = (await database.query<AuditRow>(SELECT_AUDIT_BY_ID, [logId])).rows[0];
+      return row ? auditFromRow(row) : undefined;
+    },
+    async purgeAuditBefore(cutoff, batch) {
+      return (await database.query(DELETE_AUDIT_BEFORE, [cutoff, batch])).rowCount ?? 0;
     },
   };
 }

@@ -3,7 +3,6 @@
 // re-reads the row, finds it leased and gets nothing; one instance delivers a stream at a time.
 // Audit ids are handed out in commit order (audit.ts), so a cursor never skips an entry committed late.
 import type { LogStreamStore } from '../../log-streams/log-stream-store.js';
-import { auditFromRow, type AuditRow } from '../rows.js';
 import * as sql from '../log-stream-rows.js';
 import { postgresEncoding, type PostgresDatabase, type Sql } from './database.js';
 import { insertAudit } from './audit.js';
@@ -38,10 +37,6 @@ export function postgresLogStreams(database: PostgresDatabase): LogStreamStore {
       });
     },
     leaseLogStream: (id, owner, now, until) => read(database.query, sql.LEASE_LOG_STREAM, sql.leaseValues(id, owner, now, until, postgresEncoding)),
-    async auditAfter(afterId, limit) {
-      const { rows } = await database.query<AuditRow>(sql.SELECT_AUDIT_AFTER, [afterId, limit]);
-      return rows.map((row) => ({ id: Number(row.id), entry: auditFromRow(row) }));
-    },
     async finishDelivery(id, owner, state, audit, now) {
       return database.transaction(async (on) => {
         const row = (await on<{ status: string }>(sql.FINISH_DELIVERY, sql.finishValues(id, owner, state, now, postgresEncoding))).rows[0];

@@ -1,7 +1,6 @@
 // SQLite log streams (the LogStreamStore port of src/log-streams/types.ts). Writers serialise on
 // BEGIN IMMEDIATE; the delivery lease is a compare-and-set on the stream's row.
 import type { LogStreamStore } from '../../log-streams/log-stream-store.js';
-import { auditFromRow, type AuditRow } from '../rows.js';
 import * as sql from '../log-stream-rows.js';
 import { all, immediate, one, run, sqliteEncoding, type SqliteDatabase } from './database.js';
 import { insertAudit } from './audit.js';
@@ -36,9 +35,6 @@ export function sqliteLogStreams(db: SqliteDatabase): LogStreamStore {
       });
     },
     leaseLogStream: async (id, owner, now, until) => read(sql.LEASE_LOG_STREAM, sql.leaseValues(id, owner, now, until, sqliteEncoding)),
-    async auditAfter(afterId, limit) {
-      return all<AuditRow>(db, sql.SELECT_AUDIT_AFTER, afterId, limit).map((row) => ({ id: Number(row.id), entry: auditFromRow(row) }));
-    },
     async finishDelivery(id, owner, state, audit, now) {
       return immediate(db, () => {
         const row = one<{ status: string }>(db, sql.FINISH_DELIVERY, ...sql.finishValues(id, owner, state, now, sqliteEncoding));

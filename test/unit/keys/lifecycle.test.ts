@@ -10,6 +10,7 @@ const key = (kid: string, state: KeyState, extra: Partial<KeyRecord> = {}): KeyR
   kid,
   state,
   certPem: `cert-${kid}`,
+  location: 'sealed',
   sealedPrivateKey: `sealed-${kid}`,
   createdAt: t0,
   ...extra,

@@ -6,7 +6,7 @@ import type { RotationPolicy } from '../../../src/config.js';
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
 const at = (days: number) => new Date(T0 + days * DAY);
-const key = (kid: string, state: KeyRecord['state'], fields: Partial<KeyRecord>): KeyRecord => ({ kid, state, certPem: '', sealedPrivateKey: '', createdAt: at(0), ...fields });
+const key = (kid: string, state: KeyRecord['state'], fields: Partial<KeyRecord>): KeyRecord => ({ kid, state, certPem: '', location: 'sealed', sealedPrivateKey: '', createdAt: at(0), ...fields });
 const POLICY: RotationPolicy = { rotateEveryMs: 90 * DAY, nextMinAgeMs: 14 * DAY, revokePreviousAfterMs: 30 * DAY, checkIntervalMs: 60_000 };
 const WINDOW = { longestLifetimeSeconds: 86_400, clockSkewSeconds: 180 };
 

@@ -2,8 +2,9 @@
 // backoff and suspension; which certificates expire; the renewal plan; the settings' validation.
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
-import { categoryOf, deliveryBody, delivered, failed, signBody, wanted } from '../../../src/log-streams/delivery.js';
+import { deliveryBody, delivered, failed, signBody, wanted } from '../../../src/log-streams/delivery.js';
 import type { DeliveryState, StreamedEntry } from '../../../src/log-streams/types.js';
+import { auth0Code, eventCategory, type AuditEventType } from '../../../src/audit/event-types.js';
 import { expiringCertificates, expiryWarning } from '../../../src/keys/expiry.js';
 import { renewalDays, renewPlan } from '../../../src/keys/renewal.js';
 import type { KeyRecord } from '../../../src/keys/types.js';
@@ -13,23 +14,22 @@ import { FedmetaError } from '../../../src/errors.js';
 const now = new Date('2026-06-01T00:00:00.000Z');
 const DAY = 86_400_000;
 const settings = { pollMs: 1000, retryBaseMs: 1000, retryMaxMs: 8000, maxFailures: 5, timeoutMs: 1000, batchSize: 10 };
-const entry = (id: number, type: string): StreamedEntry => ({
+const entry = (id: number, event: AuditEventType): StreamedEntry => ({
   id,
-  entry: { log_id: String(id), date: now.toISOString(), type, description: type, actor: { type: 'system', id: 'test' }, details: {} },
+  entry: { log_id: String(id), date: now.toISOString(), type: auth0Code(event), event, description: event, actor: { type: 'system', id: 'test' }, details: {} },
 });
 
 describe('log stream delivery (pure)', () => {
   it('sorts events into categories and keeps only the wanted ones (no filters: everything)', () => {
-    expect(['key_rotated', 'key_renewed', 'certificate_expiring', 's', 'f', 'slo', 'seccft', 'client_created', 'log_stream_suspended'].map(categoryOf)).to.deep.equal([
-      'keys', 'keys', 'keys', 'sign_in', 'sign_in', 'sign_in', 'sign_in', 'management', 'management',
-    ]);
-    const entries = [entry(1, 'key_rotated'), entry(2, 's'), entry(3, 'user_created')];
+    const events: AuditEventType[] = ['key_rotated', 'key_renewed', 'certificate_expiring', 'login_succeeded', 'login_failed', 'logout', 'token_issued', 'client_created', 'log_stream_suspended'];
+    expect(events.map(eventCategory)).to.deep.equal(['keys', 'keys', 'keys', 'sign_in', 'sign_in', 'sign_in', 'sign_in', 'management', 'management']);
+    const entries = [entry(1, 'key_rotated'), entry(2, 'login_succeeded'), entry(3, 'user_created')];
     expect(wanted(entries, []).map((e) => e.log_id)).to.deep.equal(['1', '2', '3']);
     expect(wanted(entries, [{ type: 'category', name: 'sign_in' }, { type: 'category', name: 'keys' }]).map((e) => e.log_id)).to.deep.equal(['1', '2']);
   });
 
   it('builds a JSON array or JSON lines body and signs it with HMAC-SHA256 (hex)', () => {
-    const batch = [entry(1, 'key_rotated').entry, entry(2, 's').entry];
+    const batch = [entry(1, 'key_rotated').entry, entry(2, 'login_succeeded').entry];
     expect(JSON.parse(deliveryBody(batch, 'JSONARRAY'))).to.deep.equal(batch);
     expect(deliveryBody(batch, 'JSONLINES').split('\n').map((line) => JSON.parse(line))).to.deep.equal(batch);
     expect(signBody('secret', 'body')).to.equal(`sha256=${createHmac('sha256', 'secret').update('body').digest('hex')}`);
@@ -61,7 +61,7 @@ describe('certificate expiry and renewal (pure)', () => {
   });
 
   it('the renewal plan swaps the certificate once (idempotent), refuses a revoked key (409) and an unknown kid (404)', () => {
-    const record = (state: KeyRecord['state']): KeyRecord => ({ kid: 'k', state, certPem: 'old', sealedPrivateKey: 'fmk1.x', createdAt: now, ...(state === 'revoked' ? { revokedAt: now } : {}) });
+    const record = (state: KeyRecord['state']): KeyRecord => ({ kid: 'k', state, certPem: 'old', location: 'sealed', sealedPrivateKey: 'fmk1.x', createdAt: now, ...(state === 'revoked' ? { revokedAt: now } : {}) });
     const plan = renewPlan([record('previous')], 'k', 'old', 'new');
     expect(plan.changes).to.deep.equal([{ ...record('previous'), certPem: 'new' }]);
     expect(plan.result.renewed).to.equal(true);

@@ -3,7 +3,7 @@ import { requestFixture, requestFixtureNames } from '../../helpers/fixtures.js';
 import { requestCheckContext, samlApplication } from '../../helpers/saml-application.js';
 import { expect } from 'chai';
 import type { Application, SamlpAddon } from '../../../src/clients/types.js';
-import type { SigningKey } from '../../../src/keys/keyring.js';
+import type { TestSigningKey as SigningKey } from '../../helpers/xml-tools.js';
 import {
   checkAuthnRequest,
   noPassiveError,

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, deflateSync } from 'node:zlib';
-import type { SigningKey } from '../../../src/keys/keyring.js';
+import type { TestSigningKey as SigningKey } from '../../helpers/xml-tools.js';
 import {
   DEFAULT_REDIRECT_LIMITS,
   decodePostMessage,

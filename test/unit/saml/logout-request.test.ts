@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { sign } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import type { Application, SamlpAddon } from '../../../src/clients/types.js';
-import type { SigningKey } from '../../../src/keys/keyring.js';
+import type { TestSigningKey as SigningKey } from '../../helpers/xml-tools.js';
 import type { RequestCheckContext } from '../../../src/saml/authn-request.js';
 import { decodeRedirectMessage, verifyRedirectSignature } from '../../../src/saml/bindings.js';
 import {

@@ -50,6 +50,6 @@ export async function openSsoFixture(): Promise<SsoFixture> {
 
 /** The newest audit entry. */
 export async function lastAudit(services: Services) {
-  const [entry] = await services.store.listAudit({ page: 0, perPage: 1 });
+  const [entry] = await services.store.queryAudit({ limit: 1 });
   return entry!;
 }

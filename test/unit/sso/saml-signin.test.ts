@@ -50,7 +50,7 @@ describe('sso/saml-signin and sso/saml-logout (no HTTP)', () => {
     expect(reads).to.equal(1);
     expect(samlResponseOf(answer)).to.include(before.signing.published.certPem.split('\n')[1]!);
     const audit = await lastAudit(services);
-    expect(audit).to.include({ type: 'ssa' });
+    expect(audit).to.include({ type: 's', event: 'sso_succeeded' });
     expect(audit.details.kid).to.equal(before.signing.kid);
   });
 

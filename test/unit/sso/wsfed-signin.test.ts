@@ -22,7 +22,7 @@ describe('sso/wsfed-signin (no HTTP)', () => {
     expect(fields).to.include({ wa: 'wsignin1.0', wctx: 'ctx' });
     expect(fields.wresult).to.include('RequestSecurityTokenResponse');
     const audit = await lastAudit(services);
-    expect(audit).to.include({ type: 'ssa' });
+    expect(audit).to.include({ type: 's', event: 'sso_succeeded' });
     expect(audit.details).to.include({ client_id: fixture.wsfedClientId, kid: services.keyring.snapshot.signing.kid });
   });
 

@@ -18,6 +18,7 @@ describe('expiry purge', () => {
   it('purges on every tick with the clock and options given, logs a failure and keeps going, stops on stop()', async () => {
     const calls: Array<{ now: Date; options: PurgeOptions | undefined }> = [];
     const logged: string[] = [];
+    const cutoffs: Date[] = [];
     const now = new Date('2026-03-01T00:00:00Z');
     const purge = startExpiryPurge({
       store: {
@@ -26,10 +27,15 @@ describe('expiry purge', () => {
           if (calls.length === 1) throw new Error('database down');
           return nothing;
         },
+        async purgeAuditBefore(cutoff) {
+          cutoffs.push(cutoff);
+          return 0;
+        },
       },
       now: () => now,
       intervalMs: 10,
       purge: { idleBucketMs: 5 },
+      auditRetentionMs: 86_400_000,
       log: (line) => logged.push(line),
     });
     // Wait for a tick after the failed one (a loaded machine may delay timers well past 10 ms).
@@ -40,6 +46,7 @@ describe('expiry purge', () => {
     expect(calls[0]).to.deep.equal({ now, options: { idleBucketMs: 5 } });
     expect(logged).to.have.length(1);
     expect(logged[0]).to.include('database down');
+    expect(cutoffs[0], 'audit retention after the expired rows').to.deep.equal(new Date('2026-02-28T00:00:00Z'));
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(calls.length, 'no tick after stop()').to.equal(seen);
   });

@@ -13,7 +13,7 @@ const later = new Date(t0.getTime() + 1000);
 const actor = { type: 'system' as const, id: 'test' };
 const signIn = (idHash: string, sessionIndex: string) => ({
   at: t0,
-  audit: { type: 'ssa', description: sessionIndex, actor },
+  audit: { event: 'sso_succeeded' as const, description: sessionIndex, actor },
   participant: { idHash, sessionIndex, clientId: 'c', nameId: 'alice', nameIdFormat: 'urn:format' },
 });
 
@@ -30,7 +30,7 @@ describe('store/group-commit: sign-ins queued, read back, committed', () => {
     // An hour: nothing is committed by the timer while a test runs.
     store = withGroupCommit(raw, { commitMs: 3_600_000 });
     committed = openSqliteStore(join(dir, 'fedmeta.db'));
-    await store.createUser({ userId: 'u1', email: 'alice@example.com', name: 'Alice', admin: false, attributes: {}, passwordHash: 'scrypt$x', blocked: false, createdAt: t0, updatedAt: t0 }, { type: 'user_created', description: 'u', actor });
+    await store.createUser({ userId: 'u1', email: 'alice@example.com', name: 'Alice', admin: false, attributes: {}, passwordHash: 'scrypt$x', blocked: false, createdAt: t0, updatedAt: t0 }, { event: 'user_created', description: 'u', actor });
     for (const idHash of ['h1', 'h2']) await store.createSession({ idHash, userId: 'u1', createdAt: t0, expiresAt: new Date(t0.getTime() + 60_000), participants: [] });
   });
   afterEach(async () => {
@@ -47,16 +47,16 @@ describe('store/group-commit: sign-ins queued, read back, committed', () => {
     expect(await store.findSessionBySessionIndex('s2', later)).to.equal(undefined);
     await store.close();
     expect((await committed.getSession('h1', later))!.participants.map((p) => p.sessionIndex), 'close() committed the queue').to.deep.equal(['s1']);
-    const audit = await committed.listAudit({ page: 0, perPage: 10 });
+    const audit = await committed.queryAudit({ limit: 10 });
     expect(audit.map((entry) => entry.description), "the deleted session's sign-in is still audited").to.deep.equal(['s2', 's1', 'u']);
   });
 
   it('reading the audit log, or adding another entry, commits the queued sign-ins first (the log stays in order)', async () => {
     await store.recordSignIns([signIn('h1', 's1')]);
-    expect((await store.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.description)).to.deep.equal(['s1', 'u']);
+    expect((await store.queryAudit({ limit: 10 })).map((entry) => entry.description)).to.deep.equal(['s1', 'u']);
     await store.recordSignIns([signIn('h1', 's2')]);
-    await store.appendAudit({ type: 'slo', description: 'signed out', actor }, later);
-    expect((await committed.listAudit({ page: 0, perPage: 10 })).map((entry) => entry.description)).to.deep.equal(['signed out', 's2', 's1', 'u']);
+    await store.appendAudit({ event: 'logout', description: 'signed out', actor }, later);
+    expect((await committed.queryAudit({ limit: 10 })).map((entry) => entry.description)).to.deep.equal(['signed out', 's2', 's1', 'u']);
     await store.close();
   });
 

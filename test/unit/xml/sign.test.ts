@@ -1,7 +1,7 @@
 import { codeOf } from '../../helpers/errors.js';
 import { expect } from 'chai';
 import { create } from 'xmlbuilder2';
-import type { SigningKey } from '../../../src/keys/keyring.js';
+import type { TestSigningKey as SigningKey } from '../../helpers/xml-tools.js';
 import { ALGORITHMS, NS, elementPath } from '../../../src/xml/namespaces.js';
 import { parseUntrustedXml } from '../../../src/xml/parse.js';
 import { XmlError } from '../../../src/errors.js';

@@ -1,0 +1,155 @@
+// Failing closed with a PKCS#11 token: settings checked at start-up (one line naming the variable), a
+// wrong PIN stops start-up, and a signing key deleted from the token makes the instance not ready with
+// sign-in and token endpoints answering 503 key_unavailable (while running, and after a restart).
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, ConfigError } from '../../src/config.js';
+import { addApiClient, startTestServer, tempDir, testEnv, type TestServer } from '../helpers/server.js';
+import { createToken, pkcs11Tool, privateKeyObjects, requireSoftHsm, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
+import { startServer } from '../../src/http/server.js';
+import { TokenSession } from '../../src/keys/pkcs11/token-session.js';
+import { capturingLogger, type CapturedLine } from '../helpers/logs.js';
+
+function configFailure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig({ FEDMETA_ENV_FILE: '/dev/null', ...env }, '/srv');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+async function startFailure(env: Record<string, string>): Promise<Error> {
+  const dir = tempDir();
+  try {
+    await startServer(loadConfig(testEnv(dir, env), dir));
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected start-up to fail');
+}
+
+async function tokenRequest(server: TestServer, credentials: { client_id: string; client_secret: string }): Promise<Response> {
+  return fetch(`${server.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...credentials, audience: `${server.config.issuer}/api/v2/` }),
+  });
+}
+
+describe('PKCS#11: settings and failing closed', function () {
+  let token: SoftHsmToken;
+
+  before(function () {
+    requireSoftHsm(this);
+    token = createToken('fedmeta-failures');
+  });
+  after(() => token?.remove());
+
+  it('invalid PKCS#11 settings stop start-up with one line naming the variable', () => {
+    const module = SOFTHSM_MODULE;
+    const cases: [Record<string, string>, string][] = [
+      [{ FEDMETA_KEY_BACKEND: 'hsm' }, 'FEDMETA_KEY_BACKEND'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11' }, 'FEDMETA_PKCS11_MODULE'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11', FEDMETA_PKCS11_MODULE: '/nowhere/libpkcs11.so', FEDMETA_PKCS11_TOKEN: 't', FEDMETA_PKCS11_PIN: '1' }, 'FEDMETA_PKCS11_MODULE'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11', FEDMETA_PKCS11_MODULE: module, FEDMETA_PKCS11_PIN: '1' }, 'FEDMETA_PKCS11_TOKEN'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11', FEDMETA_PKCS11_MODULE: module, FEDMETA_PKCS11_TOKEN: 'x'.repeat(33), FEDMETA_PKCS11_PIN: '1' }, 'FEDMETA_PKCS11_TOKEN'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11', FEDMETA_PKCS11_MODULE: module, FEDMETA_PKCS11_TOKEN: 't' }, 'FEDMETA_PKCS11_PIN'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11', FEDMETA_PKCS11_MODULE: module, FEDMETA_PKCS11_TOKEN: 't', FEDMETA_PKCS11_PIN: '1', FEDMETA_PKCS11_PIN_FILE: '/etc/hostname' }, 'FEDMETA_PKCS11_PIN'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11', FEDMETA_PKCS11_MODULE: module, FEDMETA_PKCS11_TOKEN: 't', FEDMETA_PKCS11_PIN_FILE: '/nowhere/pin' }, 'FEDMETA_PKCS11_PIN_FILE'],
+      [{ FEDMETA_KEY_BACKEND: 'pkcs11', FEDMETA_PKCS11_MODULE: module, FEDMETA_PKCS11_TOKEN: 't', FEDMETA_PKCS11_PIN: '1', FEDMETA_PKCS11_KEEP_REVOKED: 'yes' }, 'FEDMETA_PKCS11_KEEP_REVOKED'],
+      [{ FEDMETA_PKCS11_TOKEN: 't' }, 'FEDMETA_PKCS11_TOKEN'],
+    ];
+    for (const [env, variable] of cases) {
+      const error = configFailure(env);
+      expect(error.variable, JSON.stringify(env)).to.equal(variable);
+      expect(error.message).not.to.include('\n');
+    }
+    const pinFile = join(token.dir, 'pin');
+    writeFileSync(pinFile, `${token.pin}\n`);
+    const config = loadConfig({ FEDMETA_ENV_FILE: '/dev/null', ...token.env, FEDMETA_PKCS11_PIN: '', FEDMETA_PKCS11_PIN_FILE: pinFile }, '/srv');
+    expect(config.pkcs11).to.deep.include({ module, token: token.label, pin: token.pin, pinVariable: 'FEDMETA_PKCS11_PIN_FILE', keepRevoked: false });
+    expect(config.keyBackend).to.equal('pkcs11');
+  });
+
+  it('a wrong PIN stops start-up: "FEDMETA_PKCS11_PIN is not the user PIN of token …"; an unknown token label too', async () => {
+    const wrongPin = await startFailure({ ...token.env, FEDMETA_PKCS11_PIN: 'not-the-pin' });
+    expect(wrongPin).to.be.instanceOf(ConfigError);
+    expect(wrongPin.message).to.equal(`FEDMETA_PKCS11_PIN: is not the user PIN of token "${token.label}"`);
+    const unknown = await startFailure({ ...token.env, FEDMETA_PKCS11_TOKEN: 'no-such-token' });
+    expect(unknown).to.be.instanceOf(ConfigError);
+    expect((unknown as ConfigError).variable).to.equal('FEDMETA_PKCS11_TOKEN');
+    // Nothing was generated by the failed starts.
+    expect(privateKeyObjects(token)).to.deep.equal([]);
+  });
+
+  it('sessions closed under the pool (CKR_SESSION_HANDLE_INVALID): re-opened, logged in again, the signature retried once', async () => {
+    const lines: CapturedLine[] = [];
+    const server = await startTestServer({ env: token.env, logger: capturingLogger(lines) });
+    const probe = new TokenSession({ module: SOFTHSM_MODULE, token: token.label, pin: token.pin, pinVariable: 'FEDMETA_PKCS11_PIN' });
+    try {
+      const credentials = await addApiClient(server, 'read:signing_keys');
+      expect((await tokenRequest(server, credentials)).status).to.equal(200);
+      const slot = probe.module.C_GetSlotList(true).find((candidate) => probe.module.C_GetTokenInfo(candidate).label.trim() === token.label)!;
+      // Every session of this process on the token goes (the server's pool and the probe's); so does the login.
+      probe.module.C_CloseAllSessions(slot);
+      expect((await tokenRequest(server, credentials)).status).to.equal(200);
+      expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
+    } finally {
+      probe.close();
+      await server.destroy();
+    }
+    const reopened = lines.filter((line) => line.message.includes('session lost, re-opening the sessions and retrying once'));
+    expect(reopened).to.have.length(1);
+    expect(reopened[0]!.level).to.equal('error');
+  });
+
+  describe('the current key deleted from the token', () => {
+    let server: TestServer;
+    let currentKid: string;
+    let credentials: { client_id: string; client_secret: string };
+
+    before(async () => {
+      server = await startTestServer({ env: token.env });
+      credentials = await addApiClient(server, 'read:signing_keys');
+      expect((await tokenRequest(server, credentials)).status).to.equal(200);
+      currentKid = server.services.keyring.snapshot.currentKid;
+      const deleted = pkcs11Tool(token, '--delete-object', '--type', 'privkey', '--label', currentKid);
+      expect(deleted.status, deleted.output).to.equal(0);
+    });
+    after(async () => server?.destroy());
+
+    async function expectFailingClosed(s: TestServer) {
+      const ready = await fetch(`${s.url}/readyz`);
+      expect(ready.status).to.equal(503);
+      const body = (await ready.json()) as { status: string; reason: string; keys: { current: string; signing: string; message: string } };
+      expect(body).to.deep.include({ status: 'not_ready', reason: 'key_unavailable' });
+      expect(body.keys).to.deep.include({ current: currentKid, signing: 'unavailable' });
+      expect(body.keys.message).to.include(`not in PKCS#11 token "${token.label}"`);
+      const refused = await tokenRequest(s, credentials);
+      expect(refused.status).to.equal(503);
+      expect(await refused.json()).to.deep.include({ error: 'key_unavailable' });
+      for (const path of ['/wsfed?wa=wsignin1.0&wtrealm=urn%3Aany', '/samlp/some-client?SAMLRequest=x']) {
+        const signIn = await fetch(`${s.url}${path}`, { redirect: 'manual' });
+        expect(signIn.status, path).to.equal(503);
+        expect(await signIn.text(), path).to.include('key_unavailable');
+      }
+    }
+
+    it('while running: /readyz 503 key_unavailable, /oauth/token 503, nothing signed by another key', async () => {
+      await expectFailingClosed(server);
+    });
+
+    it('after a restart: the instance starts not ready (fail closed), and says why', async () => {
+      await server.close();
+      const lines: CapturedLine[] = [];
+      server = await startTestServer({ dir: server.dir, env: token.env, logger: capturingLogger(lines) });
+      const said = lines.map((line) => line.message).join('\n');
+      expect(said).to.include(`the private key of ${currentKid} is not in PKCS#11 token "${token.label}"`);
+      expect(said).to.include('not ready');
+      await expectFailingClosed(server);
+    });
+  });
+});
