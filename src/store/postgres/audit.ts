@@ -23,11 +23,11 @@ export async function insertAudit(sql: Sql, entry: AuditInput, now: Date): Promi
 /** Several entries in one statement (a group commit of sign-ins), ids in the order given, under the same lock. */
 export async function insertAuditRows(sql: Sql, entries: ReadonlyArray<{ entry: AuditInput; at: Date }>): Promise<void> {
   if (entries.length === 0) return;
-  const rows = entries.map((_, n) => `(?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::json, ${n})`).join(', ');
+  const rows = entries.map((_, n) => `(?::timestamptz, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::json, ${n})`).join(', ');
   await sql(
-    `INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, details)
-     SELECT v.at, v.type, v.description, v.actor_type, v.actor_id, v.ip, v.details
-     FROM (VALUES ${rows}) AS v (at, type, description, actor_type, actor_id, ip, details, n),
+    `INSERT INTO audit_log (at, type, description, actor_type, actor_id, ip, user_id, client_id, details)
+     SELECT v.at, v.type, v.description, v.actor_type, v.actor_id, v.ip, v.user_id, v.client_id, v.details
+     FROM (VALUES ${rows}) AS v (at, type, description, actor_type, actor_id, ip, user_id, client_id, details, n),
        (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))) AS serialised
      ORDER BY v.n`,
     entries.flatMap(({ entry, at }) => auditValues(entry, at, postgresEncoding)),
