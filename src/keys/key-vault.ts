@@ -9,6 +9,7 @@ import { selfSignedCertificate, type CertificateOptions } from './certificate.js
 import { generateSigningKey, type KeyGenerationOptions } from './generate.js';
 import { metadataSignerSealId } from './metadata-signer-store.js';
 import { seal, unseal } from './seal.js';
+import { signOffLoop } from '../xml/signer.js';
 import type { TokenSession } from './pkcs11/token-session.js';
 import { destroyTokenKey, generateTokenKeyPair, TokenKey, type TokenSignatureAlgorithm } from './pkcs11/token-keys.js';
 
@@ -27,6 +28,8 @@ export interface StoredKey {
 
 export interface OpenedKey {
   sign(data: Buffer, algorithm: SignatureAlgorithm): Buffer;
+  /** The same off the event loop (libuv thread pool), for keys held in this process; a token signs with `sign`. */
+  signAsync?(data: Buffer, algorithm: SignatureAlgorithm): Promise<Buffer>;
   /** Why the key cannot sign now (a token key deleted from the token), or undefined. */
   check(): string | undefined;
 }
@@ -56,7 +59,11 @@ export class KeyVault {
     if (key.location === SEALED) {
       try {
         const privateKey = createPrivateKey(unseal(this.kek, sealId(key.kid, role), key.sealedPrivateKey ?? ''));
-        return { sign: (data, algorithm) => rsaSign(HASHES[algorithm], data, privateKey), check: () => undefined };
+        return {
+          sign: (data, algorithm) => rsaSign(HASHES[algorithm], data, privateKey),
+          signAsync: (data, algorithm) => signOffLoop(privateKey, data, algorithm),
+          check: () => undefined,
+        };
       } catch {
         throw keyUnavailable(`The private key of ${roleName(role)} ${key.kid} cannot be opened (wrong FEDMETA_KEK, or the stored key is damaged)`);
       }

@@ -10,6 +10,13 @@ import type { OpenedKey } from './key-vault.js';
  */
 export function signingKeyOf<P extends { certBase64: string }>(kid: string, published: P, opened: OpenedKey, log: (line: string) => void = (line) => console.error(line)) {
   let lost: string | undefined;
+  const noteLost = (error: unknown): unknown => {
+    if (error instanceof FedmetaError && error.code === 'key_unavailable') {
+      if (lost === undefined) log(`fedmeta: ${error.message}; not ready: sign-in and token endpoints answer 503 key_unavailable`);
+      lost = error.message;
+    }
+    return error;
+  };
   return {
     kid,
     published,
@@ -26,11 +33,14 @@ export function signingKeyOf<P extends { certBase64: string }>(kid: string, publ
       try {
         return opened.sign(data, algorithm);
       } catch (error) {
-        if (error instanceof FedmetaError && error.code === 'key_unavailable') {
-          if (lost === undefined) log(`fedmeta: ${error.message}; not ready: sign-in and token endpoints answer 503 key_unavailable`);
-          lost = error.message;
-        }
-        throw error;
+        throw noteLost(error);
+      }
+    },
+    async signAsync(data: Buffer, algorithm: Parameters<OpenedKey['sign']>[1]): Promise<Buffer> {
+      try {
+        return opened.signAsync ? await opened.signAsync(data, algorithm) : opened.sign(data, algorithm);
+      } catch (error) {
+        throw noteLost(error);
       }
     },
   };

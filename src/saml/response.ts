@@ -3,7 +3,7 @@
 // Issuer, (ds:Signature, added when signed), Status, then the Assertion.
 import { canonicalize, element, type XmlElement, type XmlNode } from '../xml/canonical.js';
 import { NS } from '../xml/namespaces.js';
-import { signDocument, signerOf } from '../xml/signer.js';
+import { signDocument, signDocumentAsync, signerOf, type SignDocumentOptions } from '../xml/signer.js';
 import { ASSERTION_PREFIXES, assertionElement, idOf, type AssertionInput, type SigningChoice } from './assertion.js';
 import { assertSamlId, xsDateTime } from './ids.js';
 import { STATUS, type SamlStatus } from './status.js';
@@ -86,17 +86,26 @@ export interface SignResponseOptions extends SigningChoice {
  * the assertion with its signature in place. Both Signatures go right after their Issuer.
  */
 export function signResponse(response: XmlElement, options: SignResponseOptions): string {
+  return signDocument(response, responseSigning(response, options));
+}
+
+/** signResponse with the RSA operations off the event loop where the key allows (the sign-in path). */
+export function signResponseAsync(response: XmlElement, options: SignResponseOptions): Promise<string> {
+  return signDocumentAsync(response, responseSigning(response, options));
+}
+
+function responseSigning(response: XmlElement, options: SignResponseOptions): SignDocumentOptions {
   const assertion = response.children.find((child): child is XmlElement => typeof child !== 'string' && 'name' in child && child.name === 'saml:Assertion');
   if (!assertion) throw new Error('signResponse: the Response has no Assertion');
   const references = [{ id: idOf(assertion), position: 1 }];
   if (options.signResponse) references.push({ id: idOf(response), position: 1 });
-  return signDocument(response, {
+  return {
     signer: signerOf(options.key),
     references,
     signatureAlgorithm: options.signatureAlgorithm,
     digestAlgorithm: options.digestAlgorithm,
     inclusivePrefixes: ASSERTION_PREFIXES,
-  });
+  };
 }
 
 /** An error Response has no assertion: the Response itself is signed. */

@@ -2,7 +2,7 @@
 // response.ts put together with the application's settings and the current key.
 import type { Application, SamlpAddon } from '../clients/types.js';
 import type { XmlSigner } from '../xml/signer.js';
-import { responseElement, signResponse, signStatusResponse, statusErrorElement } from './response.js';
+import { responseElement, signResponseAsync, signStatusResponse, statusErrorElement } from './response.js';
 import type { SamlStatus } from './status.js';
 import { nameIdValue } from './assertion.js';
 import type { Ids } from '../ids.js';
@@ -33,7 +33,7 @@ export interface SsoResponse {
   nameIdFormat: string;
 }
 
-export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
+export async function buildSignedSsoResponse(input: SsoResponseInput): Promise<SsoResponse> {
   const samlp = input.app.addons.samlp;
   const { profile } = input;
   const { samlId } = input.ids;
@@ -55,7 +55,7 @@ export function buildSignedSsoResponse(input: SsoResponseInput): SsoResponse {
       session: { authnInstant: input.session.createdAt, sessionIndex, notOnOrAfter: input.session.expiresAt },
     },
   });
-  const signed = signResponse(response, {
+  const signed = await signResponseAsync(response, {
     key: input.key,
     signResponse: samlp.signResponse,
     signatureAlgorithm: samlp.signatureAlgorithm,

@@ -33,7 +33,7 @@ export function samlSignIn(deps: SsoDeps) {
     const now = clock.now();
     const key: SigningKey = keyring.snapshot.signing;
     const { acsUrl, inResponseTo } = signIn;
-    const response = buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, profile: profileOf(active.user), session: active.session, key, now, ids });
+    const response = await buildSignedSsoResponse({ entityId: config.samlEntityId, app, acsUrl, inResponseTo, profile: profileOf(active.user), session: active.session, key, now, ids });
     const { sessionIndex, nameId, nameIdFormat } = response;
     metrics.signed('saml2_assertion');
     if (app.addons.samlp.signResponse) metrics.signed('saml2_response');

@@ -1,7 +1,7 @@
 // The one signing path for every document fedmeta signs: enveloped XML-DSig signatures over typed
 // nodes, digested and signed over the exact canonical bytes that are emitted (no parse, no second
 // serialization). Incoming signatures are verified elsewhere (verifyXmlSignature, by xml-crypto).
-import { createHash, sign as rsaSign } from 'node:crypto';
+import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto';
 import { canonicalize, element, type XmlElement, type XmlNode } from './canonical.js';
 import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
 import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
@@ -10,6 +10,11 @@ import type { XmlSigningKey } from './sign.js';
 /** What signing needs: a key that signs bytes (in process, or later a PKCS#11 token) and its certificate. */
 export interface XmlSigner {
   sign(data: Buffer, algorithm: SignatureAlgorithmName): Buffer;
+  /**
+   * The same signature made off the event loop (node's libuv thread pool), where the key allows it: a
+   * sign-in then does not hold up other requests for the RSA operation. Absent: `sign` is used.
+   */
+  signAsync?(data: Buffer, algorithm: SignatureAlgorithmName): Promise<Buffer>;
   /** The signing certificate, base64 DER, for KeyInfo/X509Data. */
   certBase64: string;
 }
@@ -21,12 +26,18 @@ const HASHES: Record<SignatureAlgorithmName | DigestAlgorithmName, string> = {
   sha1: 'sha1',
 };
 
+/** crypto.sign with a KeyObject on the libuv thread pool. */
+export function signOffLoop(privateKey: KeyObject, data: Buffer, algorithm: SignatureAlgorithmName): Promise<Buffer> {
+  return new Promise((resolve, reject) => rsaSign(HASHES[algorithm], data, privateKey, (error, signature) => (error ? reject(error) : resolve(signature))));
+}
+
 /** An XmlSigner as is, or one over a keyring key: node's crypto.sign with the KeyObject (no PEM parsed per signature). */
 export function signerOf(key: XmlSigningKey | XmlSigner): XmlSigner {
   if ('sign' in key) return key;
   return {
     certBase64: key.published.certBase64,
     sign: (data, algorithm) => rsaSign(HASHES[algorithm], data, key.privateKey),
+    signAsync: (data, algorithm) => signOffLoop(key.privateKey, data, algorithm),
   };
 }
 
@@ -61,23 +72,52 @@ export interface SignDocumentOptions {
  */
 export function signDocument(root: XmlElement, options: SignDocumentOptions): string {
   let document = root;
-  for (const reference of options.references) document = signElement(document, reference, options);
+  for (const reference of options.references) {
+    const prepared = prepareSignature(document, reference, options);
+    document = insertSignature(prepared, options.signer.sign(prepared.signedInfoBytes, prepared.algorithm), options);
+  }
   return canonicalize(document, { inclusivePrefixes: options.inclusivePrefixes });
 }
 
-/** The new root: a copy with the referenced element signed (its ds:Signature inserted). */
-function signElement(root: XmlElement, reference: SignedReference, options: SignDocumentOptions): XmlElement {
+/** signDocument with each RSA operation off the event loop where the signer can (signAsync); the same bytes. */
+export async function signDocumentAsync(root: XmlElement, options: SignDocumentOptions): Promise<string> {
+  const { signer } = options;
+  let document = root;
+  for (const reference of options.references) {
+    const prepared = prepareSignature(document, reference, options);
+    const value = signer.signAsync ? await signer.signAsync(prepared.signedInfoBytes, prepared.algorithm) : signer.sign(prepared.signedInfoBytes, prepared.algorithm);
+    document = insertSignature(prepared, value, options);
+  }
+  return canonicalize(document, { inclusivePrefixes: options.inclusivePrefixes });
+}
+
+interface PreparedSignature {
+  path: XmlElement[];
+  reference: SignedReference;
+  signedInfo: XmlElement;
+  /** The canonical SignedInfo: what the RSA operation signs. */
+  signedInfoBytes: Buffer;
+  algorithm: SignatureAlgorithmName;
+}
+
+/** Digests the referenced element and builds the SignedInfo to be signed. */
+function prepareSignature(root: XmlElement, reference: SignedReference, options: SignDocumentOptions): PreparedSignature {
   const path = pathToId(root, reference.idAttribute ?? 'ID', reference.id);
   const target = path.at(-1)!;
   const context = { inScope: inScopeAt(path) };
   // The enveloped-signature transform removes the Signature: the element before it is inserted is that.
   const digestValue = digest(canonicalize(target, { ...context, inclusivePrefixes: options.inclusivePrefixes }), options.digestAlgorithm ?? 'sha256');
   const signedInfo = signedInfoOf(reference.id, digestValue, options);
-  const signatureAlgorithm = options.signatureAlgorithm ?? 'rsa-sha256';
-  const signatureValue = options.signer.sign(Buffer.from(canonicalize(signedInfo), 'utf8'), signatureAlgorithm).toString('base64');
+  return { path, reference, signedInfo, signedInfoBytes: Buffer.from(canonicalize(signedInfo), 'utf8'), algorithm: options.signatureAlgorithm ?? 'rsa-sha256' };
+}
+
+/** The new root: a copy with the referenced element signed (its ds:Signature inserted). */
+function insertSignature(prepared: PreparedSignature, signatureValue: Buffer, options: SignDocumentOptions): XmlElement {
+  const { path, reference, signedInfo } = prepared;
+  const target = path.at(-1)!;
   const signature = ds('Signature', {}, [
     signedInfo,
-    ds('SignatureValue', {}, [signatureValue]),
+    ds('SignatureValue', {}, [signatureValue.toString('base64')]),
     ds('KeyInfo', {}, [ds('X509Data', {}, [ds('X509Certificate', {}, [options.signer.certBase64])])]),
   ]);
   const children = [...target.children];

@@ -10,6 +10,7 @@ import {
   statusErrorElement,
   buildStatusResponse,
   signResponse,
+  signResponseAsync,
   signStatusResponse,
   type ResponseInput,
   type StatusResponseHeader,
@@ -17,7 +18,8 @@ import {
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { expectRoot, parseUntrustedXml } from '../../../src/xml/parse.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
-import { expectVerifiedAndValid, makeSigningKey, requireTool, xmllintValidate, xmlsecVerify, PROTOCOL_SCHEMA, extractAssertion } from '../../helpers/xml-tools.js';
+import { signerOf } from '../../../src/xml/signer.js';
+import { type TestSigningKey, expectVerifiedAndValid, makeSigningKey, requireTool, xmllintValidate, xmlsecVerify, PROTOCOL_SCHEMA, extractAssertion } from '../../helpers/xml-tools.js';
 
 const IDP = 'urn:fedmeta.test';
 const SP = 'urn:sp.test';
@@ -139,7 +141,7 @@ describe('saml/response: buildResponse', () => {
 });
 
 describe('saml/response: signResponse', () => {
-  let key: SigningKey;
+  let key: TestSigningKey;
   let other: SigningKey;
 
   before(async () => {
@@ -177,6 +179,25 @@ describe('saml/response: signResponse', () => {
       ],
     });
     expect(inner.signedXml).to.match(/^<saml:Assertion /);
+  });
+
+  it('signResponseAsync (the sign-in path) makes the RSA signatures off the event loop and emits the very same bytes', async () => {
+    for (const signResponseToo of [false, true]) {
+      const response = responseElement(responseInput());
+      let offLoop = 0;
+      let onLoop = 0;
+      const signer = signerOf({ privateKey: key.privateKey, published: key.published }); // a key held in this process
+      const counted = {
+        certBase64: signer.certBase64,
+        sign: (data: Buffer, algorithm: 'rsa-sha256' | 'rsa-sha1') => (onLoop++, signer.sign(data, algorithm)),
+        signAsync: (data: Buffer, algorithm: 'rsa-sha256' | 'rsa-sha1') => (offLoop++, signer.signAsync!(data, algorithm)),
+      };
+      const options = { key: counted, signResponse: signResponseToo, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' } as const;
+      const xml = await signResponseAsync(response, options);
+      expect([offLoop, onLoop], 'every signature off the loop').to.deep.equal([signResponseToo ? 2 : 1, 0]);
+      expect(xml, 'RSA PKCS#1 v1.5 is deterministic: the same bytes as the synchronous path').to.equal(signResponse(response, options));
+      expect(verifyXmlSignature(xml, [key.published.certBase64], { element: [[NS.samlp, 'Response'], [NS.saml, 'Assertion']] }).signedXml).to.match(/^<saml:Assertion /);
+    }
   });
 
   for (const signResponseToo of [false, true]) {
