@@ -5,7 +5,7 @@ import type { SamlpAddon } from '../clients/types.js';
 import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
 import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import type { XmlSigningKey } from '../xml/sign.js';
-import { signDocument, signerOf, type XmlSigner } from '../xml/signer.js';
+import { signDocument, signerOf, type SignDocumentOptions, type XmlSigner } from '../xml/signer.js';
 import { addSeconds, assertSamlId, xsDateTime } from './ids.js';
 
 export const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
@@ -54,13 +54,18 @@ export function buildAssertion(input: AssertionInput): string {
 
 /** Signs a standalone assertion (e.g. a WS-Fed SAML 2.0 token), the Signature right after its Issuer. */
 export function signAssertion(assertion: XmlElement, options: SigningChoice): string {
-  return signDocument(assertion, {
+  return signDocument(assertion, assertionSigning(assertion, options));
+}
+
+/** How a standalone assertion is signed (signDocument or, on the sign-in path, signDocumentAsync). */
+export function assertionSigning(assertion: XmlElement, options: SigningChoice): SignDocumentOptions {
+  return {
     signer: signerOf(options.key),
     references: [{ id: idOf(assertion), position: 1 }],
     signatureAlgorithm: options.signatureAlgorithm,
     digestAlgorithm: options.digestAlgorithm,
     inclusivePrefixes: ASSERTION_PREFIXES,
-  });
+  };
 }
 
 /** The value of a typed element's ID attribute (SAML 2.0 and metadata). */

@@ -2,7 +2,7 @@
 // auto-POST form to a registered wreply carrying a signed token; wsignout1.0 and wsignoutcleanup1.0
 // end the session once confirmed by a CSRF-protected POST. The key-set snapshot is read once per sign-in: the kid that signs is the kid logged.
 import { profileOf } from '../users/types.js';
-import { buildSignedWresult } from '../wsfed/signin.js';
+import { buildSignedWresultAsync } from '../wsfed/signin.js';
 import { chooseWreply, needsFreshLogin, parseWsfedQuery, type WsfedRequest } from '../wsfed/request.js';
 import { wsfedError } from '../errors.js';
 import { pathFor } from '../route-paths.js';
@@ -38,7 +38,7 @@ export function wsfedSignIn(deps: SsoDeps) {
   async function answerWithToken(app: WsfedApp, active: ActiveSession, wreply: string, wctx: string | undefined, ip: string): Promise<Outcome> {
     const now = clock.now();
     const key = keyring.snapshot.signing;
-    const { wresult, assertionId } = buildSignedWresult({ entityId: config.samlEntityId, app, wreply, profile: profileOf(active.user), session: active.session, key, now, ids });
+    const { wresult, assertionId } = await buildSignedWresultAsync({ entityId: config.samlEntityId, app, wreply, profile: profileOf(active.user), session: active.session, key, now, ids });
     metrics.signed(app.addons.wsfed.tokenFormat === 'saml20' ? 'wsfed_saml2_assertion' : 'wsfed_saml11_assertion');
     const details = { protocol: 'wsfed', client_id: app.clientId, kid: key.kid, token_format: app.addons.wsfed.tokenFormat, assertion_id: assertionId };
     await store.recordSignIns([{ at: now, audit: { event: 'sso_succeeded', description: `Signed in to ${app.name} (WS-Federation)`, actor: { type: 'user', id: active.user.userId, ip }, details } }]);

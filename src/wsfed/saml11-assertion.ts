@@ -4,7 +4,7 @@
 import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
 import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import type { XmlSigningKey } from '../xml/sign.js';
-import { signDocument, signerOf, type XmlSigner } from '../xml/signer.js';
+import { signDocument, signerOf, type SignDocumentOptions, type XmlSigner } from '../xml/signer.js';
 import { addSeconds, assertSamlId, xsDateTime } from '../saml/ids.js';
 import { splitClaimType } from './claims.js';
 
@@ -61,11 +61,16 @@ export function saml11AssertionElement(input: Saml11AssertionInput): XmlElement 
 
 /** The one signing path, referencing the AssertionID, the ds:Signature appended as the last child. */
 export function signSaml11Assertion(assertion: XmlElement, key: XmlSigningKey | XmlSigner): string {
+  return signDocument(assertion, saml11Signing(assertion, key));
+}
+
+/** How a SAML 1.1 assertion is signed (signDocument or, on the sign-in path, signDocumentAsync). */
+export function saml11Signing(assertion: XmlElement, key: XmlSigningKey | XmlSigner): SignDocumentOptions {
   const id = assertion.attributes.find((attribute) => attribute.name === 'AssertionID')!.value;
-  return signDocument(assertion, {
+  return {
     signer: signerOf(key),
     references: [{ id, idAttribute: 'AssertionID', position: 'end' }],
     signatureAlgorithm: 'rsa-sha256',
     digestAlgorithm: 'sha256',
-  });
+  };
 }

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { buildRstr } from '../../../src/wsfed/rstr.js';
 import { randomIds } from '../../../src/ids.js';
-import { buildSignedWresult, type SignInInput, type WsfedApp } from '../../../src/wsfed/signin.js';
+import { buildSignedWresult, buildSignedWresultAsync, type SignInInput, type WsfedApp } from '../../../src/wsfed/signin.js';
 import { KEY_TYPE_BEARER, REQUEST_TYPE_ISSUE, TOKEN_TYPES } from '../../../src/wsfed/namespaces.js';
 import { saml11AssertionElement, signSaml11Assertion } from '../../../src/wsfed/saml11-assertion.js';
 import { NS } from '../../../src/xml/namespaces.js';
@@ -98,6 +98,18 @@ describe('wsfed/rstr and signin: the wresult RequestSecurityTokenResponse', () =
       });
     });
   }
+
+  it('buildSignedWresultAsync (the sign-in path) emits the same bytes as buildSignedWresult, in both token formats', async () => {
+    for (const format of ['saml11', 'saml20'] as const) {
+      let counter = 0;
+      const input = () => ({ ...signInInput(key, format), ids: { ...randomIds, samlId: () => `_id${++counter}` } });
+      counter = 0;
+      const sync = buildSignedWresult(input());
+      counter = 0;
+      const offLoop = await buildSignedWresultAsync(input());
+      expect(offLoop, format).to.deep.equal(sync);
+    }
+  });
 
   it('saml20: reuses the SAML 2.0 assertion with Audience = realm, Recipient = wreply, schema-valid', function () {
     const { wresult } = buildSignedWresult(signInInput(key, 'saml20'));
