@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { freePort, tempDir, testEnv } from '../test/helpers/server.js';
-import { runCli, serveProcess } from '../test/helpers/cli.js';
+import { BIN, runCli, serveProcess } from '../test/helpers/cli.js';
 import { Browser, readForm } from '../test/helpers/browser.js';
 
 export const ACS = 'https://sp.example.com/acs';
@@ -50,7 +50,8 @@ async function signIn(url: string): Promise<string> {
   return `fedmeta_session=${browser.cookies.get('fedmeta_session')}`;
 }
 
-export async function startBenchServer(workers: string | undefined, nodeOptions?: string): Promise<BenchServer> {
+/** `nodeArgs`: flags for the server's node process itself (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+export async function startBenchServer(workers: string | undefined, nodeOptions?: string, nodeArgs: string[] = []): Promise<BenchServer> {
   const dir = tempDir('fedmeta-bench-');
   const port = await freePort();
   // No log line per request (warnings only, to a file; the listening line still on stdout), as nginx
@@ -60,7 +61,7 @@ export async function startBenchServer(workers: string | undefined, nodeOptions?
   await cli(['migrate'], env);
   await cli(['users', 'add', USER, '--name', 'Bench'], env, `${PASSWORD}\n`);
   const app = JSON.parse(await cli(['clients', 'add-saml', '--name', 'Bench SP', '--audience', AUDIENCE, '--callback', ACS, '--json'], env)) as { client_id: string };
-  const { url, child } = await serveProcess(env);
+  const { url, child } = await serveProcess(env, [process.execPath, ...nodeArgs, BIN, 'serve']);
   const server = child as ChildProcess & { pid: number };
   return {
     url,
