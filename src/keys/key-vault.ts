@@ -3,13 +3,13 @@
 // private key object in that token, never extractable; the store holds no private material).
 // FEDMETA_KEY_BACKEND chooses where new keys are made; keys already stored keep opening from where they
 // live, so moving to an HSM is a rotation (new keys in the token, sealed keys age out).
-import { createPrivateKey, sign as rsaSign, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { keyUnavailable } from '../errors.js';
 import { selfSignedCertificate, type CertificateOptions } from './certificate.js';
 import { generateSigningKey, type KeyGenerationOptions } from './generate.js';
 import { metadataSignerSealId } from './metadata-signer-store.js';
 import { seal, unseal } from './seal.js';
-import { signOffLoop } from '../xml/signer.js';
+import { signInProcess, signOffLoop } from '../xml/signer.js';
 import type { TokenSession } from './pkcs11/token-session.js';
 import { destroyTokenKey, generateTokenKeyPair, TokenKey, type TokenSignatureAlgorithm } from './pkcs11/token-keys.js';
 
@@ -34,7 +34,6 @@ export interface OpenedKey {
   check(): string | undefined;
 }
 
-const HASHES: Record<SignatureAlgorithm, string> = { 'rsa-sha256': 'sha256', 'rsa-sha1': 'sha1' };
 const sealId = (kid: string, role: KeyRole) => (role === 'signing' ? kid : metadataSignerSealId(kid));
 const roleName = (role: KeyRole) => (role === 'signing' ? 'signing key' : 'metadata-signing key');
 
@@ -60,7 +59,7 @@ export class KeyVault {
       try {
         const privateKey = createPrivateKey(unseal(this.kek, sealId(key.kid, role), key.sealedPrivateKey ?? ''));
         return {
-          sign: (data, algorithm) => rsaSign(HASHES[algorithm], data, privateKey),
+          sign: (data, algorithm) => signInProcess(privateKey, data, algorithm),
           signAsync: (data, algorithm) => signOffLoop(privateKey, data, algorithm),
           check: () => undefined,
         };

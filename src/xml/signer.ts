@@ -26,6 +26,11 @@ const HASHES: Record<SignatureAlgorithmName | DigestAlgorithmName, string> = {
   sha1: 'sha1',
 };
 
+/** crypto.sign with a KeyObject, on the event loop. */
+export function signInProcess(privateKey: KeyObject, data: Buffer, algorithm: SignatureAlgorithmName): Buffer {
+  return rsaSign(HASHES[algorithm], data, privateKey);
+}
+
 /** crypto.sign with a KeyObject on the libuv thread pool. */
 export function signOffLoop(privateKey: KeyObject, data: Buffer, algorithm: SignatureAlgorithmName): Promise<Buffer> {
   return new Promise((resolve, reject) => rsaSign(HASHES[algorithm], data, privateKey, (error, signature) => (error ? reject(error) : resolve(signature))));
@@ -36,7 +41,7 @@ export function signerOf(key: XmlSigningKey | XmlSigner): XmlSigner {
   if ('sign' in key) return key;
   return {
     certBase64: key.published.certBase64,
-    sign: (data, algorithm) => rsaSign(HASHES[algorithm], data, key.privateKey),
+    sign: (data, algorithm) => signInProcess(key.privateKey, data, algorithm),
     signAsync: (data, algorithm) => signOffLoop(key.privateKey, data, algorithm),
   };
 }
