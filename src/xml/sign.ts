@@ -1,11 +1,9 @@
-// XML-DSig by xml-crypto: every signature we accept is checked by verifyXmlSignature. fedmeta's own
-// documents are signed by signDocument (signer.ts) over their canonical bytes; signXml remains as the
-// independent oracle that signs what an SP would send (test fixtures for AuthnRequest, LogoutRequest).
+// XML-DSig verification by xml-crypto: every signature we accept is checked by verifyXmlSignature.
+// fedmeta's own documents are signed by signDocument (signer.ts) over their canonical bytes.
 // xml-crypto 6 has no defaults, so every algorithm is named here.
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
-import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
-import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
+import { ALGORITHMS, NS } from './namespaces.js';
 import { XmlError } from '../errors.js';
 import { childElements, parseUntrustedXml, rootElement } from './parse.js';
 
@@ -13,56 +11,6 @@ import { childElements, parseUntrustedXml, rootElement } from './parse.js';
 export interface XmlSigningKey {
   privateKey: KeyObject;
   published: { certBase64: string };
-}
-
-export interface SignXmlOptions {
-  key: XmlSigningKey;
-  reference: {
-    /** The element to sign, by local-name() and namespace-uri() (see elementPath). */
-    xpath: string;
-    /** Its ID attribute: 'ID' for SAML 2.0 (the default), 'AssertionID' for SAML 1.1. */
-    idAttribute?: string;
-    /**
-     * Prefixes exc-c14n must render although no element or attribute name uses them, e.g. a prefix
-     * only used inside an xsi:type value (Exclusive XML Canonicalization 1.0, section 3: InclusiveNamespaces).
-     */
-    inclusiveNamespaces?: string[];
-  };
-  /** Where the ds:Signature goes, e.g. after the Issuer (SAML core 5.4.1 and schema order). */
-  location: { reference: string; action: 'append' | 'prepend' | 'before' | 'after' };
-  signatureAlgorithm?: SignatureAlgorithmName;
-  digestAlgorithm?: DigestAlgorithmName;
-}
-
-const TRANSFORMS = [ALGORITHMS.envelopedSignature, ALGORITHMS.excC14n];
-
-/** An enveloped signature over one element of a serialized document, with the key's certificate in KeyInfo/X509Data (xml-crypto). */
-export function signXml(xml: string, options: SignXmlOptions): string {
-  const idAttribute = options.reference.idAttribute ?? 'ID';
-  assertName(idAttribute);
-  const { certBase64 } = options.key.published;
-  const signer = new SignedXml({
-    // node's Sign.sign() takes the KeyObject as is: no PEM is parsed per signature.
-    privateKey: options.key.privateKey,
-    idAttribute: extraIdAttribute(idAttribute),
-    canonicalizationAlgorithm: ALGORITHMS.excC14n,
-    signatureAlgorithm: SIGNATURE_ALGORITHMS[options.signatureAlgorithm ?? 'rsa-sha256'],
-    // xml-crypto builds X509Data only from a PEM publicCert; the base64 DER is already at hand.
-    getKeyInfoContent: (args) => {
-      const p = args?.prefix ? `${args.prefix}:` : '';
-      return `<${p}X509Data><${p}X509Certificate>${certBase64}</${p}X509Certificate></${p}X509Data>`;
-    },
-  });
-  signer.addReference({
-    // Only an element that already carries its ID attribute, and only when exactly one matches:
-    // otherwise xml-crypto would invent an `Id` attribute, or add one Reference per match.
-    xpath: `(${options.reference.xpath})[@${idAttribute}][last() = 1]`,
-    transforms: TRANSFORMS,
-    digestAlgorithm: DIGEST_ALGORITHMS[options.digestAlgorithm ?? 'sha256'],
-    ...(options.reference.inclusiveNamespaces ? { inclusiveNamespacesPrefixList: options.reference.inclusiveNamespaces } : {}),
-  });
-  signer.computeSignature(xml, { prefix: 'ds', location: options.location });
-  return signer.getSignedXml();
 }
 
 export interface VerifyXmlOptions {
@@ -187,10 +135,6 @@ function findElement(root: Element, steps: VerifyXmlOptions['element']): Element
  * xml-crypto always looks for Id, ID and id and puts idAttribute in front of them; given one of those
  * it looks for that attribute twice, counts the signed element twice, and refuses it as a duplicate ID.
  */
-function extraIdAttribute(name: string): string | undefined {
+export function extraIdAttribute(name: string): string | undefined {
   return ['Id', 'ID', 'id'].includes(name) ? undefined : name;
-}
-
-function assertName(name: string): void {
-  if (!/^[A-Za-z_][\w.-]*$/.test(name)) throw new Error(`signXml: ${name} is not an attribute name`);
 }

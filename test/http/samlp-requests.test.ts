@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Browser, errorCodeOf as errorCode, expectErrorPage, readForm, type Page } from '../helpers/browser.js';
 import { generateSigningKey } from '../../src/keys/generate.js';
 import { publishKey } from '../../src/keys/formats.js';
-import { signXml } from '../../src/xml/sign.js';
+import { signXml } from '../helpers/xml-crypto-signer.js';
 import { elementPath } from '../../src/xml/namespaces.js';
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';

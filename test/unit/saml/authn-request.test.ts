@@ -15,7 +15,7 @@ import {
 import { decodePostMessage } from '../../../src/saml/bindings.js';
 import { STATUS } from '../../../src/saml/status.js';
 import { BINDINGS, NAMEID_FORMATS, NS, elementPath } from '../../../src/xml/namespaces.js';
-import { signXml } from '../../../src/xml/sign.js';
+import { signXml } from '../../helpers/xml-crypto-signer.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
 
 const fixture = requestFixture;

@@ -16,7 +16,7 @@ import {
 } from '../../../src/saml/logout-request.js';
 import { STATUS } from '../../../src/saml/status.js';
 import { NAMEID_FORMATS, NS, elementPath } from '../../../src/xml/namespaces.js';
-import { signXml } from '../../../src/xml/sign.js';
+import { signXml } from '../../helpers/xml-crypto-signer.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
 
 const fixture = requestFixture;
