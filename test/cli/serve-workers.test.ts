@@ -10,6 +10,7 @@ import { serveProcess } from '../helpers/cli.js';
 import { freePort, tempDir, testEnv } from '../helpers/server.js';
 import { dropSchema, schemaForDir, testBackend } from '../helpers/postgres.js';
 import { until } from '../helpers/wait.js';
+import { skipBecause } from '../helpers/optional.js';
 import { flood, keysToken, prepareSignIns, answeredAtLeast, storedSignIns } from '../helpers/sign-in-flood.js';
 
 /** GET on a connection of its own: status and body (an error if unanswered for 15 s: a hang, not a speed bound). */
@@ -48,7 +49,7 @@ describe('FEDMETA_WORKERS: several server processes on one port', function () {
   });
 
   it('a rotation reaches every worker, a killed worker is replaced while the port keeps answering, SIGTERM stops them all and keeps every sign-in', async function () {
-    if (process.platform !== 'linux') this.skip(); // the worker pids are read from /proc
+    if (process.platform !== 'linux') skipBecause(this, `the worker pids are read from /proc, which ${process.platform} does not have`);
     dir = tempDir();
     const port = await freePort();
     const env = testEnv(dir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, FEDMETA_WORKERS: '2', FEDMETA_SIGNIN_COMMIT_MS: '1000', FEDMETA_ROTATION_RATE_BURST: '10', FEDMETA_LOG_FILE: join(dir, 'fedmeta.log') });
