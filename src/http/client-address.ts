@@ -6,6 +6,7 @@ import type { Context, Next } from 'koa';
 import type { AddressList } from '../net/address-list.js';
 import { normalizeAddress } from '../net/address-list.js';
 import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 
 /** More hops than any real proxy chain; the rest of an oversized header is not looked at. */
 const MAX_HOPS = 20;
@@ -23,11 +24,16 @@ export function clientAddress(peer: string, forwardedFor: string | undefined, tr
   return address;
 }
 
+/** The client address of a request as it arrived (used by Koa and by the published fast path alike). */
+export function clientAddressOf(req: IncomingMessage, trusted: AddressList | undefined): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  return clientAddress(req.socket.remoteAddress ?? '', Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trusted);
+}
+
 /** Koa middleware: sets ctx.ip (Koa's own X-Forwarded-For handling stays off: app.proxy is false). */
 export function clientAddressMiddleware(trusted: AddressList | undefined) {
   return async function setClientAddress(ctx: Context, next: Next): Promise<void> {
-    const forwarded = ctx.req.headers['x-forwarded-for'];
-    ctx.request.ip = clientAddress(ctx.req.socket.remoteAddress ?? '', Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trusted);
+    ctx.request.ip = clientAddressOf(ctx.req, trusted);
     await next();
   };
 }

@@ -12,7 +12,7 @@ import { PUBLISHED_ROUTES, publishedDocuments, type DocumentAnswer, type Documen
 import { representationsOf } from './published-representation.js';
 import { chooseCoding } from './accept-encoding.js';
 import { ifNoneMatchHits } from './conditional.js';
-import { clientAddress } from './client-address.js';
+import { clientAddressOf } from './client-address.js';
 import { requestIdOf } from './access-log.js';
 
 interface PathMatch {
@@ -90,16 +90,11 @@ export function publishedFastPath(
   const match = pathMatcher();
   prepareEach(documents);
   services.keyring.onSnapshot(() => prepareEach(documents));
-  /** The client's address as Koa's clientAddressMiddleware says it (FEDMETA_TRUST_PROXY honoured). */
-  const addressOf = (req: IncomingMessage): string => {
-    const forwarded = req.headers['x-forwarded-for'];
-    return clientAddress(req.socket.remoteAddress ?? '', Array.isArray(forwarded) ? forwarded.join(',') : forwarded, services.config.trustProxy);
-  };
   return (req, res) => {
     const started = process.hrtime.bigint();
     const found = (req.method === 'GET' || req.method === 'HEAD') && req.url ? match(req.url) : undefined;
     if (!found) return next(req, res);
-    const client = addressOf(req);
+    const client = clientAddressOf(req, services.config.trustProxy); // as Koa sees it (FEDMETA_TRUST_PROXY)
     let answer: DocumentAnswer;
     try {
       answer = documents[found.route]({ reader: { userAgent: req.headers['user-agent'] || undefined, address: client || undefined }, clientId: found.clientId });
