@@ -33,13 +33,9 @@ export function buildResponse(input: ResponseInput): string {
 /** The samlp:Response carrying one assertion, as typed nodes (signResponse signs it). */
 export function responseElement(input: ResponseInput): XmlElement {
   const response = statusResponseElement('samlp:Response', input, { code: STATUS.success });
-  const assertion = assertionElement({
-    ...input.assertion,
-    issuer: input.issuer,
-    now: input.now,
-    acsUrl: input.destination,
-    inResponseTo: input.inResponseTo,
-  });
+  const { id, app, profile, transientNameId, session } = input.assertion;
+  // Named one by one: an object spread plus four properties cost V8 more than building the assertion.
+  const assertion = assertionElement({ id, app, profile, transientNameId, session, issuer: input.issuer, now: input.now, acsUrl: input.destination, inResponseTo: input.inResponseTo });
   return { ...response, children: [...response.children, assertion] };
 }
 

@@ -58,8 +58,48 @@ export interface CanonicalOptions {
 
 /** The exclusive canonical form of `root` as the apex of a document subset (no output ancestors). */
 export function canonicalize(root: XmlElement, options: CanonicalOptions = {}): string {
-  const inclusive = new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)));
-  return write(root, { rendered: new Map(), inScope: options.inScope ?? new Map(), inclusive });
+  return write(root, rootContext(options));
+}
+
+/**
+ * An element's canonical form in pieces, written once: a signer digests open + children + close, then
+ * emits the same pieces with its ds:Signature written among the children (writeChild), instead of
+ * writing the element a second time.
+ */
+export interface CanonicalParts {
+  open: string;
+  children: readonly string[];
+  close: string;
+  /** Writes another child of the element, as the element's own children were written. */
+  writeChild(node: XmlElement): string;
+  /** Every prefix given a declaration anywhere in the parts and in what writeChild wrote ('' for xmlns). */
+  renderedPrefixes: ReadonlySet<string>;
+  /** The declarations (prefix → URI) the element and its output ancestors render: its children's context. */
+  renderedForChildren: ReadonlyMap<string, string>;
+}
+
+export function canonicalParts(root: XmlElement, options: CanonicalOptions = {}): CanonicalParts {
+  const context = rootContext(options);
+  const { open, child } = startTag(root, context);
+  const children = root.children.map((item) => writeChild(item, child));
+  return { open, children, close: `</${root.name}>`, writeChild: (node) => write(node, child), renderedPrefixes: context.renders, renderedForChildren: child.rendered };
+}
+
+/**
+ * The declarations the output ancestors of the last element in `path` render (the document written
+ * from path[0]); a prefix among them that the element's apex form renders too is rendered there in
+ * the document, not in the element: then the element's apex bytes are not its bytes in the document.
+ */
+export function prefixesRenderedAbove(path: readonly XmlElement[], options: CanonicalOptions = {}): ReadonlySet<string> {
+  let context = rootContext(options);
+  for (const ancestor of path.slice(0, -1)) context = startTag(ancestor, context).child;
+  return new Set(context.rendered.keys());
+}
+
+function rootContext(options: CanonicalOptions): Context {
+  const prefixes = options.inclusivePrefixes ?? [];
+  const inclusive = new Set(prefixes.length === 0 ? [] : prefixes.map((p) => (p === '#default' ? '' : p)));
+  return { rendered: new Map(), inScope: options.inScope ?? new Map(), inclusive, renders: new Set() };
 }
 
 interface Context {
@@ -68,28 +108,43 @@ interface Context {
   /** prefix → URI in scope, for the inclusive prefixes only. */
   inScope: ReadonlyMap<string, string>;
   inclusive: ReadonlySet<string>;
+  /** Every prefix declared so far in this write (shared by the whole write). */
+  renders: Set<string>;
 }
 
 function write(node: XmlElement, context: Context): string {
-  const inScope = context.inclusive.size === 0 ? context.inScope : scopeOf(node, context);
-  const declarations = namespacesToRender(node, context, inScope);
+  const { open, child } = startTag(node, context);
+  let out = open;
+  for (const item of node.children) out += writeChild(item, child);
+  return `${out}</${node.name}>`;
+}
+
+function writeChild(item: XmlNode, context: Context): string {
+  return typeof item === 'string' ? escapeText(item) : 'canonical' in item ? item.canonical : write(item, context);
+}
+
+/** The element's start tag and the context its children are written in. */
+function startTag(node: XmlElement, context: Context): { open: string; child: Context } {
+  const prefix = prefixOf(node.name);
+  const inScope = context.inclusive.size === 0 ? context.inScope : scopeOf(node, prefix, context);
+  const declarations = namespacesToRender(node, prefix, context, inScope);
   let rendered = context.rendered;
-  let out = `<${node.name}`;
-  if (declarations.length > 0) {
+  let open = `<${node.name}`;
+  if (declarations !== undefined) {
     const next = new Map(rendered);
-    for (const [prefix, uri] of declarations.sort(byPrefix)) {
+    for (const [prefix, uri] of declarations.length > 1 ? declarations.sort(byPrefix) : declarations) {
       next.set(prefix, uri);
-      out += ` ${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}="${escapeAttribute(uri)}"`;
+      context.renders.add(prefix);
+      open += ` ${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}="${escapeAttribute(uri)}"`;
     }
     rendered = next;
   }
-  for (const attribute of sortAttributes(node.attributes, node.name)) out += ` ${attribute.name}="${escapeAttribute(attribute.value)}"`;
-  out += '>';
-  const child = rendered === context.rendered && inScope === context.inScope ? context : { rendered, inScope, inclusive: context.inclusive };
-  for (const item of node.children) {
-    out += typeof item === 'string' ? escapeText(item) : 'canonical' in item ? item.canonical : write(item, child);
+  const attributes = node.attributes;
+  for (const attribute of attributes.length < 2 ? attributes : sortAttributes(attributes, node.name)) {
+    open += ` ${attribute.name}="${escapeAttribute(attribute.value)}"`;
   }
-  return `${out}</${node.name}>`;
+  const child = rendered === context.rendered && inScope === context.inScope ? context : { rendered, inScope, inclusive: context.inclusive, renders: context.renders };
+  return { open: `${open}>`, child };
 }
 
 function prefixOf(qualifiedName: string): string {
@@ -103,11 +158,11 @@ function localNameOf(qualifiedName: string): string {
 }
 
 /** Bindings this element adds for inclusive prefixes (declared, or implied by a name that uses them). */
-function scopeOf(node: XmlElement, context: Context): ReadonlyMap<string, string> {
+function scopeOf(node: XmlElement, prefix: string, context: Context): ReadonlyMap<string, string> {
   let scope: Map<string, string> | undefined;
-  const declarations = node.declarations ?? {};
-  for (const prefix in declarations) scope = bindInclusive(scope, context, prefix, declarations[prefix]!);
-  scope = bindInclusive(scope, context, prefixOf(node.name), node.ns);
+  const declarations = node.declarations;
+  if (declarations) for (const prefix in declarations) scope = bindInclusive(scope, context, prefix, declarations[prefix]!);
+  scope = bindInclusive(scope, context, prefix, node.ns);
   for (const attribute of node.attributes) if (attribute.ns) scope = bindInclusive(scope, context, prefixOf(attribute.name), attribute.ns);
   return scope ?? context.inScope;
 }
@@ -126,26 +181,30 @@ type Declaration = [prefix: string, uri: string];
  * or an attribute's prefix) or its prefix is an inclusive one in scope, unless an output ancestor
  * already rendered the same binding.
  */
-function namespacesToRender(node: XmlElement, context: Context, inScope: ReadonlyMap<string, string>): Declaration[] {
-  const declarations: Declaration[] = [];
-  consider(declarations, context, prefixOf(node.name), node.ns);
+function namespacesToRender(node: XmlElement, prefix: string, context: Context, inScope: ReadonlyMap<string, string>): Declaration[] | undefined {
+  let declarations = consider(undefined, context, prefix, node.ns);
   for (const attribute of node.attributes) {
-    const prefix = prefixOf(attribute.name);
-    if (prefix !== '' && prefix !== 'xml') consider(declarations, context, prefix, requireNamespace(attribute));
+    // Unqualified attributes (no namespace, no prefix) use no namespace: most attributes, skipped at once.
+    if (!attribute.ns && !attribute.name.includes(':')) continue;
+    const attributePrefix = prefixOf(attribute.name);
+    if (attributePrefix !== '' && attributePrefix !== 'xml') declarations = consider(declarations, context, attributePrefix, requireNamespace(attribute));
   }
-  for (const prefix of context.inclusive) {
-    const uri = inScope.get(prefix);
-    if (uri !== undefined) consider(declarations, context, prefix, uri);
+  for (const inclusive of context.inclusive) {
+    const uri = inScope.get(inclusive);
+    if (uri !== undefined) declarations = consider(declarations, context, inclusive, uri);
   }
   return declarations;
 }
 
-function consider(declarations: Declaration[], context: Context, prefix: string, uri: string): void {
+/** The declarations with `prefix` added when it must be rendered (allocated only then). */
+function consider(declarations: Declaration[] | undefined, context: Context, prefix: string, uri: string): Declaration[] | undefined {
   if (prefix !== '' && uri === '') throw new Error(`prefix ${prefix} is bound to no namespace`);
   // No default namespace is the same as xmlns="": that is rendered only to undo a rendered default.
-  if ((context.rendered.get(prefix) ?? '') === uri) return;
-  for (const [declared] of declarations) if (declared === prefix) return;
+  if ((context.rendered.get(prefix) ?? '') === uri) return declarations;
+  if (declarations === undefined) return [[prefix, uri]];
+  for (const [declared] of declarations) if (declared === prefix) return declarations;
   declarations.push([prefix, uri]);
+  return declarations;
 }
 
 function requireNamespace(attribute: XmlAttribute): string {
@@ -160,6 +219,8 @@ function byPrefix(a: Declaration, b: Declaration): number {
 
 /** C14N 1.0 section 2.2: by namespace URI, then local name; unqualified attributes (no URI) first. */
 function compareAttributes(a: XmlAttribute, b: XmlAttribute): number {
+  // Unqualified attributes (most): the name is the local name.
+  if (!a.ns && !b.ns) return compareCodePoints(a.name, b.name);
   return compareCodePoints(a.ns ?? '', b.ns ?? '') || compareCodePoints(localNameOf(a.name), localNameOf(b.name));
 }
 
@@ -193,6 +254,9 @@ function compareCodePoints(a: string, b: string): number {
 // verifier can parse. Builders that must accept such values clean them up before they get here.
 const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
+// One test for everything either escape or the character check would act on: most values have none.
+const NEEDS_WORK = /[&<>"\t\n\r\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 function checkCharacters(value: string): void {
   // Most values have no control character and no surrogate at all: one quick test, then the exact one.
   if (!MAYBE_NOT_XML_CHAR.test(value)) return;
@@ -211,12 +275,14 @@ function escapeCharacter(character: string): string {
 
 /** C14N 1.0 section 2.3 (text nodes): & < > and CR; quotes, TAB and LF stay. */
 export function escapeText(value: string): string {
+  if (!NEEDS_WORK.test(value)) return value;
   checkCharacters(value);
   return value.replace(TEXT_SPECIAL, escapeCharacter);
 }
 
 /** C14N 1.0 section 2.3 (attribute nodes): & < " TAB LF CR; > stays. */
 export function escapeAttribute(value: string): string {
+  if (!NEEDS_WORK.test(value)) return value;
   checkCharacters(value);
   return value.replace(ATTRIBUTE_SPECIAL, escapeCharacter);
 }

@@ -2,7 +2,7 @@
 // nodes, digested and signed over the exact canonical bytes that are emitted (no parse, no second
 // serialization). Incoming signatures are verified elsewhere (verifyXmlSignature, by xml-crypto).
 import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto';
-import { canonicalize, element, type XmlElement, type XmlNode } from './canonical.js';
+import { canonicalize, canonicalParts, element, escapeAttribute, prefixesRenderedAbove, type CanonicalParts, type CanonicalXml, type XmlElement, type XmlNode } from './canonical.js';
 import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
 import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
 import type { XmlSigningKey } from './sign.js';
@@ -70,36 +70,54 @@ export interface SignDocumentOptions {
 }
 
 /**
- * Signs the referenced elements and returns the document: the canonical form of its root. A signed
- * element inside the root is written in its ancestors' namespace context, exactly as it was digested;
- * the conformance suite (test/unit/xml/canonical-signer.test.ts) verifies every nested shape with
- * xml-crypto and xmlsec1, so no second serialization checks it here on every signature.
+ * Signs the referenced elements and returns the document: the canonical form of its root. Each signed
+ * element is written once, digested, and its bytes (with the Signature written among them) put in the
+ * document as they are when they are exactly what writing the document would emit there; the
+ * conformance suite (test/unit/xml/canonical-signer.test.ts) verifies every nested shape with
+ * xml-crypto and xmlsec1.
  */
 export function signDocument(root: XmlElement, options: SignDocumentOptions): string {
-  let document = root;
+  let signed: SignedDocument = { root };
   for (const reference of options.references) {
-    const prepared = prepareSignature(document, reference, options);
-    document = insertSignature(prepared, options.signer.sign(prepared.signedInfoBytes, prepared.algorithm), options);
+    const prepared = prepareSignature(signed.root, reference, options);
+    signed = insertSignature(prepared, options.signer.sign(prepared.signedInfoBytes, prepared.algorithm), options);
   }
-  return canonicalize(document, { inclusivePrefixes: options.inclusivePrefixes });
+  return signed.bytes ?? canonicalize(signed.root, { inclusivePrefixes: options.inclusivePrefixes });
 }
 
 /** signDocument with each RSA operation off the event loop where the signer can (signAsync); the same bytes. */
 export async function signDocumentAsync(root: XmlElement, options: SignDocumentOptions): Promise<string> {
   const { signer } = options;
-  let document = root;
+  let signed: SignedDocument = { root };
   for (const reference of options.references) {
-    const prepared = prepareSignature(document, reference, options);
+    const prepared = prepareSignature(signed.root, reference, options);
     const value = signer.signAsync ? await signer.signAsync(prepared.signedInfoBytes, prepared.algorithm) : signer.sign(prepared.signedInfoBytes, prepared.algorithm);
-    document = insertSignature(prepared, value, options);
+    signed = insertSignature(prepared, value, options);
   }
-  return canonicalize(document, { inclusivePrefixes: options.inclusivePrefixes });
+  return signed.bytes ?? canonicalize(signed.root, { inclusivePrefixes: options.inclusivePrefixes });
+}
+
+interface SignedDocument {
+  /** The document so far: signed elements are their canonical bytes, or typed with their Signature. */
+  root: XmlElement;
+  /** The whole document's canonical bytes, when its root was the last element signed. */
+  bytes?: string | undefined;
 }
 
 interface PreparedSignature {
   path: XmlElement[];
-  reference: SignedReference;
-  signedInfo: XmlElement;
+  /** Where the Signature goes among the element's children. */
+  at: number;
+  /** The referenced element written once, as it was digested. */
+  parts: CanonicalParts;
+  /** Its bytes before and after the Signature's place. */
+  head: string;
+  tail: string;
+  /** The referenced ID and the element's digest: what a typed SignedInfo is built from. */
+  id: string;
+  digestValue: string;
+  /** SignedInfo as it is written inside the ds:Signature. */
+  signedInfo: XmlNode;
   /** The canonical SignedInfo: what the RSA operation signs. */
   signedInfoBytes: Buffer;
   algorithm: SignatureAlgorithmName;
@@ -109,27 +127,98 @@ interface PreparedSignature {
 function prepareSignature(root: XmlElement, reference: SignedReference, options: SignDocumentOptions): PreparedSignature {
   const path = pathToId(root, reference.idAttribute ?? 'ID', reference.id);
   const target = path.at(-1)!;
-  const context = { inScope: inScopeAt(path) };
+  const at = reference.position === 'end' ? target.children.length : reference.position;
+  if (!Number.isInteger(at) || at < 0 || at > target.children.length) throw new Error(`signDocument: no child position ${at} in ${target.name}`);
   // The enveloped-signature transform removes the Signature: the element before it is inserted is that.
-  const digestValue = digest(canonicalize(target, { ...context, inclusivePrefixes: options.inclusivePrefixes }), options.digestAlgorithm ?? 'sha256');
-  const signedInfo = signedInfoOf(reference.id, digestValue, options);
-  return { path, reference, signedInfo, signedInfoBytes: Buffer.from(canonicalize(signedInfo), 'utf8'), algorithm: options.signatureAlgorithm ?? 'rsa-sha256' };
+  const parts = canonicalParts(target, { inScope: inScopeAt(path), inclusivePrefixes: options.inclusivePrefixes });
+  const head = parts.open + parts.children.slice(0, at).join('');
+  const tail = parts.children.slice(at).join('') + parts.close;
+  const digestValue = createHash(HASHES[options.digestAlgorithm ?? 'sha256']).update(head + tail, 'utf8').digest('base64');
+  const { apex, inSignature } = signedInfoForms(reference.id, digestValue, options, parts);
+  return { path, at, parts, head, tail, id: reference.id, digestValue, signedInfo: inSignature, signedInfoBytes: Buffer.from(apex, 'utf8'), algorithm: options.signatureAlgorithm ?? 'rsa-sha256' };
 }
 
-/** The new root: a copy with the referenced element signed (its ds:Signature inserted). */
-function insertSignature(prepared: PreparedSignature, signatureValue: Buffer, options: SignDocumentOptions): XmlElement {
-  const { path, reference, signedInfo } = prepared;
+/** The document with the referenced element signed (its ds:Signature inserted); typed nodes are never mutated. */
+function insertSignature(prepared: PreparedSignature, signatureValue: Buffer, options: SignDocumentOptions): SignedDocument {
+  const { path, at, parts } = prepared;
   const target = path.at(-1)!;
-  const signature = ds('Signature', {}, [
-    signedInfo,
-    ds('SignatureValue', {}, [signatureValue.toString('base64')]),
-    ds('KeyInfo', {}, [ds('X509Data', {}, [ds('X509Certificate', {}, [options.signer.certBase64])])]),
-  ]);
+  const signature = (signedInfo: XmlNode) => ds('Signature', {}, [signedInfo, ds('SignatureValue', {}, [signatureValue.toString('base64')]), keyInfoOf(options.signer.certBase64)]);
+  const bytes = prepared.head + parts.writeChild(signature(prepared.signedInfo)) + prepared.tail;
+  if (path.length === 1) return { root: withChildAt(target, at, signature(prepared.signedInfo)), bytes };
+  // Nested: the bytes stand for the element unless an ancestor renders a prefix they declare, or a
+  // default namespace. ds and ec count as declared: the Signature's templates declare them unrecorded.
+  const above = prefixesRenderedAbove(path, { inclusivePrefixes: options.inclusivePrefixes });
+  const standAlone = ![...above].some((prefix) => prefix === '' || prefix === 'ds' || prefix === 'ec' || parts.renderedPrefixes.has(prefix));
+  if (standAlone) return { root: replaceAlong(path, { canonical: bytes }) };
+  // Written whole with the document: typed, so that the writer renders each declaration where it belongs.
+  return { root: replaceAlong(path, withChildAt(target, at, signature(signedInfoOf(prepared.id, prepared.digestValue, options)))) };
+}
+
+const KEY_INFOS = new Map<string, CanonicalXml>();
+
+/**
+ * ds:KeyInfo with the signing certificate, written once per certificate: as a child of the ds:Signature
+ * it is always the same bytes, since the Signature renders ds and every inclusive prefix in scope.
+ */
+function keyInfoOf(certBase64: string): CanonicalXml {
+  let keyInfo = KEY_INFOS.get(certBase64);
+  if (keyInfo === undefined) {
+    const typed = ds('KeyInfo', {}, [ds('X509Data', {}, [ds('X509Certificate', {}, [certBase64])])]);
+    keyInfo = { canonical: canonicalParts(ds('Signature', {}, [typed])).children[0]! };
+    if (KEY_INFOS.size >= 32) KEY_INFOS.clear();
+    KEY_INFOS.set(certBase64, keyInfo);
+  }
+  return keyInfo;
+}
+
+function withChildAt(target: XmlElement, at: number, child: XmlNode): XmlElement {
   const children = [...target.children];
-  const at = reference.position === 'end' ? children.length : reference.position;
-  if (!Number.isInteger(at) || at < 0 || at > children.length) throw new Error(`signDocument: no child position ${at} in ${target.name}`);
-  children.splice(at, 0, signature);
-  return replaceAlong(path, { ...target, children });
+  children.splice(at, 0, child);
+  return { ...target, children };
+}
+
+/** SignedInfo's canonical form (what is signed) and its node inside the ds:Signature. */
+function signedInfoForms(id: string, digestValue: string, options: SignDocumentOptions, parts: CanonicalParts): { apex: string; inSignature: XmlNode } {
+  // An output ancestor that renders ec would take its declaration off ec:InclusiveNamespaces: typed, then.
+  if (parts.renderedForChildren.has('ec')) {
+    const typed = signedInfoOf(id, digestValue, options);
+    return { apex: canonicalize(typed), inSignature: typed };
+  }
+  const template = signedInfoTemplate(options);
+  const filled = (pieces: readonly string[]) => pieces[0] + escapeAttribute(id) + pieces[1] + digestValue + pieces[2];
+  return { apex: filled(template.apex), inSignature: { canonical: filled(template.inSignature) } };
+}
+
+interface SignedInfoTemplate {
+  /** The canonical SignedInfo cut around the reference's ID and the digest value. */
+  apex: readonly string[];
+  /** The same, written as a child of ds:Signature (which renders ds and every inclusive prefix in scope). */
+  inSignature: readonly string[];
+}
+
+const SIGNED_INFO_TEMPLATES = new Map<string, SignedInfoTemplate>();
+const ID_MARK = 'fedmetaReferenceIdMark';
+const DIGEST_MARK = 'fedmetaDigestValueMark';
+
+/**
+ * SignedInfo differs between signatures only in the reference's ID and the digest: it is written by
+ * the canonical writer once per choice of algorithms and prefixes, with marks where those go.
+ */
+function signedInfoTemplate(options: SignDocumentOptions): SignedInfoTemplate {
+  const key = `${options.signatureAlgorithm ?? 'rsa-sha256'} ${options.digestAlgorithm ?? 'sha256'} ${(options.inclusivePrefixes ?? []).join(' ')}`;
+  let template = SIGNED_INFO_TEMPLATES.get(key);
+  if (template === undefined) {
+    const marked = signedInfoOf(ID_MARK, DIGEST_MARK, options);
+    const cut = (bytes: string) => {
+      const [before, rest, ...extraId] = bytes.split(ID_MARK);
+      const [between, after, ...extraDigest] = (rest ?? '').split(DIGEST_MARK);
+      if (extraId.length > 0 || extraDigest.length > 0 || after === undefined) throw new Error('signedInfoTemplate: the marks must occur once each');
+      return [before!, between!, after];
+    };
+    template = { apex: cut(canonicalize(marked)), inSignature: cut(canonicalParts(ds('Signature', {}, [marked])).children[0]!) };
+    SIGNED_INFO_TEMPLATES.set(key, template);
+  }
+  return template;
 }
 
 function signedInfoOf(id: string, digestValue: string, options: SignDocumentOptions): XmlElement {
@@ -151,10 +240,6 @@ function signedInfoOf(id: string, digestValue: string, options: SignDocumentOpti
 
 function ds(localName: string, attributes: Record<string, string>, children: XmlNode[] = []): XmlElement {
   return element(NS.ds, `ds:${localName}`, attributes, children);
-}
-
-function digest(canonical: string, algorithm: DigestAlgorithmName): string {
-  return createHash(HASHES[algorithm]).update(canonical, 'utf8').digest('base64');
 }
 
 /** The elements from the root down to the one element whose `idAttribute` is `id` (exactly one must be). */
@@ -181,12 +266,13 @@ function inScopeAt(path: readonly XmlElement[]): ReadonlyMap<string, string> {
 }
 
 /** A copy of the root with the last element of `path` replaced (typed nodes are never mutated). */
-function replaceAlong(path: readonly XmlElement[], replacement: XmlElement): XmlElement {
+function replaceAlong(path: readonly XmlElement[], replacement: XmlNode): XmlElement {
   let node = replacement;
   for (let i = path.length - 2; i >= 0; i--) {
     const parent = path[i]!;
     const old = path[i + 1]!;
-    node = { ...parent, children: parent.children.map((child) => (child === old ? node : child)) };
+    const replaced = node;
+    node = { ...parent, children: parent.children.map((child) => (child === old ? replaced : child)) };
   }
-  return node;
+  return node as XmlElement;
 }

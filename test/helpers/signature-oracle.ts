@@ -18,6 +18,12 @@ export interface ExpectedSignature {
   idAttribute?: string;
   /** What xmlsec1 is given (it verifies the first signature it meets): the document unless told. */
   forXmlsec?: (xml: string) => string;
+  /**
+   * The element or an ancestor renders a namespace that the element's (or its Signature's) canonical
+   * form declares: the document carries them without that declaration, so their apex bytes are not in
+   * the output as such (the digest and the verifiers are checked all the same).
+   */
+  declaredAbove?: boolean;
 }
 
 const HASHES: Record<string, string> = { [`${NS.ds}sha1`]: 'sha1', 'http://www.w3.org/2001/04/xmlenc#sha256': 'sha256' };
@@ -61,11 +67,11 @@ export function checkSignature(xml: string, expected: ExpectedSignature, key: Si
   const prefixes = prefixList ? prefixList.split(' ') : [];
 
   const emitted = oracleCanonical(signed, prefixes);
-  expect(xml.includes(emitted), 'the signed element as xml-crypto canonicalizes it is in the output byte for byte').to.equal(true);
+  if (!expected.declaredAbove) expect(xml.includes(emitted), 'the signed element as xml-crypto canonicalizes it is in the output byte for byte').to.equal(true);
   const withoutSignature = signed.cloneNode(true) as Element;
   withoutSignature.removeChild(own(withoutSignature, 'Signature'));
   const digested = oracleCanonical(withoutSignature, prefixes);
-  expect(emitted.replace(oracleCanonical(signature), ''), 'the emitted bytes minus the Signature are the digested bytes').to.equal(digested);
+  if (!expected.declaredAbove) expect(emitted.replace(oracleCanonical(signature), ''), 'the emitted bytes minus the Signature are the digested bytes').to.equal(digested);
   const digestMethod = reference.getElementsByTagNameNS(NS.ds, 'DigestMethod')[0]!.getAttribute('Algorithm')!;
   const digestValue = reference.getElementsByTagNameNS(NS.ds, 'DigestValue')[0]!.textContent;
   expect(createHash(HASHES[digestMethod]!).update(digested, 'utf8').digest('base64')).to.equal(digestValue);

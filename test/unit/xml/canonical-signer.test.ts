@@ -16,6 +16,7 @@ import { federationMetadataElement, signFederationMetadata } from '../../../src/
 import { saml11AssertionElement, signSaml11Assertion } from '../../../src/wsfed/saml11-assertion.js';
 import { WSFED_NS } from '../../../src/wsfed/namespaces.js';
 import { buildSignedWresult, type WsfedApp } from '../../../src/wsfed/signin.js';
+import { element, type XmlElement } from '../../../src/xml/canonical.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
 import { signDocument, signerOf } from '../../../src/xml/signer.js';
@@ -86,7 +87,27 @@ function wresult(key: SigningKey, value: string, tokenFormat: 'saml11' | 'saml20
   return buildSignedWresult({ entityId: IDP, app: wsfedApp(tokenFormat, now), wreply: 'https://rp.test/', profile: profileOf(user), session, key, now, ids: randomIds }).wresult;
 }
 
+/**
+ * An assertion signed inside a signed element of another vocabulary: the signer writes a signed element
+ * once and puts those bytes in the document, except where an ancestor renders a namespace they declare
+ * (saml here, a default namespace, or ec, which SignedInfo declares); then the document is written whole.
+ */
+function wrappedAssertion(key: SigningKey, value: string, now: Date, ns: string, qualifiedName: string, declaredAbove: { wrapper: boolean; assertion: boolean }): Shape {
+  const response = responseElement(responseInput(value, now));
+  const assertion = response.children.at(-1) as XmlElement;
+  const wrapper = element(ns, qualifiedName, { ID: randomIds.samlId() }, [assertion]);
+  const references = [{ id: idOf(assertion), position: 1 }, { id: idOf(wrapper), position: 0 }];
+  const xml = signDocument(wrapper, { signer: signerOf(key), references, inclusivePrefixes: ASSERTION_PREFIXES, ...SHA256 });
+  const step: Step = [ns, qualifiedName.split(':').at(-1)!];
+  const signatures = [{ ...plain([step]), declaredAbove: declaredAbove.wrapper }, { ...assertionIn([step]), declaredAbove: declaredAbove.assertion }];
+  return { xml, signatures, rootPrefixes: ASSERTION_PREFIXES };
+}
+
 const SHAPES: Record<string, (key: SigningKey, value: string, now: Date) => Shape> = {
+  'assertion signed inside a signed element of another namespace (its bytes reused)': (key, value, now) => wrappedAssertion(key, value, now, 'urn:test:wrapper', 'w:Wrapper', { wrapper: false, assertion: false }),
+  'assertion signed inside a signed element that renders saml (written whole)': (key, value, now) => wrappedAssertion(key, value, now, NS.saml, 'saml:Advice', { wrapper: false, assertion: true }),
+  'assertion signed inside a signed element with a default namespace (written whole)': (key, value, now) => wrappedAssertion(key, value, now, 'urn:test:wrapper', 'Wrapper', { wrapper: false, assertion: false }),
+  'assertion signed inside a signed element that renders ec (SignedInfo written typed)': (key, value, now) => wrappedAssertion(key, value, now, NS.excC14n, 'ec:Wrapper', { wrapper: true, assertion: true }),
   'SAML 2.0 Response, assertion signed': (key, value, now) => ({
     xml: signResponse(responseElement(responseInput(value, now)), { key, signResponse: false, signatureAlgorithm: 'rsa-sha256', digestAlgorithm: 'sha256' }),
     signatures: [{ element: [RESPONSE, ASSERTION] }],
