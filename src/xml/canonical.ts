@@ -80,7 +80,8 @@ export interface CanonicalParts {
 
 export function canonicalParts(root: XmlElement, options: CanonicalOptions = {}): CanonicalParts {
   const context = rootContext(options);
-  const { open, child } = startTag(root, context);
+  const open = startTag(root, context);
+  const child = childContext;
   const children = root.children.map((item) => writeChild(item, child));
   return { open, children, close: `</${root.name}>`, writeChild: (node) => write(node, child), renderedPrefixes: context.renders, renderedForChildren: child.rendered };
 }
@@ -92,14 +93,17 @@ export function canonicalParts(root: XmlElement, options: CanonicalOptions = {})
  */
 export function prefixesRenderedAbove(path: readonly XmlElement[], options: CanonicalOptions = {}): ReadonlySet<string> {
   let context = rootContext(options);
-  for (const ancestor of path.slice(0, -1)) context = startTag(ancestor, context).child;
+  for (const ancestor of path.slice(0, -1)) {
+    startTag(ancestor, context);
+    context = childContext;
+  }
   return new Set(context.rendered.keys());
 }
 
 function rootContext(options: CanonicalOptions): Context {
   const prefixes = options.inclusivePrefixes ?? [];
   const inclusive = new Set(prefixes.length === 0 ? [] : prefixes.map((p) => (p === '#default' ? '' : p)));
-  return { rendered: new Map(), inScope: options.inScope ?? new Map(), inclusive, renders: new Set() };
+  return newContext(new Map(), options.inScope ?? new Map(), { inclusive, renders: new Set() });
 }
 
 interface Context {
@@ -110,11 +114,13 @@ interface Context {
   inclusive: ReadonlySet<string>;
   /** Every prefix declared so far in this write (shared by the whole write). */
   renders: Set<string>;
+  /** Every inclusive prefix in scope is rendered with its in-scope namespace. */
+  settled: boolean;
 }
 
 function write(node: XmlElement, context: Context): string {
-  const { open, child } = startTag(node, context);
-  let out = open;
+  let out = startTag(node, context);
+  const child = childContext;
   for (const item of node.children) out += writeChild(item, child);
   return `${out}</${node.name}>`;
 }
@@ -123,28 +129,61 @@ function writeChild(item: XmlNode, context: Context): string {
   return typeof item === 'string' ? escapeText(item) : 'canonical' in item ? item.canonical : write(item, context);
 }
 
-/** The element's start tag and the context its children are written in. */
-function startTag(node: XmlElement, context: Context): { open: string; child: Context } {
+/** The context the children of the element whose start tag was written last are written in (set by startTag). */
+let childContext: Context;
+
+/** The element's start tag; leaves the context its children are written in in childContext. */
+function startTag(node: XmlElement, context: Context): string {
   const prefix = prefixOf(node.name);
+  if (rendersNothing(node, prefix, context)) {
+    childContext = context;
+    return attributesOf(node, `<${node.name}`);
+  }
   const inScope = context.inclusive.size === 0 ? context.inScope : scopeOf(node, prefix, context);
   const declarations = namespacesToRender(node, prefix, context, inScope);
   let rendered = context.rendered;
   let open = `<${node.name}`;
   if (declarations !== undefined) {
     const next = new Map(rendered);
-    for (const [prefix, uri] of declarations.length > 1 ? declarations.sort(byPrefix) : declarations) {
-      next.set(prefix, uri);
-      context.renders.add(prefix);
-      open += ` ${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}="${escapeAttribute(uri)}"`;
+    for (const [declared, uri] of declarations.length > 1 ? declarations.sort(byPrefix) : declarations) {
+      next.set(declared, uri);
+      context.renders.add(declared);
+      open += ` ${declared === '' ? 'xmlns' : `xmlns:${declared}`}="${escapeAttribute(uri)}"`;
     }
     rendered = next;
   }
+  childContext = rendered === context.rendered && inScope === context.inScope ? context : newContext(rendered, inScope, context);
+  return attributesOf(node, open);
+}
+
+function attributesOf(node: XmlElement, open: string): string {
   const attributes = node.attributes;
   for (const attribute of attributes.length < 2 ? attributes : sortAttributes(attributes, node.name)) {
     open += ` ${attribute.name}="${escapeAttribute(attribute.value)}"`;
   }
-  const child = rendered === context.rendered && inScope === context.inScope ? context : { rendered, inScope, inclusive: context.inclusive, renders: context.renders };
-  return { open: `${open}>`, child };
+  return `${open}>`;
+}
+
+/**
+ * Most elements: no declarations of their own, their prefix already rendered with their namespace,
+ * only unqualified attributes, every inclusive prefix in scope already rendered. They render no
+ * namespace and change no scope (what the full rules below would conclude, found sooner).
+ */
+function rendersNothing(node: XmlElement, prefix: string, context: Context): boolean {
+  if (!context.settled || node.declarations !== undefined || (prefix !== '' && node.ns === '')) return false;
+  if ((context.rendered.get(prefix) ?? '') !== node.ns) return false;
+  if (context.inclusive.has(prefix) && context.inScope.get(prefix) !== node.ns) return false;
+  for (const attribute of node.attributes) if (attribute.ns || attribute.name.includes(':')) return false;
+  return true;
+}
+
+function newContext(rendered: ReadonlyMap<string, string>, inScope: ReadonlyMap<string, string>, parent: Pick<Context, 'inclusive' | 'renders'>): Context {
+  let settled = true;
+  for (const prefix of parent.inclusive) {
+    const uri = inScope.get(prefix);
+    if (uri !== undefined && (rendered.get(prefix) ?? '') !== uri) settled = false;
+  }
+  return { rendered, inScope, inclusive: parent.inclusive, renders: parent.renders, settled };
 }
 
 function prefixOf(qualifiedName: string): string {

@@ -133,7 +133,8 @@ function prepareSignature(root: XmlElement, reference: SignedReference, options:
   const parts = canonicalParts(target, { inScope: inScopeAt(path), inclusivePrefixes: options.inclusivePrefixes });
   const head = parts.open + parts.children.slice(0, at).join('');
   const tail = parts.children.slice(at).join('') + parts.close;
-  const digestValue = createHash(HASHES[options.digestAlgorithm ?? 'sha256']).update(head + tail, 'utf8').digest('base64');
+  // Two updates, not one over head + tail: each flattens its string once, and the output reuses them.
+  const digestValue = createHash(HASHES[options.digestAlgorithm ?? 'sha256']).update(head, 'utf8').update(tail, 'utf8').digest('base64');
   const { apex, inSignature } = signedInfoForms(reference.id, digestValue, options, parts);
   return { path, at, parts, head, tail, id: reference.id, digestValue, signedInfo: inSignature, signedInfoBytes: Buffer.from(apex, 'utf8'), algorithm: options.signatureAlgorithm ?? 'rsa-sha256' };
 }
