@@ -2,9 +2,12 @@
 // readable lines through pino-pretty when stdout is a terminal. Writes are synchronous, so the last
 // lines before an exit are never lost.
 import { pino, destination, stdTimeFunctions, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+import { lazyRequire } from '../lazy-require.js';
 import type { Logger } from './logger.js';
 import type { LogSettings } from '../config-observability.js';
+
+const pretty = lazyRequire<typeof PinoPretty>('pino-pretty');
 
 /**
  * Names whose values are secrets wherever they appear in a line's fields: replaced by "[redacted]".
@@ -15,7 +18,7 @@ const REDACTED_PATHS = ['password', 'client_secret', 'clientSecret', 'secret', '
 
 function destinationFor(settings: LogSettings): DestinationStream {
   if (settings.file) return destination({ dest: settings.file, append: true, mkdir: true, sync: true });
-  if (process.stdout.isTTY) return pretty({ destination: 1, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  if (process.stdout.isTTY) return pretty()({ destination: 1, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
   return destination({ fd: 1, sync: true });
 }
 

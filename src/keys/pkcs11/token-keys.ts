@@ -4,17 +4,19 @@
 // public key object, a session object, is discarded. Signing is C_Sign with CKM_SHA256_RSA_PKCS (or
 // CKM_SHA1_RSA_PKCS for the applications that ask for SHA-1): the token hashes and pads.
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import pkcs11js from 'pkcs11js';
+import { lazyRequire } from '../../lazy-require.js';
 import { calculateJwkThumbprint } from 'jose';
 import { keyUnavailable } from '../../errors.js';
 import { isPkcs11Error, type Handle, type TokenSession } from './token-session.js';
 
+const pkcs11js = lazyRequire<typeof import('pkcs11js')>('pkcs11js');
+
 export type TokenSignatureAlgorithm = 'rsa-sha256' | 'rsa-sha1';
 
-const MECHANISMS: Record<TokenSignatureAlgorithm, number> = { 'rsa-sha256': pkcs11js.CKM_SHA256_RSA_PKCS, 'rsa-sha1': pkcs11js.CKM_SHA1_RSA_PKCS };
+const MECHANISMS: Record<TokenSignatureAlgorithm, number> = { 'rsa-sha256': pkcs11js().CKM_SHA256_RSA_PKCS, 'rsa-sha1': pkcs11js().CKM_SHA1_RSA_PKCS };
 /** Room for a signature of the largest key size (4096 bits); C_Sign returns the used part. */
 const SIGNATURE_BUFFER_BYTES = 512;
-const STALE_HANDLE = new Set([pkcs11js.CKR_OBJECT_HANDLE_INVALID, pkcs11js.CKR_KEY_HANDLE_INVALID]);
+const STALE_HANDLE = new Set([pkcs11js().CKR_OBJECT_HANDLE_INVALID, pkcs11js().CKR_KEY_HANDLE_INVALID]);
 
 export interface TokenKeyPair {
   kid: string;
@@ -29,40 +31,40 @@ export async function generateTokenKeyPair(token: TokenSession, modulusLength: n
   const pair = await token.run((session) =>
     module.C_GenerateKeyPairAsync(
       session,
-      { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
+      { mechanism: pkcs11js().CKM_RSA_PKCS_KEY_PAIR_GEN },
       [
-        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
-        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA },
-        { type: pkcs11js.CKA_TOKEN, value: false },
-        { type: pkcs11js.CKA_VERIFY, value: true },
-        { type: pkcs11js.CKA_MODULUS_BITS, value: modulusLength },
-        { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
-        { type: pkcs11js.CKA_LABEL, value: pendingLabel },
+        { type: pkcs11js().CKA_CLASS, value: pkcs11js().CKO_PUBLIC_KEY },
+        { type: pkcs11js().CKA_KEY_TYPE, value: pkcs11js().CKK_RSA },
+        { type: pkcs11js().CKA_TOKEN, value: false },
+        { type: pkcs11js().CKA_VERIFY, value: true },
+        { type: pkcs11js().CKA_MODULUS_BITS, value: modulusLength },
+        { type: pkcs11js().CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+        { type: pkcs11js().CKA_LABEL, value: pendingLabel },
       ],
       [
-        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA },
-        { type: pkcs11js.CKA_TOKEN, value: true },
-        { type: pkcs11js.CKA_PRIVATE, value: true },
-        { type: pkcs11js.CKA_SENSITIVE, value: true },
-        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-        { type: pkcs11js.CKA_SIGN, value: true },
-        { type: pkcs11js.CKA_DECRYPT, value: false },
-        { type: pkcs11js.CKA_UNWRAP, value: false },
-        { type: pkcs11js.CKA_LABEL, value: pendingLabel },
-        { type: pkcs11js.CKA_ID, value: pendingId },
+        { type: pkcs11js().CKA_CLASS, value: pkcs11js().CKO_PRIVATE_KEY },
+        { type: pkcs11js().CKA_KEY_TYPE, value: pkcs11js().CKK_RSA },
+        { type: pkcs11js().CKA_TOKEN, value: true },
+        { type: pkcs11js().CKA_PRIVATE, value: true },
+        { type: pkcs11js().CKA_SENSITIVE, value: true },
+        { type: pkcs11js().CKA_EXTRACTABLE, value: false },
+        { type: pkcs11js().CKA_SIGN, value: true },
+        { type: pkcs11js().CKA_DECRYPT, value: false },
+        { type: pkcs11js().CKA_UNWRAP, value: false },
+        { type: pkcs11js().CKA_LABEL, value: pendingLabel },
+        { type: pkcs11js().CKA_ID, value: pendingId },
       ],
     ),
   );
   return token.run((session) => {
     try {
-      const [modulus, exponent] = module.C_GetAttributeValue(session, pair.publicKey, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
+      const [modulus, exponent] = module.C_GetAttributeValue(session, pair.publicKey, [{ type: pkcs11js().CKA_MODULUS }, { type: pkcs11js().CKA_PUBLIC_EXPONENT }]);
       const jwk = { kty: 'RSA', n: (modulus!.value as Buffer).toString('base64url'), e: (exponent!.value as Buffer).toString('base64url') };
       const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
       return calculateJwkThumbprint(jwk, 'sha256').then((kid) => {
         module.C_SetAttributeValue(session, pair.privateKey, [
-          { type: pkcs11js.CKA_LABEL, value: kid },
-          { type: pkcs11js.CKA_ID, value: Buffer.from(kid, 'utf8') },
+          { type: pkcs11js().CKA_LABEL, value: kid },
+          { type: pkcs11js().CKA_ID, value: Buffer.from(kid, 'utf8') },
         ]);
         return { kid, publicKey };
       });
@@ -76,8 +78,8 @@ export async function generateTokenKeyPair(token: TokenSession, modulusLength: n
 export function findTokenKey(token: TokenSession, kid: string): Handle | undefined {
   return token.run((session) => {
     token.module.C_FindObjectsInit(session, [
-      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-      { type: pkcs11js.CKA_ID, value: Buffer.from(kid, 'utf8') },
+      { type: pkcs11js().CKA_CLASS, value: pkcs11js().CKO_PRIVATE_KEY },
+      { type: pkcs11js().CKA_ID, value: Buffer.from(kid, 'utf8') },
     ]);
     try {
       return token.module.C_FindObjects(session, 1)[0];

@@ -2,11 +2,13 @@
 // shared by every server in it and finalized when the last one closes), the slot found by the token's
 // label, and a small pool of sessions logged in once (a login holds for every session of the process).
 // A session or device error closes the pool, opens it again and retries the operation once.
-import pkcs11js from 'pkcs11js';
+import type { PKCS11, Pkcs11Error } from 'pkcs11js';
+import { lazyRequire } from '../../lazy-require.js';
 import { ConfigError } from '../../config-values.js';
 
-const { PKCS11, Pkcs11Error } = pkcs11js;
-type Module = InstanceType<typeof PKCS11>;
+const pkcs11js = lazyRequire<typeof import('pkcs11js')>('pkcs11js');
+
+type Module = PKCS11;
 export type Handle = Buffer;
 
 export interface TokenSettings {
@@ -24,12 +26,12 @@ export interface TokenSettings {
 /** Errors after which the session (or the whole connection) is gone: re-open and retry once. */
 const RECONNECT = new Set(
   ['CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_DEVICE_ERROR', 'CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_USER_NOT_LOGGED_IN', 'CKR_CRYPTOKI_NOT_INITIALIZED'].map(
-    (name) => (pkcs11js as unknown as Record<string, number>)[name]!,
+    (name) => (pkcs11js() as unknown as Record<string, number>)[name]!,
   ),
 );
 
-export const isPkcs11Error = (error: unknown, code?: number): error is InstanceType<typeof Pkcs11Error> =>
-  error instanceof Pkcs11Error && (code === undefined || error.code === code);
+export const isPkcs11Error = (error: unknown, code?: number): error is Pkcs11Error =>
+  error instanceof pkcs11js().Pkcs11Error && (code === undefined || error.code === code);
 
 // PKCS#11 allows one C_Initialize per process: every server in this process shares the loaded module.
 const loaded = new Map<string, { module: Module; users: number }>();
@@ -40,12 +42,12 @@ function acquireModule(path: string): Module {
     entry.users += 1;
     return entry.module;
   }
-  const module = new PKCS11();
+  const module = new (pkcs11js().PKCS11)();
   try {
     module.load(path);
     // Key pairs are generated on a worker thread (C_GenerateKeyPairAsync) while the main thread signs:
     // the library must lock (with NULL arguments SoftHSM, for one, turns its mutexes off).
-    module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    module.C_Initialize({ flags: pkcs11js().CKF_OS_LOCKING_OK });
   } catch (error) {
     throw new ConfigError('FEDMETA_PKCS11_MODULE', `${path} does not load as a PKCS#11 library (${(error as Error).message.split('\n')[0]})`);
   }
@@ -96,18 +98,18 @@ export class TokenSession {
 
   private open(): void {
     this.slot = this.findSlot();
-    const flags = pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION;
+    const flags = pkcs11js().CKF_SERIAL_SESSION | pkcs11js().CKF_RW_SESSION;
     const sessions = Array.from({ length: this.settings.sessions ?? 2 }, () => this.module.C_OpenSession(this.slot!, flags));
     this.opened.push(...sessions);
     try {
-      this.module.C_Login(sessions[0]!, pkcs11js.CKU_USER, this.settings.pin);
+      this.module.C_Login(sessions[0]!, pkcs11js().CKU_USER, this.settings.pin);
     } catch (error) {
       // Another pool of this process is logged in (PKCS#11 logins are per process): so is this one. Only
       // tests run several servers in one process; `fedmeta serve` has one pool, whose login checks the PIN.
-      if (isPkcs11Error(error, pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) return void (this.idle = sessions);
+      if (isPkcs11Error(error, pkcs11js().CKR_USER_ALREADY_LOGGED_IN)) return void (this.idle = sessions);
       this.closeOpened();
-      if (isPkcs11Error(error, pkcs11js.CKR_PIN_INCORRECT)) throw new ConfigError(this.settings.pinVariable, `is not the user PIN of token "${this.settings.token}"`);
-      if (isPkcs11Error(error, pkcs11js.CKR_PIN_LOCKED)) throw new ConfigError(this.settings.pinVariable, `the user PIN of token "${this.settings.token}" is locked`);
+      if (isPkcs11Error(error, pkcs11js().CKR_PIN_INCORRECT)) throw new ConfigError(this.settings.pinVariable, `is not the user PIN of token "${this.settings.token}"`);
+      if (isPkcs11Error(error, pkcs11js().CKR_PIN_LOCKED)) throw new ConfigError(this.settings.pinVariable, `the user PIN of token "${this.settings.token}" is locked`);
       throw error;
     }
     this.idle = sessions;
@@ -167,7 +169,7 @@ export class TokenSession {
 
   /** All pooled sessions are busy (async operations): one more, kept in the pool afterwards. */
   private extraSession(): Handle {
-    const session = this.module.C_OpenSession(this.slot!, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    const session = this.module.C_OpenSession(this.slot!, pkcs11js().CKF_SERIAL_SESSION | pkcs11js().CKF_RW_SESSION);
     this.opened.push(session);
     return session;
   }
