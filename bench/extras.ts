@@ -14,12 +14,12 @@ import { openPostgresStore } from '../src/store/postgres/index.js';
 import { freePort, startTestServer } from '../test/helpers/server.js';
 import { runCli } from '../test/helpers/cli.js';
 import { until } from '../test/helpers/wait.js';
-import { opsPerSecond } from './in-process.js';
+import { interleavedRates } from './in-process.js';
 
 type Work = [name: string, run: () => unknown];
 
 async function compare(goal: string, ours: Work, baseline: Work, seconds: number): Promise<void> {
-  const [oursRate, baselineRate] = [await opsPerSecond(ours[1], seconds), await opsPerSecond(baseline[1], seconds)];
+  const [oursRate, baselineRate] = (await interleavedRates([ours[1], baseline[1]], seconds)) as [number, number];
   console.log(`${goal}\n  ours:     ${ours[0]}: ${oursRate.toFixed(0)} ops/s\n  baseline: ${baseline[0]}: ${baselineRate.toFixed(0)} ops/s\n  ratio:    ${(oursRate / baselineRate).toFixed(2)}x\n`);
 }
 

@@ -9,15 +9,34 @@ import { peers, type Peer } from './peers.js';
 
 /** Operations per second of `run`, for `seconds` after a short warm-up. */
 export async function opsPerSecond(run: () => unknown, seconds: number): Promise<number> {
-  for (let i = 0; i < 20; i++) await run();
-  let ops = 0;
-  const start = process.hrtime.bigint();
-  const end = start + BigInt(Math.round(seconds * 1e9));
-  while (process.hrtime.bigint() < end) {
-    await run();
-    ops++;
+  return (await interleavedRates([run], seconds))[0]!;
+}
+
+/**
+ * Operations per second of each of `runs`, measured in turns of `sliceMs` (the order rotating each
+ * turn) for `seconds` each in all: a noisy machine's slow and fast moments fall on every side of a
+ * ratio alike, which measuring one side after the other does not give.
+ */
+export async function interleavedRates(runs: ReadonlyArray<() => unknown>, seconds: number, sliceMs = 50): Promise<number[]> {
+  for (const run of runs) for (let i = 0; i < 20; i++) await run();
+  const ops = runs.map(() => 0);
+  const nanoseconds = runs.map(() => 0);
+  const turns = Math.max(1, Math.round((seconds * 1000) / sliceMs));
+  for (let turn = 0; turn < turns; turn++) {
+    for (let k = 0; k < runs.length; k++) {
+      const i = (turn + k) % runs.length;
+      const start = process.hrtime.bigint();
+      const end = start + BigInt(sliceMs * 1e6);
+      let now = start;
+      do {
+        await runs[i]!();
+        ops[i]!++;
+        now = process.hrtime.bigint();
+      } while (now < end);
+      nanoseconds[i]! += Number(now - start);
+    }
   }
-  return ops / (Number(process.hrtime.bigint() - start) / 1e9);
+  return ops.map((count, i) => count / (nanoseconds[i]! / 1e9));
 }
 
 export interface InProcessWork {

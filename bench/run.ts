@@ -4,7 +4,7 @@
 // in-process signing rows only; --extras: also bench/extras.ts. Installs nothing: without wrk or nginx their rows are skipped.
 import { NS } from '../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../src/xml/sign.js';
-import { inProcessWork, opsPerSecond } from './in-process.js';
+import { inProcessWork, interleavedRates } from './in-process.js';
 import { startHttpLoad, type HttpResults, type HttpRowName } from './http-load.js';
 import { parseOptions } from './options.js';
 import { extras } from './extras.js';
@@ -28,7 +28,8 @@ const inProcess: Record<string, number[]> = {};
 const inProcessRows: [string, () => unknown][] = [['rsa', work.rsa], ['build+sign', work.buildAndSign], ['sign-prebuilt', work.signPrebuilt], ...(options.signOnly ? [] : work.peers)];
 try {
   for (let round = 0; round < options.rounds; round++) {
-    for (const [name, run] of inProcessRows) (inProcess[name] ??= []).push(await opsPerSecond(run, options.inProcessSeconds));
+    const rates = await interleavedRates(inProcessRows.map(([, run]) => run), options.inProcessSeconds);
+    inProcessRows.forEach(([name], i) => (inProcess[name] ??= []).push(rates[i]!));
     await load?.round();
   }
 } catch (error) {

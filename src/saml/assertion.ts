@@ -2,7 +2,7 @@
 // from typed input to typed XML nodes. Child order follows AssertionType: Issuer, (ds:Signature,
 // added when signed), Subject, Conditions, then the statements.
 import type { SamlpAddon } from '../clients/types.js';
-import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
+import { canonicalize, element, type XmlAttribute, type XmlElement } from '../xml/canonical.js';
 import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { signDocument, signerOf, type SignDocumentOptions, type XmlSigner } from '../xml/signer.js';
@@ -109,20 +109,16 @@ export function assertionElement(input: AssertionInput): XmlElement {
   const children = [saml('Issuer', {}, [input.issuer]), subject, conditions, authnStatement];
   // The schema requires at least one Attribute in an AttributeStatement: none, no statement.
   if (attributes.length > 0) children.push(saml('AttributeStatement', {}, attributes.map(attributeElement)));
-  return {
-    ...saml('Assertion', { ID: input.id, IssueInstant: xsDateTime(input.now), Version: '2.0' }, children),
-    // Declared here so an assertion taken out of its Response still resolves xsi:type="xs:string".
-    declarations: { xs: NS.xs, xsi: NS.xsi },
-  };
+  // Declared here so an assertion taken out of its Response still resolves xsi:type="xs:string".
+  return element(NS.saml, 'saml:Assertion', { ID: input.id, IssueInstant: xsDateTime(input.now), Version: '2.0' }, children, ASSERTION_DECLARATIONS);
 }
 
+const ASSERTION_DECLARATIONS: Readonly<Record<string, string>> = Object.freeze({ xs: NS.xs, xsi: NS.xsi });
+
+const XSI_TYPE_STRING: readonly XmlAttribute[] = [{ name: 'xsi:type', ns: NS.xsi, value: 'xs:string' }];
+
 function attributeElement([name, value]: [string, string]): XmlElement {
-  const attributeValue: XmlElement = {
-    name: 'saml:AttributeValue',
-    ns: NS.saml,
-    attributes: [{ name: 'xsi:type', ns: NS.xsi, value: 'xs:string' }],
-    children: [value],
-  };
+  const attributeValue: XmlElement = { name: 'saml:AttributeValue', ns: NS.saml, declarations: undefined, attributes: XSI_TYPE_STRING, children: [value] };
   return saml('Attribute', { Name: name, NameFormat: ATTRNAME_FORMAT_URI }, [attributeValue]);
 }
 

@@ -91,8 +91,7 @@ export function signResponseAsync(response: XmlElement, options: SignResponseOpt
 }
 
 function responseSigning(response: XmlElement, options: SignResponseOptions): SignDocumentOptions {
-  const assertion = response.children.find((child): child is XmlElement => typeof child !== 'string' && 'name' in child && child.name === 'saml:Assertion');
-  if (!assertion) throw new Error('signResponse: the Response has no Assertion');
+  const assertion = assertionIn(response);
   const references = [{ id: idOf(assertion), position: 1 }];
   if (options.signResponse) references.push({ id: idOf(response), position: 1 });
   return {
@@ -102,6 +101,11 @@ function responseSigning(response: XmlElement, options: SignResponseOptions): Si
     digestAlgorithm: options.digestAlgorithm,
     inclusivePrefixes: ASSERTION_PREFIXES,
   };
+}
+
+function assertionIn(response: XmlElement): XmlElement {
+  for (const child of response.children) if (typeof child !== 'string' && 'name' in child && child.name === 'saml:Assertion') return child;
+  throw new Error('signResponse: the Response has no Assertion');
 }
 
 /** An error Response has no assertion: the Response itself is signed. */

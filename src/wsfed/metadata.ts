@@ -68,7 +68,7 @@ export function federationMetadataElement(input: FederationMetadataInput): XmlEl
     md('SingleSignOnService', passive),
   ]);
   const root = entityDescriptor(input, [sts, application, idp]);
-  return { ...root, declarations: { ds: NS.ds, xsi: NS.xsi, fed: NS.fed, auth: WSFED_NS.auth, wsa: NS.wsa } };
+  return { name: root.name, ns: root.ns, declarations: { ds: NS.ds, xsi: NS.xsi, fed: NS.fed, auth: WSFED_NS.auth, wsa: NS.wsa }, attributes: root.attributes, children: root.children };
 }
 
 /** Enveloped rsa-sha256 signature by the current key, first in the EntityDescriptor (the one signing path). */

@@ -34,19 +34,24 @@ export interface CanonicalXml {
 /** A child: an element, character data (any string; escaped on output), or canonical bytes. */
 export type XmlNode = XmlElement | CanonicalXml | string;
 
-/** An element with unprefixed attributes (undefined values left out) and children. */
+/**
+ * An element with unprefixed attributes (undefined values left out), children and, rarely, declarations.
+ * Every element has the same five properties: one object shape for the writer to read (adding one to a
+ * spread copy instead cost V8 about 0.75 µs per element and a slow object).
+ */
 export function element(
   ns: string,
   name: string,
   attributes: Readonly<Record<string, string | undefined>> = {},
   children: readonly XmlNode[] = [],
+  declarations?: Readonly<Record<string, string>>,
 ): XmlElement {
   const list: XmlAttribute[] = [];
   for (const attribute in attributes) {
     const value = attributes[attribute];
     if (value !== undefined) list.push({ name: attribute, value });
   }
-  return { name, ns, attributes: sortAttributes(list, name), children };
+  return { name, ns, declarations, attributes: sortAttributes(list, name), children };
 }
 
 export interface CanonicalOptions {
@@ -82,7 +87,8 @@ export function canonicalParts(root: XmlElement, options: CanonicalOptions = {})
   const context = rootContext(options);
   const open = startTag(root, context);
   const child = childContext;
-  const children = root.children.map((item) => writeChild(item, child));
+  const children: string[] = [];
+  for (const item of root.children) children.push(writeChild(item, child));
   return { open, children, close: `</${root.name}>`, writeChild: (node) => write(node, child), renderedPrefixes: context.renders, renderedForChildren: child.rendered };
 }
 

@@ -2,8 +2,8 @@
 // nodes, digested and signed over the exact canonical bytes that are emitted (no parse, no second
 // serialization). Incoming signatures are verified elsewhere (verifyXmlSignature, by xml-crypto).
 import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto';
-import { canonicalize, canonicalParts, element, escapeAttribute, prefixesRenderedAbove, type CanonicalParts, type CanonicalXml, type XmlElement, type XmlNode } from './canonical.js';
-import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
+import { canonicalize, canonicalParts, prefixesRenderedAbove, type CanonicalParts, type CanonicalXml, type XmlElement, type XmlNode } from './canonical.js';
+import { ds, keyInfoOf, signatureValueOf, signedInfoForms, signedInfoOf } from './signature-parts.js';
 import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
 import type { XmlSigningKey } from './sign.js';
 
@@ -143,33 +143,30 @@ function prepareSignature(root: XmlElement, reference: SignedReference, options:
 function insertSignature(prepared: PreparedSignature, signatureValue: Buffer, options: SignDocumentOptions): SignedDocument {
   const { path, at, parts } = prepared;
   const target = path.at(-1)!;
-  const signature = (signedInfo: XmlNode) => ds('Signature', {}, [signedInfo, ds('SignatureValue', {}, [signatureValue.toString('base64')]), keyInfoOf(options.signer.certBase64)]);
-  const bytes = prepared.head + parts.writeChild(signature(prepared.signedInfo)) + prepared.tail;
-  if (path.length === 1) return { root: withChildAt(target, at, signature(prepared.signedInfo)), bytes };
-  // Nested: the bytes stand for the element unless an ancestor renders a prefix they declare, or a
-  // default namespace. ds and ec count as declared: the Signature's templates declare them unrecorded.
-  const above = prefixesRenderedAbove(path, { inclusivePrefixes: options.inclusivePrefixes });
-  const standAlone = ![...above].some((prefix) => prefix === '' || prefix === 'ds' || prefix === 'ec' || parts.renderedPrefixes.has(prefix));
-  if (standAlone) return { root: replaceAlong(path, { canonical: bytes }) };
+  const value = signatureValueOf(signatureValue);
+  const signature = signatureElement(prepared.signedInfo, value, options.signer.certBase64);
+  const bytes = prepared.head + parts.writeChild(signature) + prepared.tail;
+  if (path.length === 1) return { root: withChildAt(target, at, signature), bytes };
+  if (standsAlone(path, parts, options)) return { root: replaceAlong(path, { canonical: bytes }) };
   // Written whole with the document: typed, so that the writer renders each declaration where it belongs.
-  return { root: replaceAlong(path, withChildAt(target, at, signature(signedInfoOf(prepared.id, prepared.digestValue, options)))) };
+  const typed = signatureElement(signedInfoOf(prepared.id, prepared.digestValue, options), value, options.signer.certBase64);
+  return { root: replaceAlong(path, withChildAt(target, at, typed)) };
 }
 
-const KEY_INFOS = new Map<string, CanonicalXml>();
+function signatureElement(signedInfo: XmlNode, signatureValue: CanonicalXml, certBase64: string): XmlElement {
+  return ds('Signature', {}, [signedInfo, signatureValue, keyInfoOf(certBase64)]);
+}
 
 /**
- * ds:KeyInfo with the signing certificate, written once per certificate: as a child of the ds:Signature
- * it is always the same bytes, since the Signature renders ds and every inclusive prefix in scope.
+ * Whether a nested signed element's bytes are its bytes in the document: unless an ancestor renders
+ * a prefix they declare, or a default namespace. ds and ec count as declared: the Signature's
+ * templates declare them without the writer recording it.
  */
-function keyInfoOf(certBase64: string): CanonicalXml {
-  let keyInfo = KEY_INFOS.get(certBase64);
-  if (keyInfo === undefined) {
-    const typed = ds('KeyInfo', {}, [ds('X509Data', {}, [ds('X509Certificate', {}, [certBase64])])]);
-    keyInfo = { canonical: canonicalParts(ds('Signature', {}, [typed])).children[0]! };
-    if (KEY_INFOS.size >= 32) KEY_INFOS.clear();
-    KEY_INFOS.set(certBase64, keyInfo);
+function standsAlone(path: readonly XmlElement[], parts: CanonicalParts, options: SignDocumentOptions): boolean {
+  for (const prefix of prefixesRenderedAbove(path, { inclusivePrefixes: options.inclusivePrefixes })) {
+    if (prefix === '' || prefix === 'ds' || prefix === 'ec' || parts.renderedPrefixes.has(prefix)) return false;
   }
-  return keyInfo;
+  return true;
 }
 
 function withChildAt(target: XmlElement, at: number, child: XmlNode): XmlElement {
@@ -178,82 +175,19 @@ function withChildAt(target: XmlElement, at: number, child: XmlNode): XmlElement
   return { ...target, children };
 }
 
-/** SignedInfo's canonical form (what is signed) and its node inside the ds:Signature. */
-function signedInfoForms(id: string, digestValue: string, options: SignDocumentOptions, parts: CanonicalParts): { apex: string; inSignature: XmlNode } {
-  // An output ancestor that renders ec would take its declaration off ec:InclusiveNamespaces: typed, then.
-  if (parts.renderedForChildren.has('ec')) {
-    const typed = signedInfoOf(id, digestValue, options);
-    return { apex: canonicalize(typed), inSignature: typed };
-  }
-  const template = signedInfoTemplate(options);
-  const filled = (pieces: readonly string[]) => pieces[0] + escapeAttribute(id) + pieces[1] + digestValue + pieces[2];
-  return { apex: filled(template.apex), inSignature: { canonical: filled(template.inSignature) } };
-}
-
-interface SignedInfoTemplate {
-  /** The canonical SignedInfo cut around the reference's ID and the digest value. */
-  apex: readonly string[];
-  /** The same, written as a child of ds:Signature (which renders ds and every inclusive prefix in scope). */
-  inSignature: readonly string[];
-}
-
-const SIGNED_INFO_TEMPLATES = new Map<string, SignedInfoTemplate>();
-const ID_MARK = 'fedmetaReferenceIdMark';
-const DIGEST_MARK = 'fedmetaDigestValueMark';
-
-/**
- * SignedInfo differs between signatures only in the reference's ID and the digest: it is written by
- * the canonical writer once per choice of algorithms and prefixes, with marks where those go.
- */
-function signedInfoTemplate(options: SignDocumentOptions): SignedInfoTemplate {
-  const key = `${options.signatureAlgorithm ?? 'rsa-sha256'} ${options.digestAlgorithm ?? 'sha256'} ${(options.inclusivePrefixes ?? []).join(' ')}`;
-  let template = SIGNED_INFO_TEMPLATES.get(key);
-  if (template === undefined) {
-    const marked = signedInfoOf(ID_MARK, DIGEST_MARK, options);
-    const cut = (bytes: string) => {
-      const [before, rest, ...extraId] = bytes.split(ID_MARK);
-      const [between, after, ...extraDigest] = (rest ?? '').split(DIGEST_MARK);
-      if (extraId.length > 0 || extraDigest.length > 0 || after === undefined) throw new Error('signedInfoTemplate: the marks must occur once each');
-      return [before!, between!, after];
-    };
-    template = { apex: cut(canonicalize(marked)), inSignature: cut(canonicalParts(ds('Signature', {}, [marked])).children[0]!) };
-    SIGNED_INFO_TEMPLATES.set(key, template);
-  }
-  return template;
-}
-
-function signedInfoOf(id: string, digestValue: string, options: SignDocumentOptions): XmlElement {
-  const prefixes = options.inclusivePrefixes ?? [];
-  const excC14n = prefixes.length === 0 ? [] : [element(NS.excC14n, 'ec:InclusiveNamespaces', { PrefixList: prefixes.join(' ') })];
-  return ds('SignedInfo', {}, [
-    ds('CanonicalizationMethod', { Algorithm: ALGORITHMS.excC14n }),
-    ds('SignatureMethod', { Algorithm: SIGNATURE_ALGORITHMS[options.signatureAlgorithm ?? 'rsa-sha256'] }),
-    ds('Reference', { URI: `#${id}` }, [
-      ds('Transforms', {}, [
-        ds('Transform', { Algorithm: ALGORITHMS.envelopedSignature }),
-        ds('Transform', { Algorithm: ALGORITHMS.excC14n }, excC14n),
-      ]),
-      ds('DigestMethod', { Algorithm: DIGEST_ALGORITHMS[options.digestAlgorithm ?? 'sha256'] }),
-      ds('DigestValue', {}, [digestValue]),
-    ]),
-  ]);
-}
-
-function ds(localName: string, attributes: Record<string, string>, children: XmlNode[] = []): XmlElement {
-  return element(NS.ds, `ds:${localName}`, attributes, children);
-}
-
 /** The elements from the root down to the one element whose `idAttribute` is `id` (exactly one must be). */
 function pathToId(root: XmlElement, idAttribute: string, id: string): XmlElement[] {
   const found: XmlElement[][] = [];
-  const visit = (node: XmlElement, path: XmlElement[]) => {
-    const here = [...path, node];
-    if (node.attributes.some((a) => a.name === idAttribute && a.value === id)) found.push(here);
-    for (const child of node.children) if (typeof child !== 'string' && !('canonical' in child)) visit(child, here);
-  };
-  visit(root, []);
+  collectPaths(root, idAttribute, id, [], found);
   if (found.length !== 1) throw new Error(`signDocument: ${found.length} elements have ${idAttribute}="${id}"`);
   return found[0]!;
+}
+
+function collectPaths(node: XmlElement, idAttribute: string, id: string, path: XmlElement[], found: XmlElement[][]): void {
+  path.push(node);
+  for (const attribute of node.attributes) if (attribute.name === idAttribute && attribute.value === id) found.push([...path]);
+  for (const child of node.children) if (typeof child !== 'string' && !('canonical' in child)) collectPaths(child, idAttribute, id, path, found);
+  path.pop();
 }
 
 /** Declarations on the ancestors of the last element in `path`, nearest last (for inclusive prefixes). */
