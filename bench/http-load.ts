@@ -88,14 +88,31 @@ export async function startHttpLoad(options: BenchOptions): Promise<HttpLoad> {
   const runs: HttpResults['runs'] = {};
   /** Until the server has answered what wrk left queued: a new request waits behind all of it. */
   const settle = async () => void (await (await fetch(`${server.url}/healthz`)).arrayBuffer());
+  const measure = async (name: HttpRowName, run: Omit<WrkRun, 'seconds'>, seconds: number) => {
+    const result = await runWrk({ ...run, seconds });
+    await settle();
+    if (options.smoke) check(result.requests > 0 && result.failures === 0, `wrk ${name}: ${result.requests} answers, none failed${name === 'sp-sso' ? ' (each a SAMLResponse form)' : ''}`);
+    return result;
+  };
   return {
     async round() {
       for (const [name, run] of skipped.wrk ? [] : plan) {
-        if (!run) continue;
-        const result = await runWrk({ ...run, seconds: options.wrkSeconds });
-        await settle();
-        if (options.smoke) check(result.requests > 0 && result.failures === 0, `wrk ${name}: ${result.requests} answers, none failed${name === 'sp-sso' ? ' (each a SAMLResponse form)' : ''}`);
-        (runs[name] ??= []).push(result);
+        if (!run || name.endsWith('-nginx')) continue;
+        const reference = plan.find(([other]) => other === `${name}-nginx`)?.[1];
+        if (!reference) {
+          (runs[name] ??= []).push(await measure(name, run, options.wrkSeconds));
+          continue;
+        }
+        // fedmeta and nginx in 1-second turns, ABBA: the machine's moments fall on both sides alike.
+        const ours: WrkResult[] = [];
+        const theirs: WrkResult[] = [];
+        for (let turn = 0; turn < options.wrkSeconds; turn++) {
+          const order: Array<[HttpRowName, Omit<WrkRun, 'seconds'>, WrkResult[]]> = [[name, run, ours], [`${name}-nginx` as HttpRowName, reference, theirs]];
+          if (turn % 2 === 1) order.reverse();
+          for (const [side, sideRun, results] of order) results.push(await measure(side, sideRun, 1));
+        }
+        (runs[name] ??= []).push(mergeTurns(ours));
+        (runs[`${name}-nginx` as HttpRowName] ??= []).push(mergeTurns(theirs));
       }
     },
     async finish() {
@@ -107,5 +124,17 @@ export async function startHttpLoad(options: BenchOptions): Promise<HttpLoad> {
         await stop();
       }
     },
+  };
+}
+
+/** Equal-length wrk turns as one run: the mean rate, the median p50 and p99, every request and failure. */
+export function mergeTurns(turns: readonly WrkResult[]): WrkResult {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return {
+    requestsPerSecond: turns.reduce((sum, turn) => sum + turn.requestsPerSecond, 0) / turns.length,
+    p50Ms: median(turns.map((turn) => turn.p50Ms)),
+    p99Ms: median(turns.map((turn) => turn.p99Ms)),
+    requests: turns.reduce((sum, turn) => sum + turn.requests, 0),
+    failures: turns.reduce((sum, turn) => sum + turn.failures, 0),
   };
 }

@@ -33,3 +33,12 @@ describe('bench: reading wrk --latency output', () => {
     expect(() => parseWrk('unable to connect to 127.0.0.1:1 Connection refused\n')).to.throw(/wrk output without/);
   });
 });
+
+describe('bench: wrk turns merged into one run (mergeTurns)', () => {
+  it('averages the equal-length turns’ rates, takes the median p50 and p99, and counts every request and failure', async () => {
+    const { mergeTurns } = await import('../../../bench/http-load.js');
+    const turn = (requestsPerSecond: number, p50Ms: number, p99Ms: number, failures = 0) => ({ requestsPerSecond, p50Ms, p99Ms, requests: requestsPerSecond, failures });
+    const merged = mergeTurns([turn(1000, 1, 9), turn(3000, 3, 4, 2), turn(2000, 2, 5)]);
+    expect(merged).to.deep.equal({ requestsPerSecond: 2000, p50Ms: 2, p99Ms: 5, requests: 6000, failures: 2 });
+  });
+});
