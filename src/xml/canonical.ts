@@ -97,19 +97,28 @@ export function canonicalParts(root: XmlElement, options: CanonicalOptions = {})
  * from path[0]); a prefix among them that the element's apex form renders too is rendered there in
  * the document, not in the element: then the element's apex bytes are not its bytes in the document.
  */
-export function prefixesRenderedAbove(path: readonly XmlElement[], options: CanonicalOptions = {}): ReadonlySet<string> {
+export function prefixesRenderedAbove(path: readonly XmlElement[], options: CanonicalOptions = {}): Iterable<string> {
   let context = rootContext(options);
-  for (const ancestor of path.slice(0, -1)) {
-    startTag(ancestor, context);
+  for (let i = 0; i < path.length - 1; i++) {
+    namespaceDeclarations(path[i]!, context);
     context = childContext;
   }
-  return new Set(context.rendered.keys());
+  return context.rendered.keys();
 }
 
+const NOTHING: ReadonlyMap<string, string> = new Map();
+const NO_PREFIXES: readonly string[] = [];
+/** The inclusive prefix sets of the PrefixLists in use (a handful of constant arrays). */
+const INCLUSIVE_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 function rootContext(options: CanonicalOptions): Context {
-  const prefixes = options.inclusivePrefixes ?? [];
-  const inclusive = new Set(prefixes.length === 0 ? [] : prefixes.map((p) => (p === '#default' ? '' : p)));
-  return newContext(new Map(), options.inScope ?? new Map(), { inclusive, renders: new Set() });
+  const prefixes = options.inclusivePrefixes ?? NO_PREFIXES;
+  let inclusive = INCLUSIVE_SETS.get(prefixes);
+  if (inclusive === undefined) {
+    inclusive = new Set(prefixes.map((p) => (p === '#default' ? '' : p)));
+    INCLUSIVE_SETS.set(prefixes, inclusive);
+  }
+  return newContext(NOTHING, options.inScope ?? NOTHING, { inclusive, renders: new Set() });
 }
 
 interface Context {
@@ -140,26 +149,31 @@ let childContext: Context;
 
 /** The element's start tag; leaves the context its children are written in in childContext. */
 function startTag(node: XmlElement, context: Context): string {
+  return attributesOf(node, `<${node.name}${namespaceDeclarations(node, context)}`);
+}
+
+/** The element's namespace declarations (exc-c14n section 3); leaves its children's context in childContext. */
+function namespaceDeclarations(node: XmlElement, context: Context): string {
   const prefix = prefixOf(node.name);
   if (rendersNothing(node, prefix, context)) {
     childContext = context;
-    return attributesOf(node, `<${node.name}`);
+    return '';
   }
   const inScope = context.inclusive.size === 0 ? context.inScope : scopeOf(node, prefix, context);
   const declarations = namespacesToRender(node, prefix, context, inScope);
   let rendered = context.rendered;
-  let open = `<${node.name}`;
+  let out = '';
   if (declarations !== undefined) {
     const next = new Map(rendered);
     for (const [declared, uri] of declarations.length > 1 ? declarations.sort(byPrefix) : declarations) {
       next.set(declared, uri);
       context.renders.add(declared);
-      open += ` ${declared === '' ? 'xmlns' : `xmlns:${declared}`}="${escapeAttribute(uri)}"`;
+      out += ` ${declared === '' ? 'xmlns' : `xmlns:${declared}`}="${escapeAttribute(uri)}"`;
     }
     rendered = next;
   }
   childContext = rendered === context.rendered && inScope === context.inScope ? context : newContext(rendered, inScope, context);
-  return attributesOf(node, open);
+  return out;
 }
 
 function attributesOf(node: XmlElement, open: string): string {
