@@ -1,7 +1,7 @@
 // CommonJS packages a server may never need, loaded on first use instead of at start-up: the PKCS#11
-// binding (without an HSM) and pino-pretty (without a terminal). With the PostgreSQL store imported
-// only for a postgres:// URL, a SQLite server does without about 6 MB of resident memory (the three
-// loaded after fedmeta's other packages, measured with process.memoryUsage()).
+// binding (without an HSM) and pino-pretty (without a terminal). require() keeps one instance of each,
+// as a static import would. (The PostgreSQL store stays a static import: loaded by import() it became
+// a second instance of fedmeta's own modules under the test loader, and its errors failed instanceof.)
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

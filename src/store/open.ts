@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Store } from './store.js';
 import { openSqliteStore } from './sqlite/index.js';
+import { openPostgresStore } from './postgres/index.js';
 
 /** sqlite:PATH → the embedded store; postgres://… → the shared store for several instances. */
 export async function openStore(config: Config): Promise<Store> {
@@ -8,7 +9,6 @@ export async function openStore(config: Config): Promise<Store> {
     case 'sqlite':
       return openSqliteStore(config.database.path);
     case 'postgres':
-      // Loaded only here: a SQLite server never loads the PostgreSQL driver.
-      return (await import('./postgres/index.js')).openPostgresStore(config.database.url);
+      return openPostgresStore(config.database.url);
   }
 }
