@@ -9,6 +9,7 @@ import { AUDIENCE, startBenchServer, type BenchServer } from './server-process.j
 import { runWrk, SP_INITIATED_SCRIPT, WRK, type WrkResult, type WrkRun } from './wrk.js';
 import { NGINX, serveWithNginx } from './nginx.js';
 import type { BenchOptions } from './options.js';
+import { median } from './report.js';
 
 export const PUBLISHED_PATHS = { jwks: '/.well-known/jwks.json', metadata: '/samlp/metadata' } as const;
 export type HttpRowName = 'idp-sso' | 'sp-sso' | 'jwks' | 'jwks-nginx' | 'metadata' | 'metadata-nginx';
@@ -129,7 +130,6 @@ export async function startHttpLoad(options: BenchOptions): Promise<HttpLoad> {
 
 /** Equal-length wrk turns as one run: the mean rate, the median p50 and p99, every request and failure. */
 export function mergeTurns(turns: readonly WrkResult[]): WrkResult {
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return {
     requestsPerSecond: turns.reduce((sum, turn) => sum + turn.requestsPerSecond, 0) / turns.length,
     p50Ms: median(turns.map((turn) => turn.p50Ms)),

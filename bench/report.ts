@@ -14,8 +14,9 @@ export interface Row {
 
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 /**
- * The median of the per-round ratios ours[i] / reference[i]: each pair was measured back to back in
- * the same round, so load that comes and goes on a shared machine weighs on both sides of each ratio.
+ * The median of the per-round ratios ours[i] / reference[i]: each pair was measured in the same round
+ * (the in-process rows, and the documents against nginx, interleaved), so load that comes and goes
+ * on a shared machine weighs on both sides of each ratio.
  */
 export const pairedRatio = (ours: number[], reference: number[]): number => median(ours.map((value, round) => value / reference[round]!));
 export const perSecond = (value: number) => `${value >= 10_000 ? `${(value / 1000).toFixed(1)}k` : value.toFixed(0)} /s`;

@@ -2,7 +2,8 @@
 // from typed input to typed XML nodes. Child order follows AssertionType: Issuer, (ds:Signature,
 // added when signed), Subject, Conditions, then the statements.
 import type { SamlpAddon } from '../clients/types.js';
-import { canonicalize, element, type XmlAttribute, type XmlElement } from '../xml/canonical.js';
+import { canonicalize } from '../xml/canonical.js';
+import { element, type XmlAttribute, type XmlElement } from '../xml/nodes.js';
 import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { signDocument, signerOf, type SignDocumentOptions, type XmlSigner } from '../xml/signer.js';

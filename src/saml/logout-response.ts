@@ -1,7 +1,8 @@
 // Single logout messages fedmeta sends (SAML core 3.7): the LogoutResponse to an SP's LogoutRequest,
 // and a LogoutRequest for IdP-initiated logout toward an SP. Both are signed at the root, the
 // ds:Signature right after the Issuer.
-import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
+import { canonicalize } from '../xml/canonical.js';
+import { element, type XmlElement } from '../xml/nodes.js';
 import { NS } from '../xml/namespaces.js';
 import type { SigningChoice } from './assertion.js';
 import { assertSamlId, xsDateTime } from './ids.js';

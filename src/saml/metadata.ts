@@ -1,7 +1,8 @@
 // SAML 2.0 IdP metadata (OASIS saml-metadata-2.0-os): a pure function from typed input to XML, and
 // its enveloped signature. Child order follows the schema: in SSODescriptorType ds:Signature,
 // KeyDescriptor*, SingleLogoutService*, NameIDFormat*; then IDPSSODescriptorType's SingleSignOnService+.
-import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
+import { canonicalize } from '../xml/canonical.js';
+import { element, type XmlElement } from '../xml/nodes.js';
 import { BINDINGS, NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { signDocument, signerOf, type XmlSigner } from '../xml/signer.js';

@@ -1,7 +1,8 @@
 // samlp:Response (SAML core 3.2.2 StatusResponseType, 3.3.3 Response) carrying one assertion, the
 // error Response that carries none, and their signatures. Child order follows StatusResponseType:
 // Issuer, (ds:Signature, added when signed), Status, then the Assertion.
-import { canonicalize, element, type XmlElement, type XmlNode } from '../xml/canonical.js';
+import { canonicalize } from '../xml/canonical.js';
+import { element, type XmlElement, type XmlNode } from '../xml/nodes.js';
 import { NS } from '../xml/namespaces.js';
 import { signDocument, signDocumentAsync, signerOf, type SignDocumentOptions } from '../xml/signer.js';
 import { ASSERTION_PREFIXES, assertionElement, idOf, type AssertionInput, type SigningChoice } from './assertion.js';

@@ -6,7 +6,8 @@
 // Child order follows the schemas: RoleDescriptorType's KeyDescriptor* first, then (WebServiceDescriptorType)
 // TokenTypesOffered?, ClaimTypesOffered?, then the type's endpoints; in IDPSSODescriptorType
 // KeyDescriptor*, SingleLogoutService*, NameIDFormat*, SingleSignOnService+. Signed like IdP metadata.
-import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
+import { canonicalize } from '../xml/canonical.js';
+import { element, type XmlElement } from '../xml/nodes.js';
 import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import { assertSamlId } from '../saml/ids.js';
 import { checkMetadataHeader, entityDescriptor, keyDescriptors, md, signIdpMetadata } from '../saml/metadata.js';

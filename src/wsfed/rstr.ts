@@ -1,6 +1,7 @@
 // The wresult of a wsignin1.0 answer (WS-Federation 1.2 section 13.2.3): a WS-Trust (February 2005)
 // RequestSecurityTokenResponse carrying the signed token, as WIF/OWIN/ADFS relying parties read it.
-import { canonicalize, element } from '../xml/canonical.js';
+import { canonicalize } from '../xml/canonical.js';
+import { element } from '../xml/nodes.js';
 import { NS } from '../xml/namespaces.js';
 import { xsDateTime } from '../saml/ids.js';
 import { KEY_TYPE_BEARER, REQUEST_TYPE_ISSUE, WSFED_NS } from './namespaces.js';

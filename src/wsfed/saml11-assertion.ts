@@ -1,7 +1,8 @@
 // SAML 1.1 assertion (OASIS cs-sstc-core-1.1 section 2.3.2) as WS-Fed relying parties read it: a
 // pure function from typed input to XML. AssertionType's order is Conditions?, Advice?, statements+,
 // ds:Signature? — so, unlike SAML 2.0, the signature goes LAST (section 5.4.1 and the 1.1 schema).
-import { canonicalize, element, type XmlElement } from '../xml/canonical.js';
+import { canonicalize } from '../xml/canonical.js';
+import { element, type XmlElement } from '../xml/nodes.js';
 import { NAMEID_FORMATS, NS } from '../xml/namespaces.js';
 import type { XmlSigningKey } from '../xml/sign.js';
 import { signDocument, signerOf, type SignDocumentOptions, type XmlSigner } from '../xml/signer.js';

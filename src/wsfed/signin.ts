@@ -3,7 +3,7 @@
 import type { Application, WsfedAddon } from '../clients/types.js';
 import type { SignInSession } from '../saml/sso-response.js';
 import { signDocument, signDocumentAsync, type SignDocumentOptions, type XmlSigner } from '../xml/signer.js';
-import type { XmlElement } from '../xml/canonical.js';
+import type { XmlElement } from '../xml/nodes.js';
 import { NAMEID_FORMATS } from '../xml/namespaces.js';
 import { assertionElement, assertionSigning, nameIdValue } from '../saml/assertion.js';
 import { addSeconds } from '../saml/ids.js';

@@ -1,58 +1,8 @@
 // Typed XML nodes and their exclusive canonical form (Exclusive XML Canonicalization 1.0 over the
 // C14N 1.0 serialization rules). Everything fedmeta signs is built as these nodes and written only
 // here, so the bytes it emits are the bytes it digests: no parse, no second serialization.
-
-/** An attribute; `ns` only for a prefixed name such as xsi:type (unprefixed attributes have no namespace). */
-export interface XmlAttribute {
-  name: string;
-  value: string;
-  ns?: string | undefined;
-}
-
-export interface XmlElement {
-  /** The qualified name, e.g. 'saml:Assertion' ('Assertion' for the default namespace). */
-  name: string;
-  /** The element's namespace URI ('' for none). */
-  ns: string;
-  /**
-   * Declarations (prefix → URI) no name on this element uses, e.g. xs for xsi:type="xs:string".
-   * Exclusive c14n renders them only for InclusiveNamespaces prefixes; the others are rendered where used.
-   */
-  declarations?: Readonly<Record<string, string>> | undefined;
-  attributes: readonly XmlAttribute[];
-  children: readonly XmlNode[];
-}
-
-/**
- * Bytes that are already a self-contained canonical element, emitted verbatim: only a document
- * signDocument returned (a signed token inside an unsigned RSTR), so its signed bytes travel unchanged.
- */
-export interface CanonicalXml {
-  canonical: string;
-}
-
-/** A child: an element, character data (any string; escaped on output), or canonical bytes. */
-export type XmlNode = XmlElement | CanonicalXml | string;
-
-/**
- * An element with unprefixed attributes (undefined values left out), children and, rarely, declarations.
- * Every element has the same five properties: one object shape for the writer to read (adding one to a
- * spread copy instead cost V8 about 0.75 µs per element and a slow object).
- */
-export function element(
-  ns: string,
-  name: string,
-  attributes: Readonly<Record<string, string | undefined>> = {},
-  children: readonly XmlNode[] = [],
-  declarations?: Readonly<Record<string, string>>,
-): XmlElement {
-  const list: XmlAttribute[] = [];
-  for (const attribute in attributes) {
-    const value = attributes[attribute];
-    if (value !== undefined) list.push({ name: attribute, value });
-  }
-  return { name, ns, declarations, attributes: sortAttributes(list, name), children };
-}
+import { compareCodePoints, escapeAttribute, escapeText, sortAttributes } from './c14n-text.js';
+import type { XmlAttribute, XmlElement, XmlNode } from './nodes.js';
 
 export interface CanonicalOptions {
   /** The InclusiveNamespaces PrefixList ('#default' for the default namespace). */
@@ -211,11 +161,6 @@ function prefixOf(qualifiedName: string): string {
   return colon < 0 ? '' : qualifiedName.slice(0, colon);
 }
 
-function localNameOf(qualifiedName: string): string {
-  const colon = qualifiedName.indexOf(':');
-  return colon < 0 ? qualifiedName : qualifiedName.slice(colon + 1);
-}
-
 /** Bindings this element adds for inclusive prefixes (declared, or implied by a name that uses them). */
 function scopeOf(node: XmlElement, prefix: string, context: Context): ReadonlyMap<string, string> {
   let scope: Map<string, string> | undefined;
@@ -274,74 +219,4 @@ function requireNamespace(attribute: XmlAttribute): string {
 /** Namespace declarations by prefix, the default namespace ('') first. */
 function byPrefix(a: Declaration, b: Declaration): number {
   return compareCodePoints(a[0], b[0]);
-}
-
-/** C14N 1.0 section 2.2: by namespace URI, then local name; unqualified attributes (no URI) first. */
-function compareAttributes(a: XmlAttribute, b: XmlAttribute): number {
-  // Unqualified attributes (most): the name is the local name.
-  if (!a.ns && !b.ns) return compareCodePoints(a.name, b.name);
-  return compareCodePoints(a.ns ?? '', b.ns ?? '') || compareCodePoints(localNameOf(a.name), localNameOf(b.name));
-}
-
-/** The attributes in canonical order (as given when they already are); a duplicate is refused. */
-export function sortAttributes(attributes: readonly XmlAttribute[], elementName: string): readonly XmlAttribute[] {
-  let sorted = attributes;
-  for (let i = 1; i < sorted.length; i++) {
-    const order = compareAttributes(sorted[i - 1]!, sorted[i]!);
-    if (order === 0) throw new Error(`attribute ${sorted[i]!.name} appears twice on ${elementName}`);
-    if (order > 0 && sorted === attributes) {
-      sorted = [...attributes].sort(compareAttributes);
-      i = 0;
-    }
-  }
-  return sorted;
-}
-
-/** Lexicographic by Unicode code point, which UTF-16 code unit order is not above U+FFFF. */
-function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i === length) return a.length - b.length;
-  // At the first difference, codePointAt reads a whole surrogate pair: any astral character sorts after U+FFFF.
-  return a.codePointAt(i)! - b.codePointAt(i)!;
-}
-
-// Characters XML 1.0 (section 2.2, Char) cannot carry, lone surrogates included: no character
-// reference can carry them either, so the writer refuses them instead of emitting a document no
-// verifier can parse. Builders that must accept such values clean them up before they get here.
-const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
-// One test for everything either escape or the character check would act on: most values have none.
-const NEEDS_WORK = /[&<>"\t\n\r\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
-
-function checkCharacters(value: string): void {
-  // Most values have no control character and no surrogate at all: one quick test, then the exact one.
-  if (!MAYBE_NOT_XML_CHAR.test(value)) return;
-  const bad = NOT_XML_CHAR.exec(value);
-  if (bad) throw new Error(`U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} cannot be carried by XML 1.0`);
-}
-
-const MAYBE_NOT_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const TEXT_SPECIAL = /[&<>\r]/g;
-const ATTRIBUTE_SPECIAL = /[&<"\t\n\r]/g;
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
-
-function escapeCharacter(character: string): string {
-  return ESCAPES[character]!;
-}
-
-/** C14N 1.0 section 2.3 (text nodes): & < > and CR; quotes, TAB and LF stay. */
-export function escapeText(value: string): string {
-  if (!NEEDS_WORK.test(value)) return value;
-  checkCharacters(value);
-  return value.replace(TEXT_SPECIAL, escapeCharacter);
-}
-
-/** C14N 1.0 section 2.3 (attribute nodes): & < " TAB LF CR; > stays. */
-export function escapeAttribute(value: string): string {
-  if (!NEEDS_WORK.test(value)) return value;
-  checkCharacters(value);
-  return value.replace(ATTRIBUTE_SPECIAL, escapeCharacter);
 }

@@ -1,7 +1,9 @@
 // The parts of a ds:Signature that differ between signatures only in a few values: SignedInfo (the
 // reference's ID and the digest) and KeyInfo (the certificate). Each is written by the canonical
 // writer once, with marks where the values go, and filled in per signature (XML-DSig 4.3, 4.4).
-import { canonicalize, canonicalParts, element, escapeAttribute, type CanonicalParts, type CanonicalXml, type XmlElement, type XmlNode } from './canonical.js';
+import { escapeAttribute } from './c14n-text.js';
+import { canonicalize, canonicalParts, type CanonicalParts } from './canonical.js';
+import { element, type CanonicalXml, type XmlElement, type XmlNode } from './nodes.js';
 import { ALGORITHMS, DIGEST_ALGORITHMS, NS, SIGNATURE_ALGORITHMS } from './namespaces.js';
 import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
 

@@ -2,7 +2,8 @@
 // nodes, digested and signed over the exact canonical bytes that are emitted (no parse, no second
 // serialization). Incoming signatures are verified elsewhere (verifyXmlSignature, by xml-crypto).
 import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto';
-import { canonicalize, canonicalParts, prefixesRenderedAbove, type CanonicalParts, type CanonicalXml, type XmlElement, type XmlNode } from './canonical.js';
+import { canonicalize, canonicalParts, prefixesRenderedAbove, type CanonicalParts } from './canonical.js';
+import type { CanonicalXml, XmlElement, XmlNode } from './nodes.js';
 import { ds, keyInfoOf, signatureValueOf, signedInfoForms, signedInfoOf } from './signature-parts.js';
 import type { DigestAlgorithmName, SignatureAlgorithmName } from './namespaces.js';
 import type { XmlSigningKey } from './sign.js';

@@ -1,6 +1,6 @@
 import { SAML } from '@node-saml/node-saml';
 import { expect } from 'chai';
-import type { XmlElement } from '../../../src/xml/canonical.js';
+import type { XmlElement } from '../../../src/xml/nodes.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import {
   buildLogoutRequest,

@@ -1,6 +1,6 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { expect } from 'chai';
-import type { XmlElement } from '../../../src/xml/canonical.js';
+import type { XmlElement } from '../../../src/xml/nodes.js';
 import type { SigningKey } from '../../../src/keys/keyring.js';
 import { randomIds } from '../../../src/ids.js';
 import { STATUS } from '../../../src/saml/status.js';

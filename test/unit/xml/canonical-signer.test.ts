@@ -16,7 +16,7 @@ import { federationMetadataElement, signFederationMetadata } from '../../../src/
 import { saml11AssertionElement, signSaml11Assertion } from '../../../src/wsfed/saml11-assertion.js';
 import { WSFED_NS } from '../../../src/wsfed/namespaces.js';
 import { buildSignedWresult, type WsfedApp } from '../../../src/wsfed/signin.js';
-import { element, type XmlElement } from '../../../src/xml/canonical.js';
+import { element, type XmlElement } from '../../../src/xml/nodes.js';
 import { NAMEID_FORMATS, NS } from '../../../src/xml/namespaces.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
 import { signDocument, signerOf } from '../../../src/xml/signer.js';

@@ -1,7 +1,8 @@
 // The exclusive canonical writer's rules, each checked against xml-crypto's ExclusiveCanonicalization
 // of the parsed output (a canonical document canonicalizes to itself).
 import { expect } from 'chai';
-import { canonicalize, element, type XmlElement } from '../../../src/xml/canonical.js';
+import { canonicalize } from '../../../src/xml/canonical.js';
+import { element, type XmlElement } from '../../../src/xml/nodes.js';
 import { signDocument, signerOf } from '../../../src/xml/signer.js';
 import { verifyXmlSignature } from '../../../src/xml/sign.js';
 import { makeSigningKey } from '../../helpers/xml-tools.js';
