@@ -1,8 +1,7 @@
 // New in-process signing keys (FEDMETA_KEY_BACKEND=sealed): the RSA pair comes from node:crypto
 // (OpenSSL, off the event loop); certificate.ts builds the self-signed certificate around it.
-import { generateKeyPair, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { generateKeyPair, createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { calculateJwkThumbprint, type JWK } from 'jose';
 import { selfSignedCertificate, type CertificateOptions } from './certificate.js';
 import type { NewKey } from './types.js';
 
@@ -12,10 +11,10 @@ export interface KeyGenerationOptions extends CertificateOptions {
   modulusLength: 2048 | 3072 | 4096;
 }
 
-/** RFC 7638 JWK thumbprint (base64url SHA-256) of an RSA public key. */
-export async function rsaThumbprint(publicKeyPem: string): Promise<string> {
-  const jwk = createPublicKey(publicKeyPem).export({ format: 'jwk' }) as JWK;
-  return calculateJwkThumbprint(jwk, 'sha256');
+/** RFC 7638 JWK thumbprint (base64url SHA-256) of an RSA public key: the required members e, kty, n in that order. */
+export function rsaThumbprint(publicKey: KeyObject | string): string {
+  const { e, n } = (typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey).export({ format: 'jwk' });
+  return createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
 }
 
 export async function generateSigningKey(options: KeyGenerationOptions): Promise<NewKey> {
@@ -27,5 +26,5 @@ export async function generateSigningKey(options: KeyGenerationOptions): Promise
   });
   const key = createPrivateKey(privateKey);
   const certPem = selfSignedCertificate(createPublicKey(publicKey), (data) => sign('sha256', data, key), options);
-  return { kid: await rsaThumbprint(publicKey), certPem, privateKeyPem: privateKey };
+  return { kid: rsaThumbprint(publicKey), certPem, privateKeyPem: privateKey };
 }

@@ -2,13 +2,14 @@
 // kid (the RFC 7638 thumbprint of its public key, as `fedmeta metadata-signer show --json` prints it).
 import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
-import { rsaThumbprint } from '../../src/keys/generate.js';
+import { calculateJwkThumbprint } from 'jose';
 import type { TestServer } from './server.js';
 
 export async function publishedMetadataSigner(server: TestServer): Promise<{ pem: string; kid: string }> {
   const response = await fetch(`${server.url}/metadata-signer.pem`);
   expect(response.status, '/metadata-signer.pem').to.equal(200);
   const pem = await response.text();
-  const kid = await rsaThumbprint(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  // jose's RFC 7638 thumbprint, independent of fedmeta's.
+  const kid = await calculateJwkThumbprint(new X509Certificate(pem).publicKey.export({ format: 'jwk' }), 'sha256');
   return { pem, kid };
 }

@@ -1,11 +1,12 @@
-// Signing keys inside a PKCS#11 token. A key pair is generated in the token (CKM_RSA_PKCS_KEY_PAIR_GEN):
-// the private key is a token object, private, sensitive, never extractable, usable only to sign, with
-// CKA_ID and CKA_LABEL set to its kid; the public key is read back once (modulus and exponent) and the
-// public key object, a session object, is discarded. Signing is C_Sign with CKM_SHA256_RSA_PKCS (or
-// CKM_SHA1_RSA_PKCS for the applications that ask for SHA-1): the token hashes and pads.
-import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+// Signing keys inside a PKCS#11 token. A key pair is generated (CKM_RSA_PKCS_KEY_PAIR_GEN) as session
+// objects on a worker thread; the private key is then copied into the token (C_CopyObject) on the main
+// thread as a token object, private, sensitive, never extractable, usable only to sign, with CKA_ID and
+// CKA_LABEL set to its kid; the public key is read back once (modulus and exponent) and both session
+// objects are destroyed. Signing is C_Sign with CKM_SHA256_RSA_PKCS (or CKM_SHA1_RSA_PKCS for the
+// applications that ask for SHA-1): the token hashes and pads.
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { lazyRequire } from '../../lazy-require.js';
-import { calculateJwkThumbprint } from 'jose';
+import { rsaThumbprint } from '../generate.js';
 import { keyUnavailable } from '../../errors.js';
 import { isPkcs11Error, type Handle, type TokenSession } from './token-session.js';
 
@@ -23,55 +24,86 @@ export interface TokenKeyPair {
   publicKey: KeyObject;
 }
 
-/** A new RSA key pair inside the token; its kid is the RFC 7638 thumbprint of the public key. */
+const publicTemplate = (modulusLength: number) => [
+  { type: pkcs11js().CKA_CLASS, value: pkcs11js().CKO_PUBLIC_KEY },
+  { type: pkcs11js().CKA_KEY_TYPE, value: pkcs11js().CKK_RSA },
+  { type: pkcs11js().CKA_TOKEN, value: false },
+  { type: pkcs11js().CKA_VERIFY, value: true },
+  { type: pkcs11js().CKA_MODULUS_BITS, value: modulusLength },
+  { type: pkcs11js().CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+];
+
+const privateTemplate = (onToken: boolean) => [
+  { type: pkcs11js().CKA_CLASS, value: pkcs11js().CKO_PRIVATE_KEY },
+  { type: pkcs11js().CKA_KEY_TYPE, value: pkcs11js().CKK_RSA },
+  { type: pkcs11js().CKA_TOKEN, value: onToken },
+  { type: pkcs11js().CKA_PRIVATE, value: true },
+  { type: pkcs11js().CKA_SENSITIVE, value: true },
+  { type: pkcs11js().CKA_EXTRACTABLE, value: false },
+  { type: pkcs11js().CKA_SIGN, value: true },
+  { type: pkcs11js().CKA_DECRYPT, value: false },
+  { type: pkcs11js().CKA_UNWRAP, value: false },
+];
+
+const kidAttributes = (kid: string) => [
+  { type: pkcs11js().CKA_LABEL, value: kid },
+  { type: pkcs11js().CKA_ID, value: Buffer.from(kid, 'utf8') },
+];
+
+/**
+ * A new RSA key pair inside the token; its kid is the RFC 7638 thumbprint of the public key.
+ *
+ * Only the main thread creates token objects: SoftHSM 2.6 (Debian 12's) breaks a token object that one
+ * thread is creating when another thread lists the token's objects at that moment (SoftHSMv2 issue 573:
+ * the generation fails with CKR_TEMPLATE_INCONSISTENT or CKR_GENERAL_ERROR). So the long part, the
+ * generation, makes session objects on a worker thread, and the copy into the token is synchronous. A
+ * crash before the copy leaves nothing in the token. A token without C_CopyObject generates in the
+ * token directly, on the main thread.
+ */
 export async function generateTokenKeyPair(token: TokenSession, modulusLength: number): Promise<TokenKeyPair> {
-  const pendingId = randomBytes(16);
-  const pendingLabel = `fedmeta-pending-${pendingId.toString('hex')}`;
   const { module } = token;
   const pair = await token.run((session) =>
-    module.C_GenerateKeyPairAsync(
-      session,
-      { mechanism: pkcs11js().CKM_RSA_PKCS_KEY_PAIR_GEN },
-      [
-        { type: pkcs11js().CKA_CLASS, value: pkcs11js().CKO_PUBLIC_KEY },
-        { type: pkcs11js().CKA_KEY_TYPE, value: pkcs11js().CKK_RSA },
-        { type: pkcs11js().CKA_TOKEN, value: false },
-        { type: pkcs11js().CKA_VERIFY, value: true },
-        { type: pkcs11js().CKA_MODULUS_BITS, value: modulusLength },
-        { type: pkcs11js().CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
-        { type: pkcs11js().CKA_LABEL, value: pendingLabel },
-      ],
-      [
-        { type: pkcs11js().CKA_CLASS, value: pkcs11js().CKO_PRIVATE_KEY },
-        { type: pkcs11js().CKA_KEY_TYPE, value: pkcs11js().CKK_RSA },
-        { type: pkcs11js().CKA_TOKEN, value: true },
-        { type: pkcs11js().CKA_PRIVATE, value: true },
-        { type: pkcs11js().CKA_SENSITIVE, value: true },
-        { type: pkcs11js().CKA_EXTRACTABLE, value: false },
-        { type: pkcs11js().CKA_SIGN, value: true },
-        { type: pkcs11js().CKA_DECRYPT, value: false },
-        { type: pkcs11js().CKA_UNWRAP, value: false },
-        { type: pkcs11js().CKA_LABEL, value: pendingLabel },
-        { type: pkcs11js().CKA_ID, value: pendingId },
-      ],
-    ),
+    module.C_GenerateKeyPairAsync(session, { mechanism: pkcs11js().CKM_RSA_PKCS_KEY_PAIR_GEN }, publicTemplate(modulusLength), privateTemplate(false)),
   );
-  return token.run((session) => {
+  const copied = token.run((session) => {
     try {
-      const [modulus, exponent] = module.C_GetAttributeValue(session, pair.publicKey, [{ type: pkcs11js().CKA_MODULUS }, { type: pkcs11js().CKA_PUBLIC_EXPONENT }]);
-      const jwk = { kty: 'RSA', n: (modulus!.value as Buffer).toString('base64url'), e: (exponent!.value as Buffer).toString('base64url') };
-      const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-      return calculateJwkThumbprint(jwk, 'sha256').then((kid) => {
-        module.C_SetAttributeValue(session, pair.privateKey, [
-          { type: pkcs11js().CKA_LABEL, value: kid },
-          { type: pkcs11js().CKA_ID, value: Buffer.from(kid, 'utf8') },
-        ]);
-        return { kid, publicKey };
-      });
+      const publicKey = readPublicKey(token, session, pair.publicKey);
+      const kid = rsaThumbprint(publicKey);
+      module.C_CopyObject(session, pair.privateKey, [{ type: pkcs11js().CKA_TOKEN, value: true }, ...kidAttributes(kid)]);
+      return { kid, publicKey };
+    } catch (error) {
+      if (isPkcs11Error(error, pkcs11js().CKR_FUNCTION_NOT_SUPPORTED)) return undefined;
+      throw error;
+    } finally {
+      module.C_DestroyObject(session, pair.privateKey);
+      module.C_DestroyObject(session, pair.publicKey);
+    }
+  });
+  return copied ?? generateInToken(token, modulusLength);
+}
+
+/** The key pair generated as a token object directly, on the main thread (blocking it meanwhile). */
+export function generateInToken(token: TokenSession, modulusLength: number): TokenKeyPair {
+  const { module } = token;
+  return token.run((session) => {
+    const pair = module.C_GenerateKeyPair(session, { mechanism: pkcs11js().CKM_RSA_PKCS_KEY_PAIR_GEN }, publicTemplate(modulusLength), privateTemplate(true));
+    try {
+      const publicKey = readPublicKey(token, session, pair.publicKey);
+      const kid = rsaThumbprint(publicKey);
+      module.C_SetAttributeValue(session, pair.privateKey, kidAttributes(kid));
+      return { kid, publicKey };
+    } catch (error) {
+      module.C_DestroyObject(session, pair.privateKey);
+      throw error;
     } finally {
       module.C_DestroyObject(session, pair.publicKey);
     }
   });
+}
+
+function readPublicKey(token: TokenSession, session: Handle, handle: Handle): KeyObject {
+  const [modulus, exponent] = token.module.C_GetAttributeValue(session, handle, [{ type: pkcs11js().CKA_MODULUS }, { type: pkcs11js().CKA_PUBLIC_EXPONENT }]);
+  return createPublicKey({ key: { kty: 'RSA', n: (modulus!.value as Buffer).toString('base64url'), e: (exponent!.value as Buffer).toString('base64url') }, format: 'jwk' });
 }
 
 /** The handle of the private key whose CKA_ID is `kid` (found even when another process created it). */
