@@ -1,7 +1,8 @@
 // POST /oauth/token: the client credentials grant (RFC 6749 section 4.4) for Management API tokens.
 // Client authentication by HTTP Basic (section 2.3.1) or by client_id/client_secret in the body.
-// Failed client authentication is throttled per client_id and per address (shared token buckets:
-// a token is taken before the secret is checked and given back on success), and at most
+// Failed client authentication is throttled per client_id and address, and per address (shared token
+// buckets: a token is taken before the secret is checked and given back on success; as with the sign-in
+// throttle, failures from one address never lock a client out at another), and at most
 // SECRET_CHECKS scrypt verifications run at once with SECRET_QUEUE waiting; beyond that the
 // request is refused at once (503 temporarily_unavailable), so a flood cannot starve valid clients.
 import type { Context } from 'koa';
@@ -19,7 +20,7 @@ import { Semaphore, SemaphoreFull } from '../limits/semaphore.js';
 import { auditBlocked } from '../audit/blocked.js';
 
 const TOKEN_BODY_LIMIT = 16 * 1024;
-/** Per client_id: 10 attempts at once, then one a minute. Per address: 30, then one every 30 s. */
+/** Per client_id and address: 10 attempts at once, then one a minute. Per address: 30, then one every 30 s. */
 export const TOKEN_CLIENT_POLICY: BucketPolicy = { burst: 10, perDay: 1440 };
 export const TOKEN_IP_POLICY: BucketPolicy = { burst: 30, perDay: 2880 };
 /** scrypt verifications in flight per process, and how many may wait for a slot. */
@@ -100,7 +101,7 @@ function clientAuthenticator(store: Store) {
     // Every attempt takes a token before the secret is checked (no race); a right secret gives them back.
     const buckets = [
       { bucket: `oauth-token:ip:${ctx.ip}`, policy: TOKEN_IP_POLICY },
-      { bucket: `oauth-token:client:${credentials.clientId.slice(0, 128)}`, policy: TOKEN_CLIENT_POLICY },
+      { bucket: `oauth-token:client:${credentials.clientId.slice(0, 128)}:ip:${ctx.ip}`, policy: TOKEN_CLIENT_POLICY },
     ];
     for (const bucket of buckets) {
       const decision = await store.takeRateLimit(bucket, now);

@@ -176,7 +176,7 @@ describe('POST /oauth/token throttle (issue 9 item 8)', () => {
     for (let i = 0; i < 12; i++) expect((await tokenRequest(server, { ...bystander }, '127.0.0.5')).status, `exchange ${i}`).to.equal(200);
   });
 
-  it('after 10 wrong secrets for a client: 429 too_many_requests with Retry-After (RFC 6749 JSON); a correct client from another address still gets a token', async () => {
+  it('after 10 wrong secrets for a client from one address: 429 too_many_requests with Retry-After (RFC 6749 JSON) there; the client itself, from another address, still gets a token', async () => {
     const wrong = { client_id: target.client_id, client_secret: 'wrong-secret' };
     for (let i = 0; i < 10; i++) {
       const refused = await tokenRequest(server, wrong);
@@ -189,8 +189,13 @@ describe('POST /oauth/token throttle (issue 9 item 8)', () => {
     expect(throttled.json.error).to.equal('too_many_requests');
     expect(Number(throttled.headers['retry-after'])).to.be.a('number').and.to.be.at.least(1);
     expect(throttled.headers['cache-control']).to.equal('no-store');
-    // The client's bucket is empty for everyone (taken before the secret is checked), the right secret included.
-    expect((await tokenRequest(server, { ...target }, '127.0.0.2')).json.error).to.equal('too_many_requests');
+    // The bucket of this client at this address is empty (taken before the secret is checked): the right
+    // secret is refused from here too, and a failure from another address still counts only there.
+    expect((await tokenRequest(server, { ...target })).json.error).to.equal('too_many_requests');
+    expect((await tokenRequest(server, wrong, '127.0.0.6')).status, 'a wrong secret from another address').to.equal(401);
+    const elsewhere = await tokenRequest(server, { ...target }, '127.0.0.2');
+    expect(elsewhere.status, 'the client from its own address is not locked out').to.equal(200);
+    expect(elsewhere.json.access_token).to.be.a('string');
     const blocked = await server.services.store.queryAudit({ filter: { events: ['token_blocked'], clientId: target.client_id }, limit: 5 });
     expect(blocked.map((entry) => entry.type), 'audited once an hour per bucket, not per refusal').to.deep.equal(['api_limit']);
 
