@@ -6,6 +6,7 @@ import type { Config, HttpLimits } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import { closeServices, openServices, type Services } from '../services.js';
+import { answerClientError } from './client-errors.js';
 import { createApp } from './app.js';
 import { publishedFastPath } from './published-fast-path.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
@@ -64,6 +65,7 @@ function createHttpServer(limits: HttpLimits, listener: RequestListener): Server
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.timeout = limits.socketTimeoutMs;
   server.maxHeadersCount = MAX_HEADERS_COUNT;
+  server.on('clientError', answerClientError(limits));
   return server;
 }
 
