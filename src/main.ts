@@ -7,6 +7,8 @@ import { loadConfig, type Config } from './config.js';
 import { startServer } from './http/server.js';
 import { openServices } from './services.js';
 import { startWorkerPool } from './worker-pool.js';
+import { startMetricsListener } from './http/metrics-listener.js';
+import { workersMetrics } from './observability/cluster-metrics.js';
 import { runCli, type ListenOverrides } from './cli/main.js';
 import { processIo, type Io } from './cli/output.js';
 import { createLogger } from './observability/pino-logger.js';
@@ -54,9 +56,12 @@ async function servePrimary(config: Config, io: Io, logger: Logger, announce: An
     await pool.failed;
     return 1;
   }
+  // The workers' metrics, summed: one scrape sees the whole instance.
+  const metrics = config.metrics ? await startMetricsListener(config.metrics, workersMetrics(), logger) : undefined;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  announceListening(announce, config, `http://${host}:${port}`, keyring.snapshot.currentKid, { workers }, `, ${workers} workers`);
+  announceListening(announce, config, `http://${host}:${port}`, keyring.snapshot.currentKid, { workers, metrics: metrics?.url }, `, ${workers} workers`);
   const stopping = await Promise.race([signal, pool.failed.then(() => undefined)]);
+  await metrics?.close();
   if (!stopping) return 1;
   announce({ signal: stopping, workers }, `fedmeta stopping (${stopping}): each worker stops as a single server does`);
   await pool.stop();
@@ -74,7 +79,7 @@ async function serve(io: Io, listen: ListenOverrides): Promise<number> {
     if (config.logs.file) io.out(`${line}\n`);
   };
   if (config.processes.workers > 1 && cluster.isPrimary) return servePrimary(config, io, logger, announce);
-  const running = await startServer(config, { logger }).catch((error: unknown) => {
+  const running = await startServer(config, { logger, metricsViaPrimary: cluster.isWorker }).catch((error: unknown) => {
     logger.error(errorFields(error), 'start-up failed');
     throw error;
   });

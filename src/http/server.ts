@@ -12,6 +12,7 @@ import { publishedFastPath } from './published-fast-path.js';
 import { watchStore, type StoreWatch, type WatchTarget } from '../store/watch.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../background-jobs.js';
 import { startMetricsListener, type MetricsListener } from './metrics-listener.js';
+import { offerMetricsToPrimary } from '../observability/cluster-metrics.js';
 import { lineLogger, type Logger } from '../observability/logger.js';
 import { DEFAULT_PURGE_INTERVAL_MS, idleBucketMsFor, startExpiryPurge, type ExpiryPurge } from '../store/expiry.js';
 
@@ -40,6 +41,8 @@ export interface ServerOptions {
   purgeMs?: number;
   /** Where log lines go (default: nowhere). */
   logger?: Logger;
+  /** A worker of FEDMETA_WORKERS: the primary serves /metrics and asks this server for its registry. */
+  metricsViaPrimary?: boolean;
 }
 
 /** Request headers past this count are not read (browsers send about 20). */
@@ -113,7 +116,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let metrics: MetricsListener | undefined;
   try {
     await listen(server, config);
-    if (config.metrics) metrics = await startMetricsListener(config.metrics, services.metrics, services.logger);
+    if (config.metrics && options.metricsViaPrimary) offerMetricsToPrimary(services.metrics.registry);
+    else if (config.metrics) metrics = await startMetricsListener(config.metrics, services.metrics.registry, services.logger);
   } catch (error) {
     server.close();
     await closeServices(services);

@@ -9,6 +9,12 @@ import type { Clock } from '../clock.js';
 export type SignedDocument = 'saml2_response' | 'saml2_assertion' | 'saml2_logout' | 'wsfed_saml11_assertion' | 'wsfed_saml2_assertion' | 'metadata' | 'jwt';
 export type SignInProtocol = 'saml2' | 'wsfed' | 'password' | 'client_credentials';
 
+/** What a scrape reads: a prom-client Registry, or the workers' registries aggregated (cluster-metrics.ts). */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
+
 export interface MetricsSources {
   /** The key set this instance serves now. */
   keySet: () => KeySetSnapshot;
@@ -39,6 +45,8 @@ export class FedmetaMetrics {
       name: 'fedmeta_key_set_version',
       help: 'The key-set version this instance serves (moves on every committed key change)',
       registers: [registry],
+      // Under FEDMETA_WORKERS, the lowest of the workers': the one a lagging worker serves.
+      aggregator: 'min',
       collect() {
         this.set(sources.keySet().version);
       },
@@ -49,6 +57,8 @@ export class FedmetaMetrics {
         help,
         labelNames: ['kid', 'state'],
         registers: [registry],
+        // Every worker computes the same value from the same key set.
+        aggregator: 'first',
         collect() {
           this.reset();
           const snapshot = sources.keySet();

@@ -6,12 +6,13 @@ import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { serveProcess } from '../helpers/cli.js';
+import { serveProcess, stopServeProcess } from '../helpers/cli.js';
 import { freePort, tempDir, testEnv } from '../helpers/server.js';
 import { dropSchema, schemaForDir, testBackend } from '../helpers/postgres.js';
 import { until } from '../helpers/wait.js';
 import { skipBecause } from '../helpers/optional.js';
 import { flood, keysToken, prepareSignIns, answeredAtLeast, storedSignIns } from '../helpers/sign-in-flood.js';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus.js';
 
 /** GET on a connection of its own: status and body (an error if unanswered for 15 s: a hang, not a speed bound). */
 function getFresh(url: string): Promise<{ status: number; body: string }> {
@@ -96,5 +97,33 @@ describe('FEDMETA_WORKERS: several server processes on one port', function () {
     const stored = await storedSignIns(env, dir, fixture);
     const afterKill = flooding.answered.slice(answeredBefore);
     expect(afterKill.filter((answer) => !stored.sessionIndexes.has(answer.sessionIndex)), 'sign-ins answered by the running workers, committed at SIGTERM').to.deep.equal([]);
+  });
+  it('with FEDMETA_METRICS_PORT the primary serves /metrics: every worker\'s counters summed, the key gauges once; the public port has no /metrics', async function () {
+    const metricsDir = tempDir();
+    const port = await freePort();
+    const metricsPort = await freePort();
+    const env = testEnv(metricsDir, { PORT: String(port), FEDMETA_ISSUER: `http://127.0.0.1:${port}`, FEDMETA_WORKERS: '2', FEDMETA_METRICS_PORT: String(metricsPort) });
+    const running = await serveProcess(env);
+    try {
+      await until(() => /listening on \S+ .*2 workers/.test(running.output()), 20_000, 'the primary announces both workers');
+      const answers = await Promise.all(Array.from({ length: 24 }, () => getFresh(`${running.url}/no/such/path`)));
+      expect(answers.map((answer) => answer.status)).to.deep.equal(Array(24).fill(404));
+      expect((await getFresh(`${running.url}/metrics`)).status, '/metrics on the public port').to.equal(404);
+      const scrape = async () => {
+        const answer = await getFresh(`http://127.0.0.1:${metricsPort}/metrics`);
+        expect(answer.status).to.equal(200);
+        return parsePrometheusText(answer.body);
+      };
+      // Each connection went to one worker or the other; a scrape sees them all, whichever way.
+      for (let i = 0; i < 3; i++) {
+        const families = await scrape();
+        expect(sampleValue(families, 'fedmeta_http_requests_total', { route: 'unmatched', method: 'GET', status: '404' }), `scrape ${i}`).to.equal(25);
+        expect(families.get('fedmeta_key_set_version')!.samples, 'one key-set version, not one per worker').to.have.length(1);
+        expect(families.get('fedmeta_signing_key_age_seconds')!.samples.map((sample) => sample.labels.state).sort()).to.deep.equal(['current', 'next']);
+      }
+    } finally {
+      if (testBackend() === 'postgres') await dropSchema(schemaForDir(metricsDir));
+      await stopServeProcess(running, metricsDir);
+    }
   });
 });
