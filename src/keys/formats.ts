@@ -1,7 +1,7 @@
 // The one place that turns a key's certificate into every form it is published in:
 // JWK (for the JWKS), PEM, raw PEM, DER, PKCS#7, fingerprints. Computed once per key.
 import { createHash, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import { certsOnlyPkcs7, pemOf } from './pkcs7.js';
 import type { KeyRecord, KeyState } from './types.js';
 
 export interface PublicJwk {
@@ -31,12 +31,6 @@ export interface PublishedKey {
   /** The same hex without colons. */
   thumbprint: string;
   jwk: PublicJwk;
-}
-
-function pkcs7Of(certPem: string): string {
-  const p7 = forge.pkcs7.createSignedData();
-  p7.addCertificate(forge.pki.certificateFromPem(certPem));
-  return forge.pkcs7.messageToPem(p7).replace(/\r\n/g, '\n');
 }
 
 export type CertificateForms = Omit<PublishedKey, 'state'>;
@@ -77,10 +71,10 @@ function computeForms(kid: string, certPem: string): CertificateForms {
   const certBase64 = certDer.toString('base64');
   return {
     kid,
-    certPem: `-----BEGIN CERTIFICATE-----\n${certBase64.replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`,
+    certPem: pemOf('CERTIFICATE', certDer),
     certDer,
     certBase64,
-    pkcs7Pem: pkcs7Of(certPem),
+    pkcs7Pem: pemOf('PKCS7', certsOnlyPkcs7(certDer)),
     subject: `/${x509.subject.replace(/\n/g, '/')}`,
     notAfter: new Date(x509.validTo),
     fingerprint: thumbprint.replace(/(..)(?!$)/g, '$1:'),

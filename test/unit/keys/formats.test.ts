@@ -5,6 +5,7 @@ import { calculateJwkThumbprint, importJWK, compactVerify, CompactSign } from 'j
 import { generateSigningKey } from '../../../src/keys/generate.js';
 import { publishKey } from '../../../src/keys/formats.js';
 import { openssl } from '../../helpers/openssl.js';
+import forge from 'node-forge';
 
 describe('key generation and published forms', () => {
   let key: Awaited<ReturnType<typeof generateSigningKey>>;
@@ -48,6 +49,15 @@ describe('key generation and published forms', () => {
     expect(Buffer.from(forms.jwk.x5t, 'base64url').toString('hex').toUpperCase()).to.equal(forms.thumbprint);
     const sha256 = openssl(['x509', '-noout', '-fingerprint', '-sha256'], forms.certPem).trim().split('=')[1]!;
     expect(Buffer.from(forms.jwk['x5t#S256'], 'base64url').toString('hex').toUpperCase()).to.equal(sha256.replace(/:/g, ''));
+  });
+
+  it('the PKCS#7 form is byte for byte what node-forge writes (certs-only SignedData), for 2048- and 4096-bit keys', async () => {
+    const large = await generateSigningKey({ modulusLength: 4096, commonName: 'a-much-longer-issuer-name.idp.example.com', validityDays: 3650, now: new Date() });
+    for (const certPem of [key.certPem, large.certPem]) {
+      const p7 = forge.pkcs7.createSignedData();
+      p7.addCertificate(forge.pki.certificateFromPem(certPem));
+      expect(publishKey({ kid: 'k', state: 'current', certPem }).pkcs7Pem).to.equal(forge.pkcs7.messageToPem(p7).replace(/\r\n/g, '\n'));
+    }
   });
 
   it('JWK carries only public members and verifies a signature of the private key', async () => {
