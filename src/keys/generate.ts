@@ -12,8 +12,8 @@ export interface KeyGenerationOptions extends CertificateOptions {
 }
 
 /** RFC 7638 JWK thumbprint (base64url SHA-256) of an RSA public key: the required members e, kty, n in that order. */
-export function rsaThumbprint(publicKey: KeyObject | string): string {
-  const { e, n } = (typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey).export({ format: 'jwk' });
+export function rsaThumbprint(publicKey: KeyObject): string {
+  const { e, n } = publicKey.export({ format: 'jwk' });
   return createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
 }
 
@@ -25,6 +25,7 @@ export async function generateSigningKey(options: KeyGenerationOptions): Promise
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   });
   const key = createPrivateKey(privateKey);
-  const certPem = selfSignedCertificate(createPublicKey(publicKey), (data) => sign('sha256', data, key), options);
-  return { kid: rsaThumbprint(publicKey), certPem, privateKeyPem: privateKey };
+  const publicKeyObject = createPublicKey(publicKey);
+  const certPem = selfSignedCertificate(publicKeyObject, (data) => sign('sha256', data, key), options);
+  return { kid: rsaThumbprint(publicKeyObject), certPem, privateKeyPem: privateKey };
 }

@@ -1,5 +1,5 @@
-// Typed XML nodes and their exclusive canonical form (Exclusive XML Canonicalization 1.0 over the
-// C14N 1.0 serialization rules). Everything fedmeta signs is built as these nodes and written only
+// The exclusive canonical form of typed XML nodes (xml/nodes.ts): Exclusive XML Canonicalization 1.0
+// over the C14N 1.0 serialization rules (xml/c14n-text.ts). Everything fedmeta signs is written only
 // here, so the bytes it emits are the bytes it digests: no parse, no second serialization.
 import { compareCodePoints, escapeAttribute, escapeText, sortAttributes } from './c14n-text.js';
 import type { XmlAttribute, XmlElement, XmlNode } from './nodes.js';

@@ -67,10 +67,9 @@ export async function generateTokenKeyPair(token: TokenSession, modulusLength: n
   );
   const copied = token.run((session) => {
     try {
-      const publicKey = readPublicKey(token, session, pair.publicKey);
-      const kid = rsaThumbprint(publicKey);
-      module.C_CopyObject(session, pair.privateKey, [{ type: pkcs11js().CKA_TOKEN, value: true }, ...kidAttributes(kid)]);
-      return { kid, publicKey };
+      const identified = identify(token, session, pair.publicKey);
+      module.C_CopyObject(session, pair.privateKey, [{ type: pkcs11js().CKA_TOKEN, value: true }, ...kidAttributes(identified.kid)]);
+      return identified;
     } catch (error) {
       if (isPkcs11Error(error, pkcs11js().CKR_FUNCTION_NOT_SUPPORTED)) return undefined;
       throw error;
@@ -88,10 +87,9 @@ export function generateInToken(token: TokenSession, modulusLength: number): Tok
   return token.run((session) => {
     const pair = module.C_GenerateKeyPair(session, { mechanism: pkcs11js().CKM_RSA_PKCS_KEY_PAIR_GEN }, publicTemplate(modulusLength), privateTemplate(true));
     try {
-      const publicKey = readPublicKey(token, session, pair.publicKey);
-      const kid = rsaThumbprint(publicKey);
-      module.C_SetAttributeValue(session, pair.privateKey, kidAttributes(kid));
-      return { kid, publicKey };
+      const identified = identify(token, session, pair.publicKey);
+      module.C_SetAttributeValue(session, pair.privateKey, kidAttributes(identified.kid));
+      return identified;
     } catch (error) {
       module.C_DestroyObject(session, pair.privateKey);
       throw error;
@@ -101,9 +99,11 @@ export function generateInToken(token: TokenSession, modulusLength: number): Tok
   });
 }
 
-function readPublicKey(token: TokenSession, session: Handle, handle: Handle): KeyObject {
-  const [modulus, exponent] = token.module.C_GetAttributeValue(session, handle, [{ type: pkcs11js().CKA_MODULUS }, { type: pkcs11js().CKA_PUBLIC_EXPONENT }]);
-  return createPublicKey({ key: { kty: 'RSA', n: (modulus!.value as Buffer).toString('base64url'), e: (exponent!.value as Buffer).toString('base64url') }, format: 'jwk' });
+/** The public key read back from the token (modulus and exponent), and the kid it gives. */
+function identify(token: TokenSession, session: Handle, publicHandle: Handle): TokenKeyPair {
+  const [modulus, exponent] = token.module.C_GetAttributeValue(session, publicHandle, [{ type: pkcs11js().CKA_MODULUS }, { type: pkcs11js().CKA_PUBLIC_EXPONENT }]);
+  const publicKey = createPublicKey({ key: { kty: 'RSA', n: (modulus!.value as Buffer).toString('base64url'), e: (exponent!.value as Buffer).toString('base64url') }, format: 'jwk' });
+  return { kid: rsaThumbprint(publicKey), publicKey };
 }
 
 /** The handle of the private key whose CKA_ID is `kid` (found even when another process created it). */
